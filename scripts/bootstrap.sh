@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# Installs what a fresh machine lacks for `npm start`, `npm test` and `npm run bench`.
+# Idempotent: each step checks first, so a prepared machine passes through in about a second.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export PATH="$HOME/.cargo/bin:$PATH"
+say() { echo "bootstrap: $*" >&2; }
+
+if ! rustup target list --installed 2>/dev/null | grep -qx wasm32-unknown-unknown; then
+  say "adding the wasm32-unknown-unknown target"
+  rustup target add wasm32-unknown-unknown
+fi
+
+# Debian packages: Chromium (+driver) for the browser tests, Firefox for the second engine,
+# binaryen for wasm-opt (wasm-pack would otherwise try to download it).
+missing=()
+command -v chromium >/dev/null || missing+=(chromium)
+command -v chromedriver >/dev/null || missing+=(chromium-driver)
+command -v wasm-opt >/dev/null || missing+=(binaryen)
+command -v firefox >/dev/null || missing+=(firefox-esr)
+if [ ${#missing[@]} -gt 0 ]; then
+  say "installing ${missing[*]}"
+  sudo_=""; [ "$(id -u)" = 0 ] || sudo_="sudo"
+  $sudo_ apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo_ apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+
+# wasm-bindgen CLI must equal the crate's version exactly (wasm-pack downloads otherwise, which fails here).
+wb_version=$(sed -n 's/^wasm-bindgen = "=\(.*\)"/\1/p' Cargo.toml)
+if [ "$(wasm-bindgen --version 2>/dev/null | awk '{print $2}')" != "$wb_version" ]; then
+  say "installing wasm-bindgen-cli $wb_version (a few minutes)"
+  # --locked first; its lock file can name a crate version the registry mirror lacks, then resolve afresh.
+  cargo install wasm-bindgen-cli --version "$wb_version" --locked --force \
+    || cargo install wasm-bindgen-cli --version "$wb_version" --force
+fi
+if ! command -v wasm-pack >/dev/null; then
+  say "installing wasm-pack (a few minutes)"
+  cargo install wasm-pack --locked || cargo install wasm-pack
+fi
+if ! command -v geckodriver >/dev/null; then
+  say "installing geckodriver (a few minutes)"
+  cargo install geckodriver --locked || cargo install geckodriver
+fi
+
+# npm packages: playwright-core, analytics-next, webpack, the JS peer for the benchmark.
+if [ ! -d node_modules/playwright-core ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  say "installing npm packages"
+  npm ci --no-audit --no-fund --loglevel=error
+fi
