@@ -1,0 +1,250 @@
+// Shared end-to-end harness: headless Chromium (playwright-core, the system /usr/bin/chromium),
+// the repository served by scripts/serve.mjs, and every request that would leave the machine
+// answered locally, so tests never depend on the internet:
+//
+//   *.hs-scripts.com  -> www/hubspot-emulator.js        (HubSpot's tracking code)
+//   *.hsforms.net     -> www/hubspot-forms-emulator.js  (HubSpot's Forms SDK)
+//   api.segment.io    -> 200 {} and the payload recorded (Segment's collection API)
+//   cdn.segment.com   -> project settings answered inline; anything else aborted
+//   anything else     -> aborted and recorded in `unexpectedRequests`
+//
+// Typical use in a test file (one browser and one server per file, one browser context per visit):
+//
+//   import { test } from 'node:test';
+//   import { useHarness } from './harness.mjs';
+//   const harness = useHarness();
+//   test('…', async () => {
+//     const visit = await harness.openFixture('app', { tracker: 'hold' });
+//     await visit.page.evaluate(() => fixture.start({ portalId: '62515' }));
+//     visit.release('tracker');
+//     await visit.until(() => window.__hubspot?.sent.length === 1);
+//     assert.deepEqual(visit.errors, []);
+//   });
+//
+// Each HubSpot host can be told how to answer with `tracker:` / `forms:` options (see `open`).
+import { before, after, afterEach } from 'node:test';
+import { readFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+import { startServer } from '../../scripts/serve.mjs';
+
+export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+
+export const CHROMIUM_ARGS = [
+  '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+  '--disable-background-networking', '--disable-component-update', '--disable-sync',
+];
+
+/** Fixture pages, built by webpack.config.js's 'e2e-fixtures' build (app) or unbundled (esm). */
+export const FIXTURES = {
+  app: '/tests/e2e/fixtures/app.html',
+  esm: '/tests/e2e/fixtures/esm.html',
+};
+
+const EMULATOR = { tracker: 'www/hubspot-emulator.js', forms: 'www/hubspot-forms-emulator.js' };
+
+/** Which external service a URL belongs to, or null for anything else. */
+export function serviceOf(url) {
+  const host = new URL(url).hostname;
+  if (host === 'hs-scripts.com' || host.endsWith('.hs-scripts.com')) return 'tracker';
+  if (host === 'hsforms.net' || host.endsWith('.hsforms.net')) return 'forms';
+  if (host === 'api.segment.io') return 'segmentApi';
+  if (host === 'cdn.segment.com') return 'segmentCdn';
+  return null;
+}
+
+/** Launches Chromium the way every e2e test needs it. */
+export function launchChromium() {
+  return chromium.launch({ executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });
+}
+
+/**
+ * Registers node:test hooks for one test file: a server and a browser before the first test,
+ * every visit closed after each test, everything stopped after the last. Returns the harness
+ * (its `open`/`openFixture` work once the `before` hook has run, i.e. inside tests).
+ */
+export function useHarness() {
+  const harness = new Harness();
+  before(() => harness.start());
+  afterEach(() => harness.closeVisits());
+  after(() => harness.stop());
+  return harness;
+}
+
+export class Harness {
+  #visits = new Set();
+
+  async start() {
+    this.server = await startServer({ root: ROOT });
+    this.browser = await launchChromium();
+    this.emulators = {
+      tracker: await readFile(ROOT + EMULATOR.tracker, 'utf8'),
+      forms: await readFile(ROOT + EMULATOR.forms, 'utf8'),
+    };
+  }
+
+  async stop() {
+    await this.closeVisits();
+    await this.browser?.close();
+    await this.server?.close();
+  }
+
+  async closeVisits() {
+    const visits = [...this.#visits];
+    this.#visits.clear();
+    await Promise.all(visits.map((v) => v.close()));
+  }
+
+  /** URL of a path on the local server. */
+  url(path) {
+    return this.server.url + path;
+  }
+
+  /**
+   * Opens `path` (on the local server) in a fresh browser context (fresh cookies and storage).
+   * Options say how each HubSpot host answers:
+   *   tracker / forms: 'emulate' (default) | 'abort' (blocked, like an ad blocker) |
+   *                    'hold' (answered with the emulator when `visit.release(name)` is called) |
+   *                    a number (that HTTP status, empty body)
+   * Resolves once the page has loaded.
+   */
+  async open(path, { tracker = 'emulate', forms = 'emulate', viewport } = {}) {
+    const context = await this.browser.newContext(viewport ? { viewport } : {});
+    const page = await context.newPage();
+    const visit = new Visit(context, page);
+    this.#visits.add(visit);
+    const answers = { tracker, forms };
+
+    await context.route('**/*', (route) => this.#answer(route, visit, answers).catch(() => {
+      // The visit was closed while a request was held: nothing left to answer.
+    }));
+
+    await page.goto(this.url(path));
+    return visit;
+  }
+
+  /** Answers one request of a visit: local ones pass, external ones per the table above. */
+  async #answer(route, visit, answers) {
+    const request = route.request();
+    const url = request.url();
+    if (url.startsWith(this.server.url)) return route.continue();
+    const service = serviceOf(url);
+    visit.requests.push({ service, url, method: request.method(), body: request.postData() });
+    switch (service) {
+      case 'tracker':
+      case 'forms':
+        return this.#answerHubSpot(route, service, answers[service], visit);
+      case 'segmentApi':
+        return route.fulfill({ status: 200, contentType: 'application/json', body: '{}' });
+      case 'segmentCdn':
+        if (/\/v1\/projects\/[^/]+\/settings$/.test(new URL(url).pathname)) {
+          return route.fulfill({ status: 200, contentType: 'application/json', body: JSON.stringify({ integrations: {} }) });
+        }
+        return route.abort('blockedbyclient');
+      default:
+        visit.unexpectedRequests.push(url);
+        return route.abort('internetdisconnected');
+    }
+  }
+
+  /** Opens a fixture page ('app': webpack bundle, 'esm': plain ES module) and waits for window.fixture. */
+  async openFixture(name, options) {
+    const visit = await this.open(FIXTURES[name], options);
+    await visit.page.waitForFunction(() => window.fixture, null, { timeout: 10_000 });
+    return visit;
+  }
+
+  async #answerHubSpot(route, service, answer, visit) {
+    if (answer === 'hold') await visit.held(service);
+    if (answer === 'emulate' || answer === 'hold') {
+      return route.fulfill({ status: 200, contentType: 'text/javascript', body: this.emulators[service] });
+    }
+    if (answer === 'abort') return route.abort('blockedbyclient');
+    if (typeof answer === 'number') return route.fulfill({ status: answer, body: '' });
+    throw new Error(`unknown answer for ${service}: ${answer}`);
+  }
+}
+
+/** One page in its own browser context, with what it logged and requested. */
+export class Visit {
+  #gates = new Map();
+
+  constructor(context, page) {
+    this.context = context;
+    this.page = page;
+    /** Uncaught exceptions and unhandled rejections in the page (Error objects). */
+    this.errors = [];
+    /** Every console message: { type, text }. */
+    this.console = [];
+    /** Every request to an external host: { service, url, method, body }. */
+    this.requests = [];
+    /** External requests to hosts the harness does not know (aborted). */
+    this.unexpectedRequests = [];
+    page.on('pageerror', (error) => this.errors.push(error));
+    page.on('console', (message) => this.console.push({ type: message.type(), text: message.text() }));
+  }
+
+  #gate(service) {
+    if (!this.#gates.has(service)) {
+      let open;
+      const promise = new Promise((ok) => (open = ok));
+      this.#gates.set(service, { promise, open });
+    }
+    return this.#gates.get(service);
+  }
+
+  /** Resolves when `release(service)` is called (used by the 'hold' answer). */
+  held(service) {
+    return this.#gate(service).promise;
+  }
+
+  /** Lets a held HubSpot host ('tracker' or 'forms') answer. */
+  release(service) {
+    this.#gate(service).open();
+  }
+
+  /** console.warn and console.error texts. */
+  get warnings() {
+    return this.console.filter((m) => m.type === 'warning' || m.type === 'error').map((m) => m.text);
+  }
+
+  /** External requests of one service ('tracker', 'forms', 'segmentApi', 'segmentCdn'). */
+  requestsTo(service) {
+    return this.requests.filter((r) => r.service === service);
+  }
+
+  /** Events analytics-next sent to Segment's API (parsed payloads, batches unpacked). */
+  segmentEvents() {
+    return this.requestsTo('segmentApi')
+      .filter((r) => r.body && !new URL(r.url).pathname.endsWith('/m'))
+      .flatMap((r) => {
+        const payload = JSON.parse(r.body);
+        return Array.isArray(payload.batch) ? payload.batch : [payload];
+      });
+  }
+
+  /** The HubSpot emulator's log (window.__hubspot), or null before the tracker ran. */
+  hubspot() {
+    return this.page.evaluate(() => window.__hubspot ?? null);
+  }
+
+  /** What the emulated HubSpot servers received (window.__hubspot.sent), [] before the tracker ran. */
+  async sent() {
+    return (await this.hubspot())?.sent ?? [];
+  }
+
+  /** The Forms SDK emulator's log (window.__hubspotForms), or null before it ran. */
+  forms() {
+    return this.page.evaluate(() => window.__hubspotForms ?? null);
+  }
+
+  /** Waits until `predicate(arg)`, evaluated in the page, is truthy; resolves to its value. */
+  async until(predicate, arg, { timeout = 5000 } = {}) {
+    const handle = await this.page.waitForFunction(predicate, arg, { timeout, polling: 20 });
+    return handle.jsonValue();
+  }
+
+  async close() {
+    await this.context.close().catch(() => {});
+  }
+}
