@@ -1,0 +1,289 @@
+//! Segment calls → HubSpot `_hsq` commands. Pure Rust: no browser, tested natively.
+//!
+//! Each rule here is one line of SPEC S4–S6; [`crate::session`] decides *when* the commands go.
+
+mod date;
+mod properties;
+
+pub use date::epoch_millis;
+pub use properties::{property_name, Properties, MAX_PROPERTIES};
+
+use crate::value::{write_json_object, write_json_string, Value};
+
+/// HubSpot's limit on properties of one custom behavioural event.
+pub const MAX_CUSTOM_EVENT_PROPERTIES: usize = 50;
+
+/// One command for HubSpot's `_hsq` queue, in HubSpot's own words.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Command {
+    /// `['identify', properties]`: contact properties, sent with the next tracking call.
+    Identify(Properties),
+    /// `['setPath', path]`: the path the next page view is recorded for.
+    SetPath(String),
+    /// `['trackPageView']`.
+    TrackPageView,
+    /// `['trackEvent', { id, ...properties }]`: a legacy behavioural event.
+    TrackEvent(Properties),
+    /// `['trackCustomBehavioralEvent', { name, properties }]`.
+    TrackCustomBehavioralEvent {
+        /// The event's internal name, `pe{portalId}_…`.
+        name: String,
+        /// Its normalised properties.
+        properties: Properties,
+    },
+}
+
+impl Command {
+    /// Appends the command as the JSON array HubSpot's queue takes.
+    pub fn write_json(&self, out: &mut String) {
+        let (name, argument) = match self {
+            Command::Identify(p) => ("identify", Some(p)),
+            Command::SetPath(_) => ("setPath", None),
+            Command::TrackPageView => ("trackPageView", None),
+            Command::TrackEvent(p) => ("trackEvent", Some(p)),
+            Command::TrackCustomBehavioralEvent { .. } => ("trackCustomBehavioralEvent", None),
+        };
+        out.push('[');
+        write_json_string(name, out);
+        if let Some(properties) = argument {
+            out.push(',');
+            write_json_object(properties.members(), out);
+        }
+        match self {
+            Command::SetPath(path) => {
+                out.push(',');
+                write_json_string(path, out);
+            }
+            Command::TrackCustomBehavioralEvent { name, properties } => {
+                out.push_str(",{\"name\":");
+                write_json_string(name, out);
+                out.push_str(",\"properties\":");
+                write_json_object(properties.members(), out);
+                out.push('}');
+            }
+            _ => {}
+        }
+        out.push(']');
+    }
+}
+
+/// Writes commands as one JSON array, the form the browser edge pushes from.
+pub fn commands_json(commands: &[Command]) -> String {
+    let mut out = String::from("[");
+    for (i, command) in commands.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        command.write_json(&mut out);
+    }
+    out.push(']');
+    out
+}
+
+/// What was wrong with a call's data, gathered so that each kind is warned about once per call.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Problems {
+    /// Nesting deeper than [`crate::value::MAX_DEPTH`] was dropped.
+    pub too_deep: bool,
+    /// A part of the event could not be read (cycle, throwing getter or Proxy trap).
+    pub unreadable: bool,
+    /// Keys `__proto__`, `constructor` or `prototype` were dropped.
+    pub forbidden_key: bool,
+    /// Traits or properties were not an object (an array or a primitive) and were ignored.
+    pub not_an_object: bool,
+    /// More than [`MAX_PROPERTIES`] properties; the rest were dropped.
+    pub too_many: bool,
+    /// `track` without a usable event name was skipped.
+    pub no_event_name: bool,
+    /// Custom event properties past HubSpot's 50, by name.
+    pub over_custom_limit: Vec<String>,
+}
+
+impl Problems {
+    /// One warning per kind of problem, worded for the developer reading the console.
+    pub fn messages(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        let mut say = |cond: bool, text: &str| {
+            if cond {
+                out.push(["hubspot-wasm: ", text].concat());
+            }
+        };
+        say(self.too_deep, "values nested more than 32 levels deep were dropped");
+        say(self.unreadable, "part of the event could not be read (a cycle, a throwing getter or a Proxy) and was dropped");
+        say(self.forbidden_key, "keys __proto__, constructor and prototype are never sent and were dropped");
+        say(self.not_an_object, "traits and properties must be objects; a non-object was ignored");
+        say(self.too_many, "more than 1000 properties in one call; the rest were dropped");
+        say(self.no_event_name, "track without an event name was skipped");
+        if !self.over_custom_limit.is_empty() {
+            out.push(
+                [
+                    "hubspot-wasm: HubSpot takes at most 50 properties per custom behavioral event; dropped: ",
+                    &self.over_custom_limit.join(", "),
+                ]
+                .concat(),
+            );
+        }
+        out
+    }
+}
+
+/// S4: the contact properties of an identify, or `None` when there is no email to send.
+pub fn identify_properties(user_id: Option<&str>, traits: &Value, problems: &mut Problems) -> Option<Properties> {
+    let mut out = Properties::default();
+    match traits {
+        Value::Object(members) => {
+            for (key, value) in members {
+                let name = property_name(key);
+                match (name.as_str(), value) {
+                    // A company object is sent as its name alone (HubSpot's `company` is text).
+                    ("company", Value::Object(_)) => {
+                        if let Some(company) = value.get("name") {
+                            out.flatten("company", company, problems);
+                        }
+                    }
+                    ("address", Value::Object(parts)) => {
+                        for (part, value) in parts {
+                            let part = property_name(part);
+                            let target = match part.as_str() {
+                                "street" => "address".into(),
+                                "city" | "state" | "country" => part,
+                                "postalcode" | "postal_code" => "zip".into(),
+                                _ => ["address_", &part].concat(),
+                            };
+                            out.flatten(&target, value, problems);
+                        }
+                    }
+                    ("first_name", _) => out.flatten("firstname", value, problems),
+                    ("last_name", _) => out.flatten("lastname", value, problems),
+                    _ => out.flatten(&name, value, problems),
+                }
+            }
+        }
+        Value::Null => {}
+        _ => problems.not_an_object = true,
+    }
+    let user_id = user_id.map(str::trim).filter(|id| !id.is_empty());
+    if let Some(id) = user_id {
+        out.set("id", Value::String(id.into()), problems);
+    }
+    let has_email = matches!(out.get("email"), Some(Value::String(e)) if !e.is_empty());
+    if !has_email {
+        let email = user_id.filter(|id| is_email(id))?;
+        out.set("email", Value::String(email.into()), problems);
+    }
+    Some(out)
+}
+
+/// `local@domain.tld`, nothing more: enough to tell an email-shaped userId from an opaque one.
+pub fn is_email(text: &str) -> bool {
+    match text.split_once('@') {
+        Some((local, domain)) => {
+            !local.is_empty()
+                && domain.contains('.')
+                && !domain.starts_with('.')
+                && !domain.ends_with('.')
+                && !text.contains(|c: char| c.is_whitespace() || c == ',')
+                && !domain.contains('@')
+        }
+        None => false,
+    }
+}
+
+/// S5 (default): `trackEvent` in HubSpot's documented object form. `properties.id` becomes `_id`
+/// (`id` is the event), `revenue` becomes `value`; keys are otherwise left as the page wrote them.
+pub fn track_event(name: &str, properties: &Value, problems: &mut Problems) -> Command {
+    let mut out = Properties::default();
+    let mut revenue = None;
+    match properties {
+        Value::Object(members) => {
+            for (key, value) in members {
+                match key.as_str() {
+                    "id" => out.set_clean("_id", value, problems),
+                    "revenue" => revenue = Some(value),
+                    _ => out.set_clean(key, value, problems),
+                }
+            }
+        }
+        Value::Null => {}
+        _ => problems.not_an_object = true,
+    }
+    if let Some(revenue) = revenue {
+        out.set_clean("value", revenue, problems);
+    }
+    out.set("id", Value::String(name.into()), problems);
+    Command::TrackEvent(out)
+}
+
+/// S5 (`customBehavioralEvents`): name `pe{portalId}_…` and flattened, capped properties.
+pub fn custom_behavioral_event(portal_id: &str, name: &str, properties: &Value, problems: &mut Problems) -> Command {
+    let mut out = Properties::default();
+    match properties {
+        Value::Object(members) => {
+            for (key, value) in members {
+                out.flatten(&property_name(key), value, problems);
+            }
+        }
+        Value::Null => {}
+        _ => problems.not_an_object = true,
+    }
+    problems.over_custom_limit = out.truncate(MAX_CUSTOM_EVENT_PROPERTIES);
+    Command::TrackCustomBehavioralEvent { name: custom_event_name(portal_id, name), properties: out }
+}
+
+/// A name already in HubSpot's `pe<digits>_` form is kept; any other becomes
+/// `pe{portalId}_` + the name lower-cased, each run of whitespace and dots one `_`.
+pub fn custom_event_name(portal_id: &str, name: &str) -> String {
+    let internal = name
+        .strip_prefix("pe")
+        .and_then(|rest| rest.split_once('_'))
+        .is_some_and(|(digits, _)| !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()));
+    if internal {
+        return name.into();
+    }
+    let mut out = ["pe", portal_id, "_"].concat();
+    let mut in_run = false;
+    for c in name.chars().flat_map(char::to_lowercase) {
+        if c.is_whitespace() || c == '.' {
+            if !in_run {
+                out.push('_');
+            }
+            in_run = true;
+        } else {
+            out.push(c);
+            in_run = false;
+        }
+    }
+    out
+}
+
+/// S6: the path HubSpot records a page view for: `properties.path` + `properties.search`, each
+/// falling back to the browser's location.
+pub fn page_path(properties: &Value, location_path: &str, location_search: &str) -> String {
+    let text = |key, fallback| match properties.get(key) {
+        Some(Value::String(s)) => s.trim().to_string(),
+        _ => String::from(fallback),
+    };
+    let mut path = text("path", location_path);
+    if path.is_empty() {
+        path.push('/');
+    }
+    let search = text("search", location_search);
+    if !search.is_empty() && !search.starts_with('?') {
+        path.push('?');
+    }
+    path + &search
+}
+
+/// S7: the consent object HubSpot's `setHubSpotConsent` takes: only its three boolean keys.
+pub fn consent(choices: &Value) -> Properties {
+    let mut out = Properties::default();
+    for key in ["analytics", "advertisement", "functionality"] {
+        if let Some(Value::Bool(b)) = choices.get(key) {
+            out.set(key, Value::Bool(*b), &mut Problems::default());
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,108 @@
+//! When commands go: identify traits held until the next page or track, the skipped first page
+//! view, and `reset()`. Pure: events in, commands out, tested natively.
+
+use crate::mapping::{self, Command, Problems, Properties};
+use crate::settings::Settings;
+use crate::value::Value;
+
+/// One plugin's state between calls.
+#[derive(Debug)]
+pub struct Session {
+    portal_id: String,
+    custom_behavioral_events: bool,
+    track_initial_page_view: bool,
+    flush_identify_immediately: bool,
+    /// Traits waiting for the next tracking call, HubSpot only sends identity along with one.
+    pending: Option<Properties>,
+    /// Whether the first `page` call has been seen (HubSpot's code records that view itself).
+    first_page_seen: bool,
+}
+
+impl Session {
+    /// A session for these settings.
+    pub fn new(settings: &Settings) -> Session {
+        Session {
+            portal_id: settings.portal_id.clone(),
+            custom_behavioral_events: settings.custom_behavioral_events,
+            track_initial_page_view: settings.track_initial_page_view,
+            flush_identify_immediately: settings.flush_identify_immediately,
+            pending: None,
+            first_page_seen: false,
+        }
+    }
+
+    /// Whether identify traits are waiting for a tracking call.
+    pub fn has_pending_identity(&self) -> bool {
+        self.pending.is_some()
+    }
+
+    /// S4: an identify holds its traits (merged over earlier ones) until the next page or track,
+    /// or, with `flushIdentifyImmediately`, sends them at once with a page view.
+    pub fn identify(&mut self, event: &Value, problems: &mut Problems) -> Vec<Command> {
+        let traits = event.get("traits").unwrap_or(&Value::Null);
+        self.hold(event, traits, problems);
+        if self.flush_identify_immediately {
+            return self.with_pending(vec![Command::TrackPageView]);
+        }
+        Vec::new()
+    }
+
+    /// S5: the event, preceded by pending identity (and by `context.traits` carrying an email).
+    pub fn track(&mut self, event: &Value, problems: &mut Problems) -> Vec<Command> {
+        let name = match event.get("event").and_then(Value::as_text).map(str::trim) {
+            Some(name) if !name.is_empty() => name,
+            _ => {
+                problems.no_event_name = true;
+                return Vec::new();
+            }
+        };
+        if let Some(traits) = event.get("context").and_then(|c| c.get("traits")) {
+            self.hold(event, traits, problems);
+        }
+        let properties = event.get("properties").unwrap_or(&Value::Null);
+        let command = if self.custom_behavioral_events {
+            mapping::custom_behavioral_event(&self.portal_id, name, properties, problems)
+        } else {
+            mapping::track_event(name, properties, problems)
+        };
+        self.with_pending(vec![command])
+    }
+
+    /// S3/S6: `setPath` + `trackPageView`, except on the first page (HubSpot's code counts that
+    /// one itself), which still sends pending identity so it rides HubSpot's own page view.
+    pub fn page(&mut self, event: &Value, location_path: &str, location_search: &str) -> Vec<Command> {
+        let first = !self.first_page_seen;
+        self.first_page_seen = true;
+        if first && !self.track_initial_page_view {
+            return self.with_pending(Vec::new());
+        }
+        let properties = event.get("properties").unwrap_or(&Value::Null);
+        let path = mapping::page_path(properties, location_path, location_search);
+        self.with_pending(vec![Command::SetPath(path), Command::TrackPageView])
+    }
+
+    /// analytics `reset()`: one user's identity must never ride the next user's events.
+    pub fn reset(&mut self) {
+        self.pending = None;
+    }
+
+    fn hold(&mut self, event: &Value, traits: &Value, problems: &mut Problems) {
+        let user_id = event.get("userId").and_then(Value::as_text);
+        if let Some(properties) = mapping::identify_properties(user_id, traits, problems) {
+            match &mut self.pending {
+                Some(pending) => pending.merge(properties),
+                None => self.pending = Some(properties),
+            }
+        }
+    }
+
+    fn with_pending(&mut self, mut commands: Vec<Command>) -> Vec<Command> {
+        if let Some(traits) = self.pending.take() {
+            commands.insert(0, Command::Identify(traits));
+        }
+        commands
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,281 @@
+//! Segment's settings object for the destination (S2), parsed and validated. Pure Rust.
+
+use crate::value::Value;
+
+/// HubSpot's data centres.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Region {
+    /// North America 1, the default (`js.hs-scripts.com`).
+    Na1,
+    /// North America 2.
+    Na2,
+    /// Europe (EU data residency).
+    Eu1,
+    /// Asia Pacific.
+    Ap1,
+}
+
+impl Region {
+    fn code(self) -> &'static str {
+        match self {
+            Region::Na1 => "na1",
+            Region::Na2 => "na2",
+            Region::Eu1 => "eu1",
+            Region::Ap1 => "ap1",
+        }
+    }
+
+    /// `https://{service}.{domain}` in na1, `https://{service}-{region}.{domain}` elsewhere.
+    fn host(self, service: &str, domain: &str) -> String {
+        match self {
+            Region::Na1 => ["https://", service, ".", domain].concat(),
+            _ => ["https://", service, "-", self.code(), ".", domain].concat(),
+        }
+    }
+}
+
+/// Validated settings.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Settings {
+    /// The Hub ID, digits only.
+    pub portal_id: String,
+    /// The data centre.
+    pub region: Region,
+    /// Also load the Forms SDK.
+    pub load_forms_sdk: bool,
+    /// `track` sends `trackCustomBehavioralEvent`.
+    pub custom_behavioral_events: bool,
+    /// Forward the first `page` call too.
+    pub track_initial_page_view: bool,
+    /// `identify` sends at once, with a page view.
+    pub flush_identify_immediately: bool,
+    /// Set `window.disableHubSpotCookieBanner` before the tracker loads.
+    pub disable_cookie_banner: bool,
+    /// How long `load()` waits for the tracker, in milliseconds.
+    pub load_timeout_ms: u32,
+    /// The tracking code's URL.
+    pub tracker_url: String,
+    /// The Forms SDK's URL.
+    pub forms_url: String,
+    /// CSP nonce for injected scripts.
+    pub nonce: Option<String>,
+    /// `apiKey` or `privateAppToken` was given: server credentials that must not ship to
+    /// browsers. Only the fact is kept, never the value.
+    pub has_server_credentials: bool,
+}
+
+/// The message of a settings error: names the setting and the bad value.
+fn invalid(key: &str, value: &Value, expected: &str) -> String {
+    ["hubspot-wasm: invalid setting ", key, " = ", &value.to_json(), ": ", expected].concat()
+}
+
+/// A setting, treating `null` (and so `undefined`, dropped by JSON) as absent.
+fn setting<'a>(settings: &'a Value, key: &str) -> Option<&'a Value> {
+    settings.get(key).filter(|v| **v != Value::Null)
+}
+
+fn boolean(settings: &Value, keys: &[&str]) -> Result<bool, String> {
+    for key in keys {
+        match setting(settings, key) {
+            None => continue,
+            Some(Value::Bool(b)) => return Ok(*b),
+            Some(other) => return Err(invalid(key, other, "expected true or false")),
+        }
+    }
+    Ok(false)
+}
+
+/// A script URL setting: `https:`, `http:` or relative, never `javascript:`, `data:` and kin.
+fn script_url(settings: &Value, key: &str, default: String) -> Result<String, String> {
+    let value = match setting(settings, key) {
+        None => return Ok(default),
+        Some(v) => v,
+    };
+    let bad = || invalid(key, value, "expected an https:, http: or relative URL");
+    let text = match value {
+        Value::String(s) => s,
+        _ => return Err(bad()),
+    };
+    // The URL parser strips surrounding C0 controls and spaces and removes tabs and newlines
+    // anywhere (`java\nscript:` is `javascript:`), so the scheme is judged on that same text.
+    let url: String = text
+        .trim_matches(|c: char| c <= ' ')
+        .chars()
+        .filter(|c| !matches!(c, '\t' | '\n' | '\r'))
+        .collect();
+    if url.is_empty() || url.contains(|c: char| c < ' ') {
+        return Err(bad());
+    }
+    let scheme_end = url.find(|c: char| matches!(c, ':' | '/' | '?' | '#'));
+    if let Some(end) = scheme_end.filter(|&end| url[end..].starts_with(':')) {
+        let scheme = url[..end].to_ascii_lowercase();
+        if scheme != "https" && scheme != "http" {
+            return Err(bad());
+        }
+    }
+    Ok(url)
+}
+
+impl Settings {
+    /// Parses Segment's settings object (as JSON value); unknown keys are ignored.
+    pub fn from_value(settings: &Value) -> Result<Settings, String> {
+        if !matches!(settings, Value::Object(_)) {
+            return Err(invalid("settings", settings, "expected an object with portalId"));
+        }
+        let portal = setting(settings, "portalId").unwrap_or(&Value::Null);
+        let portal_id = match portal.as_text().map(str::trim) {
+            Some(id) if !id.is_empty() && id.bytes().all(|b| b.is_ascii_digit()) => id.to_string(),
+            _ => return Err(invalid("portalId", portal, "expected the Hub ID, digits only")),
+        };
+
+        let region = match setting(settings, "region") {
+            Some(value) => match value {
+                Value::String(s) => match s.trim().to_ascii_lowercase().as_str() {
+                    "na1" | "" => Region::Na1,
+                    "na2" => Region::Na2,
+                    "eu1" => Region::Eu1,
+                    "ap1" => Region::Ap1,
+                    _ => return Err(invalid("region", value, "expected 'na1', 'na2', 'eu1' or 'ap1'")),
+                },
+                _ => return Err(invalid("region", value, "expected 'na1', 'na2', 'eu1' or 'ap1'")),
+            },
+            None if boolean(settings, &["enableEuropeanDataCenter"])? => Region::Eu1,
+            None => Region::Na1,
+        };
+        // `region` wins, but a malformed enableEuropeanDataCenter is still an error.
+        boolean(settings, &["enableEuropeanDataCenter"])?;
+
+        let load_timeout_ms = match setting(settings, "loadTimeoutMs") {
+            None => 10_000,
+            Some(value) => match value {
+                Value::Number(n) => parse_millis(n).ok_or_else(|| {
+                    invalid("loadTimeoutMs", value, "expected milliseconds, a whole number from 0 to 2147483647")
+                })?,
+                _ => return Err(invalid("loadTimeoutMs", value, "expected a number of milliseconds")),
+            },
+        };
+
+        let nonce = match setting(settings, "nonce") {
+            None => None,
+            Some(Value::String(s)) => Some(s.clone()).filter(|s| !s.is_empty()),
+            Some(other) => return Err(invalid("nonce", other, "expected a string")),
+        };
+
+        let tracker_url = script_url(
+            settings,
+            "trackerUrl",
+            [&region.host("js", "hs-scripts.com"), "/", &portal_id, ".js"].concat(),
+        )?;
+        let forms_url =
+            script_url(settings, "formsUrl", region.host("js", "hsforms.net") + "/forms/embed/v2.js")?;
+
+        Ok(Settings {
+            region,
+            load_forms_sdk: boolean(settings, &["loadFormsSdk", "loadFormsSDK"])?,
+            custom_behavioral_events: boolean(settings, &["customBehavioralEvents"])?,
+            track_initial_page_view: boolean(settings, &["trackInitialPageView"])?,
+            flush_identify_immediately: boolean(settings, &["flushIdentifyImmediately"])?,
+            disable_cookie_banner: boolean(settings, &["disableCookieBanner"])?,
+            load_timeout_ms,
+            tracker_url,
+            forms_url,
+            nonce,
+            has_server_credentials: ["apiKey", "privateAppToken"]
+                .iter()
+                .any(|k| matches!(setting(settings, k), Some(Value::String(s)) if !s.is_empty())),
+            portal_id,
+        })
+    }
+}
+
+/// `1500` or `1500.5` (floored) within setTimeout's range; no exponents, no negatives.
+fn parse_millis(text: &str) -> Option<u32> {
+    let whole = match text.split_once('.') {
+        Some((whole, fraction)) if fraction.bytes().all(|b| b.is_ascii_digit()) => whole,
+        Some(_) => return None,
+        None => text,
+    };
+    if whole.is_empty() || whole.len() > 10 || !whole.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let ms = whole.bytes().fold(0u64, |n, b| n * 10 + u64::from(b - b'0'));
+    u32::try_from(ms).ok().filter(|ms| *ms <= i32::MAX as u32)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(json: &str) -> Result<Settings, String> {
+        Settings::from_value(&Value::parse(json, &mut false).unwrap())
+    }
+
+    #[test]
+    fn defaults_from_portal_id_alone() {
+        let s = parse(r#"{"portalId":"62515","unknown":1}"#).unwrap();
+        assert_eq!(s.tracker_url, "https://js.hs-scripts.com/62515.js");
+        assert_eq!(s.forms_url, "https://js.hsforms.net/forms/embed/v2.js");
+        assert_eq!(s.load_timeout_ms, 10_000);
+        assert_eq!(s.region, Region::Na1);
+        assert!(!s.load_forms_sdk && !s.custom_behavioral_events && !s.has_server_credentials);
+    }
+
+    #[test]
+    fn portal_id_is_digits_string_or_number_trimmed() {
+        assert_eq!(parse(r#"{"portalId":62515}"#).unwrap().portal_id, "62515");
+        assert_eq!(parse(r#"{"portalId":" 62515\n"}"#).unwrap().portal_id, "62515");
+        for bad in [r#"{}"#, r#"{"portalId":""}"#, r#"{"portalId":"62a"}"#, r#"{"portalId":-1}"#,
+                    r#"{"portalId":1.5}"#, r#"{"portalId":"../x"}"#, r#"{"portalId":true}"#] {
+            let err = parse(bad).unwrap_err();
+            assert!(err.contains("portalId"), "{err}");
+        }
+        assert!(parse(r#"{"portalId":"abc"}"#).unwrap_err().contains("\"abc\""));
+        assert!(parse("[]").unwrap_err().contains("settings"));
+    }
+
+    #[test]
+    fn regions_pick_their_hosts() {
+        for (json, tracker, forms) in [
+            (r#"{"portalId":"1","region":"eu1"}"#, "https://js-eu1.hs-scripts.com/1.js", "https://js-eu1.hsforms.net/forms/embed/v2.js"),
+            (r#"{"portalId":"1","region":"NA2"}"#, "https://js-na2.hs-scripts.com/1.js", "https://js-na2.hsforms.net/forms/embed/v2.js"),
+            (r#"{"portalId":"1","region":"ap1"}"#, "https://js-ap1.hs-scripts.com/1.js", "https://js-ap1.hsforms.net/forms/embed/v2.js"),
+            (r#"{"portalId":"1","enableEuropeanDataCenter":true}"#, "https://js-eu1.hs-scripts.com/1.js", "https://js-eu1.hsforms.net/forms/embed/v2.js"),
+            (r#"{"portalId":"1","region":"na1","enableEuropeanDataCenter":true}"#, "https://js.hs-scripts.com/1.js", "https://js.hsforms.net/forms/embed/v2.js"),
+        ] {
+            let s = parse(json).unwrap();
+            assert_eq!((s.tracker_url.as_str(), s.forms_url.as_str()), (tracker, forms), "{json}");
+        }
+        assert!(parse(r#"{"portalId":"1","region":"us"}"#).unwrap_err().contains("region = \"us\""));
+    }
+
+    #[test]
+    fn script_urls_only_http_https_or_relative() {
+        for ok in ["https://cdn.example.com/hs.js", "HTTP://x/y.js", "/hs/62515.js", "./e.js", "//cdn.x/y.js", "e.js"] {
+            let s = parse(&format!(r#"{{"portalId":"1","trackerUrl":"{ok}","formsUrl":"{ok}"}}"#)).unwrap();
+            assert_eq!(s.tracker_url, ok);
+        }
+        for bad in ["javascript:alert(1)", " java\\nscript:alert(1)", "data:text/javascript,1", "JaVaScRiPt:1", "", "blob:x", "a\\u0000b"] {
+            let err = parse(&format!(r#"{{"portalId":"1","trackerUrl":"{bad}"}}"#)).unwrap_err();
+            assert!(err.contains("trackerUrl"), "{bad}: {err}");
+        }
+        assert!(parse(r#"{"portalId":"1","formsUrl":"data:x"}"#).unwrap_err().contains("formsUrl"));
+    }
+
+    #[test]
+    fn booleans_timeouts_nonce_and_credentials() {
+        let s = parse(r#"{"portalId":"1","loadFormsSDK":true,"customBehavioralEvents":true,"trackInitialPageView":true,
+            "flushIdentifyImmediately":true,"disableCookieBanner":true,"loadTimeoutMs":2500.7,"nonce":"abc",
+            "privateAppToken":"pat-na1-secret"}"#).unwrap();
+        assert!(s.load_forms_sdk && s.custom_behavioral_events && s.track_initial_page_view);
+        assert!(s.flush_identify_immediately && s.disable_cookie_banner && s.has_server_credentials);
+        assert_eq!((s.load_timeout_ms, s.nonce.as_deref()), (2500, Some("abc")));
+        assert!(!format!("{s:?}").contains("secret"));
+        for (bad, key) in [(r#""loadFormsSdk":"yes""#, "loadFormsSdk"), (r#""loadTimeoutMs":-5"#, "loadTimeoutMs"),
+                           (r#""loadTimeoutMs":1e21"#, "loadTimeoutMs"), (r#""loadTimeoutMs":"10""#, "loadTimeoutMs"),
+                           (r#""nonce":5"#, "nonce"), (r#""enableEuropeanDataCenter":1"#, "enableEuropeanDataCenter")] {
+            let err = parse(&format!(r#"{{"portalId":"1",{bad}}}"#)).unwrap_err();
+            assert!(err.contains(key), "{bad}: {err}");
+        }
+        assert!(parse(r#"{"portalId":"1","loadTimeoutMs":null,"region":null}"#).is_ok());
+    }
+}

@@ -1,0 +1,350 @@
+//! The small owned value model that events are read into, and its JSON text form.
+//!
+//! The browser edge hands events over as `JSON.stringify` text (one boundary crossing instead of
+//! one per key) and takes commands back as JSON text. Numbers stay the text JavaScript wrote, so
+//! they pass through untouched and no float formatting or parsing code is linked into the wasm.
+
+/// Deeper nesting than this is dropped (and reported): no HubSpot property is that deep, and the
+/// bound keeps recursion, and so the wasm stack, small whatever the page sends.
+pub const MAX_DEPTH: usize = 32;
+
+/// A JSON value as read from the page.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Value {
+    /// `null`; also what JSON makes of `undefined` in arrays, `NaN`, `±Infinity`, invalid dates.
+    Null,
+    /// `true` / `false`.
+    Bool(bool),
+    /// A finite number, as the decimal text JavaScript produced.
+    Number(String),
+    /// A string.
+    String(String),
+    /// An array.
+    Array(Vec<Value>),
+    /// An object, members in the page's order.
+    Object(Vec<(String, Value)>),
+}
+
+impl Value {
+    /// The member `key` of an object, if this is one and has it (the last one wins, as in JS).
+    pub fn get(&self, key: &str) -> Option<&Value> {
+        match self {
+            Value::Object(members) => members.iter().rev().find(|(k, _)| k == key).map(|(_, v)| v),
+            _ => None,
+        }
+    }
+
+    /// The text of a string, or of a number (Segment allows numeric ids and names).
+    pub fn as_text(&self) -> Option<&str> {
+        match self {
+            Value::String(s) | Value::Number(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    /// Parses JSON text. `None` for text that is not JSON; nesting past [`MAX_DEPTH`] becomes
+    /// `Null` and sets `too_deep`.
+    pub fn parse(text: &str, too_deep: &mut bool) -> Option<Value> {
+        let mut parser = Parser { text, at: 0, too_deep: false };
+        let value = parser.value(0)?;
+        parser.space();
+        *too_deep |= parser.too_deep;
+        (parser.at == text.len()).then_some(value)
+    }
+
+    /// Appends this value as JSON text.
+    pub fn write_json(&self, out: &mut String) {
+        match self {
+            Value::Null => out.push_str("null"),
+            Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
+            Value::Number(n) => out.push_str(n),
+            Value::String(s) => write_json_string(s, out),
+            Value::Array(items) => {
+                out.push('[');
+                for (i, item) in items.iter().enumerate() {
+                    if i > 0 {
+                        out.push(',');
+                    }
+                    item.write_json(out);
+                }
+                out.push(']');
+            }
+            Value::Object(members) => write_json_object(members, out),
+        }
+    }
+
+    /// This value as JSON text.
+    pub fn to_json(&self) -> String {
+        let mut out = String::new();
+        self.write_json(&mut out);
+        out
+    }
+}
+
+/// Appends `{"key":value,…}`.
+pub fn write_json_object(members: &[(String, Value)], out: &mut String) {
+    out.push('{');
+    for (i, (key, value)) in members.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        write_json_string(key, out);
+        out.push(':');
+        value.write_json(out);
+    }
+    out.push('}');
+}
+
+/// Appends `s` as a JSON string literal.
+pub fn write_json_string(s: &str, out: &mut String) {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    out.push('"');
+    let mut plain = 0;
+    for (i, b) in s.bytes().enumerate() {
+        let escape = match b {
+            b'"' => "\\\"",
+            b'\\' => "\\\\",
+            b'\n' => "\\n",
+            b'\r' => "\\r",
+            b'\t' => "\\t",
+            0..=0x1f => "",
+            _ => continue,
+        };
+        out.push_str(&s[plain..i]);
+        plain = i + 1;
+        if escape.is_empty() {
+            out.push_str("\\u00");
+            out.push(HEX[(b >> 4) as usize] as char);
+            out.push(HEX[(b & 15) as usize] as char);
+        } else {
+            out.push_str(escape);
+        }
+    }
+    out.push_str(&s[plain..]);
+    out.push('"');
+}
+
+struct Parser<'a> {
+    text: &'a str,
+    at: usize,
+    too_deep: bool,
+}
+
+impl Parser<'_> {
+    fn peek(&self) -> Option<u8> {
+        self.text.as_bytes().get(self.at).copied()
+    }
+
+    fn space(&mut self) {
+        while matches!(self.peek(), Some(b' ' | b'\t' | b'\n' | b'\r')) {
+            self.at += 1;
+        }
+    }
+
+    fn eat(&mut self, byte: u8) -> bool {
+        self.space();
+        let hit = self.peek() == Some(byte);
+        if hit {
+            self.at += 1;
+        }
+        hit
+    }
+
+    fn literal(&mut self, word: &str, value: Value) -> Option<Value> {
+        let end = self.at + word.len();
+        (self.text.get(self.at..end)? == word).then(|| {
+            self.at = end;
+            value
+        })
+    }
+
+    fn value(&mut self, depth: usize) -> Option<Value> {
+        self.space();
+        match self.peek()? {
+            b'{' | b'[' if depth >= MAX_DEPTH => {
+                self.too_deep = true;
+                self.skip_nested()?;
+                Some(Value::Null)
+            }
+            b'{' => {
+                self.at += 1;
+                let mut members = Vec::new();
+                if !self.eat(b'}') {
+                    loop {
+                        self.space();
+                        if self.peek()? != b'"' {
+                            return None;
+                        }
+                        let key = self.string()?;
+                        if !self.eat(b':') {
+                            return None;
+                        }
+                        members.push((key, self.value(depth + 1)?));
+                        if self.eat(b'}') {
+                            break;
+                        }
+                        if !self.eat(b',') {
+                            return None;
+                        }
+                    }
+                }
+                Some(Value::Object(members))
+            }
+            b'[' => {
+                self.at += 1;
+                let mut items = Vec::new();
+                if !self.eat(b']') {
+                    loop {
+                        items.push(self.value(depth + 1)?);
+                        if self.eat(b']') {
+                            break;
+                        }
+                        if !self.eat(b',') {
+                            return None;
+                        }
+                    }
+                }
+                Some(Value::Array(items))
+            }
+            b'"' => self.string().map(Value::String),
+            b't' => self.literal("true", Value::Bool(true)),
+            b'f' => self.literal("false", Value::Bool(false)),
+            b'n' => self.literal("null", Value::Null),
+            b'-' | b'0'..=b'9' => {
+                let start = self.at;
+                while matches!(self.peek(), Some(b'0'..=b'9' | b'-' | b'+' | b'.' | b'e' | b'E')) {
+                    self.at += 1;
+                }
+                Some(Value::Number(self.text[start..self.at].into()))
+            }
+            _ => None,
+        }
+    }
+
+    /// Skips one array or object without recursing, so any depth costs no stack.
+    fn skip_nested(&mut self) -> Option<()> {
+        let mut depth = 0usize;
+        loop {
+            match self.peek()? {
+                b'"' => {
+                    self.string()?;
+                    continue;
+                }
+                b'{' | b'[' => depth += 1,
+                b'}' | b']' => {
+                    depth -= 1;
+                    if depth == 0 {
+                        self.at += 1;
+                        return Some(());
+                    }
+                }
+                _ => {}
+            }
+            self.at += 1;
+        }
+    }
+
+    /// Reads a string literal starting at its opening quote.
+    fn string(&mut self) -> Option<String> {
+        self.at += 1;
+        let mut out = String::new();
+        loop {
+            let rest = &self.text[self.at..];
+            let plain = rest.bytes().position(|b| b == b'"' || b == b'\\')?;
+            out.push_str(&rest[..plain]);
+            self.at += plain + 1;
+            if rest.as_bytes()[plain] == b'"' {
+                return Some(out);
+            }
+            let escaped = match self.peek()? {
+                b'u' => {
+                    let unit = self.hex4()?;
+                    // A surrogate pair is two escapes; a lone surrogate (JSON.stringify writes
+                    // them escaped) cannot be a Rust char and becomes U+FFFD.
+                    if (0xD800..0xDC00).contains(&unit) && self.text[self.at + 1..].starts_with("\\u") {
+                        let save = self.at;
+                        self.at += 2;
+                        let low = self.hex4()?;
+                        if (0xDC00..0xE000).contains(&low) {
+                            char::from_u32(0x10000 + ((unit - 0xD800) << 10) + (low - 0xDC00))
+                        } else {
+                            self.at = save;
+                            None
+                        }
+                    } else {
+                        char::from_u32(unit)
+                    }
+                    .unwrap_or('\u{FFFD}')
+                }
+                b'n' => '\n',
+                b't' => '\t',
+                b'r' => '\r',
+                b'b' => '\u{8}',
+                b'f' => '\u{c}',
+                b'"' => '"',
+                b'\\' => '\\',
+                b'/' => '/',
+                _ => return None,
+            };
+            out.push(escaped);
+            self.at += 1;
+        }
+    }
+
+    /// Reads the four hex digits after `\u`, leaving `at` on the last one.
+    fn hex4(&mut self) -> Option<u32> {
+        let digits = self.text.get(self.at + 1..self.at + 5)?;
+        self.at += 4;
+        digits.chars().try_fold(0, |acc, c| Some(acc * 16 + c.to_digit(16)?))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(text: &str) -> Option<Value> {
+        Value::parse(text, &mut false)
+    }
+
+    #[test]
+    fn round_trips_what_json_stringify_writes() {
+        let text = r#"{"a":[1,-2.5e3,true,false,null],"b":{"c":"x\"y\\z\n\u0001"},"":""}"#;
+        assert_eq!(parse(text).unwrap().to_json(), text);
+    }
+
+    #[test]
+    fn decodes_escapes_and_surrogates() {
+        let v = parse(r#""\u00e9\ud83d\ude00\ud800x\/""#).unwrap();
+        assert_eq!(v, Value::String("é😀\u{FFFD}x/".into()));
+    }
+
+    #[test]
+    fn rejects_what_is_not_json() {
+        for bad in ["", "{", "[1,]", r#""\q""#, "\"\\\u{1e950}\"", r#"{"a"}"#, "tru", "\"abc", "1 2", r#""\u12""#] {
+            assert_eq!(parse(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn too_deep_nesting_becomes_null_without_recursing() {
+        let deep = "[".repeat(100_000) + &"]".repeat(100_000);
+        let mut too_deep = false;
+        let v = Value::parse(&deep, &mut too_deep).unwrap();
+        assert!(too_deep);
+        let mut depth = 0;
+        let mut at = &v;
+        while let Value::Array(items) = at {
+            depth += 1;
+            at = &items[0];
+        }
+        assert_eq!((depth, at), (MAX_DEPTH, &Value::Null));
+    }
+
+    #[test]
+    fn get_finds_the_last_member() {
+        let v = parse(r#"{"a":1,"a":2}"#).unwrap();
+        assert_eq!(v.get("a"), Some(&Value::Number("2".into())));
+        assert_eq!(Value::Null.get("a"), None);
+    }
+}
