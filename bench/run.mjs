@@ -1,0 +1,395 @@
+#!/usr/bin/env node
+// `npm run bench` (after the release build into pkg/): size, speed, start-up and memory of the
+// plugin in headless Chromium, beside the JavaScript peer @analytics/hubspot and a plain-JS
+// floor, against the targets of SPEC S9 / issue 5. Prints a table and writes it as JSON under
+// bench/results/. It only prints figures: nothing here fails on a missed target.
+//
+//   node bench/run.mjs [--pkg DIR] [--quick] [--profile] [--rows identify,track]
+//
+//   --pkg DIR   benchmark another build of the package (default: pkg/), e.g. a `--profiling` one
+//   --quick     fewer/shorter samples (a smoke run, ~20 s; figures are noisier)
+//   --profile   also record a CPU profile of ours (identify, track) and print the top self-time
+//               frames; the .cpuprofile files go to bench/results/ (open them in DevTools)
+//   --rows      only these speed rows (ids: identify, identifyFlush, track, trackCustom,
+//               identifyMin, trackMin)
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
+import { chromium } from 'playwright-core';
+import webpack from 'webpack';
+import { startServer } from '../scripts/serve.mjs';
+import peerConfig from './peer.webpack.config.mjs';
+
+const ROOT = resolve(fileURLToPath(new URL('..', import.meta.url)));
+const BENCH = join(ROOT, 'bench');
+const args = process.argv.slice(2);
+const flag = (name) => args.includes(name);
+const option = (name) => { const i = args.indexOf(name); return i >= 0 ? args[i + 1] : undefined; };
+
+const QUICK = flag('--quick');
+const PROFILE = flag('--profile');
+const PKG = resolve(option('--pkg') ?? join(ROOT, 'pkg'));
+const ROWS = option('--rows')?.split(',');
+const CFG = QUICK
+  ? { warmMs: 150, batchMs: 100, batches: 3, startupSamples: 5, memTotal: 20000 }
+  : { warmMs: 300, batchMs: 200, batches: 7, startupSamples: 20, memTotal: 100000 };
+
+const SETTLE_MS = 200;
+// Cross-origin isolation: performance.now() then ticks in 5 µs instead of 100 µs.
+const ISOLATION = { 'cross-origin-opener-policy': 'same-origin', 'cross-origin-embedder-policy': 'require-corp' };
+
+const TARGETS = {
+  sizeGzipBytes: 10 * 1024,      // wasm + JS glue, gzip -9
+  speedVsPeer: 1, speedVsPeerAim: 2,
+  floorOverOurs: 3,              // within 3x of the floor
+  startupMs: 5,
+};
+
+const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+  '--disable-background-networking', '--disable-component-update', '--disable-sync',
+  // window.gc() and unrounded performance.memory, for the memory figures only.
+  '--js-flags=--expose-gc', '--enable-precise-memory-info'];
+
+const log = (...a) => console.error('bench:', ...a);
+const median = (xs) => { const s = [...xs].sort((a, b) => a - b); const m = s.length >> 1; return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2; };
+const kb = (n) => `${(n / 1024).toFixed(2)} KB`;
+const gz = (buf) => gzipSync(buf, { level: 9 }).length;
+const fmtRate = (r) => r == null ? '—' : r >= 1e6 ? `${(r / 1e6).toFixed(2)} M/s` : `${(r / 1e3).toFixed(0)} k/s`;
+const fmtX = (x) => x == null ? '—' : `${x.toFixed(2)}×`;
+const fmtMs = (x) => x == null ? '—' : `${x.toFixed(2)} ms`;
+const yes = (b) => b == null ? '—' : b ? 'yes' : 'NO';
+
+// ---------------------------------------------------------------------------------------------
+// 1. Size
+
+function walk(dir) {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => e.isDirectory() ? walk(join(dir, e.name)) : [join(dir, e.name)]);
+}
+
+function measureSize() {
+  const files = ['hubspot_wasm_bg.wasm', 'hubspot_wasm.js'].map((f) => join(PKG, f));
+  if (existsSync(join(PKG, 'snippets'))) files.push(...walk(join(PKG, 'snippets')).filter((f) => /\.m?js$/.test(f)));
+  const perFile = files.map((f) => { const b = readFileSync(f); return { file: relative(PKG, f), raw: b.length, gzip9: gz(b) }; });
+  const ours = { files: perFile, raw: sum(perFile, 'raw'), gzip9: sum(perFile, 'gzip9') };
+
+  const peerBundle = readFileSync(join(BENCH, '.build', 'peer.mjs'));
+  const peerMin = join(ROOT, 'node_modules/@analytics/hubspot/dist/@analytics/hubspot.min.js');
+  const peer = {
+    what: '@analytics/hubspot browser build, bundled + minified by webpack (bench/.build/peer.mjs)',
+    version: JSON.parse(readFileSync(join(ROOT, 'node_modules/@analytics/hubspot/package.json'), 'utf8')).version,
+    raw: peerBundle.length, gzip9: gz(peerBundle),
+    distMin: existsSync(peerMin) ? { file: 'dist/@analytics/hubspot.min.js (UMD)', raw: statSync(peerMin).size, gzip9: gz(readFileSync(peerMin)) } : null,
+  };
+  return { ours, peer };
+}
+const sum = (xs, k) => xs.reduce((a, x) => a + x[k], 0);
+
+function bundlePeer() {
+  return new Promise((ok, fail) => webpack(peerConfig, (err, stats) => {
+    if (err || stats.hasErrors()) fail(err ?? new Error(stats.toString('errors-only')));
+    else ok();
+  }));
+}
+
+/**
+ * `twiggy top` of the shipped wasm (wasm-opt has stripped its names), and of the same code with
+ * names: cargo's wasm run through wasm-bindgen and wasm-opt (Cargo.toml's flags) again, with `-g`.
+ */
+function twiggyReport() {
+  const env = { ...process.env, PATH: `${process.env.HOME}/.cargo/bin:${process.env.PATH}` };
+  const which = (cmd) => { try { return execFileSync('bash', ['-c', `command -v ${cmd}`], { env, encoding: 'utf8' }).trim(); } catch { return null; } };
+  const twiggy = which('twiggy');
+  if (!twiggy) return { note: 'twiggy not installed: `cargo install twiggy --locked` (about 1 min on 2 cores) to see what the wasm bytes are; the bench does not install it' };
+  const run = (...a) => execFileSync(twiggy, a, { encoding: 'utf8', maxBuffer: 64 << 20 });
+  const shippedWasm = join(PKG, 'hubspot_wasm_bg.wasm');
+  const out = { shipped: run('top', '-n', '15', shippedWasm) };
+  const raw = join(ROOT, 'target/wasm32-unknown-unknown/release/hubspot_wasm.wasm');
+  if (PKG !== join(ROOT, 'pkg') || !existsSync(raw)) return out;
+  if (Math.abs(statSync(raw).mtimeMs - statSync(shippedWasm).mtimeMs) > 10 * 60e3) out.note = `${relative(ROOT, raw)} and pkg/ were built more than 10 min apart: the named view may not match`;
+  try {
+    const dir = mkdtempSync(join(tmpdir(), 'hubspot-wasm-twiggy-'));
+    execFileSync(which('wasm-bindgen') ?? 'wasm-bindgen', ['--target', 'web', '--out-dir', dir, '--out-name', 'named', raw], { env, stdio: 'pipe' });
+    const flags = (/wasm-opt\s*=\s*\[([^\]]*)\]/.exec(readFileSync(join(ROOT, 'Cargo.toml'), 'utf8'))?.[1] ?? '"-Oz"').match(/"[^"]*"/g).map((f) => f.slice(1, -1));
+    const named = join(dir, 'named_opt.wasm');
+    execFileSync('wasm-opt', [...flags, '-g', join(dir, 'named_bg.wasm'), '-o', named], { env, stdio: 'pipe' });
+    out.named = run('top', '-n', '20', named);
+    out.byCrate = byCrate(JSON.parse(run('top', '-f', 'json', named)));
+    rmSync(dir, { recursive: true, force: true });
+  } catch (e) { out.namedError = String(e.message).slice(0, 500); }
+  return out;
+}
+
+/**
+ * Sums twiggy's items by the crate their (demangled) name starts with; `<T as Trait>::f` counts
+ * for T's crate. The name section (present only because of `-g`) is left out.
+ */
+function byCrate(items) {
+  const acc = new Map();
+  let total = 0;
+  for (const it of items) {
+    const n = it.name;
+    if (/subsection|custom section|^name section|producers|target_features/.test(n)) continue;
+    total += it.shallow_size;
+    const name = n.replace(/^<+/, '').replace(/^&(mut )?/, '').replace(/^dyn /, '');
+    let crate = /^([A-Za-z_][A-Za-z0-9_]*)(\[[0-9a-f]+\])?::/.exec(name)?.[1];
+    if (!crate) {
+      if (/^(__wbindgen|__wbg|__externref|wasm_bindgen)/.test(n)) crate = 'wasm_bindgen';
+      else if (/^data|\.rodata|\.data/.test(n)) crate = '(data segments)';
+      else if (/^(import|export|type\[|elem|table|memory|global|code section|.* section headers|wasm magic)/.test(n)) crate = '(wasm structure, imports, exports)';
+      else crate = `(other: ${n.slice(0, 40)})`;
+    }
+    if (crate === 'hubspot_wasm') {
+      const mod = /^hubspot_wasm(?:\[[0-9a-f]+\])?::([a-z_]+)/.exec(name)?.[1];
+      if (mod) crate = `hubspot_wasm::${mod}`;
+    }
+    acc.set(crate, (acc.get(crate) ?? 0) + it.shallow_size);
+  }
+  return [...acc].sort((a, b) => b[1] - a[1]).map(([crate, bytes]) => ({ crate, bytes, percent: +(100 * bytes / total).toFixed(1) }));
+}
+
+// ---------------------------------------------------------------------------------------------
+// 2-4. In the browser
+
+async function openBenchPage(browser, base) {
+  const context = await browser.newContext();
+  // No internet: any request to HubSpot's hosts gets an empty script (none is expected, since
+  // the page already has #hs-script-loader).
+  await context.route(/hs-scripts\.com|hs-analytics\.net|hsforms\.net|hs-banner\.com/, (r) => r.fulfill({ status: 200, contentType: 'text/javascript', body: '' }));
+  const page = await context.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(String(e)));
+  page.on('console', (m) => { if (m.type() === 'error' || m.type() === 'warning') errors.push(`console.${m.type()}: ${m.text()}`); });
+  await page.goto(`${base}/bench/page.html`);
+  await page.waitForFunction(() => window.bench);
+  return { context, page, errors };
+}
+
+async function measureSpeed(browser, base, urls) {
+  const { context, page, errors } = await openBenchPage(browser, base);
+  const info = await page.evaluate((u) => window.bench.setup(u), urls);
+  for (const n of info.notes) log('note:', n);
+  const rows = {};
+  for (const [id, row] of Object.entries(info.rows)) {
+    if (ROWS && !ROWS.includes(id)) continue;
+    const impls = row.impls;
+    for (const impl of impls) await page.evaluate(([i, m, ms]) => window.bench.batch(i, m, ms), [id, impl, CFG.warmMs]);
+    const rates = Object.fromEntries(impls.map((i) => [i, []]));
+    let error = null;
+    for (let b = 0; b < CFG.batches && !error; b++) {
+      // Interleaved, starting with a different implementation each round: drift hits all alike.
+      for (let k = 0; k < impls.length; k++) {
+        const impl = impls[(b + k) % impls.length];
+        const r = await page.evaluate(([i, m, ms]) => window.bench.batch(i, m, ms), [id, impl, CFG.batchMs]);
+        if (r.error) { error = `${impl}: ${r.error}`; break; }
+        rates[impl].push((r.calls / r.elapsed) * 1000);
+      }
+    }
+    const med = Object.fromEntries(impls.map((i) => [i, rates[i].length ? median(rates[i]) : null]));
+    const spread = Object.fromEntries(impls.map((i) => [i, rates[i].length ? +((Math.max(...rates[i]) - Math.min(...rates[i])) / median(rates[i]) * 100).toFixed(1) : null]));
+    rows[id] = {
+      label: row.label, callsPerSec: med, spreadPercent: spread, batches: rates, error,
+      oursOverPeer: med.peer && med.ours ? med.ours / med.peer : null,
+      floorOverOurs: med.floor && med.ours ? med.floor / med.ours : null,
+      nsPerCall: Object.fromEntries(impls.map((i) => [i, med[i] ? 1e9 / med[i] : null])),
+    };
+    log(`speed ${row.label}: ${impls.map((i) => `${i} ${fmtRate(med[i])}`).join(', ')}${error ? ` ERROR ${error}` : ''}`);
+  }
+
+  let profile = null;
+  if (PROFILE) profile = await profileOurs(context, page, Object.keys(rows));
+  await context.close();
+  return { rows, notes: info.notes, samples: info.samples, version: info.version, pageErrors: errors, profile };
+}
+
+/** CPU profile (CDP sampling profiler) of ours in two rows; top self-time frames. */
+async function profileOurs(context, page, ids) {
+  const cdp = await context.newCDPSession(page);
+  await cdp.send('Profiler.enable');
+  await cdp.send('Profiler.setSamplingInterval', { interval: 50 });
+  const out = {};
+  for (const id of ['identify', 'track'].filter((i) => ids.includes(i))) {
+    await cdp.send('Profiler.start');
+    await page.evaluate((i) => window.bench.batch(i, 'ours', 2000), id);
+    const { profile } = await cdp.send('Profiler.stop');
+    const file = join(BENCH, 'results', `profile-${id}-${stamp}.cpuprofile`);
+    writeFileSync(file, JSON.stringify(profile));
+    out[id] = { file: relative(ROOT, file), top: selfTimes(profile).slice(0, 20) };
+  }
+  await cdp.detach();
+  return out;
+}
+
+function selfTimes(profile) {
+  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+  const self = new Map();
+  let total = 0;
+  profile.samples.forEach((id, i) => {
+    const dt = profile.timeDeltas[i] ?? 0;
+    total += dt;
+    const cf = byId.get(id).callFrame;
+    const key = `${cf.functionName || '(anonymous)'}  ${cf.url ? basename(cf.url.split('?')[0]) : ''}`.trim();
+    self.set(key, (self.get(key) ?? 0) + dt);
+  });
+  return [...self].sort((a, b) => b[1] - a[1]).map(([frame, us]) => ({ frame, percent: +(100 * us / total).toFixed(1) }));
+}
+
+async function measureStartup(browser, base, urls) {
+  const samples = [], noNet = [], peer = [];
+  for (let s = 0; s <= CFG.startupSamples; s++) {
+    // A fresh browser context each time: its own renderer process, so no compiled wasm is reused;
+    // the server sends no-store, so every byte is fetched again. The page settles first: what is
+    // measured is the plugin, not the new process's own start.
+    {
+      const { context, page } = await openBenchPage(browser, base);
+      await page.waitForTimeout(SETTLE_MS);
+      const r = await page.evaluate((u) => window.bench.startup(u), urls);
+      const p = await page.evaluate((u) => window.bench.peerStartup(u), urls);
+      await context.close();
+      if (s > 0) { samples.push(r); peer.push(p); } // the first context warms up the browser itself
+    }
+    {
+      const { context, page } = await openBenchPage(browser, base);
+      await page.waitForTimeout(SETTLE_MS);
+      const r = await page.evaluate((u) => window.bench.startupNoNetwork(u), urls);
+      await context.close();
+      if (s > 0 && r) noNet.push(r);
+    }
+  }
+  const med = (xs, k) => { const v = xs.map((x) => x[k]).filter((x) => x != null); return v.length ? median(v) : null; };
+  const keys = ['importJs', 'init', 'hubspotPlugin', 'ready', 'firstTrack', 'load', 'wasmFetch'];
+  return {
+    samples: samples.length,
+    median: Object.fromEntries(keys.map((k) => [k, med(samples, k)])),
+    min: Object.fromEntries(keys.map((k) => [k, Math.min(...samples.map((x) => x[k] ?? Infinity))])),
+    max: Object.fromEntries(keys.map((k) => [k, Math.max(...samples.map((x) => x[k] ?? -Infinity))])),
+    loadResults: [...new Set(samples.map((x) => x.loadResult))],
+    noNetwork: noNet.length ? { samples: noNet.length, median: { initSync: med(noNet, 'initSync'), hubspotPlugin: med(noNet, 'hubspotPlugin'), ready: med(noNet, 'ready') } } : null,
+    peer: { median: { importJs: med(peer, 'importJs'), ready: med(peer, 'ready') } },
+    all: samples,
+  };
+}
+
+async function measureMemory(browser, base, urls) {
+  const { context, page, errors } = await openBenchPage(browser, base);
+  const r = await page.evaluate((a) => window.bench.memory(a), { ...urls, total: CFG.memTotal, first: 1000 });
+  await context.close();
+  return { ...r, pageErrors: errors.slice(0, 10) };
+}
+
+// ---------------------------------------------------------------------------------------------
+
+function gitDescribe() {
+  try {
+    const head = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT, encoding: 'utf8' }).trim();
+    const dirty = execFileSync('git', ['status', '--porcelain', '--', 'src', 'Cargo.toml', 'Cargo.lock'], { cwd: ROOT, encoding: 'utf8' }).trim();
+    return dirty ? `${head}+dirty` : head;
+  } catch { return null; }
+}
+
+function table(size, speed, startup, mem) {
+  const T = TARGETS;
+  const rows = [];
+  const sizeMet = size.ours.gzip9 <= T.sizeGzipBytes;
+  rows.push({ metric: 'size: wasm + JS, gzip -9', ours: kb(size.ours.gzip9), peer: kb(size.peer.gzip9), floor: '', ratio: `${fmtX(size.ours.gzip9 / size.peer.gzip9)} of peer`, target: '≤ 10 KB', met: yes(sizeMet) });
+  rows.push({ metric: 'size: wasm + JS, raw', ours: kb(size.ours.raw), peer: kb(size.peer.raw), floor: '', ratio: '', target: '', met: '' });
+  for (const [id, r] of Object.entries(speed.rows)) {
+    const c = r.callsPerSec;
+    const vsPeer = r.oursOverPeer, vsFloor = r.floorOverOurs;
+    const ratio = [vsPeer != null ? `${fmtX(vsPeer)} peer` : null, vsFloor != null ? `floor ${fmtX(vsFloor)}` : null].filter(Boolean).join(', ');
+    const primary = id === 'identify' || id === 'track' || id === 'identifyFlush';
+    const target = primary ? (c.peer != null ? '≥ peer (aim 2×), floor ≤ 3×' : 'floor ≤ 3×') : 'info';
+    const met = !primary || r.error ? (r.error ? 'ERROR' : '') : yes((vsPeer == null || vsPeer >= T.speedVsPeer) && vsFloor != null && vsFloor <= T.floorOverOurs)
+      + (vsPeer != null && vsPeer >= T.speedVsPeerAim ? ' (2× peer)' : '');
+    rows.push({ metric: `speed: ${r.label}`, ours: fmtRate(c.ours), peer: fmtRate(c.peer), floor: fmtRate(c.floor), ratio, target, met });
+  }
+  rows.push({ metric: 'start-up: init() + hubspotPlugin(), median', ours: fmtMs(startup.median.ready), peer: fmtMs(startup.peer.median.ready), floor: '', ratio: '', target: '< 5 ms', met: yes(startup.median.ready < T.startupMs) });
+  if (startup.noNetwork) rows.push({ metric: 'start-up: same, wasm bytes already in memory (initSync)', ours: fmtMs(startup.noNetwork.median.ready), peer: '', floor: '', ratio: '', target: 'info', met: '' });
+  rows.push({ metric: 'start-up: + fetching the JS glue / peer bundle', ours: fmtMs(startup.median.importJs + startup.median.ready), peer: fmtMs(startup.peer.median.importJs + startup.peer.median.ready), floor: '', ratio: '', target: 'info', met: '' });
+  const m1 = mem.afterFirst.wasmBytes, m2 = mem.afterTotal.wasmBytes;
+  rows.push({ metric: `memory: wasm linear memory after ${mem.first.toLocaleString('en')} calls`, ours: kb(m1), peer: '', floor: '', ratio: '', target: '', met: '' });
+  const tablesGrew = Object.entries(mem.afterTotal.tables).some(([k, v]) => v > (mem.afterFirst.tables[k] ?? 0));
+  rows.push({ metric: `memory: … after ${mem.total.toLocaleString('en')} calls`, ours: kb(m2), peer: '', floor: '', ratio: `${fmtX(m2 / m1)}${tablesGrew ? '; a table grew' : ''}`, target: 'not larger', met: mem.errors ? `errors: ${mem.errors}` : yes(m2 <= m1 && !tablesGrew) });
+  return rows;
+}
+
+function printTable(rows) {
+  const cols = ['metric', 'ours', 'peer', 'floor', 'ratio', 'target', 'met'];
+  const head = { metric: 'metric', ours: 'ours', peer: 'peer (@analytics/hubspot)', floor: 'floor (copy+push)', ratio: 'ratio', target: 'target', met: 'met?' };
+  const w = Object.fromEntries(cols.map((c) => [c, Math.max(head[c].length, ...rows.map((r) => String(r[c]).length))]));
+  const line = (r) => cols.map((c) => String(r[c]).padEnd(w[c])).join(' │ ');
+  console.log(line(head));
+  console.log(cols.map((c) => '─'.repeat(w[c])).join('─┼─'));
+  for (const r of rows) console.log(line(r));
+}
+
+const stamp = new Date().toISOString().replace(/[:.]/g, '-');
+
+async function main() {
+  const t0 = Date.now();
+  if (!existsSync(join(PKG, 'hubspot_wasm.js')) || !existsSync(join(PKG, 'hubspot_wasm_bg.wasm'))) {
+    console.error(`bench: ${PKG} has no hubspot_wasm.js / hubspot_wasm_bg.wasm: run \`node scripts/build.mjs\` first (or \`npm run bench\`)`);
+    process.exit(2);
+  }
+  mkdirSync(join(BENCH, 'results'), { recursive: true });
+  await bundlePeer();
+  const size = measureSize();
+  log(`size: ours ${kb(size.ours.gzip9)} gzip -9 (${kb(size.ours.raw)} raw), peer ${kb(size.peer.gzip9)}`);
+  const twiggy = twiggyReport();
+
+  const server = await startServer({ root: ROOT, headers: ISOLATION });
+  // Another build (--pkg DIR) is served from its own origin, with CORS for the module import.
+  const pkgServer = PKG === join(ROOT, 'pkg') ? null : await startServer({ root: PKG, headers: { 'access-control-allow-origin': '*', 'cross-origin-resource-policy': 'cross-origin' } });
+  const urls = {
+    pkgUrl: pkgServer ? `${pkgServer.url}/hubspot_wasm.js` : `${server.url}/pkg/hubspot_wasm.js`,
+    peerUrl: `${server.url}/bench/.build/peer.mjs`,
+  };
+  const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  let speed, startup, mem;
+  try {
+    speed = await measureSpeed(browser, server.url, urls);
+    startup = await measureStartup(browser, server.url, urls);
+    log(`start-up: init()+hubspotPlugin() median ${fmtMs(startup.median.ready)} (${startup.samples} fresh contexts)`);
+    mem = await measureMemory(browser, server.url, urls);
+    log(`memory: ${kb(mem.afterFirst.wasmBytes)} after ${mem.first}, ${kb(mem.afterTotal.wasmBytes)} after ${mem.total} calls`);
+  } finally {
+    await browser.close();
+    await server.close();
+    if (pkgServer) await pkgServer.close();
+  }
+
+  const rows = table(size, speed, startup, mem);
+  const result = {
+    timestamp: new Date().toISOString(), commit: gitDescribe(), pkg: relative(ROOT, PKG) || PKG, pluginVersion: speed.version,
+    chromium: browser.version(), node: process.version, quick: QUICK, config: CFG, targets: TARGETS,
+    table: rows, size, twiggy, speed, startup, memory: mem, seconds: (Date.now() - t0) / 1000,
+  };
+  const file = join(BENCH, 'results', `bench-${stamp}.json`);
+  writeFileSync(file, JSON.stringify(result, null, 2) + '\n');
+  writeFileSync(join(BENCH, 'results', 'latest.json'), JSON.stringify(result, null, 2) + '\n');
+
+  console.log(`\nhubspot-wasm benchmark — ${result.timestamp}, commit ${result.commit ?? '?'}, Chromium ${result.chromium}${QUICK ? ' (--quick: noisy)' : ''}\n`);
+  printTable(rows);
+  console.log('\nbytes per file (gzip -9):', size.ours.files.map((f) => `${f.file} ${f.gzip9} B (raw ${f.raw})`).join(', '));
+  console.log(`ns per call (median): ${Object.values(speed.rows).map((r) => `${r.label}: ${Object.entries(r.nsPerCall).map(([k, v]) => `${k} ${v ? v.toFixed(0) : '—'}`).join(' / ')}`).join('; ')}`);
+  const s = startup.median, nn = startup.noNetwork?.median;
+  console.log(`start-up medians: import JS ${fmtMs(s.importJs)}, init() ${fmtMs(s.init)} (of which the wasm's fetch ${fmtMs(s.wasmFetch)}), hubspotPlugin() ${fmtMs(s.hubspotPlugin)}, first track ${fmtMs(s.firstTrack)}, load() ${fmtMs(s.load)} [${startup.loadResults.join('; ')}]${nn ? `; without network: initSync ${fmtMs(nn.initSync)} + hubspotPlugin() ${fmtMs(nn.hubspotPlugin)}` : ''}`);
+  console.log(`memory: after init ${kb(mem.atInit.wasmBytes)}, tables ${JSON.stringify(mem.afterFirst.tables)} → ${JSON.stringify(mem.afterTotal.tables)}, JS heap ${mem.afterFirst.jsHeapUsed} → ${mem.afterTotal.jsHeapUsed} B`);
+  if (twiggy.note) console.log(`\ntwiggy: ${twiggy.note}`);
+  else {
+    console.log(`\ntwiggy top -n 15 ${relative(ROOT, join(PKG, 'hubspot_wasm_bg.wasm'))} (shipped; names stripped by wasm-opt):\n${twiggy.shipped}`);
+    if (twiggy.named) console.log(`twiggy top -n 20, the same build with names (target/…/release/hubspot_wasm.wasm → wasm-bindgen → wasm-opt -g):\n${twiggy.named}`);
+    if (twiggy.byCrate) console.log(`by crate / module (bytes of the named build, name section excluded):\n${twiggy.byCrate.map((c) => `  ${String(c.bytes).padStart(7)} B ${String(c.percent).padStart(5)}%  ${c.crate}`).join('\n')}\n`);
+    for (const n of [twiggy.note, twiggy.namedError].filter(Boolean)) console.log(`twiggy: ${n}`);
+  }
+  if (speed.profile) {
+    for (const [id, p] of Object.entries(speed.profile)) console.log(`CPU profile, ours ${id} (self time; ${p.file}):\n${p.top.map((t) => `  ${String(t.percent).padStart(5)}%  ${t.frame}`).join('\n')}`);
+  }
+  const notes = [...speed.notes, ...speed.pageErrors.slice(0, 5), ...mem.notes, ...(mem.firstError ? [`memory run: ${mem.errors} calls threw, first: ${mem.firstError}`] : [])];
+  if (notes.length) console.log(`\nnotes:\n${notes.map((n) => `  - ${n}`).join('\n')}`);
+  console.log(`\nwritten: ${relative(ROOT, file)} (${result.seconds.toFixed(0)} s)`);
+}
+
+main().catch((e) => { console.error(e); process.exit(1); });
