@@ -1,20 +1,53 @@
-// Builds the publishable package into pkg/ with wasm-pack (web target: one ES module that works
-// in webpack 5 and in a plain <script type="module">), then names its entry in `exports`.
+// `npm run build`: the publishable package in pkg/.
+//   hubspot_wasm.js        the entry: the thin browser edge (from js/), exports init + hubspotPlugin
+//   hubspot_wasm_core.js   wasm-bindgen's glue for the Rust core
+//   hubspot_wasm_core_bg.wasm
+// The wasm-pack `web` target gives plain ES modules that work in webpack 5 and in a
+// <script type="module"> alike. Both JS files are minified: they are what every visitor downloads.
 import { execFileSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { minify } from 'terser';
 
 const root = new URL('..', import.meta.url).pathname;
-const profile = process.argv.includes('--dev') ? '--dev' : '--release';
-execFileSync('wasm-pack', ['build', profile, '--target', 'web', '--out-dir', 'pkg', '--out-name', 'hubspot_wasm'], {
+const pkg = `${root}pkg/`;
+const dev = process.argv.includes('--dev');
+rmSync(pkg, { recursive: true, force: true });
+// `standalone`: no_std panic handler and allocator, for the shipped wasm only (see Cargo.toml).
+execFileSync('wasm-pack', ['build', dev ? '--dev' : '--release', '--target', 'web', '--out-dir', 'pkg',
+  '--out-name', 'hubspot_wasm_core', '--no-pack', '--', '--features', 'standalone'], {
   cwd: root,
-  stdio: 'inherit',
+  stdio: ['ignore', 'inherit', 'inherit'],
   env: { ...process.env, PATH: `${process.env.HOME}/.cargo/bin:${process.env.PATH}` },
 });
+copyFileSync(`${root}js/hubspot_wasm.js`, `${pkg}hubspot_wasm.js`);
+copyFileSync(`${root}js/hubspot_wasm.d.ts`, `${pkg}hubspot_wasm.d.ts`);
+copyFileSync(`${root}README.md`, `${pkg}README.md`);
+if (!dev) {
+  for (const file of ['hubspot_wasm.js', 'hubspot_wasm_core.js']) {
+    const { code } = await minify(readFileSync(pkg + file, 'utf8'), { module: true, compress: { passes: 2 }, mangle: true });
+    writeFileSync(pkg + file, code);
+  }
+}
 
-const manifest = JSON.parse(readFileSync(`${root}pkg/package.json`, 'utf8'));
-manifest.exports = {
-  '.': { types: './hubspot_wasm.d.ts', import: './hubspot_wasm.js', default: './hubspot_wasm.js' },
-  './hubspot_wasm_bg.wasm': './hubspot_wasm_bg.wasm',
+const cargo = readFileSync(`${root}Cargo.toml`, 'utf8');
+const field = (name) => cargo.match(new RegExp(`^${name} = "(.*)"`, 'm'))[1];
+const manifest = {
+  name: 'hubspot-wasm',
+  version: field('version'),
+  description: field('description'),
+  license: field('license'),
+  type: 'module',
+  module: './hubspot_wasm.js',
+  main: './hubspot_wasm.js',
+  types: './hubspot_wasm.d.ts',
+  exports: {
+    '.': { types: './hubspot_wasm.d.ts', default: './hubspot_wasm.js' },
+    './hubspot_wasm_core_bg.wasm': './hubspot_wasm_core_bg.wasm',
+  },
+  files: ['hubspot_wasm.js', 'hubspot_wasm.d.ts', 'hubspot_wasm_core.js', 'hubspot_wasm_core.d.ts',
+    'hubspot_wasm_core_bg.wasm', 'hubspot_wasm_core_bg.wasm.d.ts', 'README.md'],
+  sideEffects: false,
+  keywords: ['hubspot', 'segment', 'analytics-next', 'destination', 'wasm'],
 };
-manifest.sideEffects = ['./snippets/*'];
-writeFileSync(`${root}pkg/package.json`, JSON.stringify(manifest, null, 2) + '\n');
+writeFileSync(`${pkg}package.json`, JSON.stringify(manifest, null, 2) + '\n');
+console.error('build: pkg/ ready');

@@ -11,17 +11,32 @@
 //! await analytics.register(hubspotPlugin({ portalId: '62515' }));
 //! ```
 //!
-//! Data flows one way: JS event → [`value::Value`] → [`session`] / [`mapping`] →
-//! [`mapping::Command`]s → `window._hsq`. Everything but `browser` is plain Rust, tested natively.
+//! Data flows one way: JS event → JSON text → [`value::Value`] → [`session`] / [`mapping`] →
+//! [`mapping::Command`]s → JSON text → `window._hsq`. The crate is plain Rust, tested natively;
+//! [`Destination`] is its wasm-bindgen face, and the thin browser edge that loads HubSpot's
+//! scripts and calls it is `js/hubspot_wasm.js`.
 #![deny(missing_docs)]
+#![no_std]
+
+extern crate alloc;
+#[cfg(test)]
+extern crate std;
+
+/// Input never panics (fuzzed natively); should a bug, the trap leaves analytics running.
+#[cfg(all(feature = "standalone", target_arch = "wasm32"))]
+#[panic_handler]
+fn panic(_: &core::panic::PanicInfo) -> ! {
+    core::arch::wasm32::unreachable()
+}
+
+#[cfg(all(feature = "standalone", target_arch = "wasm32"))]
+#[global_allocator]
+static ALLOCATOR: dlmalloc::GlobalDlmalloc = dlmalloc::GlobalDlmalloc;
 
 pub mod mapping;
 pub mod session;
 pub mod settings;
 pub mod value;
 
-#[cfg(target_arch = "wasm32")]
-mod browser;
-
-#[cfg(target_arch = "wasm32")]
-pub use browser::{hubspot_plugin, HubSpot};
+mod wasm;
+pub use wasm::{version, Destination};

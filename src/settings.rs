@@ -1,6 +1,7 @@
 //! Segment's settings object for the destination (S2), parsed and validated. Pure Rust.
 
 use crate::value::Value;
+use alloc::string::{String, ToString};
 
 /// HubSpot's data centres.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -205,6 +206,7 @@ fn parse_millis(text: &str) -> Option<u32> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::format;
 
     fn parse(json: &str) -> Result<Settings, String> {
         Settings::from_value(&Value::parse(json, &mut false).unwrap())

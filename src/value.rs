@@ -4,6 +4,9 @@
 //! one per key) and takes commands back as JSON text. Numbers stay the text JavaScript wrote, so
 //! they pass through untouched and no float formatting or parsing code is linked into the wasm.
 
+use alloc::string::String;
+use alloc::vec::Vec;
+
 /// Deeper nesting than this is dropped (and reported): no HubSpot property is that deep, and the
 /// bound keeps recursion, and so the wasm stack, small whatever the page sends.
 pub const MAX_DEPTH: usize = 32;
@@ -302,6 +305,7 @@ impl Parser<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use alloc::string::ToString;
 
     fn parse(text: &str) -> Option<Value> {
         Value::parse(text, &mut false)

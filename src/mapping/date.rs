@@ -96,9 +96,35 @@ fn days_from_civil(year: i64, month: i64, day: i64) -> i64 {
     era * 146_097 + doe - 719_468
 }
 
+/// `n` in decimal: what `i64::to_string` gives, without linking `core::fmt`.
+pub fn decimal(n: i64) -> alloc::string::String {
+    let mut digits = [0u8; 20];
+    let mut at = digits.len();
+    let mut rest = n.unsigned_abs();
+    loop {
+        at -= 1;
+        digits[at] = b'0' + (rest % 10) as u8;
+        rest /= 10;
+        if rest == 0 {
+            break;
+        }
+    }
+    let mut out = alloc::string::String::from(if n < 0 { "-" } else { "" });
+    out.extend(digits[at..].iter().map(|&d| d as char));
+    out
+}
+
 #[cfg(test)]
 mod tests {
-    use super::epoch_millis;
+    use super::{decimal, epoch_millis};
+    use std::string::ToString;
+
+    #[test]
+    fn decimal_matches_to_string() {
+        for n in [0, 7, -7, 10, 1_705_312_800_000, i64::MIN, i64::MAX] {
+            assert_eq!(decimal(n), n.to_string());
+        }
+    }
 
     #[test]
     fn reads_what_date_to_json_writes() {

@@ -5,9 +5,11 @@
 mod date;
 mod properties;
 
-pub use date::epoch_millis;
+pub use date::{decimal, epoch_millis};
 pub use properties::{property_name, Properties, MAX_PROPERTIES};
 
+use alloc::string::{String, ToString};
+use alloc::vec::Vec;
 use crate::value::{write_json_object, write_json_string, Value};
 
 /// HubSpot's limit on properties of one custom behavioural event.
@@ -242,7 +244,7 @@ pub fn custom_event_name(portal_id: &str, name: &str) -> String {
     }
     let mut out = ["pe", portal_id, "_"].concat();
     let mut in_run = false;
-    for c in name.chars().flat_map(char::to_lowercase) {
+    for c in name.chars().map(|c| c.to_ascii_lowercase()) {
         if c.is_whitespace() || c == '.' {
             if !in_run {
                 out.push('_');

@@ -1,18 +1,21 @@
 //! HubSpot property maps and the value rules every call shares (S4): key names, flattening,
 //! multi-select arrays, dates, trimmed strings, and keys that must never be written.
 
-use super::{epoch_millis, Problems};
+use super::{decimal, epoch_millis, Problems};
+use alloc::string::String;
+use alloc::vec::Vec;
 use crate::value::Value;
 
 /// Properties beyond this many in one call are dropped: far past any real contact or event,
 /// and the bound keeps a hostile 10,000-key object from costing more than a moment.
 pub const MAX_PROPERTIES: usize = 1000;
 
-/// Property names in HubSpot's form: lower case; whitespace (`' '`, `\t`, `\n`, `\v`, `\f`, `\r`)
+/// Property names in HubSpot's form: lower case (ASCII: HubSpot's internal names are ASCII, and
+/// Unicode case tables would cost more bytes than the rest of the mapping); whitespace (`' '`, `\t`, `\n`, `\v`, `\f`, `\r`)
 /// and `.` become `_`. Idempotent.
 pub fn property_name(key: &str) -> String {
     key.chars()
-        .flat_map(char::to_lowercase)
+        .map(|c| c.to_ascii_lowercase())
         .map(|c| if matches!(c, ' ' | '\t' | '\n' | '\u{b}' | '\u{c}' | '\r' | '.') { '_' } else { c })
         .collect()
 }
@@ -26,7 +29,7 @@ fn forbidden(key: &str) -> bool {
 fn clean_string(s: &str) -> Value {
     let trimmed = s.trim_matches(|c: char| c.is_whitespace() || matches!(c, '\u{200B}'..='\u{200D}' | '\u{FEFF}'));
     match epoch_millis(trimmed) {
-        Some(ms) => Value::Number(ms.to_string()),
+        Some(ms) => Value::Number(decimal(ms)),
         None => Value::String(trimmed.into()),
     }
 }

@@ -1,0 +1,78 @@
+/** Segment's settings object for the HubSpot destination; unknown keys are ignored. */
+export interface HubSpotSettings {
+  /** The Hub ID, digits only (surrounding whitespace trimmed). Required. */
+  portalId: string | number;
+  /** HubSpot data centre; wins over enableEuropeanDataCenter. Default 'na1'. */
+  region?: 'na1' | 'na2' | 'eu1' | 'ap1';
+  /** EU data residency: same as region 'eu1'. */
+  enableEuropeanDataCenter?: boolean;
+  /** Also load the HubSpot Forms SDK (window.hbspt.forms). */
+  loadFormsSdk?: boolean;
+  /** Segment's spelling of loadFormsSdk. */
+  loadFormsSDK?: boolean;
+  /** track sends trackCustomBehavioralEvent instead of the legacy trackEvent. */
+  customBehavioralEvents?: boolean;
+  /** Forward the first page call too (HubSpot's code records that view itself). */
+  trackInitialPageView?: boolean;
+  /** identify sends its traits at once, with a trackPageView. */
+  flushIdentifyImmediately?: boolean;
+  /** Set window.disableHubSpotCookieBanner = true before the tracker loads. */
+  disableCookieBanner?: boolean;
+  /** How long load() waits for the tracker, in ms. Default 10000. */
+  loadTimeoutMs?: number;
+  /** Override the tracking code's URL (https:, http: or relative). */
+  trackerUrl?: string;
+  /** Override the Forms SDK's URL (https:, http: or relative). */
+  formsUrl?: string;
+  /** CSP nonce set on every injected script. */
+  nonce?: string;
+  /** Server credential: never used in the browser; its presence is warned about. */
+  apiKey?: string;
+  /** Server credential: never used in the browser; its presence is warned about. */
+  privateAppToken?: string;
+  [unknown: string]: unknown;
+}
+
+/** HubSpot's consent categories, as `setHubSpotConsent` takes them. */
+export interface HubSpotConsent {
+  analytics?: boolean;
+  advertisement?: boolean;
+  functionality?: boolean;
+}
+
+/** analytics-next's Context, as far as the plugin reads it. */
+export interface Context {
+  event: Record<string, unknown>;
+  [key: string]: unknown;
+}
+
+/** The analytics-next destination plugin. */
+export interface HubSpotPlugin {
+  readonly name: 'HubSpot';
+  readonly type: 'destination';
+  readonly version: string;
+  /** Whether HubSpot's tracking code is running now. */
+  isLoaded(): boolean;
+  /** Loads HubSpot's tracking code once; rejects with an Error naming the URL on failure or timeout. */
+  load(ctx: unknown, analytics?: { on?(event: 'reset', listener: () => void): unknown }): Promise<void>;
+  /** Drops pending identify traits. */
+  unload(): void;
+  page<C extends Context>(ctx: C): C;
+  identify<C extends Context>(ctx: C): C;
+  track<C extends Context>(ctx: C): C;
+  group<C>(ctx: C): C;
+  alias<C>(ctx: C): C;
+  screen<C>(ctx: C): C;
+  /** `doNotTrack()` stops HubSpot tracking this visitor; `doNotTrack(false)` resumes. */
+  doNotTrack(enabled?: boolean): void;
+  /** Removes HubSpot's cookies and stops tracking until consent is given again. */
+  revokeCookieConsent(): void;
+  /** Passes a consent choice to HubSpot. */
+  setConsent(choices: HubSpotConsent): void;
+}
+
+/** Fetches, compiles and instantiates the wasm core; await once before hubspotPlugin(). */
+export default function init(options?: { module_or_path?: RequestInfo | URL | Response | BufferSource | WebAssembly.Module }): Promise<unknown>;
+
+/** Creates the plugin; throws an Error naming the setting when the settings are invalid. */
+export function hubspotPlugin(settings: HubSpotSettings): HubSpotPlugin;

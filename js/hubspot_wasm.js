@@ -1,0 +1,227 @@
+// hubspot-wasm: HubSpot's browser destination for Segment analytics-next.
+//
+// This file is the thin browser edge. The Rust core (hubspot_wasm_core.js + its .wasm) decides
+// every HubSpot command; this edge only touches the page: it reads `ctx.event` as JSON, loads
+// HubSpot's scripts, and pushes the core's commands onto `window._hsq` / `window._hsp`.
+// It never throws into the host page from an event method: see README, Guarantees.
+import initCore, { Destination, version } from './hubspot_wasm_core.js';
+
+const PREFIX = 'hubspot-wasm: ';
+const POLL_MS = 20;
+const MAX_DEPTH = 32;
+const MAX_KEYS = 1000;
+const TRACKER_ID = 'hs-script-loader';
+const FORMS_ID = 'hs-forms-loader';
+// HubSpot's embed (or another copy of this plugin) already on the page: never load a second one.
+const TRACKER_PRESENT = `#${TRACKER_ID},script[src*="hs-scripts.com"],script[src*="hs-analytics.net"]`;
+const FORMS_PRESENT = `#${FORMS_ID},script[src*="hsforms.net"]`;
+const global = globalThis;
+const warn = (message, ...rest) => console.warn(PREFIX + message, ...rest);
+
+let coreReady = false;
+
+/**
+ * Fetches, compiles and instantiates the wasm core. Await it once before `hubspotPlugin()`.
+ * Takes what wasm-bindgen's init takes (`{ module_or_path }`), e.g. a URL of the .wasm file.
+ */
+export default async function init(options) {
+  const exports = await initCore(options);
+  coreReady = true;
+  return exports;
+}
+
+/**
+ * Creates the HubSpot destination plugin for analytics-next. Throws an `Error` naming the
+ * setting when the settings are invalid; nothing is injected into the page until `load()`.
+ */
+export function hubspotPlugin(settings) {
+  if (!coreReady) throw new Error(PREFIX + 'await init() before calling hubspotPlugin()');
+  const core = new Destination(json(settings).text);
+  const config = JSON.parse(core.loader());
+  if (config.serverCredentials) {
+    warn('apiKey/privateAppToken are server credentials: they are ignored here and must not be shipped to browsers');
+  }
+  let loading;
+  let listening = false;
+
+  // Every event method: event → core → commands onto _hsq, ctx back, never an exception.
+  const deliver = (ctx, call) => {
+    try {
+      let event;
+      try { event = ctx.event; } catch { /* a throwing getter reads as no event */ }
+      const read = json(event);
+      if (read.dropped) warn('part of the event could not be read (a cycle, a throwing getter or a Proxy) and was dropped');
+      const [commands, warnings] = JSON.parse(call(read.text));
+      for (const message of warnings) console.warn(message);
+      push('_hsq', commands);
+    } catch (error) {
+      warn('a call could not be delivered', error);
+    }
+    return ctx;
+  };
+
+  return {
+    name: 'HubSpot',
+    type: 'destination',
+    version: version(),
+    isLoaded: trackerStarted,
+    load(_ctx, analytics) {
+      if (!listening && typeof analytics?.on === 'function') {
+        // One user's identity must never ride the next user's events.
+        analytics.on('reset', () => core.reset());
+        listening = true;
+      }
+      return (loading ??= load(config));
+    },
+    unload() {
+      core.reset();
+    },
+    page: (ctx) => deliver(ctx, (event) => core.page(event, global.location?.pathname ?? '/', global.location?.search ?? '')),
+    identify: (ctx) => deliver(ctx, (event) => core.identify(event)),
+    track: (ctx) => deliver(ctx, (event) => core.track(event)),
+    // HubSpot's tracking code has no group, alias or screen call (groups are server-side only).
+    group: (ctx) => ctx,
+    alias: (ctx) => ctx,
+    screen: (ctx) => ctx,
+    /** `doNotTrack()` stops HubSpot tracking this visitor; `doNotTrack(false)` resumes. */
+    doNotTrack(enabled = true) {
+      push('_hsq', [enabled ? ['doNotTrack'] : ['doNotTrack', { track: true }]]);
+    },
+    /** Removes HubSpot's cookies and stops tracking until consent is given again. */
+    revokeCookieConsent() {
+      push('_hsp', [['revokeCookieConsent']]);
+    },
+    /** Passes a consent choice to HubSpot: `analytics`, `advertisement`, `functionality`. */
+    setConsent(choices) {
+      push('_hsp', [['setHubSpotConsent', JSON.parse(Destination.consent(json(choices).text))]]);
+    },
+  };
+}
+
+/**
+ * `value` as JSON text. `JSON.stringify` throws on cycles, BigInt, throwing getters and Proxy
+ * traps; then a careful copy keeps what can be read (`dropped` tells whether anything was not).
+ */
+function json(value) {
+  try {
+    return { text: JSON.stringify(value) ?? 'null', dropped: false };
+  } catch { /* fall through to the careful copy */ }
+  let dropped = false;
+  const ancestors = [];
+  const copy = (v, depth) => {
+    if (typeof v === 'bigint') return String(v);
+    if (typeof v === 'function') return undefined;
+    if (v === null || typeof v !== 'object' || v instanceof Date) return v;
+    if (depth > MAX_DEPTH || ancestors.includes(v)) {
+      dropped = true;
+      return undefined;
+    }
+    ancestors.push(v);
+    let out;
+    try {
+      if (Array.isArray(v)) {
+        out = [];
+        for (let i = 0; i < Math.min(v.length, MAX_KEYS); i++) out.push(tryCopy(v, i, depth) ?? null);
+      } else {
+        out = {};
+        for (const key of Object.keys(v).slice(0, MAX_KEYS)) {
+          // defineProperty: a `__proto__` key stays a plain key (the core drops it), never a prototype.
+          out = Object.defineProperty(out, key, { value: tryCopy(v, key, depth), enumerable: true });
+        }
+      }
+    } catch {
+      dropped = true;
+    }
+    ancestors.pop();
+    return out;
+  };
+  const tryCopy = (parent, key, depth) => {
+    try {
+      return copy(parent[key], depth + 1);
+    } catch {
+      dropped = true;
+      return undefined;
+    }
+  };
+  try {
+    return { text: JSON.stringify(copy(value, 0)) ?? 'null', dropped };
+  } catch {
+    return { text: 'null', dropped: true };
+  }
+}
+
+/** HubSpot's code replaces `_hsq.push` when it starts: the one sign that it runs. */
+function trackerStarted() {
+  try {
+    const push = global._hsq?.push;
+    return typeof push === 'function' && push !== Array.prototype.push;
+  } catch {
+    return false;
+  }
+}
+
+/** `window[name]`, an array if absent or unusable; an existing queue keeps its contents. */
+function queue(name) {
+  let q = global[name];
+  if (typeof q?.push !== 'function') q = global[name] = [];
+  return q;
+}
+
+/** Pushes commands in order. Before HubSpot runs they wait in the array; it takes them on start. */
+function push(name, commands) {
+  for (const command of commands) {
+    try {
+      queue(name).push(command);
+    } catch (error) {
+      warn(`HubSpot's ${name} threw while taking a command`, error);
+    }
+  }
+}
+
+/** `<script id async defer src nonce>`, unless the page has one; `failed` is set by its error event. */
+function script(present, id, src, nonce) {
+  const state = { failed: false };
+  if (document.querySelector(present)) return state;
+  const element = document.createElement('script');
+  element.id = id;
+  element.async = element.defer = true;
+  if (nonce) element.nonce = nonce;
+  element.addEventListener('error', () => { state.failed = true; });
+  element.src = src;
+  (document.head ?? document.documentElement).appendChild(element);
+  return state;
+}
+
+/**
+ * Loads HubSpot's tracking code (and the Forms SDK, independently). Resolves when the tracker
+ * runs and the forms run or have failed (a warning); rejects with an Error naming the URL when
+ * the tracker's script fails or it does not start within `loadTimeoutMs`. HubSpot's loader
+ * pulls in further scripts, so its `load` event proves nothing; a replaced `_hsq.push` does.
+ */
+function load({ trackerUrl, formsUrl, nonce, loadTimeoutMs, disableCookieBanner }) {
+  queue('_hsq');
+  queue('_hsp');
+  if (disableCookieBanner) global.disableHubSpotCookieBanner = true;
+  const formsRunning = () => !!global.hbspt?.forms;
+  const tracker = script(TRACKER_PRESENT, TRACKER_ID, trackerUrl, nonce);
+  const forms = formsUrl && (formsRunning() ? { failed: false } : script(FORMS_PRESENT, FORMS_ID, formsUrl, nonce));
+  const deadline = Date.now() + loadTimeoutMs;
+  return new Promise((resolve, reject) => {
+    const check = () => {
+      const timedOut = Date.now() >= deadline;
+      const running = trackerStarted();
+      const formsFailed = forms && !formsRunning() && (forms.failed || timedOut);
+      if (running && (!forms || formsFailed || formsRunning())) {
+        if (formsFailed) warn(`the HubSpot Forms SDK could not be loaded from ${formsUrl}`);
+        resolve();
+      } else if (!running && tracker.failed) {
+        reject(new Error(`${PREFIX}HubSpot's tracking code could not be loaded from ${trackerUrl} (blocked, missing, or refused by the page's Content-Security-Policy)`));
+      } else if (!running && timedOut) {
+        reject(new Error(`${PREFIX}HubSpot's tracking code from ${trackerUrl} did not start within ${loadTimeoutMs} ms`));
+      } else {
+        setTimeout(check, POLL_MS);
+      }
+    };
+    check();
+  });
+}
