@@ -30,8 +30,11 @@ fn panic(_: &core::panic::PanicInfo) -> ! {
 }
 
 #[cfg(all(feature = "standalone", target_arch = "wasm32"))]
+mod heap;
+
+#[cfg(all(feature = "standalone", target_arch = "wasm32"))]
 #[global_allocator]
-static ALLOCATOR: dlmalloc::GlobalDlmalloc = dlmalloc::GlobalDlmalloc;
+static HEAP: heap::Heap = heap::Heap::new();
 
 pub mod mapping;
 pub mod session;

@@ -1,6 +1,6 @@
 //! Segment's settings object for the destination (S2), parsed and validated. Pure Rust.
 
-use crate::value::Value;
+use crate::value::{concat, split_once, Value};
 use alloc::string::{String, ToString};
 
 /// HubSpot's data centres.
@@ -29,8 +29,8 @@ impl Region {
     /// `https://{service}.{domain}` in na1, `https://{service}-{region}.{domain}` elsewhere.
     fn host(self, service: &str, domain: &str) -> String {
         match self {
-            Region::Na1 => ["https://", service, ".", domain].concat(),
-            _ => ["https://", service, "-", self.code(), ".", domain].concat(),
+            Region::Na1 => concat(&["https://", service, ".", domain]),
+            _ => concat(&["https://", service, "-", self.code(), ".", domain]),
         }
     }
 }
@@ -67,7 +67,7 @@ pub struct Settings {
 
 /// The message of a settings error: names the setting and the bad value.
 fn invalid(key: &str, value: &Value, expected: &str) -> String {
-    ["hubspot-wasm: invalid setting ", key, " = ", &value.to_json(), ": ", expected].concat()
+    concat(&["hubspot-wasm: invalid setting ", key, " = ", &value.to_json(), ": ", expected])
 }
 
 /// A setting, treating `null` (and so `undefined`, dropped by JSON) as absent.
@@ -108,9 +108,8 @@ fn script_url(settings: &Value, key: &str, default: String) -> Result<String, St
         return Err(bad());
     }
     let scheme_end = url.find(|c: char| matches!(c, ':' | '/' | '?' | '#'));
-    if let Some(end) = scheme_end.filter(|&end| url[end..].starts_with(':')) {
-        let scheme = url[..end].to_ascii_lowercase();
-        if scheme != "https" && scheme != "http" {
+    if let Some(scheme) = scheme_end.filter(|&end| url.as_bytes().get(end) == Some(&b':')).and_then(|end| url.get(..end)) {
+        if !scheme.eq_ignore_ascii_case("https") && !scheme.eq_ignore_ascii_case("http") {
             return Err(bad());
         }
     }
@@ -165,7 +164,7 @@ impl Settings {
         let tracker_url = script_url(
             settings,
             "trackerUrl",
-            [&region.host("js", "hs-scripts.com"), "/", &portal_id, ".js"].concat(),
+            concat(&[&region.host("js", "hs-scripts.com"), "/", &portal_id, ".js"]),
         )?;
         let forms_url =
             script_url(settings, "formsUrl", region.host("js", "hsforms.net") + "/forms/embed/v2.js")?;
@@ -191,7 +190,7 @@ impl Settings {
 
 /// `1500` or `1500.5` (floored) within setTimeout's range; no exponents, no negatives.
 fn parse_millis(text: &str) -> Option<u32> {
-    let whole = match text.split_once('.') {
+    let whole = match split_once(text, b'.') {
         Some((whole, fraction)) if fraction.bytes().all(|b| b.is_ascii_digit()) => whole,
         Some(_) => return None,
         None => text,

@@ -84,6 +84,23 @@ impl Value {
     }
 }
 
+/// `parts` joined. (`[..].concat()` would link a panic message and `core::fmt` into the wasm;
+/// the shipped build keeps every panicking path out, see Cargo.toml `standalone`.)
+pub fn concat(parts: &[&str]) -> String {
+    let mut out = String::new();
+    for part in parts {
+        out.push_str(part);
+    }
+    out
+}
+
+/// `text` split around the first `separator` byte (ASCII), like `str::split_once` without its
+/// panicking paths.
+pub fn split_once(text: &str, separator: u8) -> Option<(&str, &str)> {
+    let at = text.bytes().position(|b| b == separator)?;
+    Some((text.get(..at)?, text.get(at + 1..)?))
+}
+
 /// Appends `{"key":value,…}`.
 pub fn write_json_object(members: &[(String, Value)], out: &mut String) {
     out.push('{');
@@ -113,7 +130,7 @@ pub fn write_json_string(s: &str, out: &mut String) {
             0..=0x1f => "",
             _ => continue,
         };
-        out.push_str(&s[plain..i]);
+        out.push_str(s.get(plain..i).unwrap_or_default());
         plain = i + 1;
         if escape.is_empty() {
             out.push_str("\\u00");
@@ -123,7 +140,7 @@ pub fn write_json_string(s: &str, out: &mut String) {
             out.push_str(escape);
         }
     }
-    out.push_str(&s[plain..]);
+    out.push_str(s.get(plain..).unwrap_or_default());
     out.push('"');
 }
 
@@ -218,7 +235,7 @@ impl Parser<'_> {
                 while matches!(self.peek(), Some(b'0'..=b'9' | b'-' | b'+' | b'.' | b'e' | b'E')) {
                     self.at += 1;
                 }
-                Some(Value::Number(self.text[start..self.at].into()))
+                Some(Value::Number(self.text.get(start..self.at)?.into()))
             }
             _ => None,
         }
@@ -252,11 +269,11 @@ impl Parser<'_> {
         self.at += 1;
         let mut out = String::new();
         loop {
-            let rest = &self.text[self.at..];
+            let rest = self.text.get(self.at..)?;
             let plain = rest.bytes().position(|b| b == b'"' || b == b'\\')?;
-            out.push_str(&rest[..plain]);
+            out.push_str(rest.get(..plain)?);
             self.at += plain + 1;
-            if rest.as_bytes()[plain] == b'"' {
+            if rest.as_bytes().get(plain) == Some(&b'"') {
                 return Some(out);
             }
             let escaped = match self.peek()? {
@@ -264,7 +281,7 @@ impl Parser<'_> {
                     let unit = self.hex4()?;
                     // A surrogate pair is two escapes; a lone surrogate (JSON.stringify writes
                     // them escaped) cannot be a Rust char and becomes U+FFFD.
-                    if (0xD800..0xDC00).contains(&unit) && self.text[self.at + 1..].starts_with("\\u") {
+                    if (0xD800..0xDC00).contains(&unit) && self.text.get(self.at + 1..).is_some_and(|r| r.starts_with("\\u")) {
                         let save = self.at;
                         self.at += 2;
                         let low = self.hex4()?;

@@ -30,15 +30,13 @@ pub fn epoch_millis(text: &str) -> Option<i64> {
         second = digits(b, at + 1, 2).filter(|s| *s < 60)?;
         at += 3;
         if b.get(at) == Some(&b'.') {
-            let fraction = b[at + 1..].iter().take_while(|c| c.is_ascii_digit()).count();
+            let fraction = b.get(at + 1..)?.iter().take_while(|c| c.is_ascii_digit()).count();
             if fraction == 0 {
                 return None;
             }
             // Milliseconds are HubSpot's (and JavaScript's) resolution: finer digits are cut.
-            millis = b[at + 1..at + 1 + fraction.min(3)]
-                .iter()
-                .fold(0, |ms, c| ms * 10 + i64::from(c - b'0'))
-                * [100, 10, 1][fraction.min(3) - 1];
+            let kept = fraction.min(3);
+            millis = digits(b, at + 1, kept)? * 10i64.pow(3 - kept as u32);
             at += 1 + fraction;
         }
     }
@@ -98,20 +96,19 @@ fn days_from_civil(year: i64, month: i64, day: i64) -> i64 {
 
 /// `n` in decimal: what `i64::to_string` gives, without linking `core::fmt`.
 pub fn decimal(n: i64) -> alloc::string::String {
-    let mut digits = [0u8; 20];
-    let mut at = digits.len();
+    let mut reversed = alloc::string::String::new();
     let mut rest = n.unsigned_abs();
     loop {
-        at -= 1;
-        digits[at] = b'0' + (rest % 10) as u8;
+        reversed.push(char::from(b'0' + (rest % 10) as u8));
         rest /= 10;
         if rest == 0 {
             break;
         }
     }
-    let mut out = alloc::string::String::from(if n < 0 { "-" } else { "" });
-    out.extend(digits[at..].iter().map(|&d| d as char));
-    out
+    if n < 0 {
+        reversed.push('-');
+    }
+    reversed.chars().rev().collect()
 }
 
 #[cfg(test)]

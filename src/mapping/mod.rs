@@ -10,7 +10,7 @@ pub use properties::{property_name, Properties, MAX_PROPERTIES};
 
 use alloc::string::{String, ToString};
 use alloc::vec::Vec;
-use crate::value::{write_json_object, write_json_string, Value};
+use crate::value::{concat, split_once, write_json_object, write_json_string, Value};
 
 /// HubSpot's limit on properties of one custom behavioural event.
 pub const MAX_CUSTOM_EVENT_PROPERTIES: usize = 50;
@@ -107,7 +107,7 @@ impl Problems {
         let mut out = Vec::new();
         let mut say = |cond: bool, text: &str| {
             if cond {
-                out.push(["hubspot-wasm: ", text].concat());
+                out.push(concat(&["hubspot-wasm: ", text]));
             }
         };
         say(self.too_deep, "values nested more than 32 levels deep were dropped");
@@ -117,13 +117,12 @@ impl Problems {
         say(self.too_many, "more than 1000 properties in one call; the rest were dropped");
         say(self.no_event_name, "track without an event name was skipped");
         if !self.over_custom_limit.is_empty() {
-            out.push(
-                [
-                    "hubspot-wasm: HubSpot takes at most 50 properties per custom behavioral event; dropped: ",
-                    &self.over_custom_limit.join(", "),
-                ]
-                .concat(),
-            );
+            let mut message = String::from("hubspot-wasm: HubSpot takes at most 50 properties per custom behavioral event; dropped:");
+            for name in &self.over_custom_limit {
+                message.push(' ');
+                message.push_str(name);
+            }
+            out.push(message);
         }
         out
     }
@@ -150,7 +149,7 @@ pub fn identify_properties(user_id: Option<&str>, traits: &Value, problems: &mut
                                 "street" => "address".into(),
                                 "city" | "state" | "country" => part,
                                 "postalcode" | "postal_code" => "zip".into(),
-                                _ => ["address_", &part].concat(),
+                                _ => concat(&["address_", &part]),
                             };
                             out.flatten(&target, value, problems);
                         }
@@ -178,7 +177,7 @@ pub fn identify_properties(user_id: Option<&str>, traits: &Value, problems: &mut
 
 /// `local@domain.tld`, nothing more: enough to tell an email-shaped userId from an opaque one.
 pub fn is_email(text: &str) -> bool {
-    match text.split_once('@') {
+    match split_once(text, b'@') {
         Some((local, domain)) => {
             !local.is_empty()
                 && domain.contains('.')
@@ -237,12 +236,12 @@ pub fn custom_behavioral_event(portal_id: &str, name: &str, properties: &Value, 
 pub fn custom_event_name(portal_id: &str, name: &str) -> String {
     let internal = name
         .strip_prefix("pe")
-        .and_then(|rest| rest.split_once('_'))
+        .and_then(|rest| split_once(rest, b'_'))
         .is_some_and(|(digits, _)| !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()));
     if internal {
         return name.into();
     }
-    let mut out = ["pe", portal_id, "_"].concat();
+    let mut out = concat(&["pe", portal_id, "_"]);
     let mut in_run = false;
     for c in name.chars().map(|c| c.to_ascii_lowercase()) {
         if c.is_whitespace() || c == '.' {

@@ -4,7 +4,7 @@
 use super::{decimal, epoch_millis, Problems};
 use alloc::string::String;
 use alloc::vec::Vec;
-use crate::value::Value;
+use crate::value::{concat, Value};
 
 /// Properties beyond this many in one call are dropped: far past any real contact or event,
 /// and the bound keeps a hostile 10,000-key object from costing more than a moment.
@@ -104,7 +104,7 @@ impl Properties {
         match value {
             Value::Object(members) => {
                 for (child, value) in members {
-                    self.flatten(&[key, "_", &property_name(child)].concat(), value, problems);
+                    self.flatten(&concat(&[key, "_", &property_name(child)]), value, problems);
                 }
             }
             Value::Array(items) => {
