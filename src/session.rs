@@ -43,8 +43,7 @@ impl Session {
     /// or, with `flushIdentifyImmediately`, sends them at once with a page view.
     pub fn identify(&mut self, event: &Value, problems: &mut Problems) -> Vec<Command> {
         let traits = event.get("traits").unwrap_or(&Value::Null);
-        self.hold(event, traits, problems);
-        if self.flush_identify_immediately {
+        if self.hold(event, traits, problems) && self.flush_identify_immediately {
             return self.with_pending(vec![Command::TrackPageView]);
         }
         Vec::new()
@@ -89,14 +88,15 @@ impl Session {
         self.pending = None;
     }
 
-    fn hold(&mut self, event: &Value, traits: &Value, problems: &mut Problems) {
+    /// Holds the traits if they make an identify (have an email); tells whether they did.
+    fn hold(&mut self, event: &Value, traits: &Value, problems: &mut Problems) -> bool {
         let user_id = event.get("userId").and_then(Value::as_text);
-        if let Some(properties) = mapping::identify_properties(user_id, traits, problems) {
-            match &mut self.pending {
-                Some(pending) => pending.merge(properties),
-                None => self.pending = Some(properties),
-            }
+        let Some(properties) = mapping::identify_properties(user_id, traits, problems) else { return false };
+        match &mut self.pending {
+            Some(pending) => pending.merge(properties),
+            None => self.pending = Some(properties),
         }
+        true
     }
 
     fn with_pending(&mut self, mut commands: Vec<Command>) -> Vec<Command> {

@@ -322,7 +322,6 @@ impl Parser<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use alloc::string::ToString;
 
     fn parse(text: &str) -> Option<Value> {
         Value::parse(text, &mut false)
