@@ -34,5 +34,5 @@ export function startServer({ root = resolve(new URL('..', import.meta.url).path
 if (import.meta.url === `file://${process.argv[1]}`) {
   const port = Number(process.env.PORT ?? 8080);
   const { url } = await startServer({ port });
-  console.log(`hubspot-wasm demo: ${url}/www/dist/  (Ctrl-C to stop)`);
+  console.log(`hubspot-wasm demo: ${url}/www/  (Ctrl-C to stop)`);
 }

@@ -223,6 +223,15 @@ export class Visit {
       });
   }
 
+  /** Waits (up to 5 s) for analytics-next to have sent the track event `name` to Segment's API. */
+  async segmentEvent(name) {
+    for (const until = Date.now() + 5000; Date.now() < until; await new Promise((ok) => setTimeout(ok, 25))) {
+      const found = this.segmentEvents().find((e) => e.event === name);
+      if (found) return found;
+    }
+    throw new Error(`Segment's API never received the event ${JSON.stringify(name)}`);
+  }
+
   /** The HubSpot emulator's log (window.__hubspot), or null before the tracker ran. */
   hubspot() {
     return this.page.evaluate(() => window.__hubspot ?? null);

@@ -1,0 +1,68 @@
+// SPEC S1: the same package works bundled by webpack 5 (the www/ demo, used as a person would use
+// it) and as a plain <script type="module"> import of /pkg/hubspot_wasm.js with no bundler.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readdirSync } from 'node:fs';
+import { ROOT, useHarness } from './harness.mjs';
+
+const harness = useHarness();
+/** The package's wasm binary, as the build named it (e.g. hubspot_wasm_core_bg.wasm). */
+const WASM = readdirSync(`${ROOT}pkg`).find((f) => f.endsWith('.wasm'));
+
+/** URLs of the .wasm files the page fetched. */
+function wasmFetched(page) {
+  return page.evaluate(() => performance.getEntriesByType('resource').map((e) => new URL(e.name).pathname).filter((p) => p.endsWith('.wasm')));
+}
+
+test('webpack 5 bundle: the demo page identifies a visitor on their next event, shown in its panels', async () => {
+  const visit = await harness.open('/www/');
+  const { page } = visit;
+  await page.getByText('plugin: loaded').waitFor({ timeout: 10_000 });
+  // webpack emitted the wasm as a hashed asset next to the bundle.
+  const stem = WASM.slice(0, -'.wasm'.length).replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  assert.match((await wasmFetched(page)).join(), new RegExp(`^/www/dist/${stem}\\.[0-9a-f]{8}\\.wasm$`));
+
+  // The page's own analytics.page() on load: HubSpot records its automatic page view, once.
+  await page.locator('#sent li').first().waitFor();
+  assert.equal(await page.locator('#sent li').count(), 1);
+  assert.match(await page.locator('#sent li').first().textContent(), /automatic/);
+
+  await page.getByLabel('Email').fill('grace@example.com');
+  await page.getByRole('button', { name: 'Send identify' }).click();
+  await page.getByLabel('Event name').fill('Booked Demo');
+  await page.getByRole('button', { name: 'Send track' }).click();
+
+  const newest = page.locator('#sent li').first();
+  await newest.getByText('Booked Demo').waitFor();
+  assert.equal(await newest.locator('.email').textContent(), 'grace@example.com');
+  assert.match(await newest.textContent(), /value\s*49/, 'revenue 49 arrives as HubSpot value');
+
+  const commands = await page.locator('#commands .name').allTextContents();
+  assert.deepEqual(commands, ['identify', 'trackEvent']);
+  const sent = await visit.sent();
+  assert.equal(sent.at(-1).identity.email, 'grace@example.com');
+  assert.equal(sent.at(-1).identity.company, 'Analytical Engines Ltd');
+
+  assert.deepEqual(visit.errors, []);
+  assert.deepEqual(visit.requests, [], 'the demo needs no network beyond its own server');
+});
+
+test('plain ES module, no bundler: /pkg/hubspot_wasm.js imported by the browser works with analytics-next', async () => {
+  const visit = await harness.openFixture('esm');
+  assert.equal(await visit.page.evaluate(() => fixture.how), 'native-esm');
+  await visit.page.evaluate(() => fixture.start({ portalId: '62515', region: 'eu1' }));
+  await visit.page.evaluate(() => fixture.loaded());
+  await visit.page.evaluate(async () => {
+    await analytics.identify({ email: 'esm@example.com' });
+    await analytics.track('Module Loaded', { bundler: 'none' });
+  });
+  await visit.until(() => window.__hubspot?.sent.length === 2);
+  const [, event] = await visit.sent();
+  assert.deepEqual(event, {
+    kind: 'event', id: 'Module Loaded', properties: { bundler: 'none' }, path: '/tests/e2e/fixtures/esm.html',
+    identity: { email: 'esm@example.com' },
+  });
+  assert.deepEqual(await wasmFetched(visit.page), [`/pkg/${WASM}`]);
+  assert.deepEqual(visit.requestsTo('tracker').map((r) => r.url), ['https://js-eu1.hs-scripts.com/62515.js']);
+  assert.deepEqual(visit.errors, []);
+});
