@@ -170,7 +170,7 @@ export async function setup({ pkgUrl, peerUrl }) {
 
   return {
     rows: Object.fromEntries(Object.entries(state.rows).map(([id, r]) => [id, { label: r.label, impls: Object.keys(r.impls) }])),
-    notes, samples,
+    notes, samples, crossOriginIsolated: self.crossOriginIsolated,
     version: state.rows.identify.impls.ours.obj.version ?? null,
   };
 }
@@ -218,20 +218,19 @@ export async function startup({ pkgUrl }) {
 
 /**
  * The same without the network, in its own fresh context: the wasm bytes are fetched first
- * (untimed), then `initSync({ module: bytes })` (compile + instantiate) and `hubspotPlugin()`.
+ * (untimed), then `init({ module_or_path: bytes })` (compile + instantiate) and `hubspotPlugin()`.
  */
-export async function startupNoNetwork({ pkgUrl }) {
+export async function startupNoNetwork({ pkgUrl, wasmUrl }) {
   installRecorder();
   const mod = await import(pkgUrl);
-  if (typeof mod.initSync !== 'function') return null;
-  const bytes = await (await fetch(new URL('hubspot_wasm_bg.wasm', new URL(pkgUrl, location.href)))).arrayBuffer();
+  const bytes = await (await fetch(wasmUrl)).arrayBuffer();
   await new Promise((ok) => setTimeout(ok, 50));
   const t0 = performance.now();
-  mod.initSync({ module: bytes });
+  await mod.default({ module_or_path: bytes });
   const t1 = performance.now();
   mod.hubspotPlugin({ portalId: '62515' });
   const t2 = performance.now();
-  return { initSync: t1 - t0, hubspotPlugin: t2 - t1, ready: t2 - t0 };
+  return { init: t1 - t0, hubspotPlugin: t2 - t1, ready: t2 - t0 };
 }
 
 /** The peer's start-up for context: fetching its bundle and creating the plugin. */

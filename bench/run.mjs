@@ -10,11 +10,13 @@
 //   --quick     fewer/shorter samples (a smoke run, ~20 s; figures are noisier)
 //   --profile   also record a CPU profile of ours (identify, track) and print the top self-time
 //               frames; the .cpuprofile files go to bench/results/ (open them in DevTools)
+//   --patch-table-export  when the wasm has binaryen <= 108's table-export fault (see
+//               bench/wasm-check.mjs), benchmark a copy with that one index fixed instead of failing
 //   --rows      only these speed rows (ids: identify, identifyFlush, track, trackCustom,
 //               identifyMin, trackMin)
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { basename, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
@@ -22,6 +24,7 @@ import { chromium } from 'playwright-core';
 import webpack from 'webpack';
 import { startServer } from '../scripts/serve.mjs';
 import peerConfig from './peer.webpack.config.mjs';
+import { checkTableExports, fixTableExports } from './wasm-check.mjs';
 
 const ROOT = resolve(fileURLToPath(new URL('..', import.meta.url)));
 const BENCH = join(ROOT, 'bench');
@@ -31,7 +34,8 @@ const option = (name) => { const i = args.indexOf(name); return i >= 0 ? args[i 
 
 const QUICK = flag('--quick');
 const PROFILE = flag('--profile');
-const PKG = resolve(option('--pkg') ?? join(ROOT, 'pkg'));
+let PKG = resolve(option('--pkg') ?? join(ROOT, 'pkg'));
+const PKG_GIVEN = PKG;
 const ROWS = option('--rows')?.split(',');
 const CFG = QUICK
   ? { warmMs: 150, batchMs: 100, batches: 3, startupSamples: 5, memTotal: 20000 }
@@ -69,9 +73,14 @@ function walk(dir) {
   return readdirSync(dir, { withFileTypes: true }).flatMap((e) => e.isDirectory() ? walk(join(dir, e.name)) : [join(dir, e.name)]);
 }
 
+/** What a browser downloads for the plugin: every JS module and wasm file of the package. */
+function shippedFiles() {
+  return walk(PKG).filter((f) => /\.(m?js|wasm)$/.test(f) && !/\.d\.ts$/.test(f)).sort();
+}
+const shippedWasm = () => shippedFiles().find((f) => f.endsWith('.wasm'));
+
 function measureSize() {
-  const files = ['hubspot_wasm_bg.wasm', 'hubspot_wasm.js'].map((f) => join(PKG, f));
-  if (existsSync(join(PKG, 'snippets'))) files.push(...walk(join(PKG, 'snippets')).filter((f) => /\.m?js$/.test(f)));
+  const files = shippedFiles();
   const perFile = files.map((f) => { const b = readFileSync(f); return { file: relative(PKG, f), raw: b.length, gzip9: gz(b) }; });
   const ours = { files: perFile, raw: sum(perFile, 'raw'), gzip9: sum(perFile, 'gzip9') };
 
@@ -104,11 +113,11 @@ function twiggyReport() {
   const twiggy = which('twiggy');
   if (!twiggy) return { note: 'twiggy not installed: `cargo install twiggy --locked` (about 1 min on 2 cores) to see what the wasm bytes are; the bench does not install it' };
   const run = (...a) => execFileSync(twiggy, a, { encoding: 'utf8', maxBuffer: 64 << 20 });
-  const shippedWasm = join(PKG, 'hubspot_wasm_bg.wasm');
-  const out = { shipped: run('top', '-n', '15', shippedWasm) };
+  const wasmFile = shippedWasm();
+  const out = { shipped: run('top', '-n', '15', wasmFile) };
   const raw = join(ROOT, 'target/wasm32-unknown-unknown/release/hubspot_wasm.wasm');
-  if (PKG !== join(ROOT, 'pkg') || !existsSync(raw)) return out;
-  if (Math.abs(statSync(raw).mtimeMs - statSync(shippedWasm).mtimeMs) > 10 * 60e3) out.note = `${relative(ROOT, raw)} and pkg/ were built more than 10 min apart: the named view may not match`;
+  if (PKG_GIVEN !== join(ROOT, 'pkg') || !existsSync(raw)) return out;
+  if (Math.abs(statSync(raw).mtimeMs - statSync(wasmFile).mtimeMs) > 10 * 60e3) out.note = `${relative(ROOT, raw)} and pkg/ were built more than 10 min apart: the named view may not match`;
   try {
     const dir = mkdtempSync(join(tmpdir(), 'hubspot-wasm-twiggy-'));
     execFileSync(which('wasm-bindgen') ?? 'wasm-bindgen', ['--target', 'web', '--out-dir', dir, '--out-name', 'named', raw], { env, stdio: 'pipe' });
@@ -133,10 +142,15 @@ function byCrate(items) {
     const n = it.name;
     if (/subsection|custom section|^name section|producers|target_features/.test(n)) continue;
     total += it.shallow_size;
-    const name = n.replace(/^<+/, '').replace(/^&(mut )?/, '').replace(/^dyn /, '');
+    let name = n.replace(/^<+/, '').replace(/^&(mut )?/, '').replace(/^dyn /, '');
+    // `<u32 as core::fmt::Display>::fmt`, `<T as alloc::…>`: a type without a path counts for the trait's crate.
+    if (/^[A-Za-z_][A-Za-z0-9_]* as /.test(name)) name = name.replace(/^[A-Za-z_][A-Za-z0-9_]* as /, '');
     let crate = /^([A-Za-z_][A-Za-z0-9_]*)(\[[0-9a-f]+\])?::/.exec(name)?.[1];
     if (!crate) {
-      if (/^(__wbindgen|__wbg|__externref|wasm_bindgen)/.test(n)) crate = 'wasm_bindgen';
+      if (/ multivalue shim$/.test(n)) crate = '(exported methods: wasm-bindgen shim + the body wasm-opt inlined into it)';
+      else if (/^(str|char|\[T\]|T)>::/.test(name)) crate = 'core';
+      else if (/^(memcmp|memcpy|memset|memmove|__rustc|__rust_)/.test(n)) crate = '(compiler builtins, allocator shims)';
+      else if (/^(__wbindgen|__wbg|__externref|wasm_bindgen)/.test(n)) crate = 'wasm_bindgen';
       else if (/^data|\.rodata|\.data/.test(n)) crate = '(data segments)';
       else if (/^(import|export|type\[|elem|table|memory|global|code section|.* section headers|wasm magic)/.test(n)) crate = '(wasm structure, imports, exports)';
       else crate = `(other: ${n.slice(0, 40)})`;
@@ -201,6 +215,7 @@ async function measureSpeed(browser, base, urls) {
   let profile = null;
   if (PROFILE) profile = await profileOurs(context, page, Object.keys(rows));
   await context.close();
+  if (!info.crossOriginIsolated) info.notes.push('the page is not cross-origin isolated: performance.now() ticks in 100 µs (start-up figures are coarse)');
   return { rows, notes: info.notes, samples: info.samples, version: info.version, pageErrors: errors, profile };
 }
 
@@ -255,7 +270,7 @@ async function measureStartup(browser, base, urls) {
       await page.waitForTimeout(SETTLE_MS);
       const r = await page.evaluate((u) => window.bench.startupNoNetwork(u), urls);
       await context.close();
-      if (s > 0 && r) noNet.push(r);
+      if (s > 0) noNet.push(r);
     }
   }
   const med = (xs, k) => { const v = xs.map((x) => x[k]).filter((x) => x != null); return v.length ? median(v) : null; };
@@ -266,7 +281,7 @@ async function measureStartup(browser, base, urls) {
     min: Object.fromEntries(keys.map((k) => [k, Math.min(...samples.map((x) => x[k] ?? Infinity))])),
     max: Object.fromEntries(keys.map((k) => [k, Math.max(...samples.map((x) => x[k] ?? -Infinity))])),
     loadResults: [...new Set(samples.map((x) => x.loadResult))],
-    noNetwork: noNet.length ? { samples: noNet.length, median: { initSync: med(noNet, 'initSync'), hubspotPlugin: med(noNet, 'hubspotPlugin'), ready: med(noNet, 'ready') } } : null,
+    noNetwork: { samples: noNet.length, median: { init: med(noNet, 'init'), hubspotPlugin: med(noNet, 'hubspotPlugin'), ready: med(noNet, 'ready') } },
     peer: { median: { importJs: med(peer, 'importJs'), ready: med(peer, 'ready') } },
     all: samples,
   };
@@ -306,7 +321,7 @@ function table(size, speed, startup, mem) {
     rows.push({ metric: `speed: ${r.label}`, ours: fmtRate(c.ours), peer: fmtRate(c.peer), floor: fmtRate(c.floor), ratio, target, met });
   }
   rows.push({ metric: 'start-up: init() + hubspotPlugin(), median', ours: fmtMs(startup.median.ready), peer: fmtMs(startup.peer.median.ready), floor: '', ratio: '', target: '< 5 ms', met: yes(startup.median.ready < T.startupMs) });
-  if (startup.noNetwork) rows.push({ metric: 'start-up: same, wasm bytes already in memory (initSync)', ours: fmtMs(startup.noNetwork.median.ready), peer: '', floor: '', ratio: '', target: 'info', met: '' });
+  if (startup.noNetwork) rows.push({ metric: 'start-up: same, wasm bytes already in memory', ours: fmtMs(startup.noNetwork.median.ready), peer: '', floor: '', ratio: '', target: 'info', met: '' });
   rows.push({ metric: 'start-up: + fetching the JS glue / peer bundle', ours: fmtMs(startup.median.importJs + startup.median.ready), peer: fmtMs(startup.peer.median.importJs + startup.peer.median.ready), floor: '', ratio: '', target: 'info', met: '' });
   const m1 = mem.afterFirst.wasmBytes, m2 = mem.afterTotal.wasmBytes;
   rows.push({ metric: `memory: wasm linear memory after ${mem.first.toLocaleString('en')} calls`, ours: kb(m1), peer: '', floor: '', ratio: '', target: '', met: '' });
@@ -329,11 +344,28 @@ const stamp = new Date().toISOString().replace(/[:.]/g, '-');
 
 async function main() {
   const t0 = Date.now();
-  if (!existsSync(join(PKG, 'hubspot_wasm.js')) || !existsSync(join(PKG, 'hubspot_wasm_bg.wasm'))) {
-    console.error(`bench: ${PKG} has no hubspot_wasm.js / hubspot_wasm_bg.wasm: run \`node scripts/build.mjs\` first (or \`npm run bench\`)`);
+  const loadBefore = loadavg()[0];
+  if (!existsSync(join(PKG, 'hubspot_wasm.js')) || !shippedWasm()) {
+    console.error(`bench: ${PKG} has no hubspot_wasm.js or no .wasm: run \`node scripts/build.mjs\` first (or \`npm run bench\`)`);
     process.exit(2);
   }
   mkdirSync(join(BENCH, 'results'), { recursive: true });
+  const fault = checkTableExports(shippedWasm());
+  let patched = null;
+  if (fault) {
+    console.error(`bench: WARNING ${relative(ROOT, shippedWasm())}: ${fault}`);
+    if (flag('--patch-table-export')) {
+      const copy = mkdtempSync(join(tmpdir(), 'hubspot-wasm-pkg-'));
+      cpSync(PKG, copy, { recursive: true });
+      PKG = copy;
+      const bytes = readFileSync(shippedWasm());
+      patched = `benchmarked a copy of ${relative(ROOT, PKG_GIVEN) || PKG_GIVEN} with ${fixTableExports(bytes)} table export index(es) fixed (binaryen#4711); same size`;
+      writeFileSync(shippedWasm(), bytes);
+      console.error(`bench: ${patched}`);
+    } else {
+      console.error('bench: (rerun with --patch-table-export to measure a copy with that index fixed)');
+    }
+  }
   await bundlePeer();
   const size = measureSize();
   log(`size: ours ${kb(size.ours.gzip9)} gzip -9 (${kb(size.ours.raw)} raw), peer ${kb(size.peer.gzip9)}`);
@@ -346,6 +378,7 @@ async function main() {
     pkgUrl: pkgServer ? `${pkgServer.url}/hubspot_wasm.js` : `${server.url}/pkg/hubspot_wasm.js`,
     peerUrl: `${server.url}/bench/.build/peer.mjs`,
   };
+  urls.wasmUrl = new URL(relative(PKG, shippedWasm()), urls.pkgUrl).href;
   const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
   let speed, startup, mem;
   try {
@@ -354,16 +387,23 @@ async function main() {
     log(`start-up: init()+hubspotPlugin() median ${fmtMs(startup.median.ready)} (${startup.samples} fresh contexts)`);
     mem = await measureMemory(browser, server.url, urls);
     log(`memory: ${kb(mem.afterFirst.wasmBytes)} after ${mem.first}, ${kb(mem.afterTotal.wasmBytes)} after ${mem.total} calls`);
+  } catch (e) {
+    console.error(`\nbench: the browser part failed, so there is no table. Size so far: ours ${kb(size.ours.gzip9)} gzip -9, peer ${kb(size.peer.gzip9)}.\n`);
+    throw e;
   } finally {
     await browser.close();
     await server.close();
     if (pkgServer) await pkgServer.close();
   }
 
+  const load = { before: +loadBefore.toFixed(2), after: +loadavg()[0].toFixed(2), cpus: cpus().length };
+  if (Math.max(load.before, load.after) > 0.5 * load.cpus) {
+    speed.notes.push(`the machine was busy (1-min load average ${load.before} before, ${load.after} after, on ${load.cpus} CPUs): timings are noisy; ratios (interleaved batches) hold up better than absolute figures`);
+  }
   const rows = table(size, speed, startup, mem);
   const result = {
-    timestamp: new Date().toISOString(), commit: gitDescribe(), pkg: relative(ROOT, PKG) || PKG, pluginVersion: speed.version,
-    chromium: browser.version(), node: process.version, quick: QUICK, config: CFG, targets: TARGETS,
+    timestamp: new Date().toISOString(), commit: gitDescribe(), pkg: relative(ROOT, PKG_GIVEN) || PKG_GIVEN, patched, pluginVersion: speed.version,
+    chromium: browser.version(), node: process.version, load, quick: QUICK, config: CFG, targets: TARGETS,
     table: rows, size, twiggy, speed, startup, memory: mem, seconds: (Date.now() - t0) / 1000,
   };
   const file = join(BENCH, 'results', `bench-${stamp}.json`);
@@ -375,11 +415,11 @@ async function main() {
   console.log('\nbytes per file (gzip -9):', size.ours.files.map((f) => `${f.file} ${f.gzip9} B (raw ${f.raw})`).join(', '));
   console.log(`ns per call (median): ${Object.values(speed.rows).map((r) => `${r.label}: ${Object.entries(r.nsPerCall).map(([k, v]) => `${k} ${v ? v.toFixed(0) : '—'}`).join(' / ')}`).join('; ')}`);
   const s = startup.median, nn = startup.noNetwork?.median;
-  console.log(`start-up medians: import JS ${fmtMs(s.importJs)}, init() ${fmtMs(s.init)} (of which the wasm's fetch ${fmtMs(s.wasmFetch)}), hubspotPlugin() ${fmtMs(s.hubspotPlugin)}, first track ${fmtMs(s.firstTrack)}, load() ${fmtMs(s.load)} [${startup.loadResults.join('; ')}]${nn ? `; without network: initSync ${fmtMs(nn.initSync)} + hubspotPlugin() ${fmtMs(nn.hubspotPlugin)}` : ''}`);
+  console.log(`start-up medians: import JS ${fmtMs(s.importJs)}, init() ${fmtMs(s.init)} (of which the wasm's fetch ${fmtMs(s.wasmFetch)}), hubspotPlugin() ${fmtMs(s.hubspotPlugin)}, first track ${fmtMs(s.firstTrack)}, load() ${fmtMs(s.load)} [${startup.loadResults.join('; ')}]${nn ? `; without network: init({ module_or_path: bytes }) ${fmtMs(nn.init)} + hubspotPlugin() ${fmtMs(nn.hubspotPlugin)}` : ''}`);
   console.log(`memory: after init ${kb(mem.atInit.wasmBytes)}, tables ${JSON.stringify(mem.afterFirst.tables)} → ${JSON.stringify(mem.afterTotal.tables)}, JS heap ${mem.afterFirst.jsHeapUsed} → ${mem.afterTotal.jsHeapUsed} B`);
   if (twiggy.note) console.log(`\ntwiggy: ${twiggy.note}`);
   else {
-    console.log(`\ntwiggy top -n 15 ${relative(ROOT, join(PKG, 'hubspot_wasm_bg.wasm'))} (shipped; names stripped by wasm-opt):\n${twiggy.shipped}`);
+    console.log(`\ntwiggy top -n 15 ${relative(ROOT, shippedWasm())} (shipped; names stripped by wasm-opt):\n${twiggy.shipped}`);
     if (twiggy.named) console.log(`twiggy top -n 20, the same build with names (target/…/release/hubspot_wasm.wasm → wasm-bindgen → wasm-opt -g):\n${twiggy.named}`);
     if (twiggy.byCrate) console.log(`by crate / module (bytes of the named build, name section excluded):\n${twiggy.byCrate.map((c) => `  ${String(c.bytes).padStart(7)} B ${String(c.percent).padStart(5)}%  ${c.crate}`).join('\n')}\n`);
     for (const n of [twiggy.note, twiggy.namedError].filter(Boolean)) console.log(`twiggy: ${n}`);
@@ -387,9 +427,12 @@ async function main() {
   if (speed.profile) {
     for (const [id, p] of Object.entries(speed.profile)) console.log(`CPU profile, ours ${id} (self time; ${p.file}):\n${p.top.map((t) => `  ${String(t.percent).padStart(5)}%  ${t.frame}`).join('\n')}`);
   }
-  const notes = [...speed.notes, ...speed.pageErrors.slice(0, 5), ...mem.notes, ...(mem.firstError ? [`memory run: ${mem.errors} calls threw, first: ${mem.firstError}`] : [])];
+  const show = (cmds) => (cmds ?? []).map((c) => { const t = JSON.stringify(c); return t.length > 400 ? `${t.slice(0, 400)}…` : t; }).join('\n    ');
+  console.log(`\nwhat one identify + one track push (first pool events):\n  ours:\n    ${show(speed.samples.ours)}\n  peer:\n    ${show(speed.samples.peer)}`);
+  const notes = [...(patched ? [patched] : []), ...speed.notes, ...speed.pageErrors.slice(0, 5), ...mem.notes, ...(mem.firstError ? [`memory run: ${mem.errors} calls threw, first: ${mem.firstError}`] : [])];
   if (notes.length) console.log(`\nnotes:\n${notes.map((n) => `  - ${n}`).join('\n')}`);
   console.log(`\nwritten: ${relative(ROOT, file)} (${result.seconds.toFixed(0)} s)`);
+  if (patched) rmSync(PKG, { recursive: true, force: true });
 }
 
 main().catch((e) => { console.error(e); process.exit(1); });
