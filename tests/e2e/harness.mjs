@@ -105,7 +105,9 @@ export class Harness {
    * Options say how each HubSpot host answers:
    *   tracker / forms: 'emulate' (default) | 'abort' (blocked, like an ad blocker) |
    *                    'hold' (answered with the emulator when `visit.release(name)` is called) |
-   *                    a number (that HTTP status, empty body)
+   *                    a number (that HTTP status, empty body) |
+   *                    { body } (this JavaScript instead of the emulator, e.g. a tracker that throws) |
+   *                    a function (route, emulatorSource) => … that answers the playwright Route itself
    * Resolves once the page has loaded.
    */
   async open(path, { tracker = 'emulate', forms = 'emulate', viewport } = {}) {
@@ -161,6 +163,8 @@ export class Harness {
     }
     if (answer === 'abort') return route.abort('blockedbyclient');
     if (typeof answer === 'number') return route.fulfill({ status: answer, body: '' });
+    if (typeof answer === 'function') return answer(route, this.emulators[service]);
+    if (typeof answer?.body === 'string') return route.fulfill({ status: 200, contentType: 'text/javascript', body: answer.body });
     throw new Error(`unknown answer for ${service}: ${answer}`);
   }
 }
@@ -206,6 +210,15 @@ export class Visit {
   /** console.warn and console.error texts. */
   get warnings() {
     return this.console.filter((m) => m.type === 'warning' || m.type === 'error').map((m) => m.text);
+  }
+
+  /** Waits (up to 5 s) for a console.warn / console.error containing `text`; resolves to it. */
+  async warning(text) {
+    for (const until = Date.now() + 5000; Date.now() < until; await new Promise((ok) => setTimeout(ok, 25))) {
+      const found = this.warnings.find((w) => w.includes(text));
+      if (found) return found;
+    }
+    throw new Error(`no warning containing ${JSON.stringify(text)}; warnings were: ${JSON.stringify(this.warnings)}`);
   }
 
   /** External requests of one service ('tracker', 'forms', 'segmentApi', 'segmentCdn'). */
