@@ -11,12 +11,11 @@ if ! rustup target list --installed 2>/dev/null | grep -qx wasm32-unknown-unknow
   rustup target add wasm32-unknown-unknown
 fi
 
-# Debian packages: Chromium (+driver) for the browser tests, Firefox for the second engine,
-# binaryen for wasm-opt (wasm-pack would otherwise try to download it).
+# Debian packages: Chromium (+driver) for the browser tests, Firefox for the second engine.
+# (wasm-opt comes from npm's binaryen, see scripts/build.mjs.)
 missing=()
 command -v chromium >/dev/null || missing+=(chromium)
 command -v chromedriver >/dev/null || missing+=(chromium-driver)
-command -v wasm-opt >/dev/null || missing+=(binaryen)
 command -v firefox >/dev/null || missing+=(firefox-esr)
 if [ ${#missing[@]} -gt 0 ]; then
   say "installing ${missing[*]}"
@@ -26,7 +25,7 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 
 # wasm-bindgen CLI must equal the crate's version exactly (wasm-pack downloads otherwise, which fails here).
-wb_version=$(sed -n 's/^wasm-bindgen = "=\(.*\)"/\1/p' Cargo.toml)
+wb_version=$(awk '$0 == "name = \"wasm-bindgen\"" { getline; gsub(/[^0-9.]/, ""); print }' Cargo.lock)
 if [ "$(wasm-bindgen --version 2>/dev/null | awk '{print $2}')" != "$wb_version" ]; then
   say "installing wasm-bindgen-cli $wb_version (a few minutes)"
   # --locked first; its lock file can name a crate version the registry mirror lacks, then resolve afresh.
