@@ -55,6 +55,8 @@ export interface HubSpotPlugin {
   isLoaded(): boolean;
   /** Loads HubSpot's tracking code once; rejects with an Error naming the URL on failure or timeout. */
   load(ctx: unknown, analytics?: { on?(event: 'reset', listener: () => void): unknown }): Promise<void>;
+  /** Settles when the tracker and the Forms SDK have each loaded or failed; never rejects. */
+  ready(): Promise<void>;
   /** Drops pending identify traits. */
   unload(): void;
   page<C extends Context>(ctx: C): C;

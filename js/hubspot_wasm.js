@@ -41,7 +41,7 @@ export function hubspotPlugin(settings) {
   if (config.serverCredentials) {
     warn('apiKey/privateAppToken are server credentials: they are ignored here and must not be shipped to browsers');
   }
-  let loading;
+  let loading; // { loaded, ready } once load() has been called
   let listening = false;
 
   // Every event method: event → core → commands onto _hsq, ctx back, never an exception.
@@ -71,7 +71,14 @@ export function hubspotPlugin(settings) {
         analytics.on('reset', () => core.reset());
         listening = true;
       }
-      return (loading ??= load(config));
+      return (loading ??= load(config)).loaded;
+    },
+    /**
+     * Settles when the tracker and the Forms SDK have each loaded or failed; never rejects.
+     * analytics-next's `analytics.ready()` waits for it, so `hbspt.forms.create` is usable there.
+     */
+    ready() {
+      return loading?.ready ?? Promise.resolve();
     },
     unload() {
       core.reset();
@@ -193,35 +200,37 @@ function script(present, id, src, nonce) {
 }
 
 /**
- * Loads HubSpot's tracking code (and the Forms SDK, independently). Resolves when the tracker
- * runs and the forms run or have failed (a warning); rejects with an Error naming the URL when
- * the tracker's script fails or it does not start within `loadTimeoutMs`. HubSpot's loader
- * pulls in further scripts, so its `load` event proves nothing; a replaced `_hsq.push` does.
+ * Loads HubSpot's tracking code and, independently, the Forms SDK. `loaded` resolves when the
+ * tracker runs and the forms run or have failed (a warning); it rejects with an Error naming the
+ * URL when the tracker's script fails or it does not start within `loadTimeoutMs`. `ready`
+ * settles when both have settled. HubSpot's loader pulls in further scripts, so its `load`
+ * event proves nothing; a replaced `_hsq.push` does.
  */
 function load({ trackerUrl, formsUrl, nonce, loadTimeoutMs, disableCookieBanner }) {
   queue('_hsq');
   queue('_hsp');
   if (disableCookieBanner) global.disableHubSpotCookieBanner = true;
-  const formsRunning = () => !!global.hbspt?.forms;
-  const tracker = script(TRACKER_PRESENT, TRACKER_ID, trackerUrl, nonce);
-  const forms = formsUrl && (formsRunning() ? { failed: false } : script(FORMS_PRESENT, FORMS_ID, formsUrl, nonce));
   const deadline = Date.now() + loadTimeoutMs;
-  return new Promise((resolve, reject) => {
+  // 'running', 'failed' or 'timeout', once one of them is true; checked every POLL_MS.
+  const outcome = (running, element) => new Promise((resolve) => {
     const check = () => {
-      const timedOut = Date.now() >= deadline;
-      const running = trackerStarted();
-      const formsFailed = forms && !formsRunning() && (forms.failed || timedOut);
-      if (running && (!forms || formsFailed || formsRunning())) {
-        if (formsFailed) warn(`the HubSpot Forms SDK could not be loaded from ${formsUrl}`);
-        resolve();
-      } else if (!running && tracker.failed) {
-        reject(new Error(`${PREFIX}HubSpot's tracking code could not be loaded from ${trackerUrl} (blocked, missing, or refused by the page's Content-Security-Policy)`));
-      } else if (!running && timedOut) {
-        reject(new Error(`${PREFIX}HubSpot's tracking code from ${trackerUrl} did not start within ${loadTimeoutMs} ms`));
-      } else {
-        setTimeout(check, POLL_MS);
-      }
+      const state = running() ? 'running' : element.failed ? 'failed' : Date.now() >= deadline ? 'timeout' : null;
+      if (state) resolve(state);
+      else setTimeout(check, POLL_MS);
     };
     check();
   });
+  const tracker = outcome(trackerStarted, script(TRACKER_PRESENT, TRACKER_ID, trackerUrl, nonce));
+  const formsRunning = () => !!global.hbspt?.forms;
+  const forms = !formsUrl ? Promise.resolve()
+    : outcome(formsRunning, formsRunning() ? {} : script(FORMS_PRESENT, FORMS_ID, formsUrl, nonce)).then((state) => {
+      if (state !== 'running') warn(`the HubSpot Forms SDK could not be loaded from ${formsUrl}`);
+    });
+  const loaded = tracker.then((state) => {
+    if (state === 'running') return forms;
+    throw new Error(state === 'failed'
+      ? `${PREFIX}HubSpot's tracking code could not be loaded from ${trackerUrl} (blocked, missing, or refused by the page's Content-Security-Policy)`
+      : `${PREFIX}HubSpot's tracking code from ${trackerUrl} did not start within ${loadTimeoutMs} ms`);
+  });
+  return { loaded, ready: Promise.all([tracker, forms]).then(() => undefined) };
 }
