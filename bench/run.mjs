@@ -121,9 +121,11 @@ function twiggyReport() {
   try {
     const dir = mkdtempSync(join(tmpdir(), 'hubspot-wasm-twiggy-'));
     execFileSync(which('wasm-bindgen') ?? 'wasm-bindgen', ['--target', 'web', '--out-dir', dir, '--out-name', 'named', raw], { env, stdio: 'pipe' });
+    // The build's wasm-opt: npm's binaryen if installed (Debian's 108 has the table-export fault), else PATH's.
+    const npmOpt = join(ROOT, 'node_modules/.bin/wasm-opt');
     const flags = (/wasm-opt\s*=\s*\[([^\]]*)\]/.exec(readFileSync(join(ROOT, 'Cargo.toml'), 'utf8'))?.[1] ?? '"-Oz"').match(/"[^"]*"/g).map((f) => f.slice(1, -1));
     const named = join(dir, 'named_opt.wasm');
-    execFileSync('wasm-opt', [...flags, '-g', join(dir, 'named_bg.wasm'), '-o', named], { env, stdio: 'pipe' });
+    execFileSync(existsSync(npmOpt) ? npmOpt : 'wasm-opt', [...flags, '-g', join(dir, 'named_bg.wasm'), '-o', named], { env, stdio: 'pipe' });
     out.named = run('top', '-n', '20', named);
     out.byCrate = byCrate(JSON.parse(run('top', '-f', 'json', named)));
     rmSync(dir, { recursive: true, force: true });
@@ -191,6 +193,7 @@ async function measureSpeed(browser, base, urls) {
     const impls = row.impls;
     for (const impl of impls) await page.evaluate(([i, m, ms]) => window.bench.batch(i, m, ms), [id, impl, CFG.warmMs]);
     const rates = Object.fromEntries(impls.map((i) => [i, []]));
+    const pushed = Object.fromEntries(impls.map((i) => [i, { calls: 0, pushes: 0 }]));
     let error = null;
     for (let b = 0; b < CFG.batches && !error; b++) {
       // Interleaved, starting with a different implementation each round: drift hits all alike.
@@ -199,6 +202,8 @@ async function measureSpeed(browser, base, urls) {
         const r = await page.evaluate(([i, m, ms]) => window.bench.batch(i, m, ms), [id, impl, CFG.batchMs]);
         if (r.error) { error = `${impl}: ${r.error}`; break; }
         rates[impl].push((r.calls / r.elapsed) * 1000);
+        pushed[impl].calls += r.calls;
+        pushed[impl].pushes += r.pushes;
       }
     }
     const med = Object.fromEntries(impls.map((i) => [i, rates[i].length ? median(rates[i]) : null]));
@@ -208,7 +213,12 @@ async function measureSpeed(browser, base, urls) {
       oursOverPeer: med.peer && med.ours ? med.ours / med.peer : null,
       floorOverOurs: med.floor && med.ours ? med.floor / med.ours : null,
       nsPerCall: Object.fromEntries(impls.map((i) => [i, med[i] ? 1e9 / med[i] : null])),
+      // Commands pushed per call: a sanity check that each implementation did its job while timed.
+      pushesPerCall: Object.fromEntries(impls.map((i) => [i, pushed[i].calls ? +(pushed[i].pushes / pushed[i].calls).toFixed(3) : null])),
     };
+    const expect = { identify: 0, identifyFlush: 2, track: 1, trackCustom: 1, identifyMin: 0, trackMin: 1 }[id];
+    const got = rows[id].pushesPerCall.ours;
+    if (expect != null && got != null && Math.abs(got - expect) > 0.01) info.notes.push(`${row.label}: ours pushed ${got} commands per call while timed, expected ${expect}`);
     log(`speed ${row.label}: ${impls.map((i) => `${i} ${fmtRate(med[i])}`).join(', ')}${error ? ` ERROR ${error}` : ''}`);
   }
 
@@ -231,13 +241,14 @@ async function profileOurs(context, page, ids) {
     const { profile } = await cdp.send('Profiler.stop');
     const file = join(BENCH, 'results', `profile-${id}-${stamp}.cpuprofile`);
     writeFileSync(file, JSON.stringify(profile));
-    out[id] = { file: relative(ROOT, file), top: selfTimes(profile).slice(0, 20) };
+    out[id] = { file: relative(ROOT, file), top: selfTimes(profile).slice(0, 20), byFile: selfTimes(profile, true) };
   }
   await cdp.detach();
   return out;
 }
 
-function selfTimes(profile) {
+/** Self time per frame (or, `byFile`, per script: native builtins such as encodeInto count apart). */
+function selfTimes(profile, byFile = false) {
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
   const self = new Map();
   let total = 0;
@@ -245,7 +256,8 @@ function selfTimes(profile) {
     const dt = profile.timeDeltas[i] ?? 0;
     total += dt;
     const cf = byId.get(id).callFrame;
-    const key = `${cf.functionName || '(anonymous)'}  ${cf.url ? basename(cf.url.split('?')[0]) : ''}`.trim();
+    const file = cf.url ? basename(cf.url.split('?')[0]) : '';
+    const key = byFile ? (file || (cf.functionName.startsWith('(') ? cf.functionName : `(native: ${cf.functionName})`)) : `${cf.functionName || '(anonymous)'}  ${file}`.trim();
     self.set(key, (self.get(key) ?? 0) + dt);
   });
   return [...self].sort((a, b) => b[1] - a[1]).map(([frame, us]) => ({ frame, percent: +(100 * us / total).toFixed(1) }));
@@ -425,7 +437,10 @@ async function main() {
     for (const n of [twiggy.note, twiggy.namedError].filter(Boolean)) console.log(`twiggy: ${n}`);
   }
   if (speed.profile) {
-    for (const [id, p] of Object.entries(speed.profile)) console.log(`CPU profile, ours ${id} (self time; ${p.file}):\n${p.top.map((t) => `  ${String(t.percent).padStart(5)}%  ${t.frame}`).join('\n')}`);
+    for (const [id, p] of Object.entries(speed.profile)) {
+      console.log(`CPU profile, ours ${id} (self time; ${p.file}):\n${p.top.map((t) => `  ${String(t.percent).padStart(5)}%  ${t.frame}`).join('\n')}`);
+      console.log(`  by script (JSON.stringify/parse count in their caller's script): ${p.byFile.filter((t) => t.percent >= 0.5).map((t) => `${t.frame} ${t.percent}%`).join(', ')}`);
+    }
   }
   const show = (cmds) => (cmds ?? []).map((c) => { const t = JSON.stringify(c); return t.length > 400 ? `${t.slice(0, 400)}…` : t; }).join('\n    ');
   console.log(`\nwhat one identify + one track push (first pool events):\n  ours:\n    ${show(speed.samples.ours)}\n  peer:\n    ${show(speed.samples.peer)}`);
