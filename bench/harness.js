@@ -89,6 +89,37 @@ const floorSpread = {
   track(ctx) { window._hsq.push(['trackEvent', { ...ctx.event.properties }]); return ctx; },
 };
 
+// The floor of the design, for information: what a call costs when the event crosses into wasm
+// and back as JSON text (as wasm-bindgen passes strings) but nothing is done there. The module
+// is a no-op (`run(len) -> len`, memory exported), so the commands pushed are the event's own
+// data: stringify → TextEncoder.encodeInto → call → TextDecoder.decode → JSON.parse → push.
+// Only what the mapping reads is sent (userId + traits; event + properties).
+const NOOP_WASM = new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0, 1, 6, 1, 96, 1, 127, 1, 127, 3, 2, 1, 0, 5, 3, 1, 0, 2, 7, 16, 2, 6, 109, 101, 109, 111,
+  114, 121, 2, 0, 3, 114, 117, 110, 0, 0, 10, 6, 1, 4, 0, 32, 0, 11]);
+function wasmFloor(flush) {
+  const wasm = new WebAssembly.Instance(new WebAssembly.Module(NOOP_WASM)).exports;
+  const mem = new Uint8Array(wasm.memory.buffer);
+  const encoder = new TextEncoder();
+  const decoder = new TextDecoder('utf-8', { ignoreBOM: true });
+  const roundTrip = (value) => {
+    const length = wasm.run(encoder.encodeInto(JSON.stringify(value), mem).written);
+    return JSON.parse(decoder.decode(mem.subarray(0, length)));
+  };
+  return {
+    identify(ctx) {
+      const e = ctx.event;
+      window._hsq.push(['identify', roundTrip({ userId: e.userId, traits: e.traits }).traits]);
+      if (flush) window._hsq.push(['trackPageView']);
+      return ctx;
+    },
+    track(ctx) {
+      const e = ctx.event;
+      window._hsq.push(['trackEvent', roundTrip({ event: e.event, properties: e.properties }).properties]);
+      return ctx;
+    },
+  };
+}
+
 // The peer (@analytics/hubspot) is a plugin for the `analytics` library, which calls its methods
 // with `{ payload, config, instance }`; `payload` is that library's event (userId, traits /
 // event, properties). The pools below are converted once so no conversion is timed.
@@ -147,6 +178,7 @@ export async function setup({ pkgUrl, peerUrl }) {
     row.impls.ours = { obj: await ours(settings), pool, loop: makeLoop(method) };
     if (peerCfg) row.impls.peer = { obj: peer, pool: pool.map(peerArg(peerCfg)), loop: makeLoop(method) };
     row.impls.floor = { obj: floorObj, pool, loop: makeLoop(method) };
+    row.impls.wasmFloor = { obj: wasmFloor(id === 'identifyFlush'), pool, loop: makeLoop(method) };
     if (id === 'identify' || id === 'track') row.impls.floorSpread = { obj: floorSpread, pool, loop: makeLoop(method) };
     state.rows[id] = row;
   }

@@ -330,7 +330,7 @@ function table(size, speed, startup, mem) {
     const target = primary ? (c.peer != null ? '≥ peer (aim 2×), floor ≤ 3×' : 'floor ≤ 3×') : 'info';
     const met = !primary || r.error ? (r.error ? 'ERROR' : '') : yes((vsPeer == null || vsPeer >= T.speedVsPeer) && vsFloor != null && vsFloor <= T.floorOverOurs)
       + (vsPeer != null && vsPeer >= T.speedVsPeerAim ? ' (2× peer)' : '');
-    rows.push({ metric: `speed: ${r.label}`, ours: fmtRate(c.ours), peer: fmtRate(c.peer), floor: fmtRate(c.floor), ratio, target, met });
+    rows.push({ metric: `speed: ${r.label}`, ours: fmtRate(c.ours), peer: fmtRate(c.peer), floor: fmtRate(c.floor), wasmFloor: fmtRate(c.wasmFloor), ratio, target, met });
   }
   rows.push({ metric: 'start-up: init() + hubspotPlugin(), median', ours: fmtMs(startup.median.ready), peer: fmtMs(startup.peer.median.ready), floor: '', ratio: '', target: '< 5 ms', met: yes(startup.median.ready < T.startupMs) });
   if (startup.noNetwork) rows.push({ metric: 'start-up: same, wasm bytes already in memory', ours: fmtMs(startup.noNetwork.median.ready), peer: '', floor: '', ratio: '', target: 'info', met: '' });
@@ -343,8 +343,9 @@ function table(size, speed, startup, mem) {
 }
 
 function printTable(rows) {
-  const cols = ['metric', 'ours', 'peer', 'floor', 'ratio', 'target', 'met'];
-  const head = { metric: 'metric', ours: 'ours', peer: 'peer (@analytics/hubspot)', floor: 'floor (copy+push)', ratio: 'ratio', target: 'target', met: 'met?' };
+  const cols = ['metric', 'ours', 'peer', 'floor', 'wasmFloor', 'ratio', 'target', 'met'];
+  const head = { metric: 'metric', ours: 'ours', peer: 'peer (@analytics/hubspot)', floor: 'floor (copy+push)', wasmFloor: 'JSON via no-op wasm', ratio: 'ratio', target: 'target', met: 'met?' };
+  for (const r of rows) r.wasmFloor ??= '';
   const w = Object.fromEntries(cols.map((c) => [c, Math.max(head[c].length, ...rows.map((r) => String(r[c]).length))]));
   const line = (r) => cols.map((c) => String(r[c]).padEnd(w[c])).join(' │ ');
   console.log(line(head));
@@ -424,6 +425,7 @@ async function main() {
 
   console.log(`\nhubspot-wasm benchmark — ${result.timestamp}, commit ${result.commit ?? '?'}, Chromium ${result.chromium}${QUICK ? ' (--quick: noisy)' : ''}\n`);
   printTable(rows);
+  console.log('\nfloor: copy the traits/properties key by key into a new object and push it. JSON via no-op wasm: stringify what the mapping reads, encodeInto wasm memory, call a no-op export, decode, JSON.parse, push: the cost of the JSON boundary alone.');
   console.log('\nbytes per file (gzip -9):', size.ours.files.map((f) => `${f.file} ${f.gzip9} B (raw ${f.raw})`).join(', '));
   console.log(`ns per call (median): ${Object.values(speed.rows).map((r) => `${r.label}: ${Object.entries(r.nsPerCall).map(([k, v]) => `${k} ${v ? v.toFixed(0) : '—'}`).join(' / ')}`).join('; ')}`);
   const s = startup.median, nn = startup.noNetwork?.median;
