@@ -123,14 +123,33 @@ function twiggyReport() {
     execFileSync(which('wasm-bindgen') ?? 'wasm-bindgen', ['--target', 'web', '--out-dir', dir, '--out-name', 'named', raw], { env, stdio: 'pipe' });
     // The build's wasm-opt: npm's binaryen if installed (Debian's 108 has the table-export fault), else PATH's.
     const npmOpt = join(ROOT, 'node_modules/.bin/wasm-opt');
-    const flags = (/wasm-opt\s*=\s*\[([^\]]*)\]/.exec(readFileSync(join(ROOT, 'Cargo.toml'), 'utf8'))?.[1] ?? '"-Oz"').match(/"[^"]*"/g).map((f) => f.slice(1, -1));
+    const flags = wasmOptFlags();
     const named = join(dir, 'named_opt.wasm');
-    execFileSync(existsSync(npmOpt) ? npmOpt : 'wasm-opt', [...flags, '-g', join(dir, 'named_bg.wasm'), '-o', named], { env, stdio: 'pipe' });
+    const opt = existsSync(npmOpt) ? npmOpt : 'wasm-opt';
+    execFileSync(opt, [...flags, '-g', join(dir, 'named_bg.wasm'), '-o', named], { env, stdio: 'pipe' });
+    // The same without names should be the shipped file; say so when it is not.
+    execFileSync(opt, ['--strip-debug', named, '-o', join(dir, 'stripped.wasm')], { env, stdio: 'pipe' });
+    const [mine, shipped] = [statSync(join(dir, 'stripped.wasm')).size, statSync(wasmFile).size];
+    out.namedFlags = flags.join(' ');
+    if (Math.abs(mine - shipped) > 0.03 * shipped) out.note = `the named view (wasm-opt ${flags.join(' ')}) is ${mine} bytes without names, the shipped wasm ${shipped}: it is only indicative`;
     out.named = run('top', '-n', '20', named);
     out.byCrate = byCrate(JSON.parse(run('top', '-f', 'json', named)));
     rmSync(dir, { recursive: true, force: true });
   } catch (e) { out.namedError = String(e.message).slice(0, 500); }
   return out;
+}
+
+/** wasm-opt's flags as the build uses them: scripts/build.mjs's call, else Cargo.toml's wasm-pack list, else -Oz. */
+function wasmOptFlags() {
+  const build = existsSync(join(ROOT, 'scripts/build.mjs')) ? readFileSync(join(ROOT, 'scripts/build.mjs'), 'utf8') : '';
+  const call = /wasm-opt[^\[\n]*,\s*\[([^\]]*)\]/.exec(build)?.[1];
+  if (call) {
+    const args = [...call.matchAll(/'([^']*)'|"([^"]*)"/g)].map((m) => m[1] ?? m[2]);
+    const end = args.indexOf('-o');
+    return end >= 0 ? args.slice(0, end) : args;
+  }
+  const cargo = /wasm-opt\s*=\s*\[([^\]]*)\]/.exec(readFileSync(join(ROOT, 'Cargo.toml'), 'utf8'))?.[1];
+  return cargo ? cargo.match(/"[^"]*"/g).map((f) => f.slice(1, -1)) : ['-Oz'];
 }
 
 /**
@@ -150,6 +169,7 @@ function byCrate(items) {
     let crate = /^([A-Za-z_][A-Za-z0-9_]*)(\[[0-9a-f]+\])?::/.exec(name)?.[1];
     if (!crate) {
       if (/ multivalue shim$/.test(n)) crate = '(exported methods: wasm-bindgen shim + the body wasm-opt inlined into it)';
+      else if (/^(destination_\w+|version)$/.test(n)) crate = '(wasm-bindgen export wrappers)';
       else if (/^(str|char|\[T\]|T)>::/.test(name)) crate = 'core';
       else if (/^(memcmp|memcpy|memset|memmove|__rustc|__rust_)/.test(n)) crate = '(compiler builtins, allocator shims)';
       else if (/^(__wbindgen|__wbg|__externref|wasm_bindgen)/.test(n)) crate = 'wasm_bindgen';
@@ -434,7 +454,7 @@ async function main() {
   if (twiggy.note) console.log(`\ntwiggy: ${twiggy.note}`);
   else {
     console.log(`\ntwiggy top -n 15 ${relative(ROOT, shippedWasm())} (shipped; names stripped by wasm-opt):\n${twiggy.shipped}`);
-    if (twiggy.named) console.log(`twiggy top -n 20, the same build with names (target/…/release/hubspot_wasm.wasm → wasm-bindgen → wasm-opt -g):\n${twiggy.named}`);
+    if (twiggy.named) console.log(`twiggy top -n 20, the same build with names (target/…/release/hubspot_wasm.wasm → wasm-bindgen → wasm-opt ${twiggy.namedFlags} -g):\n${twiggy.named}`);
     if (twiggy.byCrate) console.log(`by crate / module (bytes of the named build, name section excluded):\n${twiggy.byCrate.map((c) => `  ${String(c.bytes).padStart(7)} B ${String(c.percent).padStart(5)}%  ${c.crate}`).join('\n')}\n`);
     for (const n of [twiggy.note, twiggy.namedError].filter(Boolean)) console.log(`twiggy: ${n}`);
   }
