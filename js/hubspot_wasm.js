@@ -45,11 +45,9 @@ export function hubspotPlugin(settings) {
   let listening = false;
 
   // Every event method: event → core → commands onto _hsq, ctx back, never an exception.
-  const deliver = (ctx, call) => {
+  const deliver = (ctx, fields, call) => {
     try {
-      let event;
-      try { event = ctx.event; } catch { /* a throwing getter reads as no event */ }
-      const read = json(event);
+      const read = pick(ctx, fields);
       if (read.dropped) warn('part of the event could not be read (a cycle, a throwing getter or a Proxy) and was dropped');
       const [commands, warnings] = JSON.parse(call(read.text));
       for (const message of warnings) console.warn(message);
@@ -83,9 +81,9 @@ export function hubspotPlugin(settings) {
     unload() {
       core.reset();
     },
-    page: (ctx) => deliver(ctx, (event) => core.page(event, global.location?.pathname ?? '/', global.location?.search ?? '')),
-    identify: (ctx) => deliver(ctx, (event) => core.identify(event)),
-    track: (ctx) => deliver(ctx, (event) => core.track(event)),
+    page: (ctx) => deliver(ctx, PAGE, (event) => core.page(event, global.location?.pathname ?? '/', global.location?.search ?? '')),
+    identify: (ctx) => deliver(ctx, IDENTIFY, (event) => core.identify(event)),
+    track: (ctx) => deliver(ctx, TRACK, (event) => core.track(event)),
     // HubSpot's tracking code has no group, alias or screen call (groups are server-side only).
     group: (ctx) => ctx,
     alias: (ctx) => ctx,
@@ -103,6 +101,32 @@ export function hubspotPlugin(settings) {
       push('_hsp', [['setHubSpotConsent', JSON.parse(Destination.consent(json(choices).text))]]);
     },
   };
+}
+
+// The fields of `ctx.event` each call's mapping reads. Only these cross into the core: the rest
+// of an analytics-next event (context, ids, timestamps) is most of its bytes and none of HubSpot's.
+const PAGE = [['properties']];
+const IDENTIFY = [['userId'], ['traits']];
+const TRACK = [['event'], ['userId'], ['properties'], ['context', 'traits']];
+
+/** `{ field: ctx.event.field, … }` for `fields`, as JSON; a throwing getter reads as absent. */
+function pick(ctx, fields) {
+  const picked = {};
+  let dropped = false;
+  for (const path of fields) {
+    try {
+      let value = ctx.event;
+      for (const key of path) value = value?.[key];
+      if (value === undefined) continue;
+      let target = picked;
+      for (const key of path.slice(0, -1)) target = target[key] ??= {};
+      target[path[path.length - 1]] = value;
+    } catch {
+      dropped = true;
+    }
+  }
+  const read = json(picked);
+  return { text: read.text, dropped: dropped || read.dropped };
 }
 
 /**

@@ -66,6 +66,7 @@ pub struct Settings {
 }
 
 /// The message of a settings error: names the setting and the bad value.
+#[inline(never)] // one copy, not one per setting
 fn invalid(key: &str, value: &Value, expected: &str) -> String {
     concat(&["hubspot-wasm: invalid setting ", key, " = ", &value.to_json(), ": ", expected])
 }

@@ -267,6 +267,13 @@ impl Parser<'_> {
     /// Reads a string literal starting at its opening quote.
     fn string(&mut self) -> Option<String> {
         self.at += 1;
+        let rest = self.text.get(self.at..)?;
+        let end = rest.bytes().position(|b| b == b'"' || b == b'\\')?;
+        if rest.as_bytes().get(end) == Some(&b'"') {
+            // Most strings have no escapes: one exact allocation.
+            self.at += end + 1;
+            return rest.get(..end).map(String::from);
+        }
         let mut out = String::new();
         loop {
             let rest = self.text.get(self.at..)?;

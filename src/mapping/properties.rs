@@ -14,10 +14,14 @@ pub const MAX_PROPERTIES: usize = 1000;
 /// Unicode case tables would cost more bytes than the rest of the mapping); whitespace (`' '`, `\t`, `\n`, `\v`, `\f`, `\r`)
 /// and `.` become `_`. Idempotent.
 pub fn property_name(key: &str) -> String {
-    key.chars()
-        .map(|c| c.to_ascii_lowercase())
-        .map(|c| if matches!(c, ' ' | '\t' | '\n' | '\u{b}' | '\u{c}' | '\r' | '.') { '_' } else { c })
-        .collect()
+    let mut name = String::with_capacity(key.len());
+    for c in key.chars() {
+        name.push(match c {
+            ' ' | '\t' | '\n' | '\u{b}' | '\u{c}' | '\r' | '.' => '_',
+            c => c.to_ascii_lowercase(),
+        });
+    }
+    name
 }
 
 /// Keys that would reach an object's prototype when a page copies them with `obj[key] = …`.
@@ -44,29 +48,43 @@ fn clean_scalar(value: &Value) -> Option<Value> {
 }
 
 /// A property map that keeps the page's order; a key set twice keeps its first place and its
-/// last value (later values win, as when merging traits).
+/// last value (later values win, as when merging traits). Lookups compare a hash of each key
+/// first: a call sets every property once, and comparing strings dominated its cost.
 #[derive(Clone, Debug, Default, PartialEq)]
-pub struct Properties(Vec<(String, Value)>);
+pub struct Properties {
+    members: Vec<(String, Value)>,
+    hashes: Vec<u32>,
+}
+
+/// FNV-1a: tiny, and good enough to tell property names apart before comparing them.
+fn hash(key: &str) -> u32 {
+    key.bytes().fold(0x811c_9dc5, |h, b| (h ^ u32::from(b)).wrapping_mul(0x0100_0193))
+}
 
 impl Properties {
     /// The properties, in order.
     pub fn members(&self) -> &[(String, Value)] {
-        &self.0
+        &self.members
     }
 
     /// How many properties there are.
     pub fn len(&self) -> usize {
-        self.0.len()
+        self.members.len()
     }
 
     /// Whether there are none.
     pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
+        self.members.is_empty()
+    }
+
+    fn position(&self, key: &str, hash: u32) -> Option<usize> {
+        let members = &self.members;
+        self.hashes.iter().enumerate().position(|(i, h)| *h == hash && members.get(i).is_some_and(|(k, _)| k == key))
     }
 
     /// The value of `key`.
     pub fn get(&self, key: &str) -> Option<&Value> {
-        self.0.iter().find(|(k, _)| k == key).map(|(_, v)| v)
+        self.members.get(self.position(key, hash(key))?).map(|(_, v)| v)
     }
 
     /// Sets `key`, unless it is empty or forbidden, or the map is full.
@@ -74,12 +92,14 @@ impl Properties {
         if key.is_empty() {
             return;
         }
+        let hash = hash(key);
         if forbidden(key) {
             problems.forbidden_key = true;
-        } else if let Some(slot) = self.0.iter_mut().find(|(k, _)| k == key) {
+        } else if let Some(slot) = self.position(key, hash).and_then(|i| self.members.get_mut(i)) {
             slot.1 = value;
-        } else if self.0.len() < MAX_PROPERTIES {
-            self.0.push((key.into(), value));
+        } else if self.members.len() < MAX_PROPERTIES {
+            self.members.push((key.into(), value));
+            self.hashes.push(hash);
         } else {
             problems.too_many = true;
         }
@@ -87,14 +107,16 @@ impl Properties {
 
     /// Merges `other` over these properties (its values win).
     pub fn merge(&mut self, other: Properties) {
-        for (key, value) in other.0 {
+        for (key, value) in other.members {
             self.set(&key, value, &mut Problems::default());
         }
     }
 
     /// Keeps the first `limit` properties and returns the names of the rest.
     pub fn truncate(&mut self, limit: usize) -> Vec<String> {
-        self.0.split_off(limit.min(self.0.len())).into_iter().map(|(k, _)| k).collect()
+        let limit = limit.min(self.members.len());
+        self.hashes.truncate(limit);
+        self.members.split_off(limit).into_iter().map(|(k, _)| k).collect()
     }
 
     /// S4 value rules under an already-normalised `key`: nested objects flatten into
@@ -145,7 +167,7 @@ fn clean_deep(value: &Value, problems: &mut Problems) -> Option<Value> {
             for (key, value) in members {
                 out.set_clean(key, value, problems);
             }
-            Some(Value::Object(out.0))
+            Some(Value::Object(out.members))
         }
         Value::Array(items) => Some(Value::Array(items.iter().filter_map(|v| clean_deep(v, problems)).collect())),
         scalar => clean_scalar(scalar),
