@@ -10,6 +10,9 @@ const PREFIX = 'hubspot-wasm: ';
 const POLL_MS = 20;
 const MAX_DEPTH = 32;
 const MAX_KEYS = 1000;
+// Values the careful copy reads at most: shared references make the paths through a small graph
+// exponential (2^depth), and the copy must stay as bounded as the page's own data is not.
+const MAX_NODES = 100000;
 const TRACKER_ID = 'hs-script-loader';
 const FORMS_ID = 'hs-forms-loader';
 // HubSpot's embed (or another copy of this plugin) already on the page: never load a second one.
@@ -138,12 +141,13 @@ function json(value) {
     return { text: JSON.stringify(value) ?? 'null', dropped: false };
   } catch { /* fall through to the careful copy */ }
   let dropped = false;
+  let nodes = 0;
   const ancestors = [];
   const copy = (v, depth) => {
     if (typeof v === 'bigint') return String(v);
     if (typeof v === 'function') return undefined;
     if (v === null || typeof v !== 'object' || v instanceof Date) return v;
-    if (depth > MAX_DEPTH || ancestors.includes(v)) {
+    if (depth > MAX_DEPTH || ancestors.includes(v) || ++nodes > MAX_NODES) {
       dropped = true;
       return undefined;
     }
@@ -198,15 +202,20 @@ function queue(name) {
   return q;
 }
 
-/** Pushes commands in order. Before HubSpot runs they wait in the array; it takes them on start. */
+/**
+ * Pushes commands in order. Before HubSpot runs they wait in the array; it takes them on start.
+ * A queue that throws is warned about once per call, however many commands it refused.
+ */
 function push(name, commands) {
+  let refused;
   for (const command of commands) {
     try {
       queue(name).push(command);
     } catch (error) {
-      warn(`HubSpot's ${name} threw while taking a command`, error);
+      refused ??= error;
     }
   }
+  if (refused) warn(`HubSpot's ${name} threw while taking a command`, refused);
 }
 
 /** `<script id async defer src nonce>`, unless the page has one; `failed` is set by its error event. */
