@@ -6,7 +6,7 @@ mod date;
 mod properties;
 
 pub use date::{decimal, epoch_millis};
-pub use properties::{property_name, Properties, MAX_PROPERTIES};
+pub use properties::{property_name, trim_text, Properties, MAX_PROPERTIES};
 
 use alloc::string::{String, ToString};
 use alloc::vec::Vec;
@@ -163,16 +163,29 @@ pub fn identify_properties(user_id: Option<&str>, traits: &Value, problems: &mut
         Value::Null => {}
         _ => problems.not_an_object = true,
     }
-    let user_id = user_id.map(str::trim).filter(|id| !id.is_empty());
+    // Cleaned like every other string: a zero-width character must not start a contact's email.
+    let user_id = user_id.map(trim_text).filter(|id| !id.is_empty());
+    let has_email = matches!(out.get("email"), Some(Value::String(e)) if !e.is_empty());
+    let email = if has_email { None } else { Some(user_id.filter(|id| is_email(id))?) };
+    let missing = usize::from(user_id.is_some() && out.get("id").is_none())
+        + usize::from(email.is_some() && out.get("email").is_none());
+    make_room(&mut out, missing, problems);
     if let Some(id) = user_id {
         out.set("id", Value::String(id.into()), problems);
     }
-    let has_email = matches!(out.get("email"), Some(Value::String(e)) if !e.is_empty());
-    if !has_email {
-        let email = user_id.filter(|id| is_email(id))?;
+    if let Some(email) = email {
         out.set("email", Value::String(email.into()), problems);
     }
     Some(out)
+}
+
+/// A full map (a hostile 10,000-key object) gives up its last properties for the `count` that
+/// must be sent: a contact's `id` and `email`, an event's `id`.
+fn make_room(out: &mut Properties, count: usize, problems: &mut Problems) {
+    if out.len() + count > MAX_PROPERTIES {
+        out.truncate(MAX_PROPERTIES - count);
+        problems.too_many = true;
+    }
 }
 
 /// `local@domain.tld`, nothing more: enough to tell an email-shaped userId from an opaque one.
@@ -211,6 +224,7 @@ pub fn track_event(name: &str, properties: &Value, problems: &mut Problems) -> C
     if let Some(revenue) = revenue {
         out.set_clean("value", revenue, problems);
     }
+    make_room(&mut out, 1, problems);
     out.set("id", Value::String(name.into()), problems);
     Command::TrackEvent(out)
 }

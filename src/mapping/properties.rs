@@ -29,9 +29,14 @@ fn forbidden(key: &str) -> bool {
     matches!(key, "__proto__" | "constructor" | "prototype")
 }
 
+/// `s` without surrounding whitespace and zero-width characters (U+200B–U+200D, U+FEFF).
+pub fn trim_text(s: &str) -> &str {
+    s.trim_matches(|c: char| c.is_whitespace() || matches!(c, '\u{200B}'..='\u{200D}' | '\u{FEFF}'))
+}
+
 /// Strings are trimmed of whitespace and zero-width characters; ISO dates become epoch millis.
 fn clean_string(s: &str) -> Value {
-    let trimmed = s.trim_matches(|c: char| c.is_whitespace() || matches!(c, '\u{200B}'..='\u{200D}' | '\u{FEFF}'));
+    let trimmed = trim_text(s);
     match epoch_millis(trimmed) {
         Some(ms) => Value::Number(decimal(ms)),
         None => Value::String(trimmed.into()),
