@@ -144,6 +144,42 @@ pub fn write_json_string(s: &str, out: &mut String) {
     out.push('"');
 }
 
+/// RFC 8259's number: `-? (0 | [1-9][0-9]*) (. [0-9]+)? ([eE] [+-]? [0-9]+)?`.
+fn is_json_number(text: &str) -> bool {
+    let b = text.as_bytes();
+    let digits = |at: &mut usize| {
+        let start = *at;
+        while b.get(*at).is_some_and(u8::is_ascii_digit) {
+            *at += 1;
+        }
+        *at > start
+    };
+    let mut at = usize::from(b.first() == Some(&b'-'));
+    match b.get(at) {
+        Some(b'0') => at += 1,
+        Some(b'1'..=b'9') => {
+            digits(&mut at);
+        }
+        _ => return false,
+    }
+    if b.get(at) == Some(&b'.') {
+        at += 1;
+        if !digits(&mut at) {
+            return false;
+        }
+    }
+    if matches!(b.get(at), Some(b'e' | b'E')) {
+        at += 1;
+        if matches!(b.get(at), Some(b'+' | b'-')) {
+            at += 1;
+        }
+        if !digits(&mut at) {
+            return false;
+        }
+    }
+    at == b.len()
+}
+
 struct Parser<'a> {
     text: &'a str,
     at: usize,
@@ -235,7 +271,9 @@ impl Parser<'_> {
                 while matches!(self.peek(), Some(b'0'..=b'9' | b'-' | b'+' | b'.' | b'e' | b'E')) {
                     self.at += 1;
                 }
-                Some(Value::Number(self.text.get(start..self.at)?.into()))
+                // Numbers are written back as read, so only JSON's own may pass (not `1-2`, `01`).
+                let number = self.text.get(start..self.at)?;
+                is_json_number(number).then(|| Value::Number(number.into()))
             }
             _ => None,
         }
