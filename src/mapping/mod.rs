@@ -302,3 +302,5 @@ pub fn consent(choices: &Value) -> Properties {
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod fuzz_tests;
