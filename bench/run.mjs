@@ -8,8 +8,9 @@
 //
 //   --pkg DIR   benchmark another build of the package (default: pkg/), e.g. a `--profiling` one
 //   --quick     fewer/shorter samples (a smoke run, ~20 s; figures are noisier)
-//   --profile   also record a CPU profile of ours (identify, track) and print the top self-time
-//               frames; the .cpuprofile files go to bench/results/ (open them in DevTools)
+//   --profile   also record a CPU profile of ours (identify, track, trackMin) with the wasm's names
+//               (a named build of the same code) and print the top self-time frames; the
+//               .cpuprofile files go to bench/results/ (open them in DevTools)
 //   --patch-table-export  when the wasm has binaryen <= 108's table-export fault (see
 //               bench/wasm-check.mjs), benchmark a copy with that one index fixed instead of failing
 //   --rows      only these speed rows (ids: identify, identifyFlush, track, trackCustom,
@@ -103,39 +104,56 @@ function bundlePeer() {
   }));
 }
 
+const toolEnv = { ...process.env, PATH: `${process.env.HOME}/.cargo/bin:${process.env.PATH}` };
+const which = (cmd) => { try { return execFileSync('bash', ['-c', `command -v ${cmd}`], { env: toolEnv, encoding: 'utf8' }).trim(); } catch { return null; } };
+
 /**
- * `twiggy top` of the shipped wasm (wasm-opt has stripped its names), and of the same code with
- * names: cargo's wasm run through wasm-bindgen and wasm-opt (Cargo.toml's flags) again, with `-g`.
+ * The shipped wasm again, with names: cargo's output (target/…/release) through wasm-bindgen and
+ * the build's wasm-opt flags plus `-g`. For twiggy and for readable CPU profiles. Returns
+ * { file, flags, note } (file null when it cannot be made).
  */
+let namedCache;
+function namedBuild() {
+  if (namedCache) return namedCache;
+  const raw = join(ROOT, 'target/wasm32-unknown-unknown/release/hubspot_wasm.wasm');
+  if (PKG_GIVEN !== join(ROOT, 'pkg')) return (namedCache = { file: null, note: 'no named build for --pkg' });
+  if (!existsSync(raw)) return (namedCache = { file: null, note: `no ${relative(ROOT, raw)}` });
+  const notes = [];
+  if (Math.abs(statSync(raw).mtimeMs - statSync(shippedWasm()).mtimeMs) > 10 * 60e3) notes.push(`${relative(ROOT, raw)} and pkg/ were built more than 10 min apart: the named build may not match`);
+  try {
+    const dir = mkdtempSync(join(tmpdir(), 'hubspot-wasm-named-'));
+    // The shipped name, so the wasm's import module names match the shipped glue.
+    const outName = basename(shippedWasm()).replace(/_bg\.wasm$/, '').replace(/\.wasm$/, '');
+    execFileSync(which('wasm-bindgen') ?? 'wasm-bindgen', ['--target', 'web', '--out-dir', dir, '--out-name', outName, raw], { env: toolEnv, stdio: 'pipe' });
+    // The build's wasm-opt: npm's binaryen if installed (Debian's 108 has the table-export fault), else PATH's.
+    const npmOpt = join(ROOT, 'node_modules/.bin/wasm-opt');
+    const opt = existsSync(npmOpt) ? npmOpt : 'wasm-opt';
+    const flags = wasmOptFlags();
+    const file = join(dir, 'named_opt.wasm');
+    execFileSync(opt, [...flags, '-g', join(dir, `${outName}_bg.wasm`), '-o', file], { env: toolEnv, stdio: 'pipe' });
+    // The same without names should be the shipped file; say so when it is not.
+    execFileSync(opt, ['--strip-debug', file, '-o', join(dir, 'stripped.wasm')], { env: toolEnv, stdio: 'pipe' });
+    const [mine, shipped] = [statSync(join(dir, 'stripped.wasm')).size, statSync(shippedWasm()).size];
+    if (Math.abs(mine - shipped) > 0.03 * shipped) notes.push(`the named build (wasm-opt ${flags.join(' ')}) is ${mine} bytes without names, the shipped wasm ${shipped}: it is only indicative`);
+    return (namedCache = { file, dir, flags: flags.join(' '), note: notes.join('; ') || null });
+  } catch (e) {
+    return (namedCache = { file: null, note: `named build failed: ${String(e.message).slice(0, 300)}` });
+  }
+}
+
+/** `twiggy top` of the shipped wasm (wasm-opt has stripped its names) and of the named build. */
 function twiggyReport() {
-  const env = { ...process.env, PATH: `${process.env.HOME}/.cargo/bin:${process.env.PATH}` };
-  const which = (cmd) => { try { return execFileSync('bash', ['-c', `command -v ${cmd}`], { env, encoding: 'utf8' }).trim(); } catch { return null; } };
   const twiggy = which('twiggy');
   if (!twiggy) return { note: 'twiggy not installed: `cargo install twiggy --locked` (about 1 min on 2 cores) to see what the wasm bytes are; the bench does not install it' };
   const run = (...a) => execFileSync(twiggy, a, { encoding: 'utf8', maxBuffer: 64 << 20 });
-  const wasmFile = shippedWasm();
-  const out = { shipped: run('top', '-n', '15', wasmFile) };
-  const raw = join(ROOT, 'target/wasm32-unknown-unknown/release/hubspot_wasm.wasm');
-  if (PKG_GIVEN !== join(ROOT, 'pkg') || !existsSync(raw)) return out;
-  if (Math.abs(statSync(raw).mtimeMs - statSync(wasmFile).mtimeMs) > 10 * 60e3) out.note = `${relative(ROOT, raw)} and pkg/ were built more than 10 min apart: the named view may not match`;
-  try {
-    const dir = mkdtempSync(join(tmpdir(), 'hubspot-wasm-twiggy-'));
-    execFileSync(which('wasm-bindgen') ?? 'wasm-bindgen', ['--target', 'web', '--out-dir', dir, '--out-name', 'named', raw], { env, stdio: 'pipe' });
-    // The build's wasm-opt: npm's binaryen if installed (Debian's 108 has the table-export fault), else PATH's.
-    const npmOpt = join(ROOT, 'node_modules/.bin/wasm-opt');
-    const flags = wasmOptFlags();
-    const named = join(dir, 'named_opt.wasm');
-    const opt = existsSync(npmOpt) ? npmOpt : 'wasm-opt';
-    execFileSync(opt, [...flags, '-g', join(dir, 'named_bg.wasm'), '-o', named], { env, stdio: 'pipe' });
-    // The same without names should be the shipped file; say so when it is not.
-    execFileSync(opt, ['--strip-debug', named, '-o', join(dir, 'stripped.wasm')], { env, stdio: 'pipe' });
-    const [mine, shipped] = [statSync(join(dir, 'stripped.wasm')).size, statSync(wasmFile).size];
-    out.namedFlags = flags.join(' ');
-    if (Math.abs(mine - shipped) > 0.03 * shipped) out.note = `the named view (wasm-opt ${flags.join(' ')}) is ${mine} bytes without names, the shipped wasm ${shipped}: it is only indicative`;
-    out.named = run('top', '-n', '20', named);
-    out.byCrate = byCrate(JSON.parse(run('top', '-f', 'json', named)));
-    rmSync(dir, { recursive: true, force: true });
-  } catch (e) { out.namedError = String(e.message).slice(0, 500); }
+  const out = { shipped: run('top', '-n', '15', shippedWasm()) };
+  const named = namedBuild();
+  out.note = named.note;
+  if (named.file) {
+    out.namedFlags = named.flags;
+    out.named = run('top', '-n', '20', named.file);
+    out.byCrate = byCrate(JSON.parse(run('top', '-f', 'json', named.file)));
+  }
   return out;
 }
 
@@ -243,28 +261,52 @@ async function measureSpeed(browser, base, urls) {
   }
 
   let profile = null;
-  if (PROFILE) profile = await profileOurs(context, page, Object.keys(rows));
   await context.close();
+  if (PROFILE) profile = await profileOurs(browser, base, urls, Object.keys(rows));
   if (!info.crossOriginIsolated) info.notes.push('the page is not cross-origin isolated: performance.now() ticks in 100 µs (start-up figures are coarse)');
   return { rows, notes: info.notes, samples: info.samples, version: info.version, pageErrors: errors, profile };
 }
 
-/** CPU profile (CDP sampling profiler) of ours in two rows; top self-time frames. */
-async function profileOurs(context, page, ids) {
-  const cdp = await context.newCDPSession(page);
-  await cdp.send('Profiler.enable');
-  await cdp.send('Profiler.setSamplingInterval', { interval: 50 });
-  const out = {};
-  for (const id of ['identify', 'track'].filter((i) => ids.includes(i))) {
-    await cdp.send('Profiler.start');
-    await page.evaluate((i) => window.bench.batch(i, 'ours', 2000), id);
-    const { profile } = await cdp.send('Profiler.stop');
-    const file = join(BENCH, 'results', `profile-${id}-${stamp}.cpuprofile`);
-    writeFileSync(file, JSON.stringify(profile));
-    out[id] = { file: relative(ROOT, file), top: selfTimes(profile).slice(0, 20), byFile: selfTimes(profile, true) };
+/**
+ * CPU profile (CDP sampling profiler) of ours, rows identify, track and trackMin, in a page of its
+ * own that loads a copy of the package carrying the named build of the wasm, so wasm frames have
+ * Rust names. Top self-time frames, and self time per script.
+ */
+async function profileOurs(browser, base, urls, ids) {
+  const named = namedBuild();
+  let pkgCopy = null, server = null, profUrls = urls, note = null;
+  if (named.file) {
+    pkgCopy = mkdtempSync(join(tmpdir(), 'hubspot-wasm-prof-'));
+    cpSync(PKG, pkgCopy, { recursive: true });
+    cpSync(named.file, join(pkgCopy, relative(PKG, shippedWasm())));
+    server = await startServer({ root: pkgCopy, headers: { 'access-control-allow-origin': '*', 'cross-origin-resource-policy': 'cross-origin' } });
+    profUrls = { ...urls, pkgUrl: `${server.url}/hubspot_wasm.js` };
+  } else {
+    note = `wasm frames are unnamed: ${named.note}`;
   }
-  await cdp.detach();
-  return out;
+  const { context, page } = await openBenchPage(browser, base);
+  try {
+    await page.evaluate((u) => window.bench.setup(u), profUrls);
+    const cdp = await context.newCDPSession(page);
+    await cdp.send('Profiler.enable');
+    await cdp.send('Profiler.setSamplingInterval', { interval: 50 });
+    const out = { note };
+    for (const id of ['identify', 'track', 'trackMin'].filter((i) => ids.includes(i))) {
+      await page.evaluate((i) => window.bench.batch(i, 'ours', 500), id); // warm-up
+      await cdp.send('Profiler.start');
+      await page.evaluate((i) => window.bench.batch(i, 'ours', 2000), id);
+      const { profile } = await cdp.send('Profiler.stop');
+      const file = join(BENCH, 'results', `profile-${id}-${stamp}.cpuprofile`);
+      writeFileSync(file, JSON.stringify(profile));
+      out[id] = { file: relative(ROOT, file), top: selfTimes(profile).slice(0, 20), byFile: selfTimes(profile, true) };
+    }
+    await cdp.detach();
+    return out;
+  } finally {
+    await context.close();
+    if (server) await server.close();
+    if (pkgCopy) rmSync(pkgCopy, { recursive: true, force: true });
+  }
 }
 
 /** Self time per frame (or, `byFile`, per script: native builtins such as encodeInto count apart). */
@@ -459,7 +501,8 @@ async function main() {
     for (const n of [twiggy.note, twiggy.namedError].filter(Boolean)) console.log(`twiggy: ${n}`);
   }
   if (speed.profile) {
-    for (const [id, p] of Object.entries(speed.profile)) {
+    if (speed.profile.note) console.log(`CPU profile: ${speed.profile.note}`);
+    for (const [id, p] of Object.entries(speed.profile).filter(([k]) => k !== 'note')) {
       console.log(`CPU profile, ours ${id} (self time; ${p.file}):\n${p.top.map((t) => `  ${String(t.percent).padStart(5)}%  ${t.frame}`).join('\n')}`);
       console.log(`  by script (JSON.stringify/parse count in their caller's script): ${p.byFile.filter((t) => t.percent >= 0.5).map((t) => `${t.frame} ${t.percent}%`).join(', ')}`);
     }
@@ -470,6 +513,7 @@ async function main() {
   if (notes.length) console.log(`\nnotes:\n${notes.map((n) => `  - ${n}`).join('\n')}`);
   console.log(`\nwritten: ${relative(ROOT, file)} (${result.seconds.toFixed(0)} s)`);
   if (patched) rmSync(PKG, { recursive: true, force: true });
+  if (namedCache?.dir) rmSync(namedCache.dir, { recursive: true, force: true });
 }
 
 main().catch((e) => { console.error(e); process.exit(1); });
