@@ -253,7 +253,8 @@ function load({ trackerUrl, formsUrl, nonce, loadTimeoutMs, disableCookieBanner 
     };
     check();
   });
-  const tracker = outcome(trackerStarted, script(TRACKER_PRESENT, TRACKER_ID, trackerUrl, nonce));
+  // A tracker already running (however the page loaded it) is used as is, like the forms below.
+  const tracker = outcome(trackerStarted, trackerStarted() ? {} : script(TRACKER_PRESENT, TRACKER_ID, trackerUrl, nonce));
   const formsRunning = () => !!global.hbspt?.forms;
   const forms = !formsUrl ? Promise.resolve()
     : outcome(formsRunning, formsRunning() ? {} : script(FORMS_PRESENT, FORMS_ID, formsUrl, nonce)).then((state) => {
