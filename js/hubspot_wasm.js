@@ -52,7 +52,9 @@ export function hubspotPlugin(settings) {
     try {
       const read = pick(ctx, fields);
       if (read.dropped) warn('part of the event could not be read (a cycle, a throwing getter or a Proxy) and was dropped');
-      const [commands, warnings] = JSON.parse(call(read.text));
+      const answer = call(read.text);
+      if (!answer) return ctx; // nothing to push, nothing to say (an identify held for later)
+      const [commands, warnings] = JSON.parse(answer);
       for (const message of warnings) console.warn(message);
       push('_hsq', commands);
     } catch (error) {

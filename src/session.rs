@@ -99,11 +99,11 @@ impl Session {
         true
     }
 
-    fn with_pending(&mut self, mut commands: Vec<Command>) -> Vec<Command> {
-        if let Some(traits) = self.pending.take() {
-            commands.insert(0, Command::Identify(traits));
-        }
-        commands
+    /// Pending identity first, then `commands`.
+    fn with_pending(&mut self, commands: Vec<Command>) -> Vec<Command> {
+        let mut out: Vec<Command> = self.pending.take().map(Command::Identify).into_iter().collect();
+        out.extend(commands);
+        out
     }
 }
 

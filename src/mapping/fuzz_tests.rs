@@ -286,6 +286,9 @@ fn check_flat(members: &[(String, Value)], at: &str, limit: usize) -> Result<(),
 
 /// Checks one `[commands, warnings]` answer of the core; `Ok(kinds of commands)`.
 fn check_answer(answer: &str) -> Result<Vec<String>, String> {
+    if answer.is_empty() {
+        return Ok(Vec::new()); // nothing to push and nothing to say
+    }
     let parsed = Value::parse(answer, &mut false).ok_or("the answer is not JSON")?;
     let Value::Array(parts) = &parsed else { return Err("the answer is not an array".into()) };
     let [Value::Array(commands), Value::Array(warnings)] = parts.as_slice() else { return Err("not [commands, warnings]".into()) };
