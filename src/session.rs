@@ -51,7 +51,7 @@ impl Session {
 
     /// S5: the event, preceded by pending identity (and by `context.traits` carrying an email).
     pub fn track(&mut self, event: &Value, problems: &mut Problems) -> Vec<Command> {
-        let name = match event.get("event").and_then(Value::as_text).map(str::trim) {
+        let name = match event.get("event").and_then(Value::as_text).map(mapping::trim_text) {
             Some(name) if !name.is_empty() => name,
             _ => {
                 problems.no_event_name = true;

@@ -1,5 +1,6 @@
 //! Segment's settings object for the destination (S2), parsed and validated. Pure Rust.
 
+use crate::mapping::trim_text;
 use crate::value::{concat, split_once, Value};
 use alloc::string::{String, ToString};
 
@@ -124,14 +125,14 @@ impl Settings {
             return Err(invalid("settings", settings, "expected an object with portalId"));
         }
         let portal = setting(settings, "portalId").unwrap_or(&Value::Null);
-        let portal_id = match portal.as_text().map(str::trim) {
+        let portal_id = match portal.as_text().map(trim_text) {
             Some(id) if !id.is_empty() && id.bytes().all(|b| b.is_ascii_digit()) => id.to_string(),
             _ => return Err(invalid("portalId", portal, "expected the Hub ID, digits only")),
         };
 
         let region = match setting(settings, "region") {
             Some(value) => match value {
-                Value::String(s) => match s.trim().to_ascii_lowercase().as_str() {
+                Value::String(s) => match trim_text(s).to_ascii_lowercase().as_str() {
                     "na1" | "" => Region::Na1,
                     "na2" => Region::Na2,
                     "eu1" => Region::Eu1,

@@ -275,7 +275,7 @@ pub fn custom_event_name(portal_id: &str, name: &str) -> String {
 /// falling back to the browser's location.
 pub fn page_path(properties: &Value, location_path: &str, location_search: &str) -> String {
     let text = |key, fallback| match properties.get(key) {
-        Some(Value::String(s)) => s.trim().to_string(),
+        Some(Value::String(s)) => trim_text(s).to_string(),
         _ => String::from(fallback),
     };
     let mut path = text("path", location_path);
