@@ -144,42 +144,6 @@ pub fn write_json_string(s: &str, out: &mut String) {
     out.push('"');
 }
 
-/// RFC 8259's number: `-? (0 | [1-9][0-9]*) (. [0-9]+)? ([eE] [+-]? [0-9]+)?`.
-fn is_json_number(text: &str) -> bool {
-    let b = text.as_bytes();
-    let digits = |at: &mut usize| {
-        let start = *at;
-        while b.get(*at).is_some_and(u8::is_ascii_digit) {
-            *at += 1;
-        }
-        *at > start
-    };
-    let mut at = usize::from(b.first() == Some(&b'-'));
-    match b.get(at) {
-        Some(b'0') => at += 1,
-        Some(b'1'..=b'9') => {
-            digits(&mut at);
-        }
-        _ => return false,
-    }
-    if b.get(at) == Some(&b'.') {
-        at += 1;
-        if !digits(&mut at) {
-            return false;
-        }
-    }
-    if matches!(b.get(at), Some(b'e' | b'E')) {
-        at += 1;
-        if matches!(b.get(at), Some(b'+' | b'-')) {
-            at += 1;
-        }
-        if !digits(&mut at) {
-            return false;
-        }
-    }
-    at == b.len()
-}
-
 struct Parser<'a> {
     text: &'a str,
     at: usize,
@@ -195,6 +159,24 @@ impl Parser<'_> {
         while matches!(self.peek(), Some(b' ' | b'\t' | b'\n' | b'\r')) {
             self.at += 1;
         }
+    }
+
+    /// Steps over `byte` if it is next (no whitespace allowed before it).
+    fn skip(&mut self, byte: u8) -> bool {
+        let hit = self.peek() == Some(byte);
+        if hit {
+            self.at += 1;
+        }
+        hit
+    }
+
+    /// Steps over a run of ASCII digits; whether there was one.
+    fn digits(&mut self) -> bool {
+        let start = self.at;
+        while matches!(self.peek(), Some(b'0'..=b'9')) {
+            self.at += 1;
+        }
+        self.at > start
     }
 
     fn eat(&mut self, byte: u8) -> bool {
@@ -268,12 +250,23 @@ impl Parser<'_> {
             b'n' => self.literal("null", Value::Null),
             b'-' | b'0'..=b'9' => {
                 let start = self.at;
-                while matches!(self.peek(), Some(b'0'..=b'9' | b'-' | b'+' | b'.' | b'e' | b'E')) {
-                    self.at += 1;
+                // RFC 8259's number, `-? (0 | [1-9][0-9]*) (. [0-9]+)? ([eE] [+-]? [0-9]+)?`: numbers
+                // are written back as read, so only JSON's own may pass. What follows a number
+                // (the `1` of `01`, the `-2` of `1-2`) is then not JSON where it stands.
+                self.skip(b'-');
+                if !self.skip(b'0') && !self.digits() {
+                    return None;
                 }
-                // Numbers are written back as read, so only JSON's own may pass (not `1-2`, `01`).
-                let number = self.text.get(start..self.at)?;
-                is_json_number(number).then(|| Value::Number(number.into()))
+                if self.skip(b'.') && !self.digits() {
+                    return None;
+                }
+                if self.skip(b'e') || self.skip(b'E') {
+                    let _sign = self.skip(b'+') || self.skip(b'-');
+                    if !self.digits() {
+                        return None;
+                    }
+                }
+                Some(Value::Number(self.text.get(start..self.at)?.into()))
             }
             _ => None,
         }
