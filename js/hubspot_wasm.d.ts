@@ -65,7 +65,7 @@ export interface HubSpotPlugin {
   group<C>(ctx: C): C;
   alias<C>(ctx: C): C;
   screen<C>(ctx: C): C;
-  /** `doNotTrack()` stops HubSpot tracking this visitor; `doNotTrack(false)` resumes. */
+  /** `doNotTrack()` stops HubSpot tracking this visitor; only `doNotTrack(false)` resumes. */
   doNotTrack(enabled?: boolean): void;
   /** Removes HubSpot's cookies and stops tracking until consent is given again. */
   revokeCookieConsent(): void;

@@ -95,7 +95,8 @@ export function hubspotPlugin(settings) {
     screen: (ctx) => ctx,
     /** `doNotTrack()` stops HubSpot tracking this visitor; `doNotTrack(false)` resumes. */
     doNotTrack(enabled = true) {
-      push('_hsq', [enabled ? ['doNotTrack'] : ['doNotTrack', { track: true }]]);
+      // Only an explicit `false` resumes tracking: a stray null or 0 must fail safe.
+      push('_hsq', [enabled !== false ? ['doNotTrack'] : ['doNotTrack', { track: true }]]);
     },
     /** Removes HubSpot's cookies and stops tracking until consent is given again. */
     revokeCookieConsent() {

@@ -136,10 +136,15 @@ test('doNotTrack(): HubSpot stops sending; doNotTrack(false) resumes; both in Hu
     await analytics.track('After Opt-In');
     fixture.plugin.doNotTrack(true);
     await analytics.track('Opted Out Again');
+    // Only an explicit false resumes: a stray null, 0 or '' keeps the visitor opted out.
+    fixture.plugin.doNotTrack(null);
+    fixture.plugin.doNotTrack(0);
+    fixture.plugin.doNotTrack('');
+    await analytics.track('Still Opted Out');
   });
   const log = await visit.hubspot();
   const doNotTrack = log.commands.filter((c) => c[0] === 'doNotTrack');
-  assert.deepEqual(doNotTrack, [['doNotTrack'], ['doNotTrack', { track: true }], ['doNotTrack']]);
+  assert.deepEqual(doNotTrack, [['doNotTrack'], ['doNotTrack', { track: true }], ['doNotTrack'], ['doNotTrack'], ['doNotTrack'], ['doNotTrack']]);
   assert.deepEqual(log.sent.filter((s) => s.kind === 'event').map((s) => s.id), ['Before Opt-Out', 'After Opt-In']);
   assert.equal(log.doNotTrack, true);
   assert.deepEqual(log.ignored, []);
