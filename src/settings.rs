@@ -130,22 +130,21 @@ impl Settings {
             _ => return Err(invalid("portalId", portal, "expected the Hub ID, digits only")),
         };
 
+        // `region` wins over enableEuropeanDataCenter, but a malformed flag is an error either way.
+        let european = boolean(settings, &["enableEuropeanDataCenter"])?;
+        let bad_region = |value| invalid("region", value, "expected 'na1', 'na2', 'eu1' or 'ap1'");
         let region = match setting(settings, "region") {
-            Some(value) => match value {
-                Value::String(s) => match trim_text(s).to_ascii_lowercase().as_str() {
-                    "na1" | "" => Region::Na1,
-                    "na2" => Region::Na2,
-                    "eu1" => Region::Eu1,
-                    "ap1" => Region::Ap1,
-                    _ => return Err(invalid("region", value, "expected 'na1', 'na2', 'eu1' or 'ap1'")),
-                },
-                _ => return Err(invalid("region", value, "expected 'na1', 'na2', 'eu1' or 'ap1'")),
+            Some(value @ Value::String(s)) => match trim_text(s).to_ascii_lowercase().as_str() {
+                "na1" | "" => Region::Na1,
+                "na2" => Region::Na2,
+                "eu1" => Region::Eu1,
+                "ap1" => Region::Ap1,
+                _ => return Err(bad_region(value)),
             },
-            None if boolean(settings, &["enableEuropeanDataCenter"])? => Region::Eu1,
+            Some(value) => return Err(bad_region(value)),
+            None if european => Region::Eu1,
             None => Region::Na1,
         };
-        // `region` wins, but a malformed enableEuropeanDataCenter is still an error.
-        boolean(settings, &["enableEuropeanDataCenter"])?;
 
         let load_timeout_ms = match setting(settings, "loadTimeoutMs") {
             None => 10_000,
