@@ -38,32 +38,27 @@ pub enum Command {
 impl Command {
     /// Appends the command as the JSON array HubSpot's queue takes.
     pub fn write_json(&self, out: &mut String) {
-        let (name, argument) = match self {
-            Command::Identify(p) => ("identify", Some(p)),
-            Command::SetPath(_) => ("setPath", None),
-            Command::TrackPageView => ("trackPageView", None),
-            Command::TrackEvent(p) => ("trackEvent", Some(p)),
-            Command::TrackCustomBehavioralEvent { .. } => ("trackCustomBehavioralEvent", None),
-        };
-        out.push('[');
-        write_json_string(name, out);
-        if let Some(properties) = argument {
-            out.push(',');
-            write_json_object(properties.members(), out);
-        }
         match self {
+            Command::Identify(properties) => {
+                out.push_str("[\"identify\",");
+                write_json_object(properties.members(), out);
+            }
             Command::SetPath(path) => {
-                out.push(',');
+                out.push_str("[\"setPath\",");
                 write_json_string(path, out);
             }
+            Command::TrackPageView => out.push_str("[\"trackPageView\""),
+            Command::TrackEvent(properties) => {
+                out.push_str("[\"trackEvent\",");
+                write_json_object(properties.members(), out);
+            }
             Command::TrackCustomBehavioralEvent { name, properties } => {
-                out.push_str(",{\"name\":");
+                out.push_str("[\"trackCustomBehavioralEvent\",{\"name\":");
                 write_json_string(name, out);
                 out.push_str(",\"properties\":");
                 write_json_object(properties.members(), out);
                 out.push('}');
             }
-            _ => {}
         }
         out.push(']');
     }
@@ -128,40 +123,47 @@ impl Problems {
     }
 }
 
+/// The members of traits or properties: none for null (and so undefined), none and a
+/// `not_an_object` problem for an array or a primitive.
+fn members_of<'a>(value: &'a Value, problems: &mut Problems) -> &'a [(String, Value)] {
+    match value {
+        Value::Object(members) => members,
+        Value::Null => &[],
+        _ => {
+            problems.not_an_object = true;
+            &[]
+        }
+    }
+}
+
 /// S4: the contact properties of an identify, or `None` when there is no email to send.
 pub fn identify_properties(user_id: Option<&str>, traits: &Value, problems: &mut Problems) -> Option<Properties> {
     let mut out = Properties::default();
-    match traits {
-        Value::Object(members) => {
-            for (key, value) in members {
-                let name = property_name(key);
-                match (name.as_str(), value) {
-                    // A company object is sent as its name alone (HubSpot's `company` is text).
-                    ("company", Value::Object(_)) => {
-                        if let Some(company) = value.get("name") {
-                            out.flatten("company", company, problems);
-                        }
-                    }
-                    ("address", Value::Object(parts)) => {
-                        for (part, value) in parts {
-                            let part = property_name(part);
-                            let target = match part.as_str() {
-                                "street" => "address".into(),
-                                "city" | "state" | "country" => part,
-                                "postalcode" | "postal_code" => "zip".into(),
-                                _ => concat(&["address_", &part]),
-                            };
-                            out.flatten(&target, value, problems);
-                        }
-                    }
-                    ("first_name", _) => out.flatten("firstname", value, problems),
-                    ("last_name", _) => out.flatten("lastname", value, problems),
-                    _ => out.flatten(&name, value, problems),
+    for (key, value) in members_of(traits, problems) {
+        let name = property_name(key);
+        match (name.as_str(), value) {
+            // A company object is sent as its name alone (HubSpot's `company` is text).
+            ("company", Value::Object(_)) => {
+                if let Some(company) = value.get("name") {
+                    out.flatten("company", company, problems);
                 }
             }
+            ("address", Value::Object(parts)) => {
+                for (part, value) in parts {
+                    let part = property_name(part);
+                    let target = match part.as_str() {
+                        "street" => "address".into(),
+                        "city" | "state" | "country" => part,
+                        "postalcode" | "postal_code" => "zip".into(),
+                        _ => concat(&["address_", &part]),
+                    };
+                    out.flatten(&target, value, problems);
+                }
+            }
+            ("first_name", _) => out.flatten("firstname", value, problems),
+            ("last_name", _) => out.flatten("lastname", value, problems),
+            _ => out.flatten(&name, value, problems),
         }
-        Value::Null => {}
-        _ => problems.not_an_object = true,
     }
     // Cleaned like every other string: a zero-width character must not start a contact's email.
     let user_id = user_id.map(trim_text).filter(|id| !id.is_empty());
@@ -208,18 +210,12 @@ pub fn is_email(text: &str) -> bool {
 pub fn track_event(name: &str, properties: &Value, problems: &mut Problems) -> Command {
     let mut out = Properties::default();
     let mut revenue = None;
-    match properties {
-        Value::Object(members) => {
-            for (key, value) in members {
-                match key.as_str() {
-                    "id" => out.set_clean("_id", value, problems),
-                    "revenue" => revenue = Some(value),
-                    _ => out.set_clean(key, value, problems),
-                }
-            }
+    for (key, value) in members_of(properties, problems) {
+        match key.as_str() {
+            "id" => out.set_clean("_id", value, problems),
+            "revenue" => revenue = Some(value),
+            _ => out.set_clean(key, value, problems),
         }
-        Value::Null => {}
-        _ => problems.not_an_object = true,
     }
     if let Some(revenue) = revenue {
         out.set_clean("value", revenue, problems);
@@ -232,14 +228,8 @@ pub fn track_event(name: &str, properties: &Value, problems: &mut Problems) -> C
 /// S5 (`customBehavioralEvents`): name `pe{portalId}_…` and flattened, capped properties.
 pub fn custom_behavioral_event(portal_id: &str, name: &str, properties: &Value, problems: &mut Problems) -> Command {
     let mut out = Properties::default();
-    match properties {
-        Value::Object(members) => {
-            for (key, value) in members {
-                out.flatten(&property_name(key), value, problems);
-            }
-        }
-        Value::Null => {}
-        _ => problems.not_an_object = true,
+    for (key, value) in members_of(properties, problems) {
+        out.flatten(&property_name(key), value, problems);
     }
     problems.over_custom_limit = out.truncate(MAX_CUSTOM_EVENT_PROPERTIES);
     Command::TrackCustomBehavioralEvent { name: custom_event_name(portal_id, name), properties: out }
