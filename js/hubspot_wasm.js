@@ -125,8 +125,9 @@ function pick(ctx, fields) {
       for (const key of path) value = value?.[key];
       if (value === undefined) continue;
       let target = picked;
-      for (const key of path.slice(0, -1)) target = target[key] ??= {};
-      target[path[path.length - 1]] = value;
+      const last = path.length - 1;
+      for (let i = 0; i < last; i++) target = target[path[i]] ??= {};
+      target[path[last]] = value;
     } catch {
       dropped = true;
     }
