@@ -1,11 +1,9 @@
 // hubspot-wasm: HubSpot's browser destination for Segment analytics-next.
 //
-// This file is the thin browser edge. The Rust core (hubspot_wasm_core.js + its .wasm) decides
-// every HubSpot command; this edge only touches the page: it reads `ctx.event` as JSON, loads
-// HubSpot's scripts, and pushes the core's commands onto `window._hsq` / `window._hsp`.
+// This file is the thin browser edge. The Rust core (hubspot_wasm.wasm) decides every HubSpot
+// command; this edge only touches the page: it loads the wasm and HubSpot's scripts, hands the
+// core each event as JSON, and pushes the core's commands onto `window._hsq` / `window._hsp`.
 // It never throws into the host page from an event method: see README, Guarantees.
-import initCore, { Destination, version } from './hubspot_wasm_core.js';
-
 const PREFIX = 'hubspot-wasm: ';
 const POLL_MS = 20;
 const MAX_DEPTH = 32;
@@ -21,16 +19,63 @@ const FORMS_PRESENT = `#${FORMS_ID},script[src*="hsforms.net"]`;
 const global = globalThis;
 const warn = (message, ...rest) => console.warn(PREFIX + message, ...rest);
 
-let coreReady = false;
+// The core's exports (src/wasm.rs) once init() has run, its start while it runs, and a view of
+// its memory. One instance per page: every plugin's handle points into its memory.
+let core;
+let starting;
+let memory = new Uint8Array(0);
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
 
 /**
- * Fetches, compiles and instantiates the wasm core. Await it once before `hubspotPlugin()`.
- * Takes what wasm-bindgen's init takes (`{ module_or_path }`), e.g. a URL of the .wasm file.
+ * Fetches, compiles and instantiates the wasm core, once per page (later calls share it; a
+ * failed one may be retried). Await it before `hubspotPlugin()`. `module_or_path`: where else to
+ * get the wasm (a URL, a Response, its bytes or a compiled WebAssembly.Module); by default the
+ * .wasm next to this file.
  */
-export default async function init(options) {
-  const exports = await initCore(options);
-  coreReady = true;
-  return exports;
+export default function init(options) {
+  starting ??= instantiate(options?.module_or_path ?? new URL('hubspot_wasm.wasm', import.meta.url)).then(
+    (exports) => (core = exports),
+    (error) => { starting = undefined; throw error; },
+  );
+  return starting;
+}
+
+async function instantiate(source) {
+  source = await source;
+  if (typeof source === 'string' || source instanceof URL || source instanceof Request) source = await fetch(source);
+  if (source instanceof Response) {
+    if (!source.ok) throw new Error(`${PREFIX}the wasm could not be fetched from ${source.url} (HTTP ${source.status})`);
+    // Streaming compiles while the bytes arrive, but only from a server that says application/wasm.
+    return (source.headers.get('content-type')?.startsWith('application/wasm')
+      ? await WebAssembly.instantiateStreaming(source)
+      : await WebAssembly.instantiate(await source.arrayBuffer())).instance.exports;
+  }
+  const made = await WebAssembly.instantiate(source);
+  return (made.instance ?? made).exports; // bytes give { module, instance }, a Module an Instance
+}
+
+/** The core's memory; a new view after the memory grew (growing detaches the old buffer). */
+function bytes() {
+  return memory.byteLength ? memory : (memory = new Uint8Array(core.memory.buffer));
+}
+
+/** Writes `text` into the core's input as UTF-8; returns its length in bytes. */
+function write(text) {
+  // One byte per UTF-16 unit fits ASCII; the rest (at most three bytes per unit) grows the buffer.
+  let at = core.input(text.length);
+  let { read, written } = encoder.encodeInto(text, bytes().subarray(at, at + text.length));
+  if (read < text.length) {
+    at = core.input(written + 3 * (text.length - read));
+    written += encoder.encodeInto(text.slice(read), bytes().subarray(at + written, at + written + 3 * (text.length - read))).written;
+  }
+  return written;
+}
+
+/** The core's last answer, as text. */
+function answer() {
+  const at = core.output();
+  return decoder.decode(bytes().subarray(at, at + core.output_len()));
 }
 
 /**
@@ -38,9 +83,10 @@ export default async function init(options) {
  * setting when the settings are invalid; nothing is injected into the page until `load()`.
  */
 export function hubspotPlugin(settings) {
-  if (!coreReady) throw new Error(PREFIX + 'await init() before calling hubspotPlugin()');
-  const core = new Destination(json(settings).text);
-  const config = JSON.parse(core.loader());
+  if (!core) throw new Error(PREFIX + 'await init() before calling hubspotPlugin()');
+  const destination = core.destination_new(write(json(settings).text));
+  if (!destination) throw new Error(answer());
+  const config = (core.loader(destination), JSON.parse(answer()));
   if (config.serverCredentials) {
     warn('apiKey/privateAppToken are server credentials: they are ignored here and must not be shipped to browsers');
   }
@@ -48,13 +94,13 @@ export function hubspotPlugin(settings) {
   let listening = false;
 
   // Every event method: event → core → commands onto _hsq, ctx back, never an exception.
-  const deliver = (ctx, fields, call) => {
+  const deliver = (ctx, fields, call, picked) => {
     try {
-      const read = pick(ctx, fields);
+      const read = pick(ctx, fields, picked);
       if (read.dropped) warn('part of the event could not be read (a cycle, a throwing getter or a Proxy) and was dropped');
-      const answer = call(read.text);
-      if (!answer) return ctx; // nothing to push, nothing to say (an identify held for later)
-      const [commands, warnings] = JSON.parse(answer);
+      // Nothing to push and nothing to say (an identify held for later) answers nothing.
+      if (!call(destination, write(read.text))) return ctx;
+      const [commands, warnings] = JSON.parse(answer());
       for (const message of warnings) console.warn(message);
       push('_hsq', commands);
     } catch (error) {
@@ -66,12 +112,12 @@ export function hubspotPlugin(settings) {
   return {
     name: 'HubSpot',
     type: 'destination',
-    version: version(),
+    version: (core.crate_version(), answer()),
     isLoaded: trackerStarted,
     load(_ctx, analytics) {
       if (!listening && typeof analytics?.on === 'function') {
         // One user's identity must never ride the next user's events.
-        analytics.on('reset', () => core.reset());
+        analytics.on('reset', () => core.reset(destination));
         listening = true;
       }
       return (loading ??= load(config)).loaded;
@@ -84,11 +130,12 @@ export function hubspotPlugin(settings) {
       return loading?.ready ?? Promise.resolve();
     },
     unload() {
-      core.reset();
+      core.reset(destination);
     },
-    page: (ctx) => deliver(ctx, PAGE, (event) => core.page(event, global.location?.pathname ?? '/', global.location?.search ?? '')),
-    identify: (ctx) => deliver(ctx, IDENTIFY, (event) => core.identify(event)),
-    track: (ctx) => deliver(ctx, TRACK, (event) => core.track(event)),
+    // The browser's location rides along: the fallback for `properties.path` and `.search`.
+    page: (ctx) => deliver(ctx, PAGE, core.page, { location: { pathname: global.location?.pathname, search: global.location?.search } }),
+    identify: (ctx) => deliver(ctx, IDENTIFY, core.identify),
+    track: (ctx) => deliver(ctx, TRACK, core.track),
     // HubSpot's tracking code has no group, alias or screen call (groups are server-side only).
     group: (ctx) => ctx,
     alias: (ctx) => ctx,
@@ -104,7 +151,8 @@ export function hubspotPlugin(settings) {
     },
     /** Passes a consent choice to HubSpot: `analytics`, `advertisement`, `functionality`. */
     setConsent(choices) {
-      push('_hsp', [['setHubSpotConsent', JSON.parse(Destination.consent(json(choices).text))]]);
+      core.consent(write(json(choices).text));
+      push('_hsp', [['setHubSpotConsent', JSON.parse(answer())]]);
     },
   };
 }
@@ -115,9 +163,8 @@ const PAGE = [['properties']];
 const IDENTIFY = [['userId'], ['traits']];
 const TRACK = [['event'], ['userId'], ['properties'], ['context', 'traits']];
 
-/** `{ field: ctx.event.field, … }` for `fields`, as JSON; a throwing getter reads as absent. */
-function pick(ctx, fields) {
-  const picked = {};
+/** `{ …picked, field: ctx.event.field, … }` for `fields`, as JSON; a throwing getter reads as absent. */
+function pick(ctx, fields, picked = {}) {
   let dropped = false;
   for (const path of fields) {
     try {

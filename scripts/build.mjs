@@ -1,11 +1,12 @@
 // `npm run build`: the publishable package in pkg/.
-//   hubspot_wasm.js        the entry: the thin browser edge (from js/), exports init + hubspotPlugin
-//   hubspot_wasm_core.js   wasm-bindgen's glue for the Rust core
-//   hubspot_wasm_core_bg.wasm
-// The wasm-pack `web` target gives plain ES modules that work in webpack 5 and in a
-// <script type="module"> alike. Both JS files are minified: they are what every visitor downloads.
+//   hubspot_wasm.js     the entry (from js/, minified): loads the wasm, exports init + hubspotPlugin
+//   hubspot_wasm.d.ts   its TypeScript declarations
+//   hubspot_wasm.wasm   the Rust core
+// The core's exports are a few plain functions that the entry calls itself (src/wasm.rs, README
+// Size): no generated glue, so the package is one ES module that works in webpack 5 and in a
+// <script type="module"> alike, plus the .wasm.
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { minify } from 'terser';
 
 const root = new URL('..', import.meta.url).pathname;
@@ -13,27 +14,31 @@ const pkg = `${root}pkg/`;
 const dev = process.argv.includes('--dev');
 rmSync(pkg, { recursive: true, force: true });
 // `standalone`: no_std panic handler and allocator, for the shipped wasm only (see Cargo.toml).
-execFileSync('wasm-pack', ['build', dev ? '--dev' : '--release', '--target', 'web', '--out-dir', 'pkg',
-  '--out-name', 'hubspot_wasm_core', '--no-pack', '--', '--features', 'standalone'], {
+// Plain cargo, not wasm-pack: wasm-pack runs wasm-bindgen's CLI, which refuses a module with no
+// bindings in it, and this one has none (wasm-pack still runs the in-browser tests).
+const profile = dev ? 'debug' : 'release';
+execFileSync('cargo', ['build', '--lib', '--target', 'wasm32-unknown-unknown', '--features', 'standalone', ...(dev ? [] : ['--release'])], {
   cwd: root,
   stdio: ['ignore', 'inherit', 'inherit'],
   // A 64 KiB stack instead of 1 MiB: parsing recursion is capped at 32 levels, and a smaller
   // initial memory is less for the browser to allocate at start-up.
   env: { ...process.env, PATH: `${process.env.HOME}/.cargo/bin:${process.env.PATH}`, RUSTFLAGS: '-C link-arg=-zstack-size=65536' },
 });
+mkdirSync(pkg);
+const wasm = `${pkg}hubspot_wasm.wasm`;
+copyFileSync(`${root}target/wasm32-unknown-unknown/${profile}/hubspot_wasm.wasm`, wasm);
 if (!dev) {
   // -ocimfs 0: no inlining of single-caller functions; measured smaller once gzipped.
-  const wasm = `${pkg}hubspot_wasm_core_bg.wasm`;
-  execFileSync(`${root}node_modules/.bin/wasm-opt`, ['-Oz', '-ocimfs', '0', wasm, '-o', wasm], { stdio: 'inherit' });
+  // --strip-debug --strip-producers: names and toolchain notes are no use to a visitor.
+  execFileSync(`${root}node_modules/.bin/wasm-opt`, ['-Oz', '-ocimfs', '0', '--strip-debug', '--strip-producers', wasm, '-o', wasm], { stdio: 'inherit' });
 }
 copyFileSync(`${root}js/hubspot_wasm.js`, `${pkg}hubspot_wasm.js`);
 copyFileSync(`${root}js/hubspot_wasm.d.ts`, `${pkg}hubspot_wasm.d.ts`);
 copyFileSync(`${root}README.md`, `${pkg}README.md`);
 if (!dev) {
-  for (const file of ['hubspot_wasm.js', 'hubspot_wasm_core.js']) {
-    const { code } = await minify(readFileSync(pkg + file, 'utf8'), { module: true, compress: { passes: 2 }, mangle: true });
-    writeFileSync(pkg + file, code);
-  }
+  const entry = `${pkg}hubspot_wasm.js`;
+  const { code } = await minify(readFileSync(entry, 'utf8'), { module: true, compress: { passes: 2 }, mangle: true });
+  writeFileSync(entry, code);
 }
 
 const cargo = readFileSync(`${root}Cargo.toml`, 'utf8');
@@ -49,10 +54,9 @@ const manifest = {
   types: './hubspot_wasm.d.ts',
   exports: {
     '.': { types: './hubspot_wasm.d.ts', default: './hubspot_wasm.js' },
-    './hubspot_wasm_core_bg.wasm': './hubspot_wasm_core_bg.wasm',
+    './hubspot_wasm.wasm': './hubspot_wasm.wasm',
   },
-  files: ['hubspot_wasm.js', 'hubspot_wasm.d.ts', 'hubspot_wasm_core.js', 'hubspot_wasm_core.d.ts',
-    'hubspot_wasm_core_bg.wasm', 'hubspot_wasm_core_bg.wasm.d.ts', 'README.md'],
+  files: ['hubspot_wasm.js', 'hubspot_wasm.d.ts', 'hubspot_wasm.wasm', 'README.md'],
   sideEffects: false,
   keywords: ['hubspot', 'segment', 'analytics-next', 'destination', 'wasm'],
 };

@@ -13,13 +13,14 @@
 //!
 //! Data flows one way: JS event → JSON text → [`value::Value`] → [`session`] / [`mapping`] →
 //! [`mapping::Command`]s → JSON text → `window._hsq`. The crate is plain Rust, tested natively;
-//! [`Destination`] is its wasm-bindgen face, and the thin browser edge that loads HubSpot's
-//! scripts and calls it is `js/hubspot_wasm.js`.
+//! [`Destination`] is its face to JavaScript (a few plain wasm exports), and the thin browser
+//! edge that loads the wasm and HubSpot's scripts and calls it is `js/hubspot_wasm.js`.
 #![deny(missing_docs)]
 #![no_std]
 
 extern crate alloc;
-#[cfg(test)]
+// Everything but the shipped wasm (tests, native builds) takes std's panic handler and allocator.
+#[cfg(any(test, not(all(feature = "standalone", target_arch = "wasm32"))))]
 extern crate std;
 
 /// Input never panics (fuzzed natively); should a bug, the trap leaves analytics running.

@@ -1,9 +1,11 @@
-//! The wasm-bindgen exports: the one place the core meets JavaScript.
+//! The one place the core meets JavaScript: a [`Destination`] that takes and answers JSON text,
+//! and (in the wasm build) the handful of plain exports the browser edge calls it through.
 //!
 //! Everything crosses as JSON text, one string each way per call: the browser edge
-//! (`js/hubspot_wasm.js`) stringifies `ctx.event`, the core answers with the commands to push
-//! and the warnings to print. No DOM or JS object is touched from Rust, which keeps js-sys,
-//! web-sys and wasm-bindgen's closure machinery out of the download (see README, Size).
+//! (`js/hubspot_wasm.js`) stringifies the event fields the mapping reads, the core answers with
+//! the commands to push and the warnings to print. No DOM or JS object is touched from Rust, so
+//! the exports need no generated glue: JS writes UTF-8 into the core's input buffer and reads
+//! the answer from its output buffer (see README, Size, for what wasm-bindgen's glue cost).
 
 use crate::mapping::{self, commands_json, Command, Problems};
 use crate::session::Session;
@@ -11,10 +13,8 @@ use crate::settings::Settings;
 use crate::value::{write_json_object, write_json_string, Value};
 use alloc::string::String;
 use alloc::vec::Vec;
-use wasm_bindgen::prelude::*;
 
 /// One HubSpot destination: its validated settings and its session.
-#[wasm_bindgen]
 pub struct Destination {
     settings: Settings,
     session: Session,
@@ -43,12 +43,10 @@ fn answer(commands: &[Command], problems: &Problems) -> String {
     out
 }
 
-#[wasm_bindgen]
 impl Destination {
-    /// Validates Segment's settings (JSON); throws an `Error` naming the bad setting.
-    #[wasm_bindgen(constructor)]
-    pub fn new(settings_json: &str) -> Result<Destination, JsError> {
-        let settings = Settings::from_value(&parse(settings_json, &mut Problems::default())).map_err(|m| JsError::new(&m))?;
+    /// Validates Segment's settings (JSON); the error names the bad setting.
+    pub fn new(settings_json: &str) -> Result<Destination, String> {
+        let settings = Settings::from_value(&parse(settings_json, &mut Problems::default()))?;
         Ok(Destination { session: Session::new(&settings), settings })
     }
 
@@ -88,10 +86,13 @@ impl Destination {
         answer(&commands, &problems)
     }
 
-    /// A page event (JSON) and the browser's location → `[commands, warnings]`.
-    pub fn page(&mut self, event_json: &str, location_path: &str, location_search: &str) -> String {
+    /// A page event (JSON) → `[commands, warnings]`. The edge adds the browser's location to
+    /// the event as `location: { pathname, search }`, the fallback for `properties.path`/`search`.
+    pub fn page(&mut self, event_json: &str) -> String {
         let mut problems = Problems::default();
-        let commands = self.session.page(&parse(event_json, &mut problems), location_path, location_search);
+        let event = parse(event_json, &mut problems);
+        let location = |key| event.get("location").and_then(|l| l.get(key)).and_then(Value::as_text).unwrap_or_default();
+        let commands = self.session.page(&event, location("pathname"), location("search"));
         answer(&commands, &problems)
     }
 
@@ -109,7 +110,144 @@ impl Destination {
 }
 
 /// The crate's version, the plugin's `version`.
-#[wasm_bindgen]
-pub fn version() -> String {
-    env!("CARGO_PKG_VERSION").into()
+pub fn version() -> &'static str {
+    env!("CARGO_PKG_VERSION")
+}
+
+/// The exports of the wasm module. The edge calls, for each event: `input(n)` for a buffer of at
+/// least `n` bytes, writes the JSON there, calls e.g. `track(destination, length)`, and reads the
+/// answer's `output_len()` bytes at `output()`. One thread, no callbacks into JS: a call never
+/// overlaps another, so one buffer each way serves every destination.
+#[cfg(target_arch = "wasm32")]
+mod exports {
+    use super::{version, Destination};
+    use alloc::boxed::Box;
+    use alloc::string::String;
+    use alloc::vec::Vec;
+    use core::cell::UnsafeCell;
+    use core::ptr::null_mut;
+
+    struct Buffer<T>(UnsafeCell<T>);
+    // SAFETY: wasm32-unknown-unknown without the atomics feature runs one thread.
+    unsafe impl<T> Sync for Buffer<T> {}
+
+    static INPUT: Buffer<Vec<u8>> = Buffer(UnsafeCell::new(Vec::new()));
+    static OUTPUT: Buffer<String> = Buffer(UnsafeCell::new(String::new()));
+
+    impl<T> Buffer<T> {
+        /// SAFETY: one thread, and no two of these borrows of one buffer are alive at once: each
+        /// export below takes one, for its own duration.
+        #[allow(clippy::mut_from_ref)]
+        fn get(&'static self) -> &'static mut T {
+            unsafe { &mut *self.0.get() }
+        }
+    }
+
+    /// Input above this size is given back after its call, so one huge event does not keep its
+    /// buffer for the page's life (the allocator reuses the block for later calls).
+    const KEEP: usize = 1 << 16;
+
+    /// The text of the last `length` input bytes written, for the duration of `f`.
+    fn with_input<R>(length: usize, f: impl FnOnce(&str) -> R) -> R {
+        let input = INPUT.get();
+        let text = input.get(..length).and_then(|bytes| core::str::from_utf8(bytes).ok()).unwrap_or("null");
+        let result = f(text);
+        if input.len() > KEEP {
+            *input = Vec::new();
+        }
+        result
+    }
+
+    /// Makes `text` the answer; returns its length in bytes.
+    fn answer(text: String) -> usize {
+        let output = OUTPUT.get();
+        *output = text;
+        output.len()
+    }
+
+    fn destination<'a>(handle: *mut Destination) -> Option<&'a mut Destination> {
+        // SAFETY: handles come from `destination_new` and are never freed (a plugin lives as
+        // long as its page); null is refused.
+        unsafe { handle.as_mut() }
+    }
+
+    /// A buffer of at least `capacity` bytes for the next call's JSON; what was written before
+    /// is kept when it grows (the edge grows it when UTF-8 turns out longer than estimated).
+    #[no_mangle]
+    pub extern "C" fn input(capacity: usize) -> *mut u8 {
+        let input = INPUT.get();
+        if input.len() < capacity {
+            input.resize(capacity, 0);
+        }
+        input.as_mut_ptr()
+    }
+
+    /// Where the last answer starts.
+    #[no_mangle]
+    pub extern "C" fn output() -> *const u8 {
+        OUTPUT.get().as_ptr()
+    }
+
+    /// The last answer's length in bytes.
+    #[no_mangle]
+    pub extern "C" fn output_len() -> usize {
+        OUTPUT.get().len()
+    }
+
+    /// A destination for the settings JSON in the input; null, with the error as the answer, when
+    /// they are invalid.
+    #[no_mangle]
+    pub extern "C" fn destination_new(length: usize) -> *mut Destination {
+        match with_input(length, Destination::new) {
+            Ok(d) => Box::into_raw(Box::new(d)),
+            Err(message) => {
+                answer(message);
+                null_mut()
+            }
+        }
+    }
+
+    /// [`Destination::loader`].
+    #[no_mangle]
+    pub extern "C" fn loader(handle: *mut Destination) -> usize {
+        answer(destination(handle).map(|d| d.loader()).unwrap_or_default())
+    }
+
+    /// [`Destination::identify`].
+    #[no_mangle]
+    pub extern "C" fn identify(handle: *mut Destination, length: usize) -> usize {
+        answer(destination(handle).map(|d| with_input(length, |e| d.identify(e))).unwrap_or_default())
+    }
+
+    /// [`Destination::track`].
+    #[no_mangle]
+    pub extern "C" fn track(handle: *mut Destination, length: usize) -> usize {
+        answer(destination(handle).map(|d| with_input(length, |e| d.track(e))).unwrap_or_default())
+    }
+
+    /// [`Destination::page`].
+    #[no_mangle]
+    pub extern "C" fn page(handle: *mut Destination, length: usize) -> usize {
+        answer(destination(handle).map(|d| with_input(length, |e| d.page(e))).unwrap_or_default())
+    }
+
+    /// [`Destination::reset`].
+    #[no_mangle]
+    pub extern "C" fn reset(handle: *mut Destination) {
+        if let Some(d) = destination(handle) {
+            d.reset();
+        }
+    }
+
+    /// [`Destination::consent`].
+    #[no_mangle]
+    pub extern "C" fn consent(length: usize) -> usize {
+        answer(with_input(length, Destination::consent))
+    }
+
+    /// The crate's version as the answer.
+    #[no_mangle]
+    pub extern "C" fn crate_version() -> usize {
+        answer(version().into())
+    }
 }

@@ -377,10 +377,10 @@ fn a_hundred_thousand_random_and_mutated_events_through_the_core() {
         let answer = match method {
             0 => destination.identify(&text),
             1 => destination.track(&text),
-            2 => destination.page(&text, "/here", "?q=1"),
+            2 => destination.page(&text),
             _ => {
                 destination.reset();
-                destination.page(&text, "", "")
+                destination.page(&text)
             }
         };
         let names = check_answer(&answer).unwrap_or_else(|problem| {
