@@ -108,8 +108,8 @@ const toolEnv = { ...process.env, PATH: `${process.env.HOME}/.cargo/bin:${proces
 const which = (cmd) => { try { return execFileSync('bash', ['-c', `command -v ${cmd}`], { env: toolEnv, encoding: 'utf8' }).trim(); } catch { return null; } };
 
 /**
- * The shipped wasm again, with names: cargo's output (target/…/release) through wasm-bindgen and
- * the build's wasm-opt flags plus `-g`. For twiggy and for readable CPU profiles. Returns
+ * The shipped wasm again, with names: cargo's output (target/…/release) through the build's
+ * wasm-opt flags plus `-g`. For twiggy and for readable CPU profiles. Returns
  * { file, flags, note } (file null when it cannot be made).
  */
 let namedCache;
@@ -122,17 +122,14 @@ function namedBuild() {
   if (Math.abs(statSync(raw).mtimeMs - statSync(shippedWasm()).mtimeMs) > 10 * 60e3) notes.push(`${relative(ROOT, raw)} and pkg/ were built more than 10 min apart: the named build may not match`);
   try {
     const dir = mkdtempSync(join(tmpdir(), 'hubspot-wasm-named-'));
-    // The shipped name, so the wasm's import module names match the shipped glue.
-    const outName = basename(shippedWasm()).replace(/_bg\.wasm$/, '').replace(/\.wasm$/, '');
-    execFileSync(which('wasm-bindgen') ?? 'wasm-bindgen', ['--target', 'web', '--out-dir', dir, '--out-name', outName, raw], { env: toolEnv, stdio: 'pipe' });
-    // The build's wasm-opt: npm's binaryen if installed (Debian's 108 has the table-export fault), else PATH's.
+    // The build's wasm-opt: npm's binaryen if installed, else PATH's; its flags minus the stripping.
     const npmOpt = join(ROOT, 'node_modules/.bin/wasm-opt');
     const opt = existsSync(npmOpt) ? npmOpt : 'wasm-opt';
-    const flags = wasmOptFlags();
+    const flags = wasmOptFlags().filter((f) => !f.startsWith('--strip'));
     const file = join(dir, 'named_opt.wasm');
-    execFileSync(opt, [...flags, '-g', join(dir, `${outName}_bg.wasm`), '-o', file], { env: toolEnv, stdio: 'pipe' });
+    execFileSync(opt, [...flags, '-g', raw, '-o', file], { env: toolEnv, stdio: 'pipe' });
     // The same without names should be the shipped file; say so when it is not.
-    execFileSync(opt, ['--strip-debug', file, '-o', join(dir, 'stripped.wasm')], { env: toolEnv, stdio: 'pipe' });
+    execFileSync(opt, ['--strip-debug', '--strip-producers', file, '-o', join(dir, 'stripped.wasm')], { env: toolEnv, stdio: 'pipe' });
     const [mine, shipped] = [statSync(join(dir, 'stripped.wasm')).size, statSync(shippedWasm()).size];
     if (Math.abs(mine - shipped) > 0.03 * shipped) notes.push(`the named build (wasm-opt ${flags.join(' ')}) is ${mine} bytes without names, the shipped wasm ${shipped}: it is only indicative`);
     return (namedCache = { file, dir, flags: flags.join(' '), note: notes.join('; ') || null });

@@ -14,12 +14,9 @@ pub const MAX_PROPERTIES: usize = 1000;
 /// Unicode case tables would cost more bytes than the rest of the mapping); whitespace (`' '`, `\t`, `\n`, `\v`, `\f`, `\r`)
 /// and `.` become `_`. Idempotent.
 pub fn property_name(key: &str) -> String {
-    let mut name = String::with_capacity(key.len());
-    for c in key.chars() {
-        name.push(match c {
-            ' ' | '\t' | '\n' | '\u{b}' | '\u{c}' | '\r' | '.' => '_',
-            c => c.to_ascii_lowercase(),
-        });
+    let mut name = key.to_ascii_lowercase();
+    if name.bytes().any(|b| matches!(b, b' ' | b'\t' | b'\n' | 0x0b | 0x0c | b'\r' | b'.')) {
+        name = name.replace([' ', '\t', '\n', '\u{b}', '\u{c}', '\r', '.'], "_");
     }
     name
 }
@@ -31,6 +28,11 @@ fn forbidden(key: &str) -> bool {
 
 /// `s` without surrounding whitespace and zero-width characters (U+200B–U+200D, U+FEFF).
 pub fn trim_text(s: &str) -> &str {
+    // Most text starts and ends with a visible ASCII character: nothing to trim, no char decoding.
+    let visible = |b: Option<&u8>| b.is_some_and(|b| b.is_ascii_graphic());
+    if visible(s.as_bytes().first()) && visible(s.as_bytes().last()) {
+        return s;
+    }
     s.trim_matches(|c: char| c.is_whitespace() || matches!(c, '\u{200B}'..='\u{200D}' | '\u{FEFF}'))
 }
 
@@ -55,15 +57,25 @@ fn clean_scalar(value: &Value) -> Option<Value> {
 /// A property map that keeps the page's order; a key set twice keeps its first place and its
 /// last value (later values win, as when merging traits). Lookups compare a hash of each key
 /// first: a call sets every property once, and comparing strings dominated its cost.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 pub struct Properties {
     members: Vec<(String, Value)>,
     hashes: Vec<u32>,
+    /// Where the next lookup starts: just past the last hit. Traits merged over earlier traits
+    /// of the same shape then find each key at the first try.
+    next: usize,
 }
 
 /// FNV-1a: tiny, and good enough to tell property names apart before comparing them.
 fn hash(key: &str) -> u32 {
     key.bytes().fold(0x811c_9dc5, |h, b| (h ^ u32::from(b)).wrapping_mul(0x0100_0193))
+}
+
+/// Equal when the same properties are in the same order (the lookup hint is no part of it).
+impl PartialEq for Properties {
+    fn eq(&self, other: &Properties) -> bool {
+        self.members == other.members
+    }
 }
 
 impl Properties {
@@ -82,14 +94,22 @@ impl Properties {
         self.members.is_empty()
     }
 
-    fn position(&self, key: &str, hash: u32) -> Option<usize> {
-        let members = &self.members;
-        self.hashes.iter().enumerate().position(|(i, h)| *h == hash && members.get(i).is_some_and(|(k, _)| k == key))
+    fn position(&mut self, key: &str, hash: u32) -> Option<usize> {
+        let len = self.hashes.len();
+        let start = if self.next < len { self.next } else { 0 };
+        let found = (start..len).chain(0..start).find(|&i| {
+            self.hashes.get(i) == Some(&hash) && self.members.get(i).is_some_and(|(k, _)| k == key)
+        })?;
+        self.next = found + 1;
+        Some(found)
     }
 
     /// The value of `key`.
     pub fn get(&self, key: &str) -> Option<&Value> {
-        self.members.get(self.position(key, hash(key))?).map(|(_, v)| v)
+        let hash = hash(key);
+        let members = &self.members;
+        let at = self.hashes.iter().enumerate().position(|(i, h)| *h == hash && members.get(i).is_some_and(|(k, _)| k == key))?;
+        members.get(at).map(|(_, v)| v)
     }
 
     /// Sets `key`, unless it is empty or forbidden, or the map is full.
