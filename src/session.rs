@@ -16,7 +16,7 @@ pub struct Session {
     track_initial_page_view: bool,
     flush_identify_immediately: bool,
     /// Traits waiting for the next tracking call, HubSpot only sends identity along with one.
-    pending: Option<Properties>,
+    pending: Option<Properties<'static>>,
     /// Whether the first `page` call has been seen (HubSpot's code records that view itself).
     first_page_seen: bool,
 }
@@ -41,7 +41,7 @@ impl Session {
 
     /// S4: an identify holds its traits (merged over earlier ones) until the next page or track,
     /// or, with `flushIdentifyImmediately`, sends them at once with a page view.
-    pub fn identify(&mut self, event: &Value, problems: &mut Problems) -> Vec<Command> {
+    pub fn identify<'a>(&mut self, event: &Value<'a>, problems: &mut Problems) -> Vec<Command<'a>> {
         let traits = event.get("traits").unwrap_or(&Value::Null);
         if self.hold(event, traits, problems) && self.flush_identify_immediately {
             return self.with_pending(vec![Command::TrackPageView]);
@@ -50,7 +50,7 @@ impl Session {
     }
 
     /// S5: the event, preceded by pending identity (and by `context.traits` carrying an email).
-    pub fn track(&mut self, event: &Value, problems: &mut Problems) -> Vec<Command> {
+    pub fn track<'a>(&mut self, event: &Value<'a>, problems: &mut Problems) -> Vec<Command<'a>> {
         let name = match event.get("event").and_then(Value::as_text).map(mapping::trim_text) {
             Some(name) if !name.is_empty() => name,
             _ => {
@@ -72,7 +72,7 @@ impl Session {
 
     /// S3/S6: `setPath` + `trackPageView`, except on the first page (HubSpot's code counts that
     /// one itself), which still sends pending identity so it rides HubSpot's own page view.
-    pub fn page(&mut self, event: &Value, location_path: &str, location_search: &str) -> Vec<Command> {
+    pub fn page<'a>(&mut self, event: &Value<'a>, location_path: &str, location_search: &str) -> Vec<Command<'a>> {
         let first = !self.first_page_seen;
         self.first_page_seen = true;
         if first && !self.track_initial_page_view {
@@ -89,9 +89,11 @@ impl Session {
     }
 
     /// Holds the traits if they make an identify (have an email); tells whether they did.
-    fn hold(&mut self, event: &Value, traits: &Value, problems: &mut Problems) -> bool {
+    fn hold(&mut self, event: &Value<'_>, traits: &Value<'_>, problems: &mut Problems) -> bool {
         let user_id = event.get("userId").and_then(Value::as_text);
         let Some(properties) = mapping::identify_properties(user_id, traits, problems) else { return false };
+        // Held past this call, so no longer borrowing from its JSON.
+        let properties = properties.into_owned();
         match &mut self.pending {
             Some(pending) => pending.merge(properties),
             None => self.pending = Some(properties),
@@ -100,8 +102,8 @@ impl Session {
     }
 
     /// Pending identity first, then `commands`.
-    fn with_pending(&mut self, commands: Vec<Command>) -> Vec<Command> {
-        let mut out: Vec<Command> = self.pending.take().map(Command::Identify).into_iter().collect();
+    fn with_pending<'a>(&mut self, commands: Vec<Command<'a>>) -> Vec<Command<'a>> {
+        let mut out: Vec<Command<'a>> = self.pending.take().map(Command::Identify).into_iter().collect();
         out.extend(commands);
         out
     }

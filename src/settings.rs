@@ -73,7 +73,7 @@ fn invalid(key: &str, value: &Value, expected: &str) -> String {
 }
 
 /// A setting, treating `null` (and so `undefined`, dropped by JSON) as absent.
-fn setting<'a>(settings: &'a Value, key: &str) -> Option<&'a Value> {
+fn setting<'v>(settings: &'v Value<'_>, key: &str) -> Option<&'v Value<'v>> {
     settings.get(key).filter(|v| **v != Value::Null)
 }
 
@@ -158,7 +158,7 @@ impl Settings {
 
         let nonce = match setting(settings, "nonce") {
             None => None,
-            Some(Value::String(s)) => Some(s.clone()).filter(|s| !s.is_empty()),
+            Some(Value::String(s)) => Some(String::from(&**s)).filter(|s| !s.is_empty()),
             Some(other) => return Err(invalid("nonce", other, "expected a string")),
         };
 

@@ -3,7 +3,10 @@
 //! The browser edge hands events over as `JSON.stringify` text (one boundary crossing instead of
 //! one per key) and takes commands back as JSON text. Numbers stay the text JavaScript wrote, so
 //! they pass through untouched and no float formatting or parsing code is linked into the wasm.
+//! Parsed text borrows from the input wherever it can (every string without an escape), so a
+//! call allocates for what it builds, not for what it reads.
 
+use alloc::borrow::Cow;
 use alloc::string::String;
 use alloc::vec::Vec;
 
@@ -11,26 +14,26 @@ use alloc::vec::Vec;
 /// bound keeps recursion, and so the wasm stack, small whatever the page sends.
 pub const MAX_DEPTH: usize = 32;
 
-/// A JSON value as read from the page.
+/// A JSON value as read from the page; its text borrowed from the JSON (`'a`) or owned.
 #[derive(Clone, Debug, PartialEq)]
-pub enum Value {
+pub enum Value<'a> {
     /// `null`; also what JSON makes of `undefined` in arrays, `NaN`, `±Infinity`, invalid dates.
     Null,
     /// `true` / `false`.
     Bool(bool),
     /// A finite number, as the decimal text JavaScript produced.
-    Number(String),
+    Number(Cow<'a, str>),
     /// A string.
-    String(String),
+    String(Cow<'a, str>),
     /// An array.
-    Array(Vec<Value>),
+    Array(Vec<Value<'a>>),
     /// An object, members in the page's order.
-    Object(Vec<(String, Value)>),
+    Object(Vec<(Cow<'a, str>, Value<'a>)>),
 }
 
-impl Value {
+impl<'a> Value<'a> {
     /// The member `key` of an object, if this is one and has it (the last one wins, as in JS).
-    pub fn get(&self, key: &str) -> Option<&Value> {
+    pub fn get(&self, key: &str) -> Option<&Value<'a>> {
         match self {
             Value::Object(members) => members.iter().rev().find(|(k, _)| k == key).map(|(_, v)| v),
             _ => None,
@@ -47,7 +50,7 @@ impl Value {
 
     /// Parses JSON text. `None` for text that is not JSON; nesting past [`MAX_DEPTH`] becomes
     /// `Null` and sets `too_deep`.
-    pub fn parse(text: &str, too_deep: &mut bool) -> Option<Value> {
+    pub fn parse(text: &'a str, too_deep: &mut bool) -> Option<Value<'a>> {
         let mut parser = Parser { text, at: 0, too_deep: false };
         let value = parser.value(0)?;
         parser.space();
@@ -82,6 +85,23 @@ impl Value {
         self.write_json(&mut out);
         out
     }
+
+    /// The same value owning all its text, to outlive the JSON it was read from.
+    pub fn into_owned(self) -> Value<'static> {
+        match self {
+            Value::Null => Value::Null,
+            Value::Bool(b) => Value::Bool(b),
+            Value::Number(n) => Value::Number(owned(n)),
+            Value::String(s) => Value::String(owned(s)),
+            Value::Array(items) => Value::Array(items.into_iter().map(Value::into_owned).collect()),
+            Value::Object(members) => Value::Object(members.into_iter().map(|(k, v)| (owned(k), v.into_owned())).collect()),
+        }
+    }
+}
+
+/// Text that no longer borrows.
+pub fn owned(text: Cow<'_, str>) -> Cow<'static, str> {
+    Cow::Owned(text.into_owned())
 }
 
 /// `parts` joined. (`[..].concat()` would link a panic message and `core::fmt` into the wasm;
@@ -102,7 +122,7 @@ pub fn split_once(text: &str, separator: u8) -> Option<(&str, &str)> {
 }
 
 /// Appends `{"key":value,…}`.
-pub fn write_json_object(members: &[(String, Value)], out: &mut String) {
+pub fn write_json_object(members: &[(Cow<'_, str>, Value<'_>)], out: &mut String) {
     out.push('{');
     for (i, (key, value)) in members.iter().enumerate() {
         if i > 0 {
@@ -150,7 +170,7 @@ struct Parser<'a> {
     too_deep: bool,
 }
 
-impl Parser<'_> {
+impl<'a> Parser<'a> {
     fn peek(&self) -> Option<u8> {
         self.text.as_bytes().get(self.at).copied()
     }
@@ -188,7 +208,7 @@ impl Parser<'_> {
         hit
     }
 
-    fn literal(&mut self, word: &str, value: Value) -> Option<Value> {
+    fn literal(&mut self, word: &str, value: Value<'a>) -> Option<Value<'a>> {
         let end = self.at + word.len();
         (self.text.get(self.at..end)? == word).then(|| {
             self.at = end;
@@ -196,7 +216,7 @@ impl Parser<'_> {
         })
     }
 
-    fn value(&mut self, depth: usize) -> Option<Value> {
+    fn value(&mut self, depth: usize) -> Option<Value<'a>> {
         self.space();
         match self.peek()? {
             b'{' | b'[' if depth >= MAX_DEPTH => {
@@ -266,7 +286,7 @@ impl Parser<'_> {
                         return None;
                     }
                 }
-                Some(Value::Number(self.text.get(start..self.at)?.into()))
+                Some(Value::Number(Cow::Borrowed(self.text.get(start..self.at)?)))
             }
             _ => None,
         }
@@ -296,14 +316,14 @@ impl Parser<'_> {
     }
 
     /// Reads a string literal starting at its opening quote.
-    fn string(&mut self) -> Option<String> {
+    fn string(&mut self) -> Option<Cow<'a, str>> {
         self.at += 1;
         let rest = self.text.get(self.at..)?;
         let end = rest.bytes().position(|b| b == b'"' || b == b'\\')?;
         if rest.as_bytes().get(end) == Some(&b'"') {
-            // Most strings have no escapes: one exact allocation.
+            // Most strings have no escapes: borrowed, no allocation.
             self.at += end + 1;
-            return rest.get(..end).map(String::from);
+            return rest.get(..end).map(Cow::Borrowed);
         }
         let mut out = String::new();
         loop {
@@ -312,7 +332,7 @@ impl Parser<'_> {
             out.push_str(rest.get(..plain)?);
             self.at += plain + 1;
             if rest.as_bytes().get(plain) == Some(&b'"') {
-                return Some(out);
+                return Some(Cow::Owned(out));
             }
             let escaped = match self.peek()? {
                 b'u' => {

@@ -11,6 +11,7 @@ use crate::mapping::{self, commands_json, Command, Problems};
 use crate::session::Session;
 use crate::settings::Settings;
 use crate::value::{write_json_object, write_json_string, Value};
+use alloc::borrow::Cow;
 use alloc::string::String;
 use alloc::vec::Vec;
 
@@ -20,7 +21,7 @@ pub struct Destination {
     session: Session,
 }
 
-fn parse(json: &str, problems: &mut Problems) -> Value {
+fn parse<'a>(json: &'a str, problems: &mut Problems) -> Value<'a> {
     Value::parse(json, &mut problems.too_deep).unwrap_or(Value::Null)
 }
 
@@ -55,12 +56,12 @@ impl Destination {
     /// `disableCookieBanner`, `serverCredentials`.
     pub fn loader(&self) -> String {
         let s = &self.settings;
-        let text = |t: &str| Value::String(t.into());
-        let members: Vec<(String, Value)> = [
+        let text = |t: &str| Value::String(String::from(t).into());
+        let members: Vec<(Cow<'_, str>, Value<'_>)> = [
             ("trackerUrl", text(&s.tracker_url)),
             ("formsUrl", if s.load_forms_sdk { text(&s.forms_url) } else { Value::Null }),
             ("nonce", s.nonce.as_deref().map_or(Value::Null, text)),
-            ("loadTimeoutMs", Value::Number(mapping::decimal(s.load_timeout_ms.into()))),
+            ("loadTimeoutMs", Value::Number(mapping::decimal(s.load_timeout_ms.into()).into())),
             ("disableCookieBanner", Value::Bool(s.disable_cookie_banner)),
             ("serverCredentials", Value::Bool(s.has_server_credentials)),
         ]
@@ -150,7 +151,11 @@ mod exports {
     /// The text of the last `length` input bytes written, for the duration of `f`.
     fn with_input<R>(length: usize, f: impl FnOnce(&str) -> R) -> R {
         let input = INPUT.get();
-        let text = input.get(..length).and_then(|bytes| core::str::from_utf8(bytes).ok()).unwrap_or("null");
+        let bytes = input.get(..length).unwrap_or_default();
+        // SAFETY: the one writer is the edge's `TextEncoder.encodeInto`, which writes UTF-8 only
+        // (a lone surrogate becomes U+FFFD) and counts whole characters; wasm-bindgen trusts it
+        // the same way for every `&str` it passes. Validating again would cost 700 bytes.
+        let text = unsafe { core::str::from_utf8_unchecked(bytes) };
         let result = f(text);
         if input.len() > KEEP {
             *input = Vec::new();

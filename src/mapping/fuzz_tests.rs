@@ -12,7 +12,10 @@ use super::*;
 use crate::settings::Settings;
 use crate::value::MAX_DEPTH;
 use crate::Destination;
+use alloc::borrow::Cow;
 use std::{collections::BTreeSet, eprintln, format, string::String, vec, vec::Vec};
+
+type Members = Vec<(Cow<'static, str>, Value<'static>)>;
 
 /// xorshift64*: small, fast, and the same sequence on every machine.
 struct Rng(u64);
@@ -77,18 +80,18 @@ fn date_like(rng: &mut Rng) -> String {
     s
 }
 
-fn scalar(rng: &mut Rng) -> Value {
+fn scalar(rng: &mut Rng) -> Value<'static> {
     match rng.below(12) {
         0 => Value::Null,
         1 => Value::Bool(rng.one_in(2)),
-        2 => Value::Number(format!("{}", rng.next() as i64 >> rng.below(64))),
+        2 => Value::Number(format!("{}", rng.next() as i64 >> rng.below(64)).into()),
         3 => Value::Number(rng.pick(&["0", "-0", "1.5", "-2.5e3", "1e308", "5e-324", "123456789012345678901234567890", "0.1E+2"]).into()),
-        4 | 5 => Value::String(text(rng, 12)),
-        6 => Value::String(date_like(rng)),
-        7 => Value::String(format!("{}{}@{}.{}{}", rng.pick(&["", " ", "\u{200b}"]), text(rng, 4), text(rng, 3), text(rng, 2), rng.pick(&["", " ", "\u{feff}"]))),
+        4 | 5 => Value::String(text(rng, 12).into()),
+        6 => Value::String(date_like(rng).into()),
+        7 => Value::String(format!("{}{}@{}.{}{}", rng.pick(&["", " ", "\u{200b}"]), text(rng, 4), text(rng, 3), text(rng, 2), rng.pick(&["", " ", "\u{feff}"])).into()),
         8 => Value::String(rng.pick(&["", " ", "\u{200b}\u{feff}", " a@b.co ", "pe123_x", "2024-01-15", "2024-01-15T10:00:00Z"]).into()),
-        9 if rng.one_in(2000) => Value::String(text(rng, 20_000)),
-        _ => Value::String(text(rng, 6)),
+        9 if rng.one_in(2000) => Value::String(text(rng, 20_000).into()),
+        _ => Value::String(text(rng, 6).into()),
     }
 }
 
@@ -96,22 +99,22 @@ fn key(rng: &mut Rng) -> String {
     if rng.one_in(2) { rng.pick(KEYS).into() } else { text(rng, 8) }
 }
 
-fn tree(rng: &mut Rng, depth: usize) -> Value {
+fn tree(rng: &mut Rng, depth: usize) -> Value<'static> {
     if depth >= 4 || !rng.one_in(3) {
         return scalar(rng);
     }
     if rng.one_in(2) {
         Value::Array((0..rng.below(5)).map(|_| tree(rng, depth + 1)).collect())
     } else {
-        Value::Object((0..rng.below(6)).map(|_| (key(rng), tree(rng, depth + 1))).collect())
+        Value::Object((0..rng.below(6)).map(|_| (key(rng).into(), tree(rng, depth + 1))).collect())
     }
 }
 
 /// Traits or properties: mostly objects, sometimes huge, deep or not objects at all.
-fn payload(rng: &mut Rng) -> Value {
+fn payload(rng: &mut Rng) -> Value<'static> {
     match rng.below(400) {
         0 => {
-            let mut members: Vec<(String, Value)> = (0..MAX_PROPERTIES - 2 + rng.below(8)).map(|i| (format!("k{i}"), scalar(rng))).collect();
+            let mut members: Members = (0..MAX_PROPERTIES - 2 + rng.below(8)).map(|i| (format!("k{i}").into(), scalar(rng))).collect();
             if rng.one_in(2) {
                 members.push(("email".into(), Value::String("wide@example.com".into())));
             }
@@ -120,13 +123,13 @@ fn payload(rng: &mut Rng) -> Value {
         1..=9 => {
             let mut v = scalar(rng);
             for _ in 0..MAX_DEPTH + rng.below(40) {
-                v = if rng.one_in(2) { Value::Array(vec![v]) } else { Value::Object(vec![(key(rng), v)]) };
+                v = if rng.one_in(2) { Value::Array(vec![v]) } else { Value::Object(vec![(key(rng).into(), v)]) };
             }
             Value::Object(vec![("email".into(), Value::String("deep@example.com".into())), ("deep".into(), v)])
         }
         10..=39 => tree(rng, 4),
         _ => {
-            let mut members: Vec<(String, Value)> = (0..rng.below(10)).map(|_| (key(rng), tree(rng, 1))).collect();
+            let mut members: Members = (0..rng.below(10)).map(|_| (key(rng).into(), tree(rng, 1))).collect();
             if rng.one_in(2) {
                 let at = rng.below(members.len() + 1);
                 members.insert(at, ("email".into(), scalar(rng)));
@@ -136,9 +139,9 @@ fn payload(rng: &mut Rng) -> Value {
     }
 }
 
-fn event(rng: &mut Rng) -> Value {
-    let mut members: Vec<(String, Value)> = Vec::new();
-    let mut put = |rng: &mut Rng, k: &str, v: Value| {
+fn event(rng: &mut Rng) -> Value<'static> {
+    let mut members: Members = Vec::new();
+    let mut put = |rng: &mut Rng, k: &'static str, v: Value<'static>| {
         if !rng.one_in(6) {
             members.push((k.into(), v));
         }
@@ -147,11 +150,11 @@ fn event(rng: &mut Rng) -> Value {
     put(rng, "type", Value::String(kind.into()));
     let name = match rng.below(4) {
         0 => scalar(rng),
-        1 => Value::String(text(rng, 16)),
-        _ => Value::String(format!("{}{}", rng.pick(&["Signed Up", "pe123_done", " Order.Completed ", "Clicked"]), text(rng, 3))),
+        1 => Value::String(text(rng, 16).into()),
+        _ => Value::String(format!("{}{}", rng.pick(&["Signed Up", "pe123_done", " Order.Completed ", "Clicked"]), text(rng, 3)).into()),
     };
     put(rng, "event", name);
-    let user = if rng.one_in(2) { Value::String(format!("{}@example.com", text(rng, 5))) } else { scalar(rng) };
+    let user = if rng.one_in(2) { Value::String(format!("{}@example.com", text(rng, 5)).into()) } else { scalar(rng) };
     put(rng, "userId", user);
     let traits = payload(rng);
     put(rng, "traits", traits);
@@ -163,7 +166,7 @@ fn event(rng: &mut Rng) -> Value {
     }
     if rng.one_in(5) {
         let junk = tree(rng, 2);
-        members.push((key(rng), junk));
+        members.push((key(rng).into(), junk));
     }
     Value::Object(members)
 }
@@ -241,7 +244,7 @@ fn check_deep(v: &Value, at: &str, depth: usize) -> Result<(), String> {
         Value::String(s) if !trimmed(s) => Err(format!("{at}: untrimmed {s:?}")),
         Value::Array(items) => items.iter().try_for_each(|i| check_deep(i, at, depth + 1)),
         Value::Object(members) => members.iter().try_for_each(|(k, v)| {
-            if FORBIDDEN.contains(&k.as_str()) {
+            if FORBIDDEN.contains(&&**k) {
                 return Err(format!("{at}: forbidden key {k}"));
             }
             check_deep(v, &format!("{at}.{k}"), depth + 1)
@@ -257,16 +260,16 @@ fn trimmed(s: &str) -> bool {
 }
 
 /// S4: contact (and custom event) properties are flat, named in HubSpot's form, cleaned.
-fn check_flat(members: &[(String, Value)], at: &str, limit: usize) -> Result<(), String> {
+fn check_flat(members: &[(Cow<'_, str>, Value<'_>)], at: &str, limit: usize) -> Result<(), String> {
     if members.len() > limit {
         return Err(format!("{at}: {} properties", members.len()));
     }
     let mut keys = BTreeSet::new();
     for (k, v) in members {
-        if k.is_empty() || property_name(k) != *k || FORBIDDEN.contains(&k.as_str()) {
+        if k.is_empty() || property_name(k) != *k || FORBIDDEN.contains(&&**k) {
             return Err(format!("{at}: key {k:?} not in HubSpot's form"));
         }
-        if !keys.insert(k.as_str()) {
+        if !keys.insert(&**k) {
             return Err(format!("{at}: key {k:?} twice"));
         }
         match v {
@@ -303,7 +306,7 @@ fn check_answer(answer: &str) -> Result<Vec<String>, String> {
     for (i, command) in commands.iter().enumerate() {
         let Value::Array(items) = command else { return Err(format!("command {i} is not an array")) };
         let name = match items.first() {
-            Some(Value::String(name)) => name.as_str(),
+            Some(Value::String(name)) => &**name,
             _ => return Err(format!("command {i} has no name")),
         };
         match (name, &items[1..]) {
@@ -327,7 +330,7 @@ fn check_answer(answer: &str) -> Result<Vec<String>, String> {
                 if members.len() > MAX_PROPERTIES {
                     return Err("trackEvent over the property limit".into());
                 }
-                let properties: Vec<(String, Value)> = members.iter().filter(|(k, _)| k != "id").cloned().collect();
+                let properties: Vec<(Cow<'_, str>, Value<'_>)> = members.iter().filter(|(k, _)| k != "id").cloned().collect();
                 check_deep(&Value::Object(properties), "trackEvent", 3)?;
             }
             ("trackCustomBehavioralEvent", [e @ Value::Object(_)]) => {
@@ -407,22 +410,22 @@ fn twenty_thousand_random_settings_objects() {
     let mut rng = Rng(0xD1B5_4A32_D192_ED03);
     let (mut accepted, mut rejected) = (0usize, 0usize);
     for case in 0..20_000 {
-        let mut members: Vec<(String, Value)> = Vec::new();
+        let mut members: Members = Vec::new();
         let portal = match rng.below(8) {
             0 => scalar(&mut rng),
-            1 => Value::Number(format!("{}", rng.below(1_000_000_000))),
-            2 => Value::String(format!("{}{}{}", rng.pick(&["", " ", "\n"]), rng.below(100_000_000), rng.pick(&["", " ", "x", "-1"]))),
-            _ => Value::String(format!("{}", rng.below(100_000_000))),
+            1 => Value::Number(format!("{}", rng.below(1_000_000_000)).into()),
+            2 => Value::String(format!("{}{}{}", rng.pick(&["", " ", "\n"]), rng.below(100_000_000), rng.pick(&["", " ", "x", "-1"])).into()),
+            _ => Value::String(format!("{}", rng.below(100_000_000)).into()),
         };
         members.push(("portalId".into(), portal));
         // Mostly values of the right type, so that many settings objects are accepted.
-        let good = |rng: &mut Rng, key: &str| -> Value {
+        let good = |rng: &mut Rng, key: &str| -> Value<'static> {
             match key {
                 "region" => Value::String(rng.pick(&["na1", "NA2", " eu1 ", "ap1", ""]).into()),
                 "loadTimeoutMs" => Value::Number(rng.pick(&["0", "1500", "2147483647", "10.5", "250"]).into()),
                 "trackerUrl" | "formsUrl" => Value::String(rng.pick(&["https://cdn.example/x.js", "/rel.js", "//h/x.js", "http://a/b",
                     " HTTPS://x/y.js\n", "rel.js?x=1#y"]).into()),
-                "nonce" => Value::String(text(rng, 8)),
+                "nonce" => Value::String(text(rng, 8).into()),
                 _ => Value::Bool(rng.one_in(2)),
             }
         };
@@ -446,7 +449,7 @@ fn twenty_thousand_random_settings_objects() {
         let mut settings = if rng.one_in(20) { tree(&mut rng, 3) } else { Value::Object(members) };
         if rng.one_in(4) {
             let text = mutate(&mut rng, &settings.to_json());
-            settings = Value::parse(&text, &mut false).unwrap_or(Value::Null);
+            settings = Value::parse(&text, &mut false).map_or(Value::Null, Value::into_owned);
         }
         match Settings::from_value(&settings) {
             Ok(s) => {
@@ -474,7 +477,7 @@ fn twenty_thousand_random_settings_objects() {
 fn a_full_property_map_still_carries_the_id_and_the_email() {
     let wide = |extra: &str| {
         let keys: Vec<String> = (0..MAX_PROPERTIES + 500).map(|i| format!(r#""k{i}":{i}"#)).collect();
-        Value::parse(&format!("{{{}{extra}}}", keys.join(",")), &mut false).unwrap()
+        Value::parse(&format!("{{{}{extra}}}", keys.join(",")), &mut false).unwrap().into_owned()
     };
     let mut problems = Problems::default();
     let p = identify_properties(Some("wide@example.com"), &wide(""), &mut problems).unwrap();

@@ -8,6 +8,7 @@ mod properties;
 pub use date::{decimal, epoch_millis};
 pub use properties::{property_name, trim_text, Properties, MAX_PROPERTIES};
 
+use alloc::borrow::Cow;
 use alloc::string::{String, ToString};
 use alloc::vec::Vec;
 use crate::value::{concat, split_once, write_json_object, write_json_string, Value};
@@ -17,25 +18,25 @@ pub const MAX_CUSTOM_EVENT_PROPERTIES: usize = 50;
 
 /// One command for HubSpot's `_hsq` queue, in HubSpot's own words.
 #[derive(Clone, Debug, PartialEq)]
-pub enum Command {
+pub enum Command<'a> {
     /// `['identify', properties]`: contact properties, sent with the next tracking call.
-    Identify(Properties),
+    Identify(Properties<'a>),
     /// `['setPath', path]`: the path the next page view is recorded for.
     SetPath(String),
     /// `['trackPageView']`.
     TrackPageView,
     /// `['trackEvent', { id, ...properties }]`: a legacy behavioural event.
-    TrackEvent(Properties),
+    TrackEvent(Properties<'a>),
     /// `['trackCustomBehavioralEvent', { name, properties }]`.
     TrackCustomBehavioralEvent {
         /// The event's internal name, `pe{portalId}_…`.
         name: String,
         /// Its normalised properties.
-        properties: Properties,
+        properties: Properties<'a>,
     },
 }
 
-impl Command {
+impl Command<'_> {
     /// Appends the command as the JSON array HubSpot's queue takes.
     pub fn write_json(&self, out: &mut String) {
         match self {
@@ -65,7 +66,7 @@ impl Command {
 }
 
 /// Writes commands as one JSON array, the form the browser edge pushes from.
-pub fn commands_json(commands: &[Command]) -> String {
+pub fn commands_json(commands: &[Command<'_>]) -> String {
     let mut out = String::from("[");
     for (i, command) in commands.iter().enumerate() {
         if i > 0 {
@@ -125,7 +126,7 @@ impl Problems {
 
 /// The members of traits or properties: none for null (and so undefined), none and a
 /// `not_an_object` problem for an array or a primitive.
-fn members_of<'a>(value: &'a Value, problems: &mut Problems) -> &'a [(String, Value)] {
+fn members_of<'v, 'a>(value: &'v Value<'a>, problems: &mut Problems) -> &'v [(Cow<'a, str>, Value<'a>)] {
     match value {
         Value::Object(members) => members,
         Value::Null => &[],
@@ -137,32 +138,32 @@ fn members_of<'a>(value: &'a Value, problems: &mut Problems) -> &'a [(String, Va
 }
 
 /// S4: the contact properties of an identify, or `None` when there is no email to send.
-pub fn identify_properties(user_id: Option<&str>, traits: &Value, problems: &mut Problems) -> Option<Properties> {
+pub fn identify_properties<'a>(user_id: Option<&'a str>, traits: &Value<'a>, problems: &mut Problems) -> Option<Properties<'a>> {
     let mut out = Properties::default();
     for (key, value) in members_of(traits, problems) {
         let name = property_name(key);
-        match (name.as_str(), value) {
+        match (&*name, value) {
             // A company object is sent as its name alone (HubSpot's `company` is text).
             ("company", Value::Object(_)) => {
                 if let Some(company) = value.get("name") {
-                    out.flatten("company", company, problems);
+                    out.flatten(name, company, problems);
                 }
             }
             ("address", Value::Object(parts)) => {
                 for (part, value) in parts {
                     let part = property_name(part);
-                    let target = match part.as_str() {
+                    let target = match &*part {
                         "street" => "address".into(),
                         "city" | "state" | "country" => part,
                         "postalcode" | "postal_code" => "zip".into(),
-                        _ => concat(&["address_", &part]),
+                        _ => concat(&["address_", &part]).into(),
                     };
-                    out.flatten(&target, value, problems);
+                    out.flatten(target, value, problems);
                 }
             }
-            ("first_name", _) => out.flatten("firstname", value, problems),
-            ("last_name", _) => out.flatten("lastname", value, problems),
-            _ => out.flatten(&name, value, problems),
+            ("first_name", _) => out.flatten("firstname".into(), value, problems),
+            ("last_name", _) => out.flatten("lastname".into(), value, problems),
+            _ => out.flatten(name, value, problems),
         }
     }
     // Cleaned like every other string: a zero-width character must not start a contact's email.
@@ -173,17 +174,17 @@ pub fn identify_properties(user_id: Option<&str>, traits: &Value, problems: &mut
         + usize::from(email.is_some() && out.get("email").is_none());
     make_room(&mut out, missing, problems);
     if let Some(id) = user_id {
-        out.set("id", Value::String(id.into()), problems);
+        out.set("id".into(), Value::String(id.into()), problems);
     }
     if let Some(email) = email {
-        out.set("email", Value::String(email.into()), problems);
+        out.set("email".into(), Value::String(email.into()), problems);
     }
     Some(out)
 }
 
 /// A full map (a hostile 10,000-key object) gives up its last properties for the `count` that
 /// must be sent: a contact's `id` and `email`, an event's `id`.
-fn make_room(out: &mut Properties, count: usize, problems: &mut Problems) {
+fn make_room(out: &mut Properties<'_>, count: usize, problems: &mut Problems) {
     if out.len() + count > MAX_PROPERTIES {
         out.truncate(MAX_PROPERTIES - count);
         problems.too_many = true;
@@ -207,29 +208,29 @@ pub fn is_email(text: &str) -> bool {
 
 /// S5 (default): `trackEvent` in HubSpot's documented object form. `properties.id` becomes `_id`
 /// (`id` is the event), `revenue` becomes `value`; keys are otherwise left as the page wrote them.
-pub fn track_event(name: &str, properties: &Value, problems: &mut Problems) -> Command {
+pub fn track_event<'a>(name: &str, properties: &Value<'a>, problems: &mut Problems) -> Command<'a> {
     let mut out = Properties::default();
     let mut revenue = None;
     for (key, value) in members_of(properties, problems) {
-        match key.as_str() {
-            "id" => out.set_clean("_id", value, problems),
+        match &**key {
+            "id" => out.set_clean("_id".into(), value, problems),
             "revenue" => revenue = Some(value),
-            _ => out.set_clean(key, value, problems),
+            _ => out.set_clean(key.clone(), value, problems),
         }
     }
     if let Some(revenue) = revenue {
-        out.set_clean("value", revenue, problems);
+        out.set_clean("value".into(), revenue, problems);
     }
     make_room(&mut out, 1, problems);
-    out.set("id", Value::String(name.into()), problems);
+    out.set("id".into(), Value::String(String::from(name).into()), problems);
     Command::TrackEvent(out)
 }
 
 /// S5 (`customBehavioralEvents`): name `pe{portalId}_…` and flattened, capped properties.
-pub fn custom_behavioral_event(portal_id: &str, name: &str, properties: &Value, problems: &mut Problems) -> Command {
+pub fn custom_behavioral_event<'a>(portal_id: &str, name: &str, properties: &Value<'a>, problems: &mut Problems) -> Command<'a> {
     let mut out = Properties::default();
     for (key, value) in members_of(properties, problems) {
-        out.flatten(&property_name(key), value, problems);
+        out.flatten(property_name(key), value, problems);
     }
     problems.over_custom_limit = out.truncate(MAX_CUSTOM_EVENT_PROPERTIES);
     Command::TrackCustomBehavioralEvent { name: custom_event_name(portal_id, name), properties: out }
@@ -263,7 +264,7 @@ pub fn custom_event_name(portal_id: &str, name: &str) -> String {
 
 /// S6: the path HubSpot records a page view for: `properties.path` + `properties.search`, each
 /// falling back to the browser's location.
-pub fn page_path(properties: &Value, location_path: &str, location_search: &str) -> String {
+pub fn page_path(properties: &Value<'_>, location_path: &str, location_search: &str) -> String {
     let text = |key, fallback| match properties.get(key) {
         Some(Value::String(s)) => trim_text(s).to_string(),
         _ => String::from(fallback),
@@ -280,11 +281,11 @@ pub fn page_path(properties: &Value, location_path: &str, location_search: &str)
 }
 
 /// S7: the consent object HubSpot's `setHubSpotConsent` takes: only its three boolean keys.
-pub fn consent(choices: &Value) -> Properties {
+pub fn consent(choices: &Value<'_>) -> Properties<'static> {
     let mut out = Properties::default();
     for key in ["analytics", "advertisement", "functionality"] {
         if let Some(Value::Bool(b)) = choices.get(key) {
-            out.set(key, Value::Bool(*b), &mut Problems::default());
+            out.set(key.into(), Value::Bool(*b), &mut Problems::default());
         }
     }
     out

@@ -2,9 +2,10 @@
 //! multi-select arrays, dates, trimmed strings, and keys that must never be written.
 
 use super::{decimal, epoch_millis, Problems};
+use alloc::borrow::Cow;
 use alloc::string::String;
 use alloc::vec::Vec;
-use crate::value::{concat, Value};
+use crate::value::{concat, owned, Value};
 
 /// Properties beyond this many in one call are dropped: far past any real contact or event,
 /// and the bound keeps a hostile 10,000-key object from costing more than a moment.
@@ -13,12 +14,16 @@ pub const MAX_PROPERTIES: usize = 1000;
 /// Property names in HubSpot's form: lower case (ASCII: HubSpot's internal names are ASCII, and
 /// Unicode case tables would cost more bytes than the rest of the mapping); whitespace (`' '`, `\t`, `\n`, `\v`, `\f`, `\r`)
 /// and `.` become `_`. Idempotent.
-pub fn property_name(key: &str) -> String {
+pub fn property_name<'a>(key: &Cow<'a, str>) -> Cow<'a, str> {
+    let blank = |b: u8| matches!(b, b' ' | b'\t' | b'\n' | 0x0b | 0x0c | b'\r' | b'.');
+    if !key.bytes().any(|b| b.is_ascii_uppercase() || blank(b)) {
+        return key.clone(); // most keys are already names; borrowed ones stay borrowed
+    }
     let mut name = key.to_ascii_lowercase();
-    if name.bytes().any(|b| matches!(b, b' ' | b'\t' | b'\n' | 0x0b | 0x0c | b'\r' | b'.')) {
+    if name.bytes().any(blank) {
         name = name.replace([' ', '\t', '\n', '\u{b}', '\u{c}', '\r', '.'], "_");
     }
-    name
+    Cow::Owned(name)
 }
 
 /// Keys that would reach an object's prototype when a page copies them with `obj[key] = …`.
@@ -37,16 +42,18 @@ pub fn trim_text(s: &str) -> &str {
 }
 
 /// Strings are trimmed of whitespace and zero-width characters; ISO dates become epoch millis.
-fn clean_string(s: &str) -> Value {
-    let trimmed = trim_text(s);
-    match epoch_millis(trimmed) {
-        Some(ms) => Value::Number(decimal(ms)),
-        None => Value::String(trimmed.into()),
+fn clean_string<'a>(s: &Cow<'a, str>) -> Value<'a> {
+    if let Some(ms) = epoch_millis(trim_text(s)) {
+        return Value::Number(decimal(ms).into());
     }
+    Value::String(match s {
+        Cow::Borrowed(text) => Cow::Borrowed(trim_text(text)),
+        Cow::Owned(text) => Cow::Owned(trim_text(text).into()),
+    })
 }
 
 /// A scalar as HubSpot takes it; `None` for what is dropped (null, and so undefined, NaN, …).
-fn clean_scalar(value: &Value) -> Option<Value> {
+fn clean_scalar<'a>(value: &Value<'a>) -> Option<Value<'a>> {
     match value {
         Value::String(s) => Some(clean_string(s)),
         Value::Null | Value::Array(_) | Value::Object(_) => None,
@@ -58,8 +65,8 @@ fn clean_scalar(value: &Value) -> Option<Value> {
 /// last value (later values win, as when merging traits). Lookups compare a hash of each key
 /// first: a call sets every property once, and comparing strings dominated its cost.
 #[derive(Clone, Debug, Default)]
-pub struct Properties {
-    members: Vec<(String, Value)>,
+pub struct Properties<'a> {
+    members: Vec<(Cow<'a, str>, Value<'a>)>,
     hashes: Vec<u32>,
     /// Where the next lookup starts: just past the last hit. Traits merged over earlier traits
     /// of the same shape then find each key at the first try.
@@ -72,15 +79,15 @@ fn hash(key: &str) -> u32 {
 }
 
 /// Equal when the same properties are in the same order (the lookup hint is no part of it).
-impl PartialEq for Properties {
-    fn eq(&self, other: &Properties) -> bool {
+impl PartialEq for Properties<'_> {
+    fn eq(&self, other: &Properties<'_>) -> bool {
         self.members == other.members
     }
 }
 
-impl Properties {
+impl<'a> Properties<'a> {
     /// The properties, in order.
-    pub fn members(&self) -> &[(String, Value)] {
+    pub fn members(&self) -> &[(Cow<'a, str>, Value<'a>)] {
         &self.members
     }
 
@@ -105,7 +112,7 @@ impl Properties {
     }
 
     /// The value of `key`.
-    pub fn get(&self, key: &str) -> Option<&Value> {
+    pub fn get(&self, key: &str) -> Option<&Value<'a>> {
         let hash = hash(key);
         let members = &self.members;
         let at = self.hashes.iter().enumerate().position(|(i, h)| *h == hash && members.get(i).is_some_and(|(k, _)| k == key))?;
@@ -113,17 +120,17 @@ impl Properties {
     }
 
     /// Sets `key`, unless it is empty or forbidden, or the map is full.
-    pub fn set(&mut self, key: &str, value: Value, problems: &mut Problems) {
+    pub fn set(&mut self, key: Cow<'a, str>, value: Value<'a>, problems: &mut Problems) {
         if key.is_empty() {
             return;
         }
-        let hash = hash(key);
-        if forbidden(key) {
+        let hash = hash(&key);
+        if forbidden(&key) {
             problems.forbidden_key = true;
-        } else if let Some(slot) = self.position(key, hash).and_then(|i| self.members.get_mut(i)) {
+        } else if let Some(slot) = self.position(&key, hash).and_then(|i| self.members.get_mut(i)) {
             slot.1 = value;
         } else if self.members.len() < MAX_PROPERTIES {
-            self.members.push((key.into(), value));
+            self.members.push((key, value));
             self.hashes.push(hash);
         } else {
             problems.too_many = true;
@@ -131,27 +138,33 @@ impl Properties {
     }
 
     /// Merges `other` over these properties (its values win).
-    pub fn merge(&mut self, other: Properties) {
+    pub fn merge(&mut self, other: Properties<'a>) {
         for (key, value) in other.members {
-            self.set(&key, value, &mut Problems::default());
+            self.set(key, value, &mut Problems::default());
         }
+    }
+
+    /// The same properties owning all their text, to be held past the call they came with.
+    pub fn into_owned(self) -> Properties<'static> {
+        let members = self.members.into_iter().map(|(k, v)| (owned(k), v.into_owned())).collect();
+        Properties { members, hashes: self.hashes, next: self.next }
     }
 
     /// Keeps the first `limit` properties and returns the names of the rest.
     pub fn truncate(&mut self, limit: usize) -> Vec<String> {
         let limit = limit.min(self.members.len());
         self.hashes.truncate(limit);
-        self.members.split_off(limit).into_iter().map(|(k, _)| k).collect()
+        self.members.split_off(limit).into_iter().map(|(k, _)| k.into_owned()).collect()
     }
 
     /// S4 value rules under an already-normalised `key`: nested objects flatten into
     /// `key_child` (children normalised too), arrays of scalars join with `;` (HubSpot's
     /// multi-select form), strings are cleaned, null is dropped.
-    pub fn flatten(&mut self, key: &str, value: &Value, problems: &mut Problems) {
+    pub fn flatten(&mut self, key: Cow<'a, str>, value: &Value<'a>, problems: &mut Problems) {
         match value {
             Value::Object(members) => {
                 for (child, value) in members {
-                    self.flatten(&concat(&[key, "_", &property_name(child)]), value, problems);
+                    self.flatten(concat(&[&key, "_", &property_name(child)]).into(), value, problems);
                 }
             }
             Value::Array(items) => {
@@ -166,7 +179,7 @@ impl Properties {
                         _ => {}
                     }
                 }
-                self.set(key, Value::String(joined), problems);
+                self.set(key, Value::String(joined.into()), problems);
             }
             scalar => {
                 if let Some(v) = clean_scalar(scalar) {
@@ -178,19 +191,19 @@ impl Properties {
 
     /// Sets `key` to `value` cleaned but kept in shape (legacy `trackEvent` properties): strings
     /// cleaned, nulls and forbidden keys dropped at every depth.
-    pub fn set_clean(&mut self, key: &str, value: &Value, problems: &mut Problems) {
+    pub fn set_clean(&mut self, key: Cow<'a, str>, value: &Value<'a>, problems: &mut Problems) {
         if let Some(v) = clean_deep(value, problems) {
             self.set(key, v, problems);
         }
     }
 }
 
-fn clean_deep(value: &Value, problems: &mut Problems) -> Option<Value> {
+fn clean_deep<'a>(value: &Value<'a>, problems: &mut Problems) -> Option<Value<'a>> {
     match value {
         Value::Object(members) => {
             let mut out = Properties::default();
             for (key, value) in members {
-                out.set_clean(key, value, problems);
+                out.set_clean(key.clone(), value, problems);
             }
             Some(Value::Object(out.members))
         }

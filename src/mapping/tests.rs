@@ -3,8 +3,8 @@
 use super::*;
 use std::{format, string::String, vec::Vec};
 
-fn json(text: &str) -> Value {
-    Value::parse(text, &mut false).expect("test JSON")
+fn json(text: &str) -> Value<'static> {
+    Value::parse(text, &mut false).expect("test JSON").into_owned()
 }
 
 fn identify(user_id: Option<&str>, traits: &str) -> Option<String> {
@@ -15,7 +15,7 @@ fn identify(user_id: Option<&str>, traits: &str) -> Option<String> {
     })
 }
 
-fn one(command: Command) -> String {
+fn one(command: Command<'_>) -> String {
     commands_json(&[command])
 }
 
@@ -208,19 +208,21 @@ mod properties {
         ]
     }
 
-    fn value() -> impl Strategy<Value = Value> {
+    fn value() -> impl Strategy<Value = Value<'static>> {
+        let text = |s: String| Value::String(s.into());
         let leaf = prop_oneof![
             Just(Value::Null),
             any::<bool>().prop_map(Value::Bool),
-            any::<i64>().prop_map(|n| Value::Number(n.to_string())),
-            any::<String>().prop_map(Value::String),
-            "[0-9]{4}-[0-9]{2}-[0-9]{2}(T[0-9]{2}:[0-9]{2}(:[0-9]{2}(\\.[0-9]{1,6})?)?(Z|[+-][0-9]{2}:?[0-9]{2}))?".prop_map(Value::String),
-            "[ \u{200b}\u{feff}]*[a-z@.]{0,10}[ \u{200d}]*".prop_map(Value::String),
+            any::<i64>().prop_map(|n| Value::Number(n.to_string().into())),
+            any::<String>().prop_map(text),
+            "[0-9]{4}-[0-9]{2}-[0-9]{2}(T[0-9]{2}:[0-9]{2}(:[0-9]{2}(\\.[0-9]{1,6})?)?(Z|[+-][0-9]{2}:?[0-9]{2}))?".prop_map(text),
+            "[ \u{200b}\u{feff}]*[a-z@.]{0,10}[ \u{200d}]*".prop_map(text),
         ];
         leaf.prop_recursive(6, 64, 8, |inner| {
             prop_oneof![
                 prop::collection::vec(inner.clone(), 0..6).prop_map(Value::Array),
-                prop::collection::vec((key(), inner), 0..8).prop_map(Value::Object),
+                prop::collection::vec((key(), inner), 0..8)
+                    .prop_map(|members| Value::Object(members.into_iter().map(|(k, v)| (k.into(), v)).collect())),
             ]
         })
     }
@@ -228,9 +230,9 @@ mod properties {
     fn check_properties(p: &Properties) {
         for (k, v) in p.members() {
             assert!(!k.is_empty());
-            assert!(!["__proto__", "constructor", "prototype"].contains(&k.as_str()), "{k}");
+            assert!(!["__proto__", "constructor", "prototype"].contains(&&**k), "{k}");
             let separators = " .\t\n\u{b}\u{c}\r";
-            assert_eq!(&k.to_ascii_lowercase(), k, "lower case (ASCII, as HubSpot names are)");
+            assert_eq!(k.to_ascii_lowercase(), **k, "lower case (ASCII, as HubSpot names are)");
             assert!(!k.contains(|c: char| separators.contains(c)), "{k:?}");
             match v {
                 Value::String(s) => assert_eq!(s.trim_matches(|c: char| c.is_whitespace() || "\u{200b}\u{200c}\u{200d}\u{feff}".contains(c)), s),
@@ -245,7 +247,7 @@ mod properties {
 
         #[test]
         fn property_name_is_idempotent_and_clean(k in any::<String>()) {
-            let once = property_name(&k);
+            let once = property_name(&k.into());
             prop_assert_eq!(property_name(&once), once.clone());
             let separators = " .\t\n\u{b}\u{c}\r";
             prop_assert!(!once.contains(|c: char| separators.contains(c)), "{:?}", once);
@@ -280,7 +282,7 @@ mod properties {
             let parsed = Value::parse(&text, &mut false).expect("well-formed");
             fn no_forbidden(v: &Value) -> bool {
                 match v {
-                    Value::Object(m) => m.iter().all(|(k, v)| !["__proto__", "constructor", "prototype"].contains(&k.as_str()) && no_forbidden(v)),
+                    Value::Object(m) => m.iter().all(|(k, v)| !["__proto__", "constructor", "prototype"].contains(&&**k) && no_forbidden(v)),
                     Value::Array(items) => items.iter().all(no_forbidden),
                     _ => true,
                 }

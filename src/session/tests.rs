@@ -5,7 +5,8 @@ use std::format;
 use crate::mapping::commands_json;
 
 fn session(extra: &str) -> Session {
-    let settings = Value::parse(&format!(r#"{{"portalId":"62515"{extra}}}"#), &mut false).unwrap();
+    let text = format!(r#"{{"portalId":"62515"{extra}}}"#);
+    let settings = Value::parse(&text, &mut false).unwrap();
     Session::new(&Settings::from_value(&settings).unwrap())
 }
 
