@@ -101,22 +101,25 @@ impl<'a> Properties<'a> {
         self.members.is_empty()
     }
 
-    fn position(&mut self, key: &str, hash: u32) -> Option<usize> {
+    /// Where `key` is, looking from the hint onwards and then from the start.
+    fn find(&self, key: &str, hash: u32) -> Option<usize> {
         let len = self.hashes.len();
-        let start = if self.next < len { self.next } else { 0 };
-        let found = (start..len).chain(0..start).find(|&i| {
-            self.hashes.get(i) == Some(&hash) && self.members.get(i).is_some_and(|(k, _)| k == key)
-        })?;
-        self.next = found + 1;
-        Some(found)
+        let mut i = self.next;
+        for _ in 0..len {
+            if i >= len {
+                i = 0;
+            }
+            if self.hashes.get(i) == Some(&hash) && self.members.get(i).is_some_and(|(k, _)| k == key) {
+                return Some(i);
+            }
+            i += 1;
+        }
+        None
     }
 
     /// The value of `key`.
     pub fn get(&self, key: &str) -> Option<&Value<'a>> {
-        let hash = hash(key);
-        let members = &self.members;
-        let at = self.hashes.iter().enumerate().position(|(i, h)| *h == hash && members.get(i).is_some_and(|(k, _)| k == key))?;
-        members.get(at).map(|(_, v)| v)
+        self.members.get(self.find(key, hash(key))?).map(|(_, v)| v)
     }
 
     /// Sets `key`, unless it is empty or forbidden, or the map is full.
@@ -127,8 +130,11 @@ impl<'a> Properties<'a> {
         let hash = hash(&key);
         if forbidden(&key) {
             problems.forbidden_key = true;
-        } else if let Some(slot) = self.position(&key, hash).and_then(|i| self.members.get_mut(i)) {
-            slot.1 = value;
+        } else if let Some(i) = self.find(&key, hash) {
+            self.next = i + 1;
+            if let Some(slot) = self.members.get_mut(i) {
+                slot.1 = value;
+            }
         } else if self.members.len() < MAX_PROPERTIES {
             self.members.push((key, value));
             self.hashes.push(hash);
