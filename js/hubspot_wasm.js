@@ -62,14 +62,9 @@ function bytes() {
 
 /** Writes `text` into the core's input as UTF-8; returns its length in bytes. */
 function write(text) {
-  // One byte per UTF-16 unit fits ASCII; the rest (at most three bytes per unit) grows the buffer.
-  let at = core.input(text.length);
-  let { read, written } = encoder.encodeInto(text, bytes().subarray(at, at + text.length));
-  if (read < text.length) {
-    at = core.input(written + 3 * (text.length - read));
-    written += encoder.encodeInto(text.slice(read), bytes().subarray(at + written, at + written + 3 * (text.length - read))).written;
-  }
-  return written;
+  // Room for the worst case, three bytes per UTF-16 unit: one pass, and the buffer is kept.
+  const at = core.input(3 * text.length);
+  return encoder.encodeInto(text, bytes().subarray(at, at + 3 * text.length)).written;
 }
 
 /** The core's last answer, as text. */
