@@ -92,12 +92,7 @@ impl Session {
     fn hold(&mut self, event: &Value<'_>, traits: &Value<'_>, problems: &mut Problems) -> bool {
         let user_id = event.get("userId").and_then(Value::as_text);
         let Some(properties) = mapping::identify_properties(user_id, traits, problems) else { return false };
-        // Held past this call, so no longer borrowing from its JSON.
-        let properties = properties.into_owned();
-        match &mut self.pending {
-            Some(pending) => pending.merge(properties),
-            None => self.pending = Some(properties),
-        }
+        self.pending.get_or_insert_with(Properties::default).absorb(properties);
         true
     }
 

@@ -382,7 +382,7 @@ impl<'a> Parser<'a> {
 mod tests {
     use super::*;
 
-    fn parse(text: &str) -> Option<Value> {
+    fn parse(text: &str) -> Option<Value<'_>> {
         Value::parse(text, &mut false)
     }
 

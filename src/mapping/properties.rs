@@ -79,6 +79,16 @@ fn hash(key: &str) -> u32 {
 }
 
 /// Equal when the same properties are in the same order (the lookup hint is no part of it).
+impl Properties<'static> {
+    /// Merges `other` over these held properties (its values win), copying its text: held
+    /// properties outlive the call they came with. A key already held is not copied again.
+    pub fn absorb(&mut self, other: Properties<'_>) {
+        for (key, value) in other.members {
+            self.put(key, value.into_owned(), owned, &mut Problems::default());
+        }
+    }
+}
+
 impl PartialEq for Properties<'_> {
     fn eq(&self, other: &Properties<'_>) -> bool {
         self.members == other.members
@@ -124,6 +134,11 @@ impl<'a> Properties<'a> {
 
     /// Sets `key`, unless it is empty or forbidden, or the map is full.
     pub fn set(&mut self, key: Cow<'a, str>, value: Value<'a>, problems: &mut Problems) {
+        self.put(key, value, |key| key, problems);
+    }
+
+    /// [`Properties::set`], with `own` making the key storable (only when it is new).
+    fn put<'k>(&mut self, key: Cow<'k, str>, value: Value<'a>, own: fn(Cow<'k, str>) -> Cow<'a, str>, problems: &mut Problems) {
         if key.is_empty() {
             return;
         }
@@ -136,24 +151,11 @@ impl<'a> Properties<'a> {
                 slot.1 = value;
             }
         } else if self.members.len() < MAX_PROPERTIES {
-            self.members.push((key, value));
+            self.members.push((own(key), value));
             self.hashes.push(hash);
         } else {
             problems.too_many = true;
         }
-    }
-
-    /// Merges `other` over these properties (its values win).
-    pub fn merge(&mut self, other: Properties<'a>) {
-        for (key, value) in other.members {
-            self.set(key, value, &mut Problems::default());
-        }
-    }
-
-    /// The same properties owning all their text, to be held past the call they came with.
-    pub fn into_owned(self) -> Properties<'static> {
-        let members = self.members.into_iter().map(|(k, v)| (owned(k), v.into_owned())).collect();
-        Properties { members, hashes: self.hashes, next: self.next }
     }
 
     /// Keeps the first `limit` properties and returns the names of the rest.

@@ -10,7 +10,7 @@ fn session(extra: &str) -> Session {
     Session::new(&Settings::from_value(&settings).unwrap())
 }
 
-fn event(text: &str) -> Value {
+fn event(text: &str) -> Value<'_> {
     Value::parse(text, &mut false).unwrap()
 }
 
