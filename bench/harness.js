@@ -90,7 +90,7 @@ const floorSpread = {
 };
 
 // The floor of the design, for information: what a call costs when the event crosses into wasm
-// and back as JSON text (as wasm-bindgen passes strings) but nothing is done there. The module
+// and back as JSON text (as the plugin passes it) but nothing is done there. The module
 // is a no-op (`run(len) -> len`, memory exported), so the commands pushed are the event's own
 // data: stringify → TextEncoder.encodeInto → call → TextDecoder.decode → JSON.parse → push.
 // Only what the mapping reads is sent (userId + traits; event + properties).
@@ -287,8 +287,8 @@ export async function peerStartup({ peerUrl }) {
 
 // ---------------------------------------------------------------------------------------------
 /**
- * Memory: wasm linear memory (and the length of every exported table: leaked JS references show up
- * in wasm-bindgen's externref table) after init, after 1,000 and after 100,000 mixed calls.
+ * Memory: wasm linear memory (and the length of any exported table, where leaked JS references
+ * would show) after init, after 1,000 and after 100,000 mixed calls.
  */
 export async function memory({ pkgUrl, total = 100000, first = 1000 }) {
   installRecorder();

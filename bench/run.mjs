@@ -11,8 +11,6 @@
 //   --profile   also record a CPU profile of ours (identify, track, trackMin) with the wasm's names
 //               (a named build of the same code) and print the top self-time frames; the
 //               .cpuprofile files go to bench/results/ (open them in DevTools)
-//   --patch-table-export  when the wasm has binaryen <= 108's table-export fault (see
-//               bench/wasm-check.mjs), benchmark a copy with that one index fixed instead of failing
 //   --rows      only these speed rows (ids: identify, identifyFlush, track, trackCustom,
 //               identifyMin, trackMin)
 import { execFileSync } from 'node:child_process';
@@ -25,7 +23,6 @@ import { chromium } from 'playwright-core';
 import webpack from 'webpack';
 import { startServer } from '../scripts/serve.mjs';
 import peerConfig from './peer.webpack.config.mjs';
-import { checkTableExports, fixTableExports } from './wasm-check.mjs';
 
 const ROOT = resolve(fileURLToPath(new URL('..', import.meta.url)));
 const BENCH = join(ROOT, 'bench');
@@ -35,7 +32,7 @@ const option = (name) => { const i = args.indexOf(name); return i >= 0 ? args[i 
 
 const QUICK = flag('--quick');
 const PROFILE = flag('--profile');
-let PKG = resolve(option('--pkg') ?? join(ROOT, 'pkg'));
+const PKG = resolve(option('--pkg') ?? join(ROOT, 'pkg'));
 const PKG_GIVEN = PKG;
 const ROWS = option('--rows')?.split(',');
 const CFG = QUICK
@@ -47,7 +44,7 @@ const SETTLE_MS = 200;
 const ISOLATION = { 'cross-origin-opener-policy': 'same-origin', 'cross-origin-embedder-policy': 'require-corp' };
 
 const TARGETS = {
-  sizeGzipBytes: 10 * 1024,      // wasm + JS glue, gzip -9
+  sizeGzipBytes: 10 * 1024,      // wasm + JS entry, gzip -9
   speedVsPeer: 1, speedVsPeerAim: 2,
   floorOverOurs: 3,              // within 3x of the floor
   startupMs: 5,
@@ -183,11 +180,9 @@ function byCrate(items) {
     if (/^[A-Za-z_][A-Za-z0-9_]* as /.test(name)) name = name.replace(/^[A-Za-z_][A-Za-z0-9_]* as /, '');
     let crate = /^([A-Za-z_][A-Za-z0-9_]*)(\[[0-9a-f]+\])?::/.exec(name)?.[1];
     if (!crate) {
-      if (/ multivalue shim$/.test(n)) crate = '(exported methods: wasm-bindgen shim + the body wasm-opt inlined into it)';
-      else if (/^(destination_\w+|version)$/.test(n)) crate = '(wasm-bindgen export wrappers)';
+      if (/^(destination_new|loader|identify|track|page|reset|consent|crate_version|input|output|output_len)$/.test(n)) crate = '(exports, src/wasm.rs)';
       else if (/^(str|char|\[T\]|T)>::/.test(name)) crate = 'core';
       else if (/^(memcmp|memcpy|memset|memmove|__rustc|__rust_)/.test(n)) crate = '(compiler builtins, allocator shims)';
-      else if (/^(__wbindgen|__wbg|__externref|wasm_bindgen)/.test(n)) crate = 'wasm_bindgen';
       else if (/^data|\.rodata|\.data/.test(n)) crate = '(data segments)';
       else if (/^(import|export|type\[|elem|table|memory|global|code section|.* section headers|wasm magic)/.test(n)) crate = '(wasm structure, imports, exports)';
       else crate = `(other: ${n.slice(0, 40)})`;
@@ -393,7 +388,7 @@ function table(size, speed, startup, mem) {
   }
   rows.push({ metric: 'start-up: init() + hubspotPlugin(), median', ours: fmtMs(startup.median.ready), peer: fmtMs(startup.peer.median.ready), floor: '', ratio: '', target: '< 5 ms', met: yes(startup.median.ready < T.startupMs) });
   if (startup.noNetwork) rows.push({ metric: 'start-up: same, wasm bytes already in memory', ours: fmtMs(startup.noNetwork.median.ready), peer: '', floor: '', ratio: '', target: 'info', met: '' });
-  rows.push({ metric: 'start-up: + fetching the JS glue / peer bundle', ours: fmtMs(startup.median.importJs + startup.median.ready), peer: fmtMs(startup.peer.median.importJs + startup.peer.median.ready), floor: '', ratio: '', target: 'info', met: '' });
+  rows.push({ metric: 'start-up: + fetching the JS entry / peer bundle', ours: fmtMs(startup.median.importJs + startup.median.ready), peer: fmtMs(startup.peer.median.importJs + startup.peer.median.ready), floor: '', ratio: '', target: 'info', met: '' });
   const m1 = mem.afterFirst.wasmBytes, m2 = mem.afterTotal.wasmBytes;
   rows.push({ metric: `memory: wasm linear memory after ${mem.first.toLocaleString('en')} calls`, ours: kb(m1), peer: '', floor: '', ratio: '', target: '', met: '' });
   const tablesGrew = Object.entries(mem.afterTotal.tables).some(([k, v]) => v > (mem.afterFirst.tables[k] ?? 0));
@@ -422,22 +417,6 @@ async function main() {
     process.exit(2);
   }
   mkdirSync(join(BENCH, 'results'), { recursive: true });
-  const fault = checkTableExports(shippedWasm());
-  let patched = null;
-  if (fault) {
-    console.error(`bench: WARNING ${relative(ROOT, shippedWasm())}: ${fault}`);
-    if (flag('--patch-table-export')) {
-      const copy = mkdtempSync(join(tmpdir(), 'hubspot-wasm-pkg-'));
-      cpSync(PKG, copy, { recursive: true });
-      PKG = copy;
-      const bytes = readFileSync(shippedWasm());
-      patched = `benchmarked a copy of ${relative(ROOT, PKG_GIVEN) || PKG_GIVEN} with ${fixTableExports(bytes)} table export index(es) fixed (binaryen#4711); same size`;
-      writeFileSync(shippedWasm(), bytes);
-      console.error(`bench: ${patched}`);
-    } else {
-      console.error('bench: (rerun with --patch-table-export to measure a copy with that index fixed)');
-    }
-  }
   await bundlePeer();
   const size = measureSize();
   log(`size: ours ${kb(size.ours.gzip9)} gzip -9 (${kb(size.ours.raw)} raw), peer ${kb(size.peer.gzip9)}`);
@@ -474,7 +453,7 @@ async function main() {
   }
   const rows = table(size, speed, startup, mem);
   const result = {
-    timestamp: new Date().toISOString(), commit: gitDescribe(), pkg: relative(ROOT, PKG_GIVEN) || PKG_GIVEN, patched, pluginVersion: speed.version,
+    timestamp: new Date().toISOString(), commit: gitDescribe(), pkg: relative(ROOT, PKG_GIVEN) || PKG_GIVEN, pluginVersion: speed.version,
     chromium: browser.version(), node: process.version, load, quick: QUICK, config: CFG, targets: TARGETS,
     table: rows, size, twiggy, speed, startup, memory: mem, seconds: (Date.now() - t0) / 1000,
   };
@@ -493,7 +472,7 @@ async function main() {
   if (twiggy.note) console.log(`\ntwiggy: ${twiggy.note}`);
   else {
     console.log(`\ntwiggy top -n 15 ${relative(ROOT, shippedWasm())} (shipped; names stripped by wasm-opt):\n${twiggy.shipped}`);
-    if (twiggy.named) console.log(`twiggy top -n 20, the same build with names (target/…/release/hubspot_wasm.wasm → wasm-bindgen → wasm-opt ${twiggy.namedFlags} -g):\n${twiggy.named}`);
+    if (twiggy.named) console.log(`twiggy top -n 20, the same build with names (target/…/release/hubspot_wasm.wasm → wasm-opt ${twiggy.namedFlags} -g):\n${twiggy.named}`);
     if (twiggy.byCrate) console.log(`by crate / module (bytes of the named build, name section excluded):\n${twiggy.byCrate.map((c) => `  ${String(c.bytes).padStart(7)} B ${String(c.percent).padStart(5)}%  ${c.crate}`).join('\n')}\n`);
     for (const n of [twiggy.note, twiggy.namedError].filter(Boolean)) console.log(`twiggy: ${n}`);
   }
@@ -506,7 +485,7 @@ async function main() {
   }
   const show = (cmds) => (cmds ?? []).map((c) => { const t = JSON.stringify(c); return t.length > 400 ? `${t.slice(0, 400)}…` : t; }).join('\n    ');
   console.log(`\nwhat one identify + one track push (first pool events):\n  ours:\n    ${show(speed.samples.ours)}\n  peer:\n    ${show(speed.samples.peer)}`);
-  const notes = [...(patched ? [patched] : []), ...speed.notes, ...speed.pageErrors.slice(0, 5), ...mem.notes, ...(mem.firstError ? [`memory run: ${mem.errors} calls threw, first: ${mem.firstError}`] : [])];
+  const notes = [...speed.notes, ...speed.pageErrors.slice(0, 5), ...mem.notes, ...(mem.firstError ? [`memory run: ${mem.errors} calls threw, first: ${mem.firstError}`] : [])];
   if (notes.length) console.log(`\nnotes:\n${notes.map((n) => `  - ${n}`).join('\n')}`);
   console.log(`\nwritten: ${relative(ROOT, file)} (${result.seconds.toFixed(0)} s)`);
   if (patched) rmSync(PKG, { recursive: true, force: true });
