@@ -74,7 +74,7 @@ fn invalid(key: &str, value: &Value, expected: &str) -> String {
 
 /// A setting, treating `null` (and so `undefined`, dropped by JSON) as absent.
 fn setting<'v>(settings: &'v Value<'_>, key: &str) -> Option<&'v Value<'v>> {
-    settings.get(key).filter(|v| **v != Value::Null)
+    settings.get(key).filter(|v| !matches!(v, Value::Null))
 }
 
 fn boolean(settings: &Value, keys: &[&str]) -> Result<bool, String> {

@@ -98,6 +98,12 @@ pub struct Problems {
 }
 
 impl Problems {
+    /// Whether there is anything to warn about.
+    pub fn any(&self) -> bool {
+        let Problems { too_deep, unreadable, forbidden_key, not_an_object, too_many, no_event_name, over_custom_limit } = self;
+        *too_deep || *unreadable || *forbidden_key || *not_an_object || *too_many || *no_event_name || !over_custom_limit.is_empty()
+    }
+
     /// One warning per kind of problem, worded for the developer reading the console.
     pub fn messages(&self) -> Vec<String> {
         let mut out = Vec::new();

@@ -56,8 +56,9 @@ fn clean_string<'a>(s: &Cow<'a, str>) -> Value<'a> {
 fn clean_scalar<'a>(value: &Value<'a>) -> Option<Value<'a>> {
     match value {
         Value::String(s) => Some(clean_string(s)),
+        Value::Number(n) => Some(Value::Number(n.clone())),
+        Value::Bool(b) => Some(Value::Bool(*b)),
         Value::Null | Value::Array(_) | Value::Object(_) => None,
-        scalar => Some(scalar.clone()),
     }
 }
 
