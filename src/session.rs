@@ -97,10 +97,11 @@ impl Session {
     }
 
     /// Pending identity first, then `commands`.
-    fn with_pending<'a>(&mut self, commands: Vec<Command<'a>>) -> Vec<Command<'a>> {
-        let mut out: Vec<Command<'a>> = self.pending.take().map(Command::Identify).into_iter().collect();
-        out.extend(commands);
-        out
+    fn with_pending<'a>(&mut self, mut commands: Vec<Command<'a>>) -> Vec<Command<'a>> {
+        if let Some(pending) = self.pending.take() {
+            commands.insert(0, Command::Identify(pending));
+        }
+        commands
     }
 }
 

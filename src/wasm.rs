@@ -13,7 +13,6 @@ use crate::settings::Settings;
 use crate::value::{write_json_object, write_json_string, Value};
 use alloc::borrow::Cow;
 use alloc::string::String;
-use alloc::vec::Vec;
 
 /// One HubSpot destination: its validated settings and its session.
 pub struct Destination {
@@ -56,18 +55,17 @@ impl Destination {
     /// `disableCookieBanner`, `serverCredentials`.
     pub fn loader(&self) -> String {
         let s = &self.settings;
-        let text = |t: &str| Value::String(String::from(t).into());
-        let members: Vec<(Cow<'_, str>, Value<'_>)> = [
-            ("trackerUrl", text(&s.tracker_url)),
-            ("formsUrl", if s.load_forms_sdk { text(&s.forms_url) } else { Value::Null }),
-            ("nonce", s.nonce.as_deref().map_or(Value::Null, text)),
-            ("loadTimeoutMs", Value::Number(mapping::decimal(s.load_timeout_ms.into()).into())),
-            ("disableCookieBanner", Value::Bool(s.disable_cookie_banner)),
-            ("serverCredentials", Value::Bool(s.has_server_credentials)),
-        ]
-        .into_iter()
-        .map(|(k, v)| (k.into(), v))
-        .collect();
+        fn text(t: &str) -> Value<'_> {
+            Value::String(Cow::Borrowed(t))
+        }
+        let members = [
+            ("trackerUrl".into(), text(&s.tracker_url)),
+            ("formsUrl".into(), if s.load_forms_sdk { text(&s.forms_url) } else { Value::Null }),
+            ("nonce".into(), s.nonce.as_deref().map_or(Value::Null, text)),
+            ("loadTimeoutMs".into(), Value::Number(mapping::decimal(s.load_timeout_ms.into()).into())),
+            ("disableCookieBanner".into(), Value::Bool(s.disable_cookie_banner)),
+            ("serverCredentials".into(), Value::Bool(s.has_server_credentials)),
+        ];
         let mut out = String::new();
         write_json_object(&members, &mut out);
         out

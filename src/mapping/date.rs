@@ -96,19 +96,24 @@ fn days_from_civil(year: i64, month: i64, day: i64) -> i64 {
 
 /// `n` in decimal: what `i64::to_string` gives, without linking `core::fmt`.
 pub fn decimal(n: i64) -> alloc::string::String {
-    let mut reversed = alloc::string::String::new();
+    // Digits from the right; an i64 has at most 19 of them, plus a sign.
+    let mut digits = [b'-'; 20];
+    let mut at = digits.len();
     let mut rest = n.unsigned_abs();
     loop {
-        reversed.push(char::from(b'0' + (rest % 10) as u8));
+        at -= 1;
+        if let Some(d) = digits.get_mut(at) {
+            *d = b'0' + (rest % 10) as u8;
+        }
         rest /= 10;
         if rest == 0 {
             break;
         }
     }
     if n < 0 {
-        reversed.push('-');
+        at -= 1; // onto a '-'
     }
-    reversed.chars().rev().collect()
+    digits.get(at..).map(|d| d.iter().map(|&b| char::from(b)).collect()).unwrap_or_default()
 }
 
 #[cfg(test)]
