@@ -93,8 +93,20 @@ impl<'a> Value<'a> {
             Value::Bool(b) => Value::Bool(b),
             Value::Number(n) => Value::Number(owned(n)),
             Value::String(s) => Value::String(owned(s)),
-            Value::Array(items) => Value::Array(items.into_iter().map(Value::into_owned).collect()),
-            Value::Object(members) => Value::Object(members.into_iter().map(|(k, v)| (owned(k), v.into_owned())).collect()),
+            Value::Array(items) => {
+                let mut out = Vec::with_capacity(items.len());
+                for item in items {
+                    out.push(item.into_owned());
+                }
+                Value::Array(out)
+            }
+            Value::Object(members) => {
+                let mut out = Vec::with_capacity(members.len());
+                for (key, value) in members {
+                    out.push((owned(key), value.into_owned()));
+                }
+                Value::Object(out)
+            }
         }
     }
 }
