@@ -2,7 +2,7 @@
 //   - the demo, www/demo.js -> www/dist/ (loaded by www/index.html);
 //   - the end-to-end fixtures, tests/e2e/fixtures/*.js -> tests/e2e/fixtures/dist/.
 // Both import the package the way an app would, as 'hubspot-wasm' (aliased to the local pkg/ build).
-// The wasm-pack web glue loads its binary with `new URL('hubspot_wasm_bg.wasm', import.meta.url)`,
+// The package's entry loads its binary with `new URL('hubspot_wasm.wasm', import.meta.url)`,
 // which webpack 5 turns into an emitted asset with a hashed name: no loader or experiment needed.
 import { fileURLToPath } from 'node:url';
 

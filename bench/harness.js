@@ -233,7 +233,7 @@ export async function batch(rowId, impl, ms) {
 // ---------------------------------------------------------------------------------------------
 /**
  * Start-up, in a fresh browser context (so nothing compiled earlier is reused): fetching the JS
- * glue, then `await init()` (wasm fetch + compile + instantiate) and `hubspotPlugin()`, then the
+ * entry, then `await init()` (wasm fetch + compile + instantiate) and `hubspotPlugin()`, then the
  * first call and load(). Milliseconds from performance.now().
  */
 export async function startup({ pkgUrl }) {

@@ -5,7 +5,8 @@
 //! (`js/hubspot_wasm.js`) stringifies the event fields the mapping reads, the core answers with
 //! the commands to push and the warnings to print. No DOM or JS object is touched from Rust, so
 //! the exports need no generated glue: JS writes UTF-8 into the core's input buffer and reads
-//! the answer from its output buffer (see README, Size, for what wasm-bindgen's glue cost).
+//! the answer from its output buffer (see README, How it is built, for what wasm-bindgen's glue
+//! cost).
 
 use crate::mapping::{self, commands_json, Command, Problems};
 use crate::session::Session;

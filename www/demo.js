@@ -39,7 +39,7 @@ async function main() {
   setChip('status-tracker', realPortal ? `HubSpot portal ${realPortal}` : `local emulator · portal ${EMULATED_PORTAL}`, realPortal ? 'live' : 'quiet');
   showWiring(settings);
 
-  await init(); // wasm-pack's web target: instantiate the module before creating the plugin
+  await init(); // fetch and instantiate the wasm before creating the plugin
   let plugin;
   try {
     plugin = hubspotPlugin(settings);

@@ -6,7 +6,7 @@ import { readdirSync } from 'node:fs';
 import { ROOT, useHarness } from './harness.mjs';
 
 const harness = useHarness();
-/** The package's wasm binary, as the build named it (e.g. hubspot_wasm_core_bg.wasm). */
+/** The package's wasm binary, as the build named it (hubspot_wasm.wasm). */
 const WASM = readdirSync(`${ROOT}pkg`).find((f) => f.endsWith('.wasm'));
 
 /** URLs of the .wasm files the page fetched. */
