@@ -2,7 +2,7 @@
 // it) and as a plain <script type="module"> import of /pkg/hubspot_wasm.js with no bundler.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readdirSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { ROOT, useHarness } from './harness.mjs';
 
 const harness = useHarness();
@@ -64,5 +64,72 @@ test('plain ES module, no bundler: /pkg/hubspot_wasm.js imported by the browser 
   });
   assert.deepEqual(await wasmFetched(visit.page), [`/pkg/${WASM}`]);
   assert.deepEqual(visit.requestsTo('tracker').map((r) => r.url), ['https://js-eu1.hs-scripts.com/62515.js']);
+  assert.deepEqual(visit.errors, []);
+});
+
+/** In a fresh blank page: `init(options)` (or a call given the module), then one track through a plugin. */
+async function initThenTrack(setup) {
+  const visit = await harness.open('/tests/e2e/fixtures/blank.html');
+  const result = await visit.page.evaluate(async (setup) => {
+    const mod = await import('/pkg/hubspot_wasm.js');
+    const steps = [];
+    const tryInit = async (options) => {
+      try {
+        await mod.default(options);
+        steps.push('ok');
+      } catch (e) {
+        steps.push(`${e.constructor.name}: ${e.message}`);
+      }
+    };
+    const bytes = () => fetch('/pkg/hubspot_wasm.wasm').then((r) => r.arrayBuffer());
+    if (setup === 'retry') {
+      await tryInit({ module_or_path: '/pkg/missing.wasm' });
+      await tryInit();
+    } else if (setup === 'bytes') {
+      await tryInit({ module_or_path: await bytes() });
+    } else if (setup === 'module') {
+      await tryInit({ module_or_path: await WebAssembly.compile(await bytes()) });
+    } else if (setup === 'twice') {
+      const [a, b] = await Promise.all([mod.default(), mod.default()]);
+      steps.push(a === b && a === (await mod.default()) ? 'one instance' : 'two instances');
+    }
+    try {
+      mod.hubspotPlugin({ portalId: '62515' }).track({ event: { type: 'track', event: 'Loaded', properties: {} } });
+    } catch (e) {
+      steps.push(`hubspotPlugin: ${e.message}`);
+    }
+    return { steps, hsq: JSON.parse(JSON.stringify(window._hsq ?? null)) };
+  }, setup);
+  return { visit, ...result };
+}
+
+test('init() loads the wasm once per page, from its URL, bytes, a compiled Module or a server without application/wasm; a failed fetch can be retried', async () => {
+  const sent = [['trackEvent', { id: 'Loaded' }]];
+  const retry = await initThenTrack('retry');
+  assert.equal(retry.steps.length, 2);
+  assert.match(retry.steps[0], /^Error: hubspot-wasm: the wasm could not be fetched from http:\/\/127\.0\.0\.1:\d+\/pkg\/missing\.wasm \(HTTP 404\)$/);
+  assert.equal(retry.steps[1], 'ok', 'a second init() after a failed one loads the wasm');
+  assert.deepEqual(retry.hsq, sent);
+
+  for (const setup of ['bytes', 'module', 'twice']) {
+    const { steps, hsq, visit } = await initThenTrack(setup);
+    assert.deepEqual(steps, [setup === 'twice' ? 'one instance' : 'ok'], setup);
+    assert.deepEqual(hsq, sent, setup);
+    assert.deepEqual(visit.errors, [], setup);
+  }
+});
+
+test('init() from a server that sends the wasm as application/octet-stream still works (no streaming compile)', async () => {
+  const visit = await harness.open('/tests/e2e/fixtures/blank.html');
+  const wasm = readFileSync(`${ROOT}pkg/${WASM}`);
+  await visit.page.route('**/hubspot_wasm.wasm?as=octet-stream', (route) => route.fulfill({ status: 200, contentType: 'application/octet-stream', body: wasm }));
+  const { steps, hsq } = await visit.page.evaluate(async () => {
+    const mod = await import('/pkg/hubspot_wasm.js');
+    await mod.default({ module_or_path: '/pkg/hubspot_wasm.wasm?as=octet-stream' });
+    mod.hubspotPlugin({ portalId: '62515' }).track({ event: { type: 'track', event: 'Loaded' } });
+    return { steps: performance.getEntriesByType('resource').filter((e) => e.name.includes('.wasm')).map((e) => new URL(e.name).search), hsq: window._hsq };
+  });
+  assert.deepEqual(steps, ['?as=octet-stream'], 'only the given URL was fetched');
+  assert.deepEqual(hsq, [['trackEvent', { id: 'Loaded' }]]);
   assert.deepEqual(visit.errors, []);
 });
