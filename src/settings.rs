@@ -101,15 +101,23 @@ fn script_url(settings: &Value, key: &str, default: String) -> Result<String, St
     };
     // The URL parser strips surrounding C0 controls and spaces and removes tabs and newlines
     // anywhere (`java\nscript:` is `javascript:`), so the scheme is judged on that same text.
-    let url: String = text
-        .trim_matches(|c: char| c <= ' ')
-        .chars()
-        .filter(|c| !matches!(c, '\t' | '\n' | '\r'))
-        .collect();
-    if url.is_empty() || url.contains(|c: char| c < ' ') {
+    // (All of these are ASCII, so the text is cut between whole characters.)
+    let bytes = text.as_bytes();
+    let start = bytes.iter().position(|&b| b > b' ').unwrap_or(bytes.len());
+    let end = bytes.iter().rposition(|&b| b > b' ').map_or(start, |last| last + 1);
+    let mut url = String::new();
+    let mut kept = start;
+    for at in start..end {
+        if matches!(bytes.get(at), Some(b'\t' | b'\n' | b'\r')) {
+            url.push_str(text.get(kept..at).unwrap_or_default());
+            kept = at + 1;
+        }
+    }
+    url.push_str(text.get(kept..end).unwrap_or_default());
+    if url.is_empty() || url.bytes().any(|b| b < b' ') {
         return Err(bad());
     }
-    let scheme_end = url.find(|c: char| matches!(c, ':' | '/' | '?' | '#'));
+    let scheme_end = url.bytes().position(|b| matches!(b, b':' | b'/' | b'?' | b'#'));
     if let Some(scheme) = scheme_end.filter(|&end| url.as_bytes().get(end) == Some(&b':')).and_then(|end| url.get(..end)) {
         if !scheme.eq_ignore_ascii_case("https") && !scheme.eq_ignore_ascii_case("http") {
             return Err(bad());

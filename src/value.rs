@@ -386,7 +386,7 @@ impl<'a> Parser<'a> {
     fn hex4(&mut self) -> Option<u32> {
         let digits = self.text.get(self.at + 1..self.at + 5)?;
         self.at += 4;
-        digits.chars().try_fold(0, |acc, c| Some(acc * 16 + c.to_digit(16)?))
+        digits.bytes().try_fold(0, |acc, b| Some(acc * 16 + char::from(b).to_digit(16)?))
     }
 }
 

@@ -175,8 +175,8 @@ mod exports {
         unsafe { handle.as_mut() }
     }
 
-    /// A buffer of at least `capacity` bytes for the next call's JSON; what was written before
-    /// is kept when it grows (the edge grows it when UTF-8 turns out longer than estimated).
+    /// A buffer of at least `capacity` bytes for the next call's JSON (the edge asks for the
+    /// worst case, three bytes per UTF-16 unit, and writes after asking).
     #[no_mangle]
     pub extern "C" fn input(capacity: usize) -> *mut u8 {
         let input = INPUT.get();

@@ -113,7 +113,11 @@ pub fn decimal(n: i64) -> alloc::string::String {
     if n < 0 {
         at -= 1; // onto a '-'
     }
-    digits.get(at..).map(|d| d.iter().map(|&b| char::from(b)).collect()).unwrap_or_default()
+    let mut out = alloc::string::String::with_capacity(digits.len() - at);
+    for &b in digits.get(at..).unwrap_or_default() {
+        out.push(char::from(b));
+    }
+    out
 }
 
 #[cfg(test)]

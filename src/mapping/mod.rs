@@ -6,7 +6,7 @@ mod date;
 mod properties;
 
 pub use date::{decimal, epoch_millis};
-pub use properties::{property_name, trim_text, Properties, MAX_PROPERTIES};
+pub use properties::{blank, property_name, trim_text, Properties, MAX_PROPERTIES};
 
 use alloc::borrow::Cow;
 use alloc::string::{String, ToString};
@@ -199,17 +199,16 @@ fn make_room(out: &mut Properties<'_>, count: usize, problems: &mut Problems) {
 
 /// `local@domain.tld`, nothing more: enough to tell an email-shaped userId from an opaque one.
 pub fn is_email(text: &str) -> bool {
-    match split_once(text, b'@') {
-        Some((local, domain)) => {
-            !local.is_empty()
-                && domain.contains('.')
-                && !domain.starts_with('.')
-                && !domain.ends_with('.')
-                && !text.contains(|c: char| c.is_whitespace() || c == ',')
-                && !domain.contains('@')
-        }
-        None => false,
-    }
+    let Some((local, domain)) = split_once(text, b'@') else { return false };
+    let bytes = text.as_bytes();
+    let spaced = (0..bytes.len()).any(|at| bytes.get(at..).and_then(|rest| blank(rest, false, false)).is_some());
+    !local.is_empty()
+        && domain.bytes().any(|b| b == b'.')
+        && !domain.starts_with('.')
+        && !domain.ends_with('.')
+        && !domain.bytes().any(|b| b == b'@')
+        && !bytes.iter().any(|&b| b == b',')
+        && !spaced
 }
 
 /// S5 (default): `trackEvent` in HubSpot's documented object form. `properties.id` becomes `_id`
@@ -253,18 +252,27 @@ pub fn custom_event_name(portal_id: &str, name: &str) -> String {
         return name.into();
     }
     let mut out = concat(&["pe", portal_id, "_"]);
-    let mut in_run = false;
-    for c in name.chars().map(|c| c.to_ascii_lowercase()) {
-        if c.is_whitespace() || c == '.' {
-            if !in_run {
-                out.push('_');
+    let bytes = name.as_bytes();
+    let (mut at, mut kept, mut in_run) = (0, 0, false);
+    while let Some(rest) = bytes.get(at..).filter(|rest| !rest.is_empty()) {
+        match if rest.first() == Some(&b'.') { Some(1) } else { blank(rest, false, false) } {
+            Some(n) => {
+                out.push_str(name.get(kept..at).unwrap_or_default());
+                if !in_run {
+                    out.push('_');
+                }
+                in_run = true;
+                at += n;
+                kept = at;
             }
-            in_run = true;
-        } else {
-            out.push(c);
-            in_run = false;
+            None => {
+                in_run = false;
+                at += 1;
+            }
         }
     }
+    out.push_str(name.get(kept..).unwrap_or_default());
+    out.make_ascii_lowercase();
     out
 }
 

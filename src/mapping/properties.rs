@@ -15,14 +15,22 @@ pub const MAX_PROPERTIES: usize = 1000;
 /// Unicode case tables would cost more bytes than the rest of the mapping); whitespace (`' '`, `\t`, `\n`, `\v`, `\f`, `\r`)
 /// and `.` become `_`. Idempotent.
 pub fn property_name<'a>(key: &Cow<'a, str>) -> Cow<'a, str> {
-    let blank = |b: u8| matches!(b, b' ' | b'\t' | b'\n' | 0x0b | 0x0c | b'\r' | b'.');
-    if !key.bytes().any(|b| b.is_ascii_uppercase() || blank(b)) {
+    let separator = |b: u8| matches!(b, b' ' | b'\t' | b'\n' | 0x0b | 0x0c | b'\r' | b'.');
+    if !key.bytes().any(|b| b.is_ascii_uppercase() || separator(b)) {
         return key.clone(); // most keys are already names; borrowed ones stay borrowed
     }
-    let mut name = key.to_ascii_lowercase();
-    if name.bytes().any(blank) {
-        name = name.replace([' ', '\t', '\n', '\u{b}', '\u{c}', '\r', '.'], "_");
+    // Each separator is one ASCII byte, replaced by another: the text stays whole characters.
+    let mut name = String::with_capacity(key.len());
+    let mut kept = 0;
+    for (at, b) in key.bytes().enumerate() {
+        if separator(b) {
+            name.push_str(key.get(kept..at).unwrap_or_default());
+            name.push('_');
+            kept = at + 1;
+        }
     }
+    name.push_str(key.get(kept..).unwrap_or_default());
+    name.make_ascii_lowercase();
     Cow::Owned(name)
 }
 
@@ -33,12 +41,34 @@ fn forbidden(key: &str) -> bool {
 
 /// `s` without surrounding whitespace and zero-width characters (U+200B–U+200D, U+FEFF).
 pub fn trim_text(s: &str) -> &str {
-    // Most text starts and ends with a visible ASCII character: nothing to trim, no char decoding.
-    let visible = |b: Option<&u8>| b.is_some_and(|b| b.is_ascii_graphic());
-    if visible(s.as_bytes().first()) && visible(s.as_bytes().last()) {
-        return s;
+    // Whitespace is Unicode's (as `char::is_whitespace` and JavaScript's `trim`), matched on
+    // UTF-8 bytes at both ends: no char decoding, which the wasm would pay for in size.
+    let bytes = s.as_bytes();
+    let (mut start, mut end) = (0, bytes.len());
+    while let Some(n) = bytes.get(start..end).and_then(|rest| blank(rest, true, false)) {
+        start += n;
     }
-    s.trim_matches(|c: char| c.is_whitespace() || matches!(c, '\u{200B}'..='\u{200D}' | '\u{FEFF}'))
+    while let Some(n) = bytes.get(start..end).and_then(|rest| blank(rest, true, true)) {
+        end -= n;
+    }
+    s.get(start..end).unwrap_or_default()
+}
+
+/// The length of the whitespace character (Unicode `White_Space`) or, with `zero_width`, the
+/// zero-width character that `bytes` starts with (or, `at_end`, ends with); UTF-8 makes both
+/// unambiguous, since a lead byte never occurs inside another character.
+pub fn blank(bytes: &[u8], zero_width: bool, at_end: bool) -> Option<usize> {
+    let length = |c: &[u8]| match *c {
+        [0x09..=0x0d | 0x20] => 1,
+        [0xc2, 0x85 | 0xa0] => 2,
+        [0xe1, 0x9a, 0x80] | [0xe2, 0x80, 0x80..=0x8a | 0xa8 | 0xa9 | 0xaf] | [0xe2, 0x81, 0x9f] | [0xe3, 0x80, 0x80] => 3,
+        [0xe2, 0x80, 0x8b..=0x8d] | [0xef, 0xbb, 0xbf] if zero_width => 3,
+        _ => 0,
+    };
+    (1..=3).find(|&n| {
+        let c = if at_end { bytes.len().checked_sub(n).and_then(|at| bytes.get(at..)) } else { bytes.get(..n) };
+        c.is_some_and(|c| length(c) == n)
+    })
 }
 
 /// Strings are trimmed of whitespace and zero-width characters; ISO dates become epoch millis.
@@ -216,7 +246,13 @@ fn clean_deep<'a>(value: &Value<'a>, problems: &mut Problems) -> Option<Value<'a
             }
             Some(Value::Object(out.members))
         }
-        Value::Array(items) => Some(Value::Array(items.iter().filter_map(|v| clean_deep(v, problems)).collect())),
+        Value::Array(items) => {
+            let mut out = Vec::with_capacity(items.len());
+            for item in items {
+                out.extend(clean_deep(item, problems));
+            }
+            Some(Value::Array(out))
+        }
         scalar => clean_scalar(scalar),
     }
 }

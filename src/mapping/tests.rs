@@ -291,6 +291,13 @@ mod properties {
         }
 
         #[test]
+        fn trim_text_is_unicode_trim(core in any::<String>(), ends in "[ \t\n\u{85}\u{a0}\u{1680}\u{2000}-\u{200d}\u{2028}\u{2029}\u{202f}\u{205f}\u{3000}\u{feff}x]{0,4}") {
+            let text = format!("{ends}{core}{ends}");
+            let by_chars = text.trim_matches(|c: char| c.is_whitespace() || matches!(c, '\u{200B}'..='\u{200D}' | '\u{FEFF}'));
+            prop_assert_eq!(trim_text(&text), by_chars);
+        }
+
+        #[test]
         fn json_round_trips(v in value()) {
             let text = v.to_json();
             prop_assert_eq!(Value::parse(&text, &mut false), Some(v));
@@ -299,6 +306,22 @@ mod properties {
         #[test]
         fn parser_never_panics_on_any_text(text in any::<String>()) {
             let _ = Value::parse(&text, &mut false);
+        }
+    }
+}
+
+/// `blank` decides on UTF-8 bytes what `char::is_whitespace` (plus the zero-width characters)
+/// decides on chars: checked for every char there is, at either end of a string.
+#[test]
+fn blank_is_unicode_whitespace_for_every_char() {
+    let mut buffer = [0u8; 4];
+    for c in (0..=0x10FFFF).filter_map(char::from_u32) {
+        let bytes = c.encode_utf8(&mut buffer).as_bytes();
+        let zero_width = matches!(c, '\u{200B}'..='\u{200D}' | '\u{FEFF}');
+        for with_zero_width in [false, true] {
+            let expected = (c.is_whitespace() || with_zero_width && zero_width).then_some(bytes.len());
+            assert_eq!(blank(bytes, with_zero_width, false), expected, "{c:?} at the start");
+            assert_eq!(blank(bytes, with_zero_width, true), expected, "{c:?} at the end");
         }
     }
 }
