@@ -208,14 +208,18 @@ impl<'a> Properties<'a> {
             }
             Value::Array(items) => {
                 let mut joined = String::new();
-                for item in items.iter().filter_map(clean_scalar) {
-                    if !joined.is_empty() {
-                        joined.push(';');
-                    }
-                    match item {
-                        Value::Bool(b) => joined.push_str(if b { "true" } else { "false" }),
-                        Value::Number(t) | Value::String(t) => joined.push_str(&t),
-                        _ => {}
+                for item in items {
+                    let text = match clean_scalar(item) {
+                        Some(Value::Bool(b)) => Cow::Borrowed(if b { "true" } else { "false" }),
+                        Some(Value::Number(t) | Value::String(t)) => t,
+                        _ => continue,
+                    };
+                    // An empty option is no option: skipped, wherever it stands.
+                    if !text.is_empty() {
+                        if !joined.is_empty() {
+                            joined.push(';');
+                        }
+                        joined.push_str(&text);
                     }
                 }
                 self.set(key, Value::String(joined.into()), problems);

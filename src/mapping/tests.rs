@@ -71,8 +71,8 @@ fn identify_normalises_keys() {
 #[test]
 fn identify_flattens_objects_and_joins_arrays() {
     assert_eq!(
-        identify(None, r#"{"email":"a@b.co","plan":{"name":"pro","Seats":{"max":5}},"tags":["a"," b ",3,true,null,{"x":1}],"none":[]}"#).unwrap(),
-        r#"["identify",{"email":"a@b.co","plan_name":"pro","plan_seats_max":5,"tags":"a;b;3;true","none":""}]"#
+        identify(None, r#"{"email":"a@b.co","plan":{"name":"pro","Seats":{"max":5}},"tags":["a"," b ",3,true,null,{"x":1}],"none":[],"blanks":[""," ","c",""," \u200b"]}"#).unwrap(),
+        r#"["identify",{"email":"a@b.co","plan_name":"pro","plan_seats_max":5,"tags":"a;b;3;true","none":"","blanks":"c"}]"#
     );
 }
 
