@@ -55,20 +55,30 @@ pub fn trim_text(s: &str) -> &str {
 }
 
 /// The length of the whitespace character (Unicode `White_Space`) or, with `zero_width`, the
-/// zero-width character that `bytes` starts with (or, `at_end`, ends with); UTF-8 makes both
-/// unambiguous, since a lead byte never occurs inside another character.
+/// zero-width character that `bytes` starts with (or, `at_end`, ends with). All of them are
+/// one to three bytes of UTF-8, read here without a general decoder.
 pub fn blank(bytes: &[u8], zero_width: bool, at_end: bool) -> Option<usize> {
-    let length = |c: &[u8]| match *c {
-        [0x09..=0x0d | 0x20] => 1,
-        [0xc2, 0x85 | 0xa0] => 2,
-        [0xe1, 0x9a, 0x80] | [0xe2, 0x80, 0x80..=0x8a | 0xa8 | 0xa9 | 0xaf] | [0xe2, 0x81, 0x9f] | [0xe3, 0x80, 0x80] => 3,
-        [0xe2, 0x80, 0x8b..=0x8d] | [0xef, 0xbb, 0xbf] if zero_width => 3,
-        _ => 0,
+    // The character's bytes: at the end, back from the last byte over continuation bytes.
+    let length = if at_end {
+        let last = bytes.len().checked_sub(1)?;
+        1 + (1..3).take_while(|&n| bytes.get(last + 1 - n).is_some_and(|b| b & 0xc0 == 0x80)).count()
+    } else {
+        match bytes.first()? {
+            0xc0..=0xdf => 2,
+            0xe0..=0xef => 3,
+            _ => 1,
+        }
     };
-    (1..=3).find(|&n| {
-        let c = if at_end { bytes.len().checked_sub(n).and_then(|at| bytes.get(at..)) } else { bytes.get(..n) };
-        c.is_some_and(|c| length(c) == n)
-    })
+    let start = if at_end { bytes.len() - length } else { 0 };
+    let c = bytes.get(start..start + length)?;
+    let point = match *c {
+        [b] if b < 0x80 => u32::from(b),
+        [a, b] if a & 0xe0 == 0xc0 => u32::from(a & 0x1f) << 6 | u32::from(b & 0x3f),
+        [a, b, c] if a & 0xf0 == 0xe0 => u32::from(a & 0x0f) << 12 | u32::from(b & 0x3f) << 6 | u32::from(c & 0x3f),
+        _ => return None, // four bytes (no blank is), or not a character's start
+    };
+    let white = matches!(point, 0x09..=0x0d | 0x20 | 0x85 | 0xa0 | 0x1680 | 0x2000..=0x200a | 0x2028 | 0x2029 | 0x202f | 0x205f | 0x3000);
+    (white || zero_width && matches!(point, 0x200b..=0x200d | 0xfeff)).then_some(length)
 }
 
 /// Strings are trimmed of whitespace and zero-width characters; ISO dates become epoch millis.
