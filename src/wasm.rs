@@ -103,9 +103,7 @@ impl Destination {
 
     /// A consent choice (JSON) → the `setHubSpotConsent` argument (JSON), its three booleans only.
     pub fn consent(choices_json: &str) -> String {
-        let mut out = String::new();
-        write_json_object(mapping::consent(&parse(choices_json, &mut Problems::default())).members(), &mut out);
-        out
+        mapping::consent(&parse(choices_json, &mut Problems::default())).to_json()
     }
 }
 

@@ -295,14 +295,14 @@ pub fn page_path(properties: &Value<'_>, location_path: &str, location_search: &
 }
 
 /// S7: the consent object HubSpot's `setHubSpotConsent` takes: only its three boolean keys.
-pub fn consent(choices: &Value<'_>) -> Properties<'static> {
-    let mut out = Properties::default();
+pub fn consent(choices: &Value<'_>) -> Value<'static> {
+    let mut out = Vec::new();
     for key in ["analytics", "advertisement", "functionality"] {
         if let Some(Value::Bool(b)) = choices.get(key) {
-            out.set(key.into(), Value::Bool(*b), &mut Problems::default());
+            out.push((Cow::Borrowed(key), Value::Bool(*b)));
         }
     }
-    out
+    Value::Object(out)
 }
 
 #[cfg(test)]
