@@ -21,6 +21,11 @@ pub struct Session {
     first_page_seen: bool,
 }
 
+/// The contact properties of `traits` (with the event's `userId`), if they make an identify.
+fn contact<'a>(event: &'a Value<'_>, traits: &'a Value<'_>, problems: &mut Problems) -> Option<Properties<'a>> {
+    mapping::identify_properties(event.get("userId").and_then(Value::as_text), traits, problems)
+}
+
 impl Session {
     /// A session for these settings.
     pub fn new(settings: &Settings) -> Session {
@@ -41,12 +46,22 @@ impl Session {
 
     /// S4: an identify holds its traits (merged over earlier ones) until the next page or track,
     /// or, with `flushIdentifyImmediately`, sends them at once with a page view.
-    pub fn identify<'a>(&mut self, event: &Value<'a>, problems: &mut Problems) -> Vec<Command<'a>> {
+    pub fn identify<'a>(&mut self, event: &'a Value<'_>, problems: &mut Problems) -> Vec<Command<'a>> {
         let traits = event.get("traits").unwrap_or(&Value::Null);
-        if self.hold(event, traits, problems) && self.flush_identify_immediately {
-            return self.with_pending(vec![Command::TrackPageView]);
+        let Some(properties) = contact(event, traits, problems) else { return Vec::new() };
+        if !self.flush_identify_immediately {
+            self.hold(properties);
+            return Vec::new();
         }
-        Vec::new()
+        // Sent at once, so not copied to be held (unless merged over traits already held).
+        let properties = match self.pending.take() {
+            Some(mut held) => {
+                held.absorb(properties);
+                held
+            }
+            None => properties,
+        };
+        vec![Command::Identify(properties), Command::TrackPageView]
     }
 
     /// S5: the event, preceded by pending identity (and by `context.traits` carrying an email).
@@ -58,8 +73,8 @@ impl Session {
                 return Vec::new();
             }
         };
-        if let Some(traits) = event.get("context").and_then(|c| c.get("traits")) {
-            self.hold(event, traits, problems);
+        if let Some(properties) = event.get("context").and_then(|c| c.get("traits")).and_then(|t| contact(event, t, problems)) {
+            self.hold(properties);
         }
         let properties = event.get("properties").unwrap_or(&Value::Null);
         let command = if self.custom_behavioral_events {
@@ -88,12 +103,9 @@ impl Session {
         self.pending = None;
     }
 
-    /// Holds the traits if they make an identify (have an email); tells whether they did.
-    fn hold(&mut self, event: &Value<'_>, traits: &Value<'_>, problems: &mut Problems) -> bool {
-        let user_id = event.get("userId").and_then(Value::as_text);
-        let Some(properties) = mapping::identify_properties(user_id, traits, problems) else { return false };
+    /// Holds contact properties for the next tracking call, merged over any held before.
+    fn hold(&mut self, properties: Properties<'_>) {
         self.pending.get_or_insert_with(Properties::default).absorb(properties);
-        true
     }
 
     /// Pending identity first, then `commands`.

@@ -75,7 +75,8 @@ impl Destination {
     /// An identify event (JSON) → `[commands, warnings]` (or `""`: nothing to do).
     pub fn identify(&mut self, event_json: &str) -> String {
         let mut problems = Problems::default();
-        let commands = self.session.identify(&parse(event_json, &mut problems), &mut problems);
+        let event = parse(event_json, &mut problems);
+        let commands = self.session.identify(&event, &mut problems);
         answer(&commands, &problems)
     }
 
