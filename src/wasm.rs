@@ -8,7 +8,7 @@
 //! the answer from its output buffer (see README, How it is built, for what wasm-bindgen's glue
 //! cost).
 
-use crate::mapping::{self, commands_json, Command, Problems};
+use crate::mapping::{self, write_commands, Command, Problems};
 use crate::session::Session;
 use crate::settings::Settings;
 use crate::value::{write_json_object, write_json_string, Value};
@@ -27,12 +27,14 @@ fn parse<'a>(json: &'a str, problems: &mut Problems) -> Value<'a> {
 
 /// `[commands, warnings]`: what to push onto `_hsq`, and what to tell the developer; `""` when
 /// there is neither (a held identify), which spares the edge a decode and a `JSON.parse`.
-fn answer(commands: &[Command], problems: &Problems) -> String {
+fn answer(commands: &[Command], problems: &Problems, size: usize) -> String {
     if commands.is_empty() && !problems.any() {
         return String::new();
     }
-    let mut out = String::from("[");
-    out.push_str(&commands_json(commands));
+    // Commands are about as long as the event they came from: one allocation, as a rule.
+    let mut out = String::with_capacity(size + 64);
+    out.push('[');
+    write_commands(commands, &mut out);
     out.push_str(",[");
     for (i, message) in problems.messages().iter().enumerate() {
         if i > 0 {
@@ -77,14 +79,14 @@ impl Destination {
         let mut problems = Problems::default();
         let event = parse(event_json, &mut problems);
         let commands = self.session.identify(&event, &mut problems);
-        answer(&commands, &problems)
+        answer(&commands, &problems, event_json.len())
     }
 
     /// A track event (JSON) → `[commands, warnings]`.
     pub fn track(&mut self, event_json: &str) -> String {
         let mut problems = Problems::default();
         let commands = self.session.track(&parse(event_json, &mut problems), &mut problems);
-        answer(&commands, &problems)
+        answer(&commands, &problems, event_json.len())
     }
 
     /// A page event (JSON) → `[commands, warnings]`. The edge adds the browser's location to
@@ -94,7 +96,7 @@ impl Destination {
         let event = parse(event_json, &mut problems);
         let location = |key| event.get("location").and_then(|l| l.get(key)).and_then(Value::as_text).unwrap_or_default();
         let commands = self.session.page(&event, location("pathname"), location("search"));
-        answer(&commands, &problems)
+        answer(&commands, &problems, event_json.len())
     }
 
     /// Drops pending identify traits (analytics `reset()`).

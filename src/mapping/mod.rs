@@ -67,15 +67,21 @@ impl Command<'_> {
 
 /// Writes commands as one JSON array, the form the browser edge pushes from.
 pub fn commands_json(commands: &[Command<'_>]) -> String {
-    let mut out = String::from("[");
+    let mut out = String::new();
+    write_commands(commands, &mut out);
+    out
+}
+
+/// Appends commands as one JSON array.
+pub fn write_commands(commands: &[Command<'_>], out: &mut String) {
+    out.push('[');
     for (i, command) in commands.iter().enumerate() {
         if i > 0 {
             out.push(',');
         }
-        command.write_json(&mut out);
+        command.write_json(out);
     }
     out.push(']');
-    out
 }
 
 /// What was wrong with a call's data, gathered so that each kind is warned about once per call.
