@@ -89,8 +89,6 @@ pub fn write_commands(commands: &[Command<'_>], out: &mut String) {
 pub struct Problems {
     /// Nesting deeper than [`crate::value::MAX_DEPTH`] was dropped.
     pub too_deep: bool,
-    /// A part of the event could not be read (cycle, throwing getter or Proxy trap).
-    pub unreadable: bool,
     /// Keys `__proto__`, `constructor` or `prototype` were dropped.
     pub forbidden_key: bool,
     /// Traits or properties were not an object (an array or a primitive) and were ignored.
@@ -106,8 +104,8 @@ pub struct Problems {
 impl Problems {
     /// Whether there is anything to warn about.
     pub fn any(&self) -> bool {
-        let Problems { too_deep, unreadable, forbidden_key, not_an_object, too_many, no_event_name, over_custom_limit } = self;
-        *too_deep || *unreadable || *forbidden_key || *not_an_object || *too_many || *no_event_name || !over_custom_limit.is_empty()
+        let Problems { too_deep, forbidden_key, not_an_object, too_many, no_event_name, over_custom_limit } = self;
+        *too_deep || *forbidden_key || *not_an_object || *too_many || *no_event_name || !over_custom_limit.is_empty()
     }
 
     /// One warning per kind of problem, worded for the developer reading the console.
@@ -119,7 +117,6 @@ impl Problems {
             }
         };
         say(self.too_deep, "values nested more than 32 levels deep were dropped");
-        say(self.unreadable, "part of the event could not be read (a cycle, a throwing getter or a Proxy) and was dropped");
         say(self.forbidden_key, "keys __proto__, constructor and prototype are never sent and were dropped");
         say(self.not_an_object, "traits and properties must be objects; a non-object was ignored");
         say(self.too_many, "more than 1000 properties in one call; the rest were dropped");

@@ -125,7 +125,14 @@ impl Properties<'static> {
     /// properties outlive the call they came with. A key already held is not copied again.
     pub fn absorb(&mut self, other: Properties<'_>) {
         for (key, value) in other.members {
-            self.put(key, value.into_owned(), owned, &mut Problems::default());
+            // Contact properties are flat (see `flatten`): a scalar copy is all a value needs.
+            let value = match value {
+                Value::String(text) => Value::String(owned(text)),
+                Value::Number(text) => Value::Number(owned(text)),
+                Value::Bool(b) => Value::Bool(b),
+                Value::Null | Value::Array(_) | Value::Object(_) => continue,
+            };
+            self.put(key, value, owned, &mut Problems::default());
         }
     }
 }
