@@ -185,7 +185,12 @@ struct Parser<'a> {
 impl<'a> Parser<'a> {
     #[inline(always)]
     fn peek(&self) -> Option<u8> {
-        self.text.as_bytes().get(self.at).copied()
+        self.peek_at(self.at)
+    }
+
+    #[inline(always)]
+    fn peek_at(&self, at: usize) -> Option<u8> {
+        self.text.as_bytes().get(at).copied()
     }
 
     fn space(&mut self) {
@@ -331,20 +336,19 @@ impl<'a> Parser<'a> {
     /// Reads a string literal starting at its opening quote.
     fn string(&mut self) -> Option<Cow<'a, str>> {
         self.at += 1;
-        let rest = self.text.get(self.at..)?;
-        let end = rest.bytes().position(|b| b == b'"' || b == b'\\')?;
-        if rest.as_bytes().get(end) == Some(&b'"') {
+        let start = self.at;
+        let end = self.stop()?;
+        if self.peek_at(end) == Some(b'"') {
             // Most strings have no escapes: borrowed, no allocation.
-            self.at += end + 1;
-            return rest.get(..end).map(Cow::Borrowed);
+            self.at = end + 1;
+            return self.text.get(start..end).map(Cow::Borrowed);
         }
         let mut out = String::new();
         loop {
-            let rest = self.text.get(self.at..)?;
-            let plain = rest.bytes().position(|b| b == b'"' || b == b'\\')?;
-            out.push_str(rest.get(..plain)?);
-            self.at += plain + 1;
-            if rest.as_bytes().get(plain) == Some(&b'"') {
+            let plain = self.stop()?;
+            out.push_str(self.text.get(self.at..plain)?);
+            self.at = plain + 1;
+            if self.peek_at(plain) == Some(b'"') {
                 return Some(Cow::Owned(out));
             }
             let escaped = match self.peek()? {
@@ -379,6 +383,18 @@ impl<'a> Parser<'a> {
             };
             out.push(escaped);
             self.at += 1;
+        }
+    }
+
+    /// Where the string's next `"` or `\` is, from `at` on: a plain loop over bytes (the
+    /// parser's hottest).
+    fn stop(&self) -> Option<usize> {
+        let mut at = self.at;
+        loop {
+            match self.peek_at(at)? {
+                b'"' | b'\\' => return Some(at),
+                _ => at += 1,
+            }
         }
     }
 
