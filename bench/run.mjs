@@ -16,7 +16,7 @@
 import { execFileSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
-import { basename, join, relative, resolve } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { chromium } from 'playwright-core';
@@ -488,7 +488,6 @@ async function main() {
   const notes = [...speed.notes, ...speed.pageErrors.slice(0, 5), ...mem.notes, ...(mem.firstError ? [`memory run: ${mem.errors} calls threw, first: ${mem.firstError}`] : [])];
   if (notes.length) console.log(`\nnotes:\n${notes.map((n) => `  - ${n}`).join('\n')}`);
   console.log(`\nwritten: ${relative(ROOT, file)} (${result.seconds.toFixed(0)} s)`);
-  if (patched) rmSync(PKG, { recursive: true, force: true });
   if (namedCache?.dir) rmSync(namedCache.dir, { recursive: true, force: true });
 }
 
