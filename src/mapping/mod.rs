@@ -148,8 +148,9 @@ fn members_of<'v, 'a>(value: &'v Value<'a>, problems: &mut Problems) -> &'v [(Co
 
 /// S4: the contact properties of an identify, or `None` when there is no email to send.
 pub fn identify_properties<'a>(user_id: Option<&'a str>, traits: &Value<'a>, problems: &mut Problems) -> Option<Properties<'a>> {
-    let mut out = Properties::default();
-    for (key, value) in members_of(traits, problems) {
+    let members = members_of(traits, problems);
+    let mut out = Properties::with_capacity(members.len() + 2); // and the id and email
+    for (key, value) in members {
         let name = property_name(key);
         match (&*name, value) {
             // A company object is sent as its name alone (HubSpot's `company` is text).
@@ -217,9 +218,10 @@ pub fn is_email(text: &str) -> bool {
 /// S5 (default): `trackEvent` in HubSpot's documented object form. `properties.id` becomes `_id`
 /// (`id` is the event), `revenue` becomes `value`; keys are otherwise left as the page wrote them.
 pub fn track_event<'a>(name: &str, properties: &Value<'a>, problems: &mut Problems) -> Command<'a> {
-    let mut out = Properties::default();
+    let members = members_of(properties, problems);
+    let mut out = Properties::with_capacity(members.len() + 1); // and the id
     let mut revenue = None;
-    for (key, value) in members_of(properties, problems) {
+    for (key, value) in members {
         match &**key {
             "id" => out.set_clean("_id".into(), value, problems),
             "revenue" => revenue = Some(value),
@@ -236,8 +238,9 @@ pub fn track_event<'a>(name: &str, properties: &Value<'a>, problems: &mut Proble
 
 /// S5 (`customBehavioralEvents`): name `pe{portalId}_…` and flattened, capped properties.
 pub fn custom_behavioral_event<'a>(portal_id: &str, name: &str, properties: &Value<'a>, problems: &mut Problems) -> Command<'a> {
-    let mut out = Properties::default();
-    for (key, value) in members_of(properties, problems) {
+    let members = members_of(properties, problems);
+    let mut out = Properties::with_capacity(members.len());
+    for (key, value) in members {
         out.flatten(property_name(key), value, problems);
     }
     problems.over_custom_limit = out.truncate(MAX_CUSTOM_EVENT_PROPERTIES);

@@ -144,6 +144,11 @@ impl PartialEq for Properties<'_> {
 }
 
 impl<'a> Properties<'a> {
+    /// An empty map with room for `n` properties, for a map made from an object of `n` members.
+    pub fn with_capacity(n: usize) -> Properties<'a> {
+        Properties { members: Vec::with_capacity(n), hashes: Vec::with_capacity(n), ..Properties::default() }
+    }
+
     /// The properties, in order.
     pub fn members(&self) -> &[(Cow<'a, str>, Value<'a>)] {
         &self.members
@@ -261,7 +266,7 @@ impl<'a> Properties<'a> {
 fn clean_deep<'a>(value: &Value<'a>, problems: &mut Problems) -> Option<Value<'a>> {
     match value {
         Value::Object(members) => {
-            let mut out = Properties::default();
+            let mut out = Properties::with_capacity(members.len());
             for (key, value) in members {
                 out.set_clean(key.clone(), value, problems);
             }
