@@ -44,6 +44,10 @@ pub fn trim_text(s: &str) -> &str {
     // Whitespace is Unicode's (as `char::is_whitespace` and JavaScript's `trim`), matched on
     // UTF-8 bytes at both ends: no char decoding, which the wasm would pay for in size.
     let bytes = s.as_bytes();
+    let visible = |b: Option<&u8>| b.is_some_and(|b| b.is_ascii_graphic());
+    if visible(bytes.first()) && visible(bytes.last()) {
+        return s; // most text: nothing to trim
+    }
     let (mut start, mut end) = (0, bytes.len());
     while let Some(n) = bytes.get(start..end).and_then(|rest| blank(rest, true, false)) {
         start += n;
