@@ -116,11 +116,20 @@ pub struct Properties<'a> {
     /// Where the next lookup starts: just past the last hit. Traits merged over earlier traits
     /// of the same shape then find each key at the first try.
     next: usize,
+    /// One bit per hash value (mod 128) present: a new key's bit is mostly clear, and then it is
+    /// known to be new without a search (building a 32-key map would otherwise take ~500 steps).
+    /// Bits of keys dropped by `truncate` stay set: such a lookup only searches in vain.
+    seen: [u64; 2],
 }
 
 /// FNV-1a: tiny, and good enough to tell property names apart before comparing them.
 fn hash(key: &str) -> u32 {
     key.bytes().fold(0x811c_9dc5, |h, b| (h ^ u32::from(b)).wrapping_mul(0x0100_0193))
+}
+
+/// The word and bit of [`Properties::seen`] for `hash`.
+fn bit(hash: u32) -> (usize, u64) {
+    ((hash >> 6) as usize & 1, 1 << (hash & 63))
 }
 
 /// Equal when the same properties are in the same order (the lookup hint is no part of it).
@@ -170,6 +179,10 @@ impl<'a> Properties<'a> {
 
     /// Where `key` is, looking from the hint onwards and then from the start.
     fn find(&self, key: &str, hash: u32) -> Option<usize> {
+        let (word, bit) = bit(hash);
+        if self.seen.get(word).is_some_and(|w| w & bit == 0) {
+            return None;
+        }
         let len = self.hashes.len();
         let mut i = self.next;
         for _ in 0..len {
@@ -210,6 +223,10 @@ impl<'a> Properties<'a> {
         } else if self.members.len() < MAX_PROPERTIES {
             self.members.push((own(key), value));
             self.hashes.push(hash);
+            let (word, bit) = bit(hash);
+            if let Some(w) = self.seen.get_mut(word) {
+                *w |= bit;
+            }
         } else {
             problems.too_many = true;
         }
