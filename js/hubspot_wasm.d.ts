@@ -73,8 +73,14 @@ export interface HubSpotPlugin {
   setConsent(choices: HubSpotConsent): void;
 }
 
-/** Fetches, compiles and instantiates the wasm core; await once before hubspotPlugin(). */
-export default function init(options?: { module_or_path?: RequestInfo | URL | Response | BufferSource | WebAssembly.Module }): Promise<unknown>;
+/** Where the wasm comes from: a URL, a Response, its bytes or a compiled module (or a promise of one). */
+export type WasmSource = RequestInfo | URL | Response | BufferSource | WebAssembly.Module;
+
+/**
+ * Fetches, compiles and instantiates the wasm core, once per page; await it before hubspotPlugin().
+ * By default the .wasm next to this module; `init(source)`, without the object, is accepted too.
+ */
+export default function init(options?: { module_or_path?: WasmSource | Promise<WasmSource> } | WasmSource | Promise<WasmSource>): Promise<unknown>;
 
 /** Creates the plugin; throws an Error naming the setting when the settings are invalid. */
 export function hubspotPlugin(settings: HubSpotSettings): HubSpotPlugin;

@@ -34,7 +34,9 @@ const decoder = new TextDecoder();
  * .wasm next to this file.
  */
 export default function init(options) {
-  starting ??= instantiate(options?.module_or_path ?? new URL('hubspot_wasm.wasm', import.meta.url)).then(
+  // `init(source)` without the object, wasm-bindgen's older form, is taken too.
+  const source = options?.constructor === Object ? options.module_or_path : options;
+  starting ??= instantiate(source ?? new URL('hubspot_wasm.wasm', import.meta.url)).then(
     (exports) => (core = exports),
     (error) => { starting = undefined; throw error; },
   );

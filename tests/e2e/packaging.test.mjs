@@ -87,6 +87,8 @@ async function initThenTrack(setup) {
       await tryInit();
     } else if (setup === 'bytes') {
       await tryInit({ module_or_path: await bytes() });
+    } else if (setup === 'string') {
+      await tryInit('/pkg/hubspot_wasm.wasm?given-bare');
     } else if (setup === 'module') {
       await tryInit({ module_or_path: await WebAssembly.compile(await bytes()) });
     } else if (setup === 'twice') {
@@ -98,12 +100,13 @@ async function initThenTrack(setup) {
     } catch (e) {
       steps.push(`hubspotPlugin: ${e.message}`);
     }
-    return { steps, hsq: JSON.parse(JSON.stringify(window._hsq ?? null)) };
+    const fetched = performance.getEntriesByType('resource').map((e) => new URL(e.name)).filter((u) => u.pathname.endsWith('.wasm')).map((u) => u.pathname + u.search);
+    return { steps, hsq: JSON.parse(JSON.stringify(window._hsq ?? null)), fetched };
   }, setup);
   return { visit, ...result };
 }
 
-test('init() loads the wasm once per page, from its URL, bytes, a compiled Module or a server without application/wasm; a failed fetch can be retried', async () => {
+test('init() loads the wasm once per page, from its URL (also given bare), bytes or a compiled Module; a failed fetch can be retried', async () => {
   const sent = [['trackEvent', { id: 'Loaded' }]];
   const retry = await initThenTrack('retry');
   assert.equal(retry.steps.length, 2);
@@ -111,8 +114,9 @@ test('init() loads the wasm once per page, from its URL, bytes, a compiled Modul
   assert.equal(retry.steps[1], 'ok', 'a second init() after a failed one loads the wasm');
   assert.deepEqual(retry.hsq, sent);
 
-  for (const setup of ['bytes', 'module', 'twice']) {
-    const { steps, hsq, visit } = await initThenTrack(setup);
+  for (const setup of ['bytes', 'module', 'string', 'twice']) {
+    const { steps, hsq, visit, fetched } = await initThenTrack(setup);
+    if (setup === 'string') assert.deepEqual(fetched, ['/pkg/hubspot_wasm.wasm?given-bare'], 'a bare URL is the one fetched');
     assert.deepEqual(steps, [setup === 'twice' ? 'one instance' : 'ok'], setup);
     assert.deepEqual(hsq, sent, setup);
     assert.deepEqual(visit.errors, [], setup);
