@@ -132,7 +132,6 @@ fn bit(hash: u32) -> (usize, u64) {
     ((hash >> 6) as usize & 1, 1 << (hash & 63))
 }
 
-/// Equal when the same properties are in the same order (the lookup hint is no part of it).
 impl Properties<'static> {
     /// Merges `other` over these held properties (its values win), copying its text: held
     /// properties outlive the call they came with. A key already held is not copied again.
@@ -150,6 +149,7 @@ impl Properties<'static> {
     }
 }
 
+/// Equal when the same properties are in the same order (the lookup aids are no part of it).
 impl PartialEq for Properties<'_> {
     fn eq(&self, other: &Properties<'_>) -> bool {
         self.members == other.members
