@@ -1,7 +1,7 @@
 //! Segment's settings object for the destination (S2), parsed and validated. Pure Rust.
 
 use crate::mapping::trim_text;
-use crate::value::{concat, split_once, Value};
+use crate::value::{concat, replace_ascii, split_once, Value};
 use alloc::string::{String, ToString};
 
 /// HubSpot's data centres.
@@ -105,15 +105,7 @@ fn script_url(settings: &Value, key: &str, default: String) -> Result<String, St
     let bytes = text.as_bytes();
     let start = bytes.iter().position(|&b| b > b' ').unwrap_or(bytes.len());
     let end = bytes.iter().rposition(|&b| b > b' ').map_or(start, |last| last + 1);
-    let mut url = String::new();
-    let mut kept = start;
-    for at in start..end {
-        if matches!(bytes.get(at), Some(b'\t' | b'\n' | b'\r')) {
-            url.push_str(text.get(kept..at).unwrap_or_default());
-            kept = at + 1;
-        }
-    }
-    url.push_str(text.get(kept..end).unwrap_or_default());
+    let url = replace_ascii(text.get(start..end).unwrap_or_default(), |b| matches!(b, b'\t' | b'\n' | b'\r'), "");
     if url.is_empty() || url.bytes().any(|b| b < b' ') {
         return Err(bad());
     }

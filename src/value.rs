@@ -126,6 +126,22 @@ pub fn concat(parts: &[&str]) -> String {
     out
 }
 
+/// `text` with each ASCII byte for which `hit` holds replaced by `with` (or dropped, for "").
+/// Cutting only at ASCII bytes keeps whole characters.
+pub fn replace_ascii(text: &str, hit: fn(u8) -> bool, with: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut kept = 0;
+    for (at, b) in text.bytes().enumerate() {
+        if hit(b) {
+            out.push_str(text.get(kept..at).unwrap_or_default());
+            out.push_str(with);
+            kept = at + 1;
+        }
+    }
+    out.push_str(text.get(kept..).unwrap_or_default());
+    out
+}
+
 /// `text` split around the first `separator` byte (ASCII), like `str::split_once` without its
 /// panicking paths.
 pub fn split_once(text: &str, separator: u8) -> Option<(&str, &str)> {

@@ -5,7 +5,7 @@ use super::{decimal, epoch_millis, Problems};
 use alloc::borrow::Cow;
 use alloc::string::String;
 use alloc::vec::Vec;
-use crate::value::{concat, owned, Value};
+use crate::value::{concat, owned, replace_ascii, Value};
 
 /// Properties beyond this many in one call are dropped: far past any real contact or event,
 /// and the bound keeps a hostile 10,000-key object from costing more than a moment.
@@ -19,17 +19,7 @@ pub fn property_name<'a>(key: &Cow<'a, str>) -> Cow<'a, str> {
     if !key.bytes().any(|b| b.is_ascii_uppercase() || separator(b)) {
         return key.clone(); // most keys are already names; borrowed ones stay borrowed
     }
-    // Each separator is one ASCII byte, replaced by another: the text stays whole characters.
-    let mut name = String::with_capacity(key.len());
-    let mut kept = 0;
-    for (at, b) in key.bytes().enumerate() {
-        if separator(b) {
-            name.push_str(key.get(kept..at).unwrap_or_default());
-            name.push('_');
-            kept = at + 1;
-        }
-    }
-    name.push_str(key.get(kept..).unwrap_or_default());
+    let mut name = replace_ascii(key, separator, "_");
     name.make_ascii_lowercase();
     Cow::Owned(name)
 }
