@@ -176,6 +176,11 @@ mod exports {
         unsafe { handle.as_mut() }
     }
 
+    /// One event method on the input's JSON; the length of its answer.
+    fn event(handle: *mut Destination, length: usize, method: fn(&mut Destination, &str) -> String) -> usize {
+        answer(destination(handle).map(|d| with_input(length, |e| method(d, e))).unwrap_or_default())
+    }
+
     /// A buffer of at least `capacity` bytes for the next call's JSON (the edge asks for the
     /// worst case, three bytes per UTF-16 unit, and writes after asking).
     #[no_mangle]
@@ -221,19 +226,19 @@ mod exports {
     /// [`Destination::identify`].
     #[no_mangle]
     pub extern "C" fn identify(handle: *mut Destination, length: usize) -> usize {
-        answer(destination(handle).map(|d| with_input(length, |e| d.identify(e))).unwrap_or_default())
+        event(handle, length, Destination::identify)
     }
 
     /// [`Destination::track`].
     #[no_mangle]
     pub extern "C" fn track(handle: *mut Destination, length: usize) -> usize {
-        answer(destination(handle).map(|d| with_input(length, |e| d.track(e))).unwrap_or_default())
+        event(handle, length, Destination::track)
     }
 
     /// [`Destination::page`].
     #[no_mangle]
     pub extern "C" fn page(handle: *mut Destination, length: usize) -> usize {
-        answer(destination(handle).map(|d| with_input(length, |e| d.page(e))).unwrap_or_default())
+        event(handle, length, Destination::page)
     }
 
     /// [`Destination::reset`].
