@@ -82,7 +82,9 @@ impl Session {
         } else {
             mapping::track_event(name, properties, problems)
         };
-        self.with_pending(vec![command])
+        let mut commands = self.pending_first();
+        commands.push(command);
+        commands
     }
 
     /// S3/S6: `setPath` + `trackPageView`, except on the first page (HubSpot's code counts that
@@ -91,11 +93,14 @@ impl Session {
         let first = !self.first_page_seen;
         self.first_page_seen = true;
         if first && !self.track_initial_page_view {
-            return self.with_pending(Vec::new());
+            return self.pending_first();
         }
         let properties = event.get("properties").unwrap_or(&Value::Null);
         let path = mapping::page_path(properties, location_path, location_search);
-        self.with_pending(vec![Command::SetPath(path), Command::TrackPageView])
+        let mut commands = self.pending_first();
+        commands.push(Command::SetPath(path));
+        commands.push(Command::TrackPageView);
+        commands
     }
 
     /// analytics `reset()`: one user's identity must never ride the next user's events.
@@ -108,10 +113,13 @@ impl Session {
         self.pending.get_or_insert_with(Properties::default).absorb(properties);
     }
 
-    /// Pending identity first, then `commands`.
-    fn with_pending<'a>(&mut self, mut commands: Vec<Command<'a>>) -> Vec<Command<'a>> {
+    /// The commands of a tracking call, starting with pending identity: HubSpot sends identity
+    /// with the next tracking call, so `identify` must come before it. (Pushing onto this, not
+    /// inserting at 0, keeps `Vec::insert`'s panic message out of the wasm.)
+    fn pending_first<'a>(&mut self) -> Vec<Command<'a>> {
+        let mut commands = Vec::with_capacity(3);
         if let Some(pending) = self.pending.take() {
-            commands.insert(0, Command::Identify(pending));
+            commands.push(Command::Identify(pending));
         }
         commands
     }

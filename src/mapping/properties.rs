@@ -226,7 +226,12 @@ impl<'a> Properties<'a> {
     pub fn truncate(&mut self, limit: usize) -> Vec<String> {
         let limit = limit.min(self.members.len());
         self.hashes.truncate(limit);
-        self.members.split_off(limit).into_iter().map(|(k, _)| k.into_owned()).collect()
+        let mut dropped = Vec::new();
+        for (key, _) in self.members.get(limit..).unwrap_or_default() {
+            dropped.push(String::from(&**key));
+        }
+        self.members.truncate(limit);
+        dropped
     }
 
     /// S4 value rules under an already-normalised `key`: nested objects flatten into
