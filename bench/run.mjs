@@ -40,6 +40,7 @@ const CFG = QUICK
   : { warmMs: 300, batchMs: 200, batches: 7, startupSamples: 20, memTotal: 100000 };
 
 const SETTLE_MS = 200;
+let smallFileBytes = 0; // pkg/package.json: the small file of the start-up's request floor
 // Cross-origin isolation: performance.now() then ticks in 5 µs instead of 100 µs.
 const ISOLATION = { 'cross-origin-opener-policy': 'same-origin', 'cross-origin-embedder-policy': 'require-corp' };
 
@@ -347,7 +348,7 @@ async function measureStartup(browser, base, urls) {
     min: Object.fromEntries(keys.map((k) => [k, Math.min(...samples.map((x) => x[k] ?? Infinity))])),
     max: Object.fromEntries(keys.map((k) => [k, Math.max(...samples.map((x) => x[k] ?? -Infinity))])),
     loadResults: [...new Set(samples.map((x) => x.loadResult))],
-    noNetwork: { samples: noNet.length, median: { init: med(noNet, 'init'), hubspotPlugin: med(noNet, 'hubspotPlugin'), ready: med(noNet, 'ready') } },
+    noNetwork: { samples: noNet.length, median: Object.fromEntries(['init', 'hubspotPlugin', 'ready', 'smallFetch', 'wasmFetch'].map((k) => [k, med(noNet, k)])) },
     peer: { median: { importJs: med(peer, 'importJs'), ready: med(peer, 'ready') } },
     all: samples,
   };
@@ -358,6 +359,70 @@ async function measureMemory(browser, base, urls) {
   const r = await page.evaluate((a) => window.bench.memory(a), { ...urls, total: CFG.memTotal, first: 1000 });
   await context.close();
   return { ...r, pageErrors: errors.slice(0, 10) };
+}
+
+/**
+ * What each part of the wasm costs on its own: the function bodies of the named build, read
+ * straight from its code and name sections, grouped as the rules (our mapping, settings and
+ * session modules), the rest of our crate, Rust's `alloc`/`core`, and the data segments; each
+ * group gzipped -9 alone. Groups share little, so the sum is close to the whole. This is what
+ * says how far the rules alone are from the size target (README, Performance).
+ */
+function partsGzip() {
+  const named = namedBuild();
+  if (!named.file) return { note: named.note };
+  const buf = readFileSync(named.file);
+  let at = 8;
+  const uleb = () => { let n = 0, shift = 0, b; do { b = buf[at++]; n += (b & 127) * 2 ** shift; shift += 7; } while (b & 128); return n; };
+  const name = () => { const n = uleb(); const text = buf.toString('utf8', at, at + n); at += n; return text; };
+  let imported = 0;
+  const bodies = [], names = new Map(), data = [];
+  while (at < buf.length) {
+    const id = buf[at++];
+    const end = uleb() + at;
+    if (id === 2) { // imports: functions among them shift the index of every body
+      for (let n = uleb(); n > 0; n--) {
+        name(); name();
+        const kind = buf[at++];
+        if (kind === 0) { uleb(); imported++; }
+        else if (kind === 1) { at++; const f = uleb(); uleb(); if (f & 1) uleb(); }
+        else if (kind === 2) { const f = uleb(); uleb(); if (f & 1) uleb(); }
+        else at += 2;
+      }
+    } else if (id === 10) {
+      for (let n = uleb(); n > 0; n--) { const len = uleb(); bodies.push(buf.subarray(at, at + len)); at += len; }
+    } else if (id === 11) {
+      data.push(buf.subarray(at, end));
+    } else if (id === 0 && name() === 'name') {
+      while (at < end) {
+        const sub = buf[at++];
+        const subEnd = uleb() + at;
+        if (sub === 1) for (let n = uleb(); n > 0; n--) { const index = uleb(); names.set(index, name()); }
+        at = subEnd;
+      }
+    }
+    at = end;
+  }
+  // Mangled names (`_ZN12hubspot_wasm7mapping…`, `…$LT$alloc..vec..Vec…`, v0 `…5alloc6string…`):
+  // the first crate named is the item's (for `<T as Trait>`, T's).
+  const group = (n) => {
+    const ours = /hubspot_wasm(?:\.\.|\d+)([a-z_]+)/.exec(n)?.[1];
+    if (ours) return ['mapping', 'settings', 'session'].includes(ours) ? 'rules: mapping, settings, session' : `hubspot_wasm::${ours === 'value' ? 'value (JSON)' : ours}`;
+    if (/^(destination_new|loader|identify|track|page|reset|consent|crate_version|input|output|output_len)$/.test(n)) return 'hubspot_wasm::wasm';
+    const crate = /(?:\d|\.\.|\$LT\$|_)(alloc|core)(?:\d|\.\.)/.exec(n)?.[1];
+    return crate ?? 'other (builtins, allocator shims)';
+  };
+  const groups = new Map();
+  bodies.forEach((body, i) => {
+    const g = group(names.get(i + imported) ?? '');
+    groups.set(g, [...(groups.get(g) ?? []), body]);
+  });
+  groups.set('data (messages, keys, hosts)', data);
+  const parts = [...groups].map(([part, chunks]) => {
+    const all = Buffer.concat(chunks);
+    return { part, raw: all.length, gzip9: gz(all) };
+  }).sort((a, b) => b.gzip9 - a.gzip9);
+  return { parts, shippedGzip9: gz(readFileSync(shippedWasm())) };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -387,7 +452,12 @@ function table(size, speed, startup, mem) {
     rows.push({ metric: `speed: ${r.label}`, ours: fmtRate(c.ours), peer: fmtRate(c.peer), floor: fmtRate(c.floor), wasmFloor: fmtRate(c.wasmFloor), ratio, target, met });
   }
   rows.push({ metric: 'start-up: init() + hubspotPlugin(), median', ours: fmtMs(startup.median.ready), peer: fmtMs(startup.peer.median.ready), floor: '', ratio: '', target: '< 5 ms', met: yes(startup.median.ready < T.startupMs) });
-  if (startup.noNetwork) rows.push({ metric: 'start-up: same, wasm bytes already in memory', ours: fmtMs(startup.noNetwork.median.ready), peer: '', floor: '', ratio: '', target: 'info', met: '' });
+  if (startup.noNetwork) {
+    const nn = startup.noNetwork.median;
+    rows.push({ metric: 'start-up: same, wasm bytes already in memory', ours: fmtMs(nn.ready), peer: '', floor: '', ratio: '', target: 'info', met: '' });
+    // The request alone: what any design that fetches a file pays before its first byte of work.
+    rows.push({ metric: `start-up: fetching a ${`${smallFileBytes} B`} file from the same server`, ours: '', peer: '', floor: fmtMs(nn.smallFetch), ratio: `the wasm's bytes alone ${fmtMs(nn.wasmFetch)}`, target: 'info', met: '' });
+  }
   rows.push({ metric: 'start-up: + fetching the JS entry / peer bundle', ours: fmtMs(startup.median.importJs + startup.median.ready), peer: fmtMs(startup.peer.median.importJs + startup.peer.median.ready), floor: '', ratio: '', target: 'info', met: '' });
   const m1 = mem.afterFirst.wasmBytes, m2 = mem.afterTotal.wasmBytes;
   rows.push({ metric: `memory: wasm linear memory after ${mem.first.toLocaleString('en')} calls`, ours: kb(m1), peer: '', floor: '', ratio: '', target: '', met: '' });
@@ -421,6 +491,7 @@ async function main() {
   const size = measureSize();
   log(`size: ours ${kb(size.ours.gzip9)} gzip -9 (${kb(size.ours.raw)} raw), peer ${kb(size.peer.gzip9)}`);
   const twiggy = twiggyReport();
+  size.parts = partsGzip();
 
   const server = await startServer({ root: ROOT, headers: ISOLATION });
   // Another build (--pkg DIR) is served from its own origin, with CORS for the module import.
@@ -430,6 +501,9 @@ async function main() {
     peerUrl: `${server.url}/bench/.build/peer.mjs`,
   };
   urls.wasmUrl = new URL(relative(PKG, shippedWasm()), urls.pkgUrl).href;
+  // The start-up's request floor fetches the package's own small package.json.
+  urls.smallUrl = new URL('package.json', urls.pkgUrl).href;
+  smallFileBytes = statSync(join(PKG, 'package.json')).size;
   const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
   let speed, startup, mem;
   try {
@@ -469,6 +543,8 @@ async function main() {
   const s = startup.median, nn = startup.noNetwork?.median;
   console.log(`start-up medians: import JS ${fmtMs(s.importJs)}, init() ${fmtMs(s.init)} (of which the wasm's fetch ${fmtMs(s.wasmFetch)}), hubspotPlugin() ${fmtMs(s.hubspotPlugin)}, first track ${fmtMs(s.firstTrack)}, load() ${fmtMs(s.load)} [${startup.loadResults.join('; ')}]${nn ? `; without network: init({ module_or_path: bytes }) ${fmtMs(nn.init)} + hubspotPlugin() ${fmtMs(nn.hubspotPlugin)}` : ''}`);
   console.log(`memory: after init ${kb(mem.atInit.wasmBytes)}, tables ${JSON.stringify(mem.afterFirst.tables)} → ${JSON.stringify(mem.afterTotal.tables)}, JS heap ${mem.afterFirst.jsHeapUsed} → ${mem.afterTotal.jsHeapUsed} B`);
+  if (size.parts.parts) console.log(`\nthe wasm by part, each gzipped -9 alone (whole: ${size.parts.shippedGzip9} B):\n${size.parts.parts.map((p) => `  ${String(p.gzip9).padStart(6)} B gzip (${String(p.raw).padStart(5)} raw)  ${p.part}`).join('\n')}`);
+  else console.log(`\nthe wasm by part: ${size.parts.note}`);
   if (twiggy.note) console.log(`\ntwiggy: ${twiggy.note}`);
   else {
     console.log(`\ntwiggy top -n 15 ${relative(ROOT, shippedWasm())} (shipped; names stripped by wasm-opt):\n${twiggy.shipped}`);
