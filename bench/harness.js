@@ -259,7 +259,8 @@ export async function startup({ pkgUrl }) {
 
 /**
  * The same without the network, in its own fresh context: the wasm bytes are fetched first
- * (timed apart, after a small file's fetch), then `init({ module_or_path: bytes })` (compile + instantiate) and `hubspotPlugin()`.
+ * (timed apart, after a small file's fetch), then `init({ module_or_path: bytes })` (compile +
+ * instantiate) and `hubspotPlugin()`.
  */
 export async function startupNoNetwork({ pkgUrl, wasmUrl, smallUrl }) {
   installRecorder();

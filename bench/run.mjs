@@ -151,7 +151,6 @@ function twiggyReport() {
   if (named.file) {
     out.namedFlags = named.flags;
     out.named = run('top', '-n', '20', named.file);
-    out.byCrate = byCrate(JSON.parse(run('top', '-f', 'json', named.file)));
   }
   return out;
 }
@@ -167,38 +166,6 @@ function wasmOptFlags() {
   }
   const cargo = /wasm-opt\s*=\s*\[([^\]]*)\]/.exec(readFileSync(join(ROOT, 'Cargo.toml'), 'utf8'))?.[1];
   return cargo ? cargo.match(/"[^"]*"/g).map((f) => f.slice(1, -1)) : ['-Oz'];
-}
-
-/**
- * Sums twiggy's items by the crate their (demangled) name starts with; `<T as Trait>::f` counts
- * for T's crate. The name section (present only because of `-g`) is left out.
- */
-function byCrate(items) {
-  const acc = new Map();
-  let total = 0;
-  for (const it of items) {
-    const n = it.name;
-    if (/subsection|custom section|^name section|producers|target_features/.test(n)) continue;
-    total += it.shallow_size;
-    let name = n.replace(/^<+/, '').replace(/^&(mut )?/, '').replace(/^dyn /, '');
-    // `<u32 as core::fmt::Display>::fmt`, `<T as alloc::…>`: a type without a path counts for the trait's crate.
-    if (/^[A-Za-z_][A-Za-z0-9_]* as /.test(name)) name = name.replace(/^[A-Za-z_][A-Za-z0-9_]* as /, '');
-    let crate = /^([A-Za-z_][A-Za-z0-9_]*)(\[[0-9a-f]+\])?::/.exec(name)?.[1];
-    if (!crate) {
-      if (/^(destination_new|loader|identify|track|page|reset|consent|crate_version|input|output|output_len)$/.test(n)) crate = '(exports, src/wasm.rs)';
-      else if (/^(str|char|\[T\]|T)>::/.test(name)) crate = 'core';
-      else if (/^(memcmp|memcpy|memset|memmove|__rustc|__rust_)/.test(n)) crate = '(compiler builtins, allocator shims)';
-      else if (/^data|\.rodata|\.data/.test(n)) crate = '(data segments)';
-      else if (/^(import|export|type\[|elem|table|memory|global|code section|.* section headers|wasm magic)/.test(n)) crate = '(wasm structure, imports, exports)';
-      else crate = `(other: ${n.slice(0, 40)})`;
-    }
-    if (crate === 'hubspot_wasm') {
-      const mod = /^hubspot_wasm(?:\[[0-9a-f]+\])?::([a-z_]+)/.exec(name)?.[1];
-      if (mod) crate = `hubspot_wasm::${mod}`;
-    }
-    acc.set(crate, (acc.get(crate) ?? 0) + it.shallow_size);
-  }
-  return [...acc].sort((a, b) => b[1] - a[1]).map(([crate, bytes]) => ({ crate, bytes, percent: +(100 * bytes / total).toFixed(1) }));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -364,10 +331,10 @@ async function measureMemory(browser, base, urls) {
 
 /**
  * What each part of the wasm costs on its own: the function bodies of the named build, read
- * straight from its code and name sections, grouped as the rules (our mapping, settings and
- * session modules), the rest of our crate, Rust's `alloc`/`core`, and the data segments; each
- * group gzipped -9 alone. Groups share little, so the sum is close to the whole. This is what
- * says how far the rules alone are from the size target (README, Performance).
+ * straight from its code and name sections, grouped by module of our crate, Rust's `alloc` and
+ * `core`, and the data segments; each group gzipped -9 alone (groups share little, so the parts
+ * add up to about the whole). Plus the rules together (`mapping`, `settings`, `session`): how
+ * much of the size target they take by themselves (README, Performance). Needs no twiggy.
  */
 function partsGzip() {
   const named = namedBuild();
@@ -408,22 +375,19 @@ function partsGzip() {
   // the first crate named is the item's (for `<T as Trait>`, T's).
   const group = (n) => {
     const ours = /hubspot_wasm(?:\.\.|\d+)([a-z_]+)/.exec(n)?.[1];
-    if (ours) return ['mapping', 'settings', 'session'].includes(ours) ? 'rules: mapping, settings, session' : `hubspot_wasm::${ours === 'value' ? 'value (JSON)' : ours}`;
+    if (ours) return `hubspot_wasm::${ours}`;
     if (/^(destination_new|loader|identify|track|page|reset|consent|crate_version|input|output|output_len)$/.test(n)) return 'hubspot_wasm::wasm';
-    const crate = /(?:\d|\.\.|\$LT\$|_)(alloc|core)(?:\d|\.\.)/.exec(n)?.[1];
-    return crate ?? 'other (builtins, allocator shims)';
+    return /(?:\d|\.\.|\$LT\$|_)(alloc|core)(?:\d|\.\.)/.exec(n)?.[1] ?? 'other (builtins, allocator shims)';
   };
-  const groups = new Map();
+  const groups = new Map([['data (messages, keys, hosts)', data]]);
   bodies.forEach((body, i) => {
     const g = group(names.get(i + imported) ?? '');
     groups.set(g, [...(groups.get(g) ?? []), body]);
   });
-  groups.set('data (messages, keys, hosts)', data);
-  const parts = [...groups].map(([part, chunks]) => {
-    const all = Buffer.concat(chunks);
-    return { part, raw: all.length, gzip9: gz(all) };
-  }).sort((a, b) => b.gzip9 - a.gzip9);
-  return { parts, shippedGzip9: gz(readFileSync(shippedWasm())) };
+  const measure = (part, chunks) => { const all = Buffer.concat(chunks); return { part, raw: all.length, gzip9: gz(all) }; };
+  const parts = [...groups].map(([part, chunks]) => measure(part, chunks)).sort((a, b) => b.gzip9 - a.gzip9);
+  const rules = ['mapping', 'settings', 'session'].flatMap((m) => groups.get(`hubspot_wasm::${m}`) ?? []);
+  return { parts, rules: measure('the rules together: mapping, settings, session', rules), shippedGzip9: gz(readFileSync(shippedWasm())) };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -457,7 +421,7 @@ function table(size, speed, startup, mem) {
     const nn = startup.noNetwork.median;
     rows.push({ metric: 'start-up: same, wasm bytes already in memory', ours: fmtMs(nn.ready), peer: '', floor: '', ratio: '', target: 'info', met: '' });
     // The request alone: what any design that fetches a file pays before its first byte of work.
-    rows.push({ metric: `start-up: fetching a ${`${smallFileBytes} B`} file from the same server`, ours: '', peer: '', floor: fmtMs(nn.smallFetch), ratio: `the wasm's bytes alone ${fmtMs(nn.wasmFetch)}`, target: 'info', met: '' });
+    rows.push({ metric: `start-up: fetching a ${smallFileBytes} B file from the same server`, ours: '', peer: '', floor: fmtMs(nn.smallFetch), ratio: `the wasm's bytes alone ${fmtMs(nn.wasmFetch)}`, target: 'info', met: '' });
   }
   rows.push({ metric: 'start-up: + fetching the JS entry / peer bundle', ours: fmtMs(startup.median.importJs + startup.median.ready), peer: fmtMs(startup.peer.median.importJs + startup.peer.median.ready), floor: '', ratio: '', target: 'info', met: '' });
   const m1 = mem.afterFirst.wasmBytes, m2 = mem.afterTotal.wasmBytes;
@@ -544,13 +508,13 @@ async function main() {
   const s = startup.median, nn = startup.noNetwork?.median;
   console.log(`start-up medians: import JS ${fmtMs(s.importJs)}, init() ${fmtMs(s.init)} (of which the wasm's fetch ${fmtMs(s.wasmFetch)}), hubspotPlugin() ${fmtMs(s.hubspotPlugin)}, first track ${fmtMs(s.firstTrack)}, load() ${fmtMs(s.load)} [${startup.loadResults.join('; ')}]${nn ? `; without network: init({ module_or_path: bytes }) ${fmtMs(nn.init)} + hubspotPlugin() ${fmtMs(nn.hubspotPlugin)}` : ''}`);
   console.log(`memory: after init ${kb(mem.atInit.wasmBytes)}, tables ${JSON.stringify(mem.afterFirst.tables)} → ${JSON.stringify(mem.afterTotal.tables)}, JS heap ${mem.afterFirst.jsHeapUsed} → ${mem.afterTotal.jsHeapUsed} B`);
-  if (size.parts.parts) console.log(`\nthe wasm by part, each gzipped -9 alone (whole: ${size.parts.shippedGzip9} B):\n${size.parts.parts.map((p) => `  ${String(p.gzip9).padStart(6)} B gzip (${String(p.raw).padStart(5)} raw)  ${p.part}`).join('\n')}`);
+  const part = (p) => `  ${String(p.gzip9).padStart(6)} B gzip (${String(p.raw).padStart(5)} raw)  ${p.part}`;
+  if (size.parts.parts) console.log(`\nthe wasm by part, each gzipped -9 alone (whole: ${size.parts.shippedGzip9} B):\n${size.parts.parts.map(part).join('\n')}\n${part(size.parts.rules)}`);
   else console.log(`\nthe wasm by part: ${size.parts.note}`);
   if (twiggy.note) console.log(`\ntwiggy: ${twiggy.note}`);
   else {
     console.log(`\ntwiggy top -n 15 ${relative(ROOT, shippedWasm())} (shipped; names stripped by wasm-opt):\n${twiggy.shipped}`);
     if (twiggy.named) console.log(`twiggy top -n 20, the same build with names (target/…/release/hubspot_wasm.wasm → wasm-opt ${twiggy.namedFlags} -g):\n${twiggy.named}`);
-    if (twiggy.byCrate) console.log(`by crate / module (bytes of the named build, name section excluded):\n${twiggy.byCrate.map((c) => `  ${String(c.bytes).padStart(7)} B ${String(c.percent).padStart(5)}%  ${c.crate}`).join('\n')}\n`);
     for (const n of [twiggy.note, twiggy.namedError].filter(Boolean)) console.log(`twiggy: ${n}`);
   }
   if (speed.profile) {
