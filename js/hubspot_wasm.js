@@ -24,6 +24,10 @@ const warn = (message, ...rest) => console.warn(PREFIX + message, ...rest);
 let core;
 let starting;
 let memory = new Uint8Array(0);
+// A view from the core's input buffer on, kept while the buffer stays where it is: making a new
+// view for each call costs more than encoding a short event.
+let input = memory;
+let inputAt = -1;
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
@@ -64,9 +68,11 @@ function bytes() {
 
 /** Writes `text` into the core's input as UTF-8; returns its length in bytes. */
 function write(text) {
-  // Room for the worst case, three bytes per UTF-16 unit: one pass, and the buffer is kept.
+  // Room for the worst case, three bytes per UTF-16 unit: one pass, and the buffer is kept. The
+  // view may run past the buffer, but the UTF-8 written never exceeds the room asked for.
   const at = core.input(3 * text.length);
-  return encoder.encodeInto(text, bytes().subarray(at, at + 3 * text.length)).written;
+  if (at !== inputAt || !input.byteLength) input = bytes().subarray((inputAt = at));
+  return encoder.encodeInto(text, input).written;
 }
 
 /** The core's last answer, as text. */
