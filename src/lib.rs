@@ -6,41 +6,32 @@
 //! HubSpot only sends identity along with a tracking call.
 //!
 //! ```js
-//! import init, { hubspotPlugin } from 'hubspot-wasm';
-//! await init();
-//! await analytics.register(hubspotPlugin({ portalId: '62515' }));
+//! import { AnalyticsBrowser } from '@segment/analytics-next';
+//! import { hubspotPlugin } from 'hubspot-wasm';
+//! AnalyticsBrowser.load({ writeKey, plugins: [hubspotPlugin({ portalId: '62515' })] });
 //! ```
 //!
-//! Data flows one way: JS event → JSON text → [`value::Value`] → [`session`] / [`mapping`] →
-//! [`mapping::Command`]s → JSON text → `window._hsq`. The crate is plain Rust, tested natively;
-//! [`Destination`] is its face to JavaScript (a few plain wasm exports), and the thin browser
-//! edge that loads the wasm and HubSpot's scripts and calls it is `js/hubspot_wasm.js`.
+//! Data flows one way: `ctx.event` → [`value::Value`] → [`session`] / [`mapping`] →
+//! [`mapping::Command`]s → `window._hsq`. [`settings`], [`mapping`], [`session`] and
+//! [`destination`] are plain Rust that knows nothing of the browser and is tested natively;
+//! [`browser`] (wasm only) is the plugin object analytics-next talks to: it reads events
+//! (js-sys), loads HubSpot's scripts (web-sys, gloo-timers) and pushes the commands
+//! (serde-wasm-bindgen).
 #![deny(missing_docs)]
-#![no_std]
 
-extern crate alloc;
-// Everything but the shipped wasm (tests, native builds) takes std's panic handler and allocator.
-#[cfg(any(test, not(all(feature = "standalone", target_arch = "wasm32"))))]
-extern crate std;
-
-/// Input never panics (fuzzed natively); should a bug, the trap leaves analytics running.
-#[cfg(all(feature = "standalone", target_arch = "wasm32"))]
-#[panic_handler]
-fn panic(_: &core::panic::PanicInfo) -> ! {
-    core::arch::wasm32::unreachable()
-}
-
-#[cfg(all(feature = "standalone", target_arch = "wasm32"))]
-mod heap;
-
-#[cfg(all(feature = "standalone", target_arch = "wasm32"))]
-#[global_allocator]
-static HEAP: heap::Heap = heap::Heap::new();
-
+pub mod destination;
 pub mod mapping;
 pub mod session;
 pub mod settings;
 pub mod value;
 
-mod wasm;
-pub use wasm::{version, Destination};
+#[cfg(target_arch = "wasm32")]
+pub mod browser;
+
+pub use destination::{version, Destination};
+
+/// Talc instead of Rust's default dlmalloc: smaller and faster for the many small allocations of
+/// property maps (README, Performance, has the measured difference).
+#[cfg(all(target_arch = "wasm32", not(target_feature = "atomics")))]
+#[global_allocator]
+static TALC: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();

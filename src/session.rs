@@ -4,9 +4,9 @@
 use crate::mapping::{self, Command, Problems, Properties};
 use crate::settings::Settings;
 use crate::value::Value;
-use alloc::string::String;
-use alloc::vec::Vec;
-use alloc::vec;
+use std::string::String;
+use std::vec::Vec;
+use std::vec;
 
 /// One plugin's state between calls.
 #[derive(Debug)]

@@ -6,9 +6,9 @@
 //! Parsed text borrows from the input wherever it can (every string without an escape), so a
 //! call allocates for what it builds, not for what it reads.
 
-use alloc::borrow::Cow;
-use alloc::string::String;
-use alloc::vec::Vec;
+use std::borrow::Cow;
+use std::string::String;
+use std::vec::Vec;
 
 /// Deeper nesting than this is dropped (and reported): no HubSpot property is that deep, and the
 /// bound keeps recursion, and so the wasm stack, small whatever the page sends.

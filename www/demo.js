@@ -2,7 +2,7 @@
 // would bundle it. By default HubSpot is the local emulator (www/hubspot-emulator.js), so the page
 // works offline and with no HubSpot account; `?portalId=123` switches to the real HubSpot portal.
 import { AnalyticsBrowser } from '@segment/analytics-next';
-import init, { hubspotPlugin } from 'hubspot-wasm';
+import { hubspotPlugin } from 'hubspot-wasm';
 
 const params = new URLSearchParams(location.search);
 const realPortal = params.get('portalId');
@@ -39,7 +39,7 @@ async function main() {
   setChip('status-tracker', realPortal ? `HubSpot portal ${realPortal}` : `local emulator · portal ${EMULATED_PORTAL}`, realPortal ? 'live' : 'quiet');
   showWiring(settings);
 
-  await init(); // fetch and instantiate the wasm before creating the plugin
+  // Nothing awaited first: the plugin starts its wasm when analytics-next loads it.
   let plugin;
   try {
     plugin = hubspotPlugin(settings);
@@ -50,8 +50,7 @@ async function main() {
   $('#status-version').textContent = `hubspot-wasm ${plugin.version}`;
 
   const [segment, options] = segmentSettings();
-  const analytics = AnalyticsBrowser.load(segment, options);
-  analytics.register(plugin);
+  const analytics = AnalyticsBrowser.load({ ...segment, plugins: [plugin] }, options);
   analytics.page(); // every Segment site's first call; HubSpot counts this page view itself
   window.analytics = analytics; // for poking at it from the console
   window.hubspotPlugin = plugin;
@@ -269,7 +268,7 @@ function el(tag, className, text) {
 function showWiring(settings) {
   $('#wiring').textContent = [
     "import { AnalyticsBrowser } from '@segment/analytics-next';",
-    "import init, { hubspotPlugin } from 'hubspot-wasm';",
+    "import { hubspotPlugin } from 'hubspot-wasm';",
     '',
     'await init();',
     `const plugin = hubspotPlugin(${JSON.stringify(settings, null, 2)});`,

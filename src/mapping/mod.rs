@@ -8,9 +8,9 @@ mod properties;
 pub use date::{decimal, epoch_millis};
 pub use properties::{blank, property_name, trim_text, Properties, MAX_PROPERTIES};
 
-use alloc::borrow::Cow;
-use alloc::string::{String, ToString};
-use alloc::vec::Vec;
+use std::borrow::Cow;
+use std::string::{String, ToString};
+use std::vec::Vec;
 use crate::value::{concat, split_once, write_json_object, write_json_string, Value};
 
 /// HubSpot's limit on properties of one custom behavioural event.

@@ -2,9 +2,9 @@
 //! multi-select arrays, dates, trimmed strings, and keys that must never be written.
 
 use super::{decimal, epoch_millis, Problems};
-use alloc::borrow::Cow;
-use alloc::string::String;
-use alloc::vec::Vec;
+use std::borrow::Cow;
+use std::string::String;
+use std::vec::Vec;
 use crate::value::{concat, owned, replace_ascii, Value};
 
 /// Properties beyond this many in one call are dropped: far past any real contact or event,

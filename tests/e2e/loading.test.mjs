@@ -98,19 +98,34 @@ test('a page that already embeds HubSpot keeps its tracker: nothing is injected 
   assert.equal((await visit.hubspot()).loads, 1);
 });
 
-test('invalid settings throw an Error naming the setting, and inject nothing', async () => {
+// SPEC S1 (issue 10): with the wasm not yet running the settings are checked when it starts, so
+// load() rejects with the Error; with the wasm already running hubspotPlugin() throws it at once.
+test('invalid settings: load() rejects with an Error naming the setting (or hubspotPlugin() throws once the wasm runs); nothing injected', async () => {
   const visit = await harness.openFixture('app');
-  const message = await visit.page.evaluate(async () => {
+  const [rejected, thrown] = await visit.page.evaluate(async () => {
+    const describe = (e) => (e instanceof Error ? e.message : `not an Error: ${e}`);
+    let rejected = null;
     try {
-      await fixture.start({ portalId: '62-515' });
-      return null;
+      await fixture.hubspotPlugin({ portalId: '62-515' }).load({}, undefined);
     } catch (e) {
-      return e instanceof Error ? e.message : `not an Error: ${e}`;
+      rejected = describe(e);
     }
+    await fixture.init();
+    let thrown = null;
+    try {
+      fixture.hubspotPlugin({ portalId: '62-515' });
+    } catch (e) {
+      thrown = describe(e);
+    }
+    return [rejected, thrown];
   });
-  assert.ok(message, 'hubspotPlugin threw');
-  assert.match(message, /portalId/);
-  assert.match(message, /62-515/);
+  for (const message of [rejected, thrown]) {
+    assert.ok(message, 'an Error was given');
+    assert.match(message, /portalId/);
+    assert.match(message, /62-515/);
+  }
+  assert.equal(rejected, thrown, 'the same Error either way');
   assert.equal(await visit.page.evaluate(() => document.querySelectorAll('script[src*="hs-scripts.com"]').length), 0);
   assert.deepEqual(visit.requestsTo('tracker'), []);
+  assert.deepEqual(visit.errors, []);
 });

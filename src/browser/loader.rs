@@ -1,0 +1,208 @@
+//! Loading HubSpot's scripts (S3): the tracker's `<script id="hs-script-loader" async defer>`
+//! and, independently, the Forms SDK's, injected with web-sys; their readiness polled and their
+//! time limit kept with gloo-timers; the outcome given to analytics-next as promises.
+//!
+//! HubSpot's loader script pulls in further scripts, so its `load` event proves nothing: the
+//! tracker runs once `_hsq.push` is replaced, the forms once `window.hbspt.forms` exists.
+
+use super::queue::{self, tracker_started};
+use super::read::get;
+use super::warn;
+use crate::mapping::decimal;
+use crate::settings::Settings;
+use gloo_timers::callback::{Interval, Timeout};
+use js_sys::{Function, Promise, Reflect};
+use std::cell::{Cell, RefCell};
+use std::rc::Rc;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+
+/// How often readiness is checked, in milliseconds.
+const POLL_MS: u32 = 20;
+const TRACKER_ID: &str = "hs-script-loader";
+const FORMS_ID: &str = "hs-forms-loader";
+/// HubSpot's embed (or another copy of this plugin) already on the page: never load a second one.
+const TRACKER_PRESENT: &str = "#hs-script-loader,script[src*=\"hs-scripts.com\"],script[src*=\"hs-analytics.net\"]";
+const FORMS_PRESENT: &str = "#hs-forms-loader,script[src*=\"hsforms.net\"]";
+
+/// What `load()` and `ready()` hand to analytics-next.
+pub struct Loading {
+    /// Resolves when the tracker runs (or has not started in time: a warning) and the forms, if
+    /// wanted, run or have failed; rejects only when the tracker's script fails.
+    pub loaded: Promise,
+    /// Settles when the tracker and the forms have each run, failed or timed out; never rejects.
+    pub ready: Promise,
+    /// Kept alive while a script may still fail or start.
+    _progress: Rc<RefCell<Progress>>,
+}
+
+#[derive(Clone, Copy, PartialEq)]
+enum State {
+    Loading,
+    Running,
+    Failed,
+    TimedOut,
+}
+
+/// One script: its URL and whether its `error` event has fired.
+struct Script {
+    url: String,
+    state: State,
+    errored: Rc<Cell<bool>>,
+    _on_error: Option<Closure<dyn FnMut()>>,
+}
+
+struct Progress {
+    tracker: Script,
+    forms: Option<Script>,
+    settle_loaded: Option<(Function, Function)>,
+    settle_ready: Option<Function>,
+    poll: Option<Interval>,
+    deadline: Option<Timeout>,
+    timeout_ms: u32,
+}
+
+fn forms_started() -> bool {
+    !get(&get(&js_sys::global(), "hbspt"), "forms").is_falsy()
+}
+
+/// `<script id async defer src nonce>` unless `present` matches an element already there.
+fn inject(present: &str, id: &str, url: &str, nonce: Option<&str>, running: bool) -> Script {
+    let errored = Rc::new(Cell::new(false));
+    let mut script = Script { url: url.into(), state: State::Loading, errored: errored.clone(), _on_error: None };
+    let Some(document) = web_sys::window().and_then(|w| w.document()) else { return script };
+    if running || !matches!(document.query_selector(present), Ok(None)) {
+        return script;
+    }
+    let Some(element) = document.create_element("script").ok().and_then(|e| e.dyn_into::<web_sys::HtmlScriptElement>().ok()) else {
+        return script;
+    };
+    element.set_id(id);
+    element.set_async(true);
+    element.set_defer(true);
+    if let Some(nonce) = nonce {
+        element.set_nonce(nonce);
+    }
+    let on_error = Closure::<dyn FnMut()>::new(move || errored.set(true));
+    let _ = element.add_event_listener_with_callback("error", on_error.as_ref().unchecked_ref());
+    script._on_error = Some(on_error);
+    // Through Reflect: a page with Trusted Types throws on a plain string `src`.
+    let _ = Reflect::set(&element, &"src".into(), &url.into());
+    let parent: Option<web_sys::Node> = document.head().map(Into::into).or_else(|| document.document_element().map(Into::into));
+    if parent.map_or(true, |p| p.append_child(&element).is_err()) {
+        script.errored.set(true);
+    }
+    script
+}
+
+/// Prepares the queues, injects the scripts and starts watching them.
+pub fn load(settings: &Settings) -> Loading {
+    queue::queue(queue::HSQ);
+    queue::queue(queue::HSP);
+    if settings.disable_cookie_banner {
+        let _ = Reflect::set(&js_sys::global(), &"disableHubSpotCookieBanner".into(), &JsValue::TRUE);
+    }
+    let nonce = settings.nonce.as_deref();
+    let tracker = inject(TRACKER_PRESENT, TRACKER_ID, &settings.tracker_url, nonce, tracker_started());
+    let forms = settings
+        .load_forms_sdk
+        .then(|| inject(FORMS_PRESENT, FORMS_ID, &settings.forms_url, nonce, forms_started()));
+
+    let mut settle_loaded = None;
+    let loaded = Promise::new(&mut |resolve, reject| settle_loaded = Some((resolve, reject)));
+    let mut settle_ready = None;
+    let ready = Promise::new(&mut |resolve, _| settle_ready = Some(resolve));
+    let progress = Rc::new(RefCell::new(Progress {
+        tracker,
+        forms,
+        settle_loaded,
+        settle_ready,
+        poll: None,
+        deadline: None,
+        timeout_ms: settings.load_timeout_ms,
+    }));
+    if !check(&progress, false) {
+        let (poll, deadline) = (progress.clone(), progress.clone());
+        let mut p = progress.borrow_mut();
+        p.poll = Some(Interval::new(POLL_MS, move || {
+            check(&poll, false);
+        }));
+        p.deadline = Some(Timeout::new(settings.load_timeout_ms, move || {
+            check(&deadline, true);
+        }));
+    }
+    Loading { loaded, ready, _progress: progress }
+}
+
+/// Looks at both scripts and settles what can be settled; true once everything has.
+fn check(progress: &Rc<RefCell<Progress>>, timed_out: bool) -> bool {
+    // Read the page first, then decide under the borrow, then act (warn, settle, stop the
+    // timers) after it: no borrow is held across a call into the page.
+    let (tracker_running, forms_running) = (tracker_started(), forms_started());
+    let mut warnings: Vec<String> = Vec::new();
+    let (loaded, ready, timers, done);
+    {
+        let mut p = progress.borrow_mut();
+        let timeout_ms = p.timeout_ms;
+        let advance = |script: &mut Script, running: bool, what: &str, warnings: &mut Vec<String>| {
+            if script.state != State::Loading {
+                return;
+            }
+            script.state = if running {
+                State::Running
+            } else if script.errored.get() {
+                State::Failed
+            } else if timed_out {
+                State::TimedOut
+            } else {
+                return;
+            };
+            match script.state {
+                State::TimedOut => warnings.push(
+                    ["hubspot-wasm: ", what, " from ", &script.url, " has not started within ", &decimal(timeout_ms.into()),
+                     " ms; calls keep queueing and reach HubSpot when it starts"].concat(),
+                ),
+                State::Failed if what != TRACKER => {
+                    warnings.push(format!("hubspot-wasm: the HubSpot Forms SDK could not be loaded from {}", script.url))
+                }
+                _ => {}
+            }
+        };
+        advance(&mut p.tracker, tracker_running, TRACKER, &mut warnings);
+        if let Some(forms) = p.forms.as_mut() {
+            advance(forms, forms_running, "the HubSpot Forms SDK", &mut warnings);
+        }
+        let tracker = p.tracker.state;
+        let forms_settled = p.forms.as_ref().map_or(true, |f| f.state != State::Loading);
+        loaded = match tracker {
+            State::Loading => None,
+            State::Failed => Some(Err(p.tracker.url.clone())),
+            _ if forms_settled => Some(Ok(())),
+            _ => None,
+        }
+        .and_then(|outcome| p.settle_loaded.take().map(|settle| (settle, outcome)));
+        done = tracker != State::Loading && forms_settled;
+        ready = if done { p.settle_ready.take() } else { None };
+        timers = if done { (p.poll.take(), p.deadline.take()) } else { (None, None) };
+    }
+    for message in &warnings {
+        warn(message);
+    }
+    if let Some(((resolve, reject), outcome)) = loaded {
+        let _ = match outcome {
+            Ok(()) => resolve.call0(&JsValue::UNDEFINED),
+            Err(url) => reject.call1(&JsValue::UNDEFINED, &js_sys::Error::new(&format!(
+                "hubspot-wasm: HubSpot's tracking code could not be loaded from {url} (blocked, missing, or refused by the page's Content-Security-Policy)"
+            ))),
+        };
+    }
+    if let Some(resolve) = ready {
+        let _ = resolve.call0(&JsValue::UNDEFINED);
+    }
+    // Dropping a timer from inside its own callback is safe: wasm-bindgen frees the closure
+    // once the call returns.
+    drop(timers);
+    done
+}
+
+const TRACKER: &str = "HubSpot's tracking code";

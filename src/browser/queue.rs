@@ -1,0 +1,108 @@
+//! HubSpot's command queues, `window._hsq` (tracking) and `window._hsp` (privacy): made arrays
+//! when absent (HubSpot's code takes what they hold when it starts), and fed commands as the JS
+//! arrays HubSpot documents, built by serde-wasm-bindgen from the core's [`Command`]s.
+
+use super::read::get;
+use super::warn;
+use crate::mapping::Command;
+use crate::value::Value;
+use js_sys::{Array, Function, Reflect};
+use serde::ser::{Serialize, SerializeMap, Serializer};
+use wasm_bindgen::{JsCast, JsValue};
+
+/// The tracking queue.
+pub const HSQ: &str = "_hsq";
+/// The privacy (consent) queue.
+pub const HSP: &str = "_hsp";
+
+/// `window[name]` when it is a queue (it has a `push`), else a new array put there. Existing
+/// queues keep their contents: commands a page pushed before us are HubSpot's to take.
+pub fn queue(name: &str) -> JsValue {
+    let global = js_sys::global();
+    let existing = get(&global, name);
+    if get(&existing, "push").is_function() {
+        return existing;
+    }
+    let fresh: JsValue = Array::new().into();
+    // A page that froze `window` keeps its own value; the push below then warns.
+    let _ = Reflect::set(&global, &JsValue::from_str(name), &fresh);
+    fresh
+}
+
+/// HubSpot's code replaces `_hsq.push` when it starts: the one sign that the tracker runs.
+pub fn tracker_started() -> bool {
+    let push = get(&get(&js_sys::global(), HSQ), "push");
+    push.is_function() && push != get(&Array::new(), "push")
+}
+
+/// Pushes `commands` in order onto `window[name]`. A queue that throws is warned about once per
+/// call, however many commands it refused; the rest are still offered.
+pub fn push<T: Serialize>(name: &str, commands: impl IntoIterator<Item = T>) {
+    let serializer = serde_wasm_bindgen::Serializer::json_compatible();
+    let mut refused = false;
+    for command in commands {
+        let Ok(command) = command.serialize(&serializer) else { continue };
+        // Looked up for each command: HubSpot's code may replace the queue while taking one.
+        let queue = queue(name);
+        let pushed = get(&queue, "push").dyn_into::<Function>().map_err(drop).and_then(|push| push.call1(&queue, &command).map_err(drop));
+        refused |= pushed.is_err();
+    }
+    if refused {
+        warn(&format!("hubspot-wasm: HubSpot's {name} threw while taking a command"));
+    }
+}
+
+/// A core value or command as the JS value HubSpot takes (serde-wasm-bindgen builds it).
+pub struct Js<'r, T: ?Sized>(pub &'r T);
+
+impl Serialize for Js<'_, Command<'_>> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self.0 {
+            Command::Identify(properties) => ("identify", Js(properties.members())).serialize(s),
+            Command::SetPath(path) => ("setPath", path).serialize(s),
+            Command::TrackPageView => ("trackPageView",).serialize(s),
+            Command::TrackEvent(properties) => ("trackEvent", Js(properties.members())).serialize(s),
+            Command::TrackCustomBehavioralEvent { name, properties } => {
+                ("trackCustomBehavioralEvent", CustomEvent { name, properties: Js(properties.members()) }).serialize(s)
+            }
+        }
+    }
+}
+
+/// `{ name, properties }`, the argument of `trackCustomBehavioralEvent`.
+struct CustomEvent<'r, 'a> {
+    name: &'r str,
+    properties: Js<'r, [(std::borrow::Cow<'a, str>, Value<'a>)]>,
+}
+
+impl Serialize for CustomEvent<'_, '_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        // A map, not a struct: serde-wasm-bindgen caches struct field names in a hash map, 2 KB
+        // of wasm for two keys.
+        let mut event = s.serialize_map(Some(2))?;
+        event.serialize_entry("name", self.name)?;
+        event.serialize_entry("properties", &self.properties)?;
+        event.end()
+    }
+}
+
+impl Serialize for Js<'_, [(std::borrow::Cow<'_, str>, Value<'_>)]> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_map(self.0.iter().map(|(key, value)| (&**key, Js(value))))
+    }
+}
+
+impl Serialize for Js<'_, Value<'_>> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self.0 {
+            Value::Null => s.serialize_unit(),
+            Value::Bool(b) => s.serialize_bool(*b),
+            // The core keeps numbers as JavaScript's own decimal text; JavaScript reads it back
+            // exactly (Rust's float parser would add about 15 KB of wasm).
+            Value::Number(text) => s.serialize_f64(js_sys::Number::parse_float(text)),
+            Value::String(text) => s.serialize_str(text),
+            Value::Array(items) => s.collect_seq(items.iter().map(Js)),
+            Value::Object(members) => Js(members.as_slice()).serialize(s),
+        }
+    }
+}
