@@ -1,131 +1,264 @@
-// The in-page half of the benchmark: loaded by bench/page.html in headless Chromium and driven by
-// bench/run.mjs through page.evaluate(). Everything timed here runs with `window._hsq` (and
-// `window._hsp`) replaced by a recorder, so a timed call costs only mapping + boundary crossing.
+// The in-page half of the benchmark: loaded by bench/page.html in headless Chromium (the page is
+// cross-origin isolated, so performance.now() ticks in 5 µs) and driven by bench/run.mjs through
+// page.evaluate(). Four measurements, each in its own browser context:
+//   share()    the plugin's own time inside the real analytics-next's identify()/track()
+//   startup()  from the import of a module to its first command in `_hsq`
+//   memory()   the wasm's linear memory after 1,000 and 100,000 mixed calls
+//   setup() + batch()  the microbench: calls/s of the plugin's methods beside the peer
 import * as ev from './events.js';
 
 const MASK = ev.POOL - 1;
+const PORTAL = { portalId: '62515' };
 
 // ---------------------------------------------------------------------------------------------
-// The recorder. An array (so code that keeps "existing arrays" keeps it) whose own `push` is a
-// cheap function (so `push !== Array.prototype.push`: HubSpot counts as loaded). It keeps only
-// the last command, like a sink, so nothing accumulates on the JS side while timing.
-let sink = null;
+// The recorder. An array (so a plugin that keeps "existing arrays" keeps it) whose own `push`
+// only counts and keeps the last command, so HubSpot's own work is not timed and nothing piles
+// up. Its `push` is not Array.prototype.push, so plugins take HubSpot as running: load() resolves
+// at once (the page has #hs-script-loader, so nothing is injected either).
+let last = null;
 let pushes = 0;
-function record(cmd) { sink = cmd; pushes++; return pushes; }
-const recorder = [];
-recorder.push = record;
-const consentRecorder = [];
-consentRecorder.push = record;
+function record(command) { last = command; return ++pushes; }
+const recorder = Object.assign([], { push: record });
+const consentRecorder = Object.assign([], { push: record });
 
 function installRecorder() {
   window._hsq = recorder;
   window._hsp = consentRecorder;
 }
 
-/** Runs `fn` with every push also kept in an array, which it returns (for the report, not timed). */
+/** Runs `fn` and returns (a JSON copy of) every command pushed meanwhile; for the report, not timed. */
 function capturing(fn) {
   const seen = [];
-  const push = (cmd) => { seen.push(structuredCloneSafe(cmd)); return record(cmd); };
-  recorder.push = push;
-  consentRecorder.push = push;
-  try { fn(); } finally { recorder.push = record; consentRecorder.push = record; }
+  recorder.push = consentRecorder.push = (command) => { seen.push(JSON.parse(JSON.stringify(command))); return record(command); };
+  try { fn(); } finally { recorder.push = consentRecorder.push = record; }
   return seen;
 }
-function structuredCloneSafe(x) {
-  try { return JSON.parse(JSON.stringify(x)); } catch (e) { return String(x); }
-}
 
-// ---------------------------------------------------------------------------------------------
-// What analytics-next hands to load(): a Context and the Analytics instance. Only a stub: the
-// benchmark does not load analytics-next, it calls the plugin's methods as analytics-next would.
-const analyticsStub = {
-  on() { return this; }, once() { return this; }, off() { return this; }, emit() { return this; },
-  user() { return { id: () => null, anonymousId: () => null, traits: () => ({}) }; },
-  options: {}, settings: {}, integrations: {},
-};
+// What analytics-next hands to load() outside share(): a Context and a stub of the Analytics
+// instance (the plugin only subscribes to its `reset`).
+const analyticsStub = { on() { return this; }, off() { return this; }, once() { return this; } };
+const loadCtx = { event: { type: 'page' } };
 
 const sleep = (ms) => new Promise((ok) => setTimeout(ok, ms));
 
-/** Calls plugin.load() as analytics-next's register() does; never waits more than 3 s. */
-async function load(plugin) {
-  if (typeof plugin.load !== 'function') return 'no load()';
-  try {
-    const r = await Promise.race([Promise.resolve(plugin.load({ event: { type: 'page' } }, analyticsStub)).then(() => 'ok'), sleep(3000).then(() => 'timed out (3 s)')]);
-    if (window._hsq !== recorder || window._hsp !== consentRecorder) {
-      installRecorder();
-      return `${r}; load() replaced window._hsq/_hsp, recorder put back`;
-    }
-    return r;
-  } catch (e) {
-    installRecorder();
-    return `rejected: ${e && e.message}`;
-  }
-}
+/** A task turn through a message channel: no timer, so no 4 ms clamp for nested timers. */
+const yieldTask = () => new Promise((ok) => { const c = new MessageChannel(); c.port1.onmessage = () => ok(); c.port2.postMessage(0); });
 
-/** A plugin past load() and past its skipped first page, as in a page that has been open a while. */
-async function readyPlugin(mod, extra, notes) {
-  const plugin = mod.hubspotPlugin({ portalId: '62515', ...extra });
-  const how = await load(plugin);
-  if (how !== 'ok') notes.push(`load() with ${JSON.stringify(extra)}: ${how}`);
+/** A plugin past load() and its skipped first page, as in a page that has been open a while. */
+async function readyPlugin(make, settings, notes) {
+  const plugin = make({ ...PORTAL, ...settings });
+  const how = await Promise.race([Promise.resolve(plugin.load(loadCtx, analyticsStub)).then(() => 'ok', (e) => `rejected: ${e?.message}`), sleep(3000).then(() => 'timed out (3 s)')]);
+  if (how !== 'ok') notes.push(`load() with ${JSON.stringify(settings)}: ${how}`);
   plugin.page({ event: ev.pageEvent(0) });
   return plugin;
 }
 
-// ---------------------------------------------------------------------------------------------
-// The floor: the least a destination can do, copy the event's data key by key into a new object
-// and push it (what any mapping must at least do: visit every key, build a new object).
-function copy(src) { const o = {}; for (const k in src) o[k] = src[k]; return o; }
-const floor = {
-  identify(ctx) { window._hsq.push(['identify', copy(ctx.event.traits)]); return ctx; },
-  track(ctx) { window._hsq.push(['trackEvent', copy(ctx.event.properties)]); return ctx; },
-};
-const floorFlush = {
-  identify(ctx) { window._hsq.push(['identify', copy(ctx.event.traits)]); window._hsq.push(['trackPageView']); return ctx; },
-};
-// An even lower floor, for information: object spread, which V8 turns into a clone of the
-// source's hidden class when shapes repeat (no per-key work at all; no mapping can use it).
-const floorSpread = {
-  identify(ctx) { window._hsq.push(['identify', { ...ctx.event.traits }]); return ctx; },
-  track(ctx) { window._hsq.push(['trackEvent', { ...ctx.event.properties }]); return ctx; },
-};
+/** The wasm's exports: the glue's default export resolves to them once the wasm runs. */
+async function wasmExports(pkgUrl) {
+  const core = await import(new URL('hubspot_wasm_core.js', pkgUrl).href);
+  return core.default();
+}
 
-// The floor of the design, for information: what a call costs when the event crosses into wasm
-// and back as JSON text (as the plugin passes it) but nothing is done there. The module
-// is a no-op (`run(len) -> len`, memory exported), so the commands pushed are the event's own
-// data: stringify → TextEncoder.encodeInto → call → TextDecoder.decode → JSON.parse → push.
-// Only what the mapping reads is sent (userId + traits; event + properties).
-const NOOP_WASM = new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0, 1, 6, 1, 96, 1, 127, 1, 127, 3, 2, 1, 0, 5, 3, 1, 0, 2, 7, 16, 2, 6, 109, 101, 109, 111,
-  114, 121, 2, 0, 3, 114, 117, 110, 0, 0, 10, 6, 1, 4, 0, 32, 0, 11]);
-function wasmFloor(flush) {
-  const wasm = new WebAssembly.Instance(new WebAssembly.Module(NOOP_WASM)).exports;
-  const mem = new Uint8Array(wasm.memory.buffer);
-  const encoder = new TextEncoder();
-  const decoder = new TextDecoder('utf-8', { ignoreBOM: true });
-  const roundTrip = (value) => {
-    const length = wasm.run(encoder.encodeInto(JSON.stringify(value), mem).written);
-    return JSON.parse(decoder.decode(mem.subarray(0, length)));
+// ---------------------------------------------------------------------------------------------
+// Share of analytics-next's time per event.
+
+/** Inline replacement for cdn.segment.com's settings: no destination of Segment's own, and
+ *  none of analytics-next's own telemetry (it would post to api.segment.io). */
+const CDN_SETTINGS = { integrations: {}, metrics: { sampleRate: 0 } };
+
+/** `plugin` with identify/track wrapped so the time spent inside them is summed. */
+function timed(plugin) {
+  const spent = { identify: 0, track: 0 };
+  const calls = { identify: 0, track: 0 };
+  const wrap = (kind) => (ctx) => {
+    const t = performance.now();
+    try {
+      return plugin[kind](ctx);
+    } finally {
+      spent[kind] += performance.now() - t;
+      calls[kind]++;
+    }
   };
+  return { plugin: { ...plugin, identify: wrap('identify'), track: wrap('track') }, spent, calls };
+}
+
+/**
+ * One analytics-next instance per plugin (ours; the plain-JS module for information), each with
+ * only that destination (Segment.io off, settings inline: no network). Awaited events, in blocks
+ * of `block` identify then `block` track, the two instances taking turns; after a warm-up of
+ * `warm` events of each kind. Per instance and kind: analytics-next's time per event (from the
+ * call to its promise settling), the plugin's time inside it, and the share.
+ */
+export async function share({ analyticsUrl, pkgUrl, plainUrl, events, block, warm }) {
+  installRecorder();
+  const { AnalyticsBrowser } = await import(analyticsUrl);
+  const makers = { ours: (await import(pkgUrl)).hubspotPlugin, plain: (await import(plainUrl)).hubspotPlugin };
+  const pools = { identify: ev.pool(ev.identifyEvent), track: ev.pool(ev.trackEvent) };
+  const send = {
+    identify: (analytics, e) => analytics.identify(e.userId, e.traits),
+    track: (analytics, e) => analytics.track(e.event, e.properties),
+  };
+  const runs = {};
+  for (const [name, make] of Object.entries(makers)) {
+    const t = timed(make(PORTAL));
+    const [analytics] = await AnalyticsBrowser.load(
+      { writeKey: `bench-${name}`, cdnSettings: CDN_SETTINGS, plugins: [t.plugin] },
+      { integrations: { 'Segment.io': false } },
+    );
+    runs[name] = { analytics, ...t, total: { identify: 0, track: 0 }, sent: { identify: 0, track: 0 } };
+  }
+
+  let i = 0;
+  const drive = async (run, kind, n) => {
+    for (const end = i + n; i < end; i++) {
+      const t = performance.now();
+      await send[kind](run.analytics, pools[kind][i & MASK]);
+      run.total[kind] += performance.now() - t;
+      run.sent[kind]++;
+      // Each event starts in a task of its own: analytics-next delivers through setTimeout(0),
+      // and Chromium clamps timers nested 5 deep to 4 ms, idle time that is no one's work.
+      await yieldTask();
+    }
+  };
+  for (const run of Object.values(runs)) {
+    await drive(run, 'identify', warm);
+    await drive(run, 'track', warm);
+    for (const counter of [run.spent, run.calls, run.total, run.sent]) counter.identify = counter.track = 0;
+  }
+  const names = Object.keys(runs);
+  for (let b = 0; b * block < events; b++) {
+    // Turns alternate which instance goes first, so drift hits both alike.
+    for (const name of b % 2 ? [...names].reverse() : names) {
+      const n = Math.min(block, events - b * block);
+      await drive(runs[name], 'identify', n);
+      await drive(runs[name], 'track', n);
+    }
+  }
+  const result = {};
+  for (const [name, run] of Object.entries(runs)) {
+    result[name] = Object.fromEntries(['identify', 'track'].map((kind) => [kind, {
+      events: run.sent[kind],
+      pluginCalls: run.calls[kind],
+      analyticsMsPerEvent: run.total[kind] / run.sent[kind],
+      pluginMsPerEvent: run.spent[kind] / run.sent[kind],
+      sharePercent: (100 * run.spent[kind]) / run.total[kind],
+    }]));
+  }
+  return { result, pushes, crossOriginIsolated: self.crossOriginIsolated };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Start-up.
+
+/**
+ * From `import(url)` to the first command in `_hsq`, in a fresh browser context (run.mjs opens
+ * one per sample): import → hubspotPlugin(PORTAL) → load(ctx, analytics) → track(ctx), then wait
+ * for the command. `_hsq` is a Proxy of an empty array: its `push` IS Array.prototype.push, so
+ * the plugin sees a tracker still loading (as on a real page), and the Proxy's `set` trap notes
+ * the time the first element is written: no polling. `ours` also notes when `init()` settles.
+ */
+export async function startup({ url, ours }) {
+  let first;
+  const pushed = new Promise((ok) => { first = ok; });
+  let at = null;
+  window._hsq = new Proxy([], {
+    set(target, key, value) {
+      if (at === null && key === '0') {
+        at = performance.now();
+        first({ at, command: JSON.parse(JSON.stringify(value)) });
+      }
+      target[key] = value;
+      return true;
+    },
+  });
+  const t0 = performance.now();
+  const mod = await import(url);
+  const imported = performance.now();
+  const plugin = mod.hubspotPlugin(PORTAL);
+  plugin.load(loadCtx, analyticsStub)?.catch?.(() => {});
+  const loadCalled = performance.now();
+  plugin.track({ event: ev.trackEvent(0) });
+  // The same promise load() started (init() runs once per page); it settles before the calls
+  // held meanwhile are delivered.
+  let initDone = null;
+  if (ours) mod.default().then(() => { initDone = performance.now(); });
+  const done = await Promise.race([pushed, sleep(10000).then(() => null)]);
+  if (!done) return { error: 'no command in _hsq within 10 s' };
+  const wasm = performance.getEntriesByType('resource').find((e) => e.name.endsWith('.wasm'));
   return {
-    identify(ctx) {
-      const e = ctx.event;
-      window._hsq.push(['identify', roundTrip({ userId: e.userId, traits: e.traits }).traits]);
-      if (flush) window._hsq.push(['trackPageView']);
-      return ctx;
-    },
-    track(ctx) {
-      const e = ctx.event;
-      window._hsq.push(['trackEvent', roundTrip({ event: e.event, properties: e.properties }).properties]);
-      return ctx;
-    },
+    total: done.at - t0,
+    importJs: imported - t0,
+    // ours only: load() → wasm fetched, compiled, instantiated (and the Rust plugin created);
+    // then its load() and the delivery of the held track.
+    wasm: initDone === null ? null : initDone - loadCalled,
+    firstCall: initDone === null ? done.at - loadCalled : done.at - initDone,
+    wasmFetch: wasm ? wasm.responseEnd - wasm.startTime : null,
+    command: done.command,
   };
 }
 
-// The peer (@analytics/hubspot) is a plugin for the `analytics` library, which calls its methods
-// with `{ payload, config, instance }`; `payload` is that library's event (userId, traits /
-// event, properties). The pools below are converted once so no conversion is timed.
-const peerArg = (config) => (ctx) => ({ payload: { ...ctx.event, options: {} }, config });
+// ---------------------------------------------------------------------------------------------
+// Memory.
+
+/**
+ * The wasm's linear memory (and the length of every exported table: leaked JS references would
+ * show there) after the plugins are ready, after `first` and after `total` mixed calls through
+ * two plugins with different settings.
+ */
+export async function memory({ pkgUrl, total, first }) {
+  installRecorder();
+  const mod = await import(pkgUrl);
+  await mod.default();
+  const wasm = await wasmExports(pkgUrl);
+  const snapshot = () => {
+    window.gc?.();
+    const tables = {};
+    for (const [k, v] of Object.entries(wasm)) if (v instanceof WebAssembly.Table) tables[k] = v.length;
+    return { wasmBytes: wasm.memory?.buffer.byteLength ?? null, tables, jsHeapUsed: performance.memory?.usedJSHeapSize ?? null };
+  };
+  const notes = [];
+  const plugins = [
+    await readyPlugin(mod.hubspotPlugin, {}, notes),
+    await readyPlugin(mod.hubspotPlugin, { flushIdentifyImmediately: true, customBehavioralEvents: true }, notes),
+  ];
+  const atReady = snapshot();
+
+  const ctx = (make) => ev.pool(make).map((event) => ({ event }));
+  const identify = ctx(ev.identifyEvent), identifyMin = ctx(ev.identifyMinimalEvent);
+  const track = ctx(ev.trackEvent), trackMin = ctx(ev.trackMinimalEvent), page = ctx(ev.pageEvent);
+  // Identify without an email (ignored), and track carrying identify traits in its context (S5).
+  const noEmail = ctx((i) => ({ type: 'identify', userId: `anon_${i}`, traits: { plan: 'free', n: i } }));
+  const trackWithTraits = ctx((i) => ({ ...ev.trackEvent(i), context: { traits: { email: `t${i}@example.com`, plan: 'pro' } } }));
+  // Per 8 calls: 3 identify, 3 track, 1 page, 1 identify without email; the plugins take turns.
+  const mix = [
+    (p, k) => p.identify(identify[k & MASK]), (p, k) => p.track(track[k & MASK]),
+    (p, k) => p.identify(identifyMin[k & MASK]), (p, k) => p.page(page[k & MASK]),
+    (p, k) => p.identify(noEmail[k & MASK]), (p, k) => p.track(trackMin[k & MASK]),
+    (p, k) => p.identify(identify[(k + 7) & MASK]), (p, k) => p.track(trackWithTraits[k & MASK]),
+  ];
+  let k = 0;
+  let errors = 0, firstError = null;
+  const run = (n) => {
+    for (const end = k + n; k < end; k++) {
+      try { mix[k & 7](plugins[(k >> 3) & 1], k >> 4); } catch (e) { errors++; firstError ??= String(e?.message); }
+    }
+  };
+  const t0 = performance.now();
+  run(first);
+  const afterFirst = snapshot();
+  run(total - first);
+  const afterTotal = snapshot();
+  return { atReady, afterFirst, afterTotal, first, total, ms: performance.now() - t0, errors, firstError, notes };
+}
 
 // ---------------------------------------------------------------------------------------------
+// The microbench: calls/s of identify and track, ours (the package's plugin, through the facade)
+// beside the peer @analytics/hubspot and the plain-JS module (bench/plain-hubspot.js).
+
+// The peer is a plugin of the `analytics` library, which calls it with `{ payload, config }`,
+// `payload` being that library's event; its pools are converted once, outside the timing.
+const peerArg = (ctx) => ({ payload: { ...ctx.event, options: {} }, config: { ...PORTAL, flushOnIdentify: false } });
+
 /** One timing loop per (row, implementation): a fresh function, so each call site stays monomorphic. */
 function makeLoop(method) {
   // eslint-disable-next-line no-new-func
@@ -138,213 +271,59 @@ function makeLoop(method) {
     return i;`);
 }
 
-const state = { rows: {}, notes: [], mod: null, wasm: null };
+const rows = {};
 
-/**
- * Loads ours (pkgUrl) and the peer (peerUrl), makes one plugin per row, builds the pools and the
- * loops. Returns the row list, notes, and a sample of what each implementation pushes.
- */
-export async function setup({ pkgUrl, peerUrl }) {
+/** Loads the three, makes the rows; returns their implementations and what each pushes. */
+export async function setup({ pkgUrl, peerUrl, plainUrl }) {
   installRecorder();
+  const notes = [];
   const mod = await import(pkgUrl);
-  state.wasm = await mod.default();
-  state.mod = mod;
+  await mod.default();
   const { hubSpotPlugin } = await import(peerUrl);
-  const peer = hubSpotPlugin({ portalId: '62515' }); // initialize() (script injection) is not called
+  const peer = hubSpotPlugin(PORTAL); // initialize() (the script injection) is not called
+  const plain = await readyPlugin((await import(plainUrl)).hubspotPlugin, {}, notes);
+  const ours = await readyPlugin(mod.hubspotPlugin, {}, notes);
 
-  const notes = state.notes;
   const ctxPool = (make) => ev.pool(make).map((event) => ({ event }));
-  const pools = {
-    identify: ctxPool(ev.identifyEvent),
-    identifyMin: ctxPool(ev.identifyMinimalEvent),
-    track: ctxPool(ev.trackEvent),
-    trackMin: ctxPool(ev.trackMinimalEvent),
-  };
-  const cfg = { portalId: '62515', flushOnIdentify: false };
-  const cfgFlush = { portalId: '62515', flushOnIdentify: true };
-
-  const ours = async (extra) => readyPlugin(mod, extra, notes);
-  const defs = [
-    // [row id, label, method, ours settings, peer config or null, floor object, pool]
-    ['identify', 'identify (traits queued)', 'identify', {}, cfg, floor, pools.identify],
-    ['identifyFlush', 'identify (flushIdentifyImmediately)', 'identify', { flushIdentifyImmediately: true }, cfgFlush, floorFlush, pools.identify],
-    ['track', 'track (trackEvent)', 'track', {}, cfg, floor, pools.track],
-    ['trackCustom', 'track (customBehavioralEvents)', 'track', { customBehavioralEvents: true }, null, floor, pools.track],
-    ['identifyMin', 'identify, email only', 'identify', {}, cfg, floor, pools.identifyMin],
-    ['trackMin', 'track, no properties', 'track', {}, cfg, floor, pools.trackMin],
-  ];
-  for (const [id, label, method, settings, peerCfg, floorObj, pool] of defs) {
-    const row = { label, method, impls: {} };
-    row.impls.ours = { obj: await ours(settings), pool, loop: makeLoop(method) };
-    if (peerCfg) row.impls.peer = { obj: peer, pool: pool.map(peerArg(peerCfg)), loop: makeLoop(method) };
-    row.impls.floor = { obj: floorObj, pool, loop: makeLoop(method) };
-    row.impls.wasmFloor = { obj: wasmFloor(id === 'identifyFlush'), pool, loop: makeLoop(method) };
-    if (id === 'identify' || id === 'track') row.impls.floorSpread = { obj: floorSpread, pool, loop: makeLoop(method) };
-    state.rows[id] = row;
+  for (const [id, label, make] of [['identify', 'identify (24 traits, queued)', ev.identifyEvent], ['track', 'track (11 properties)', ev.trackEvent]]) {
+    const pool = ctxPool(make);
+    rows[id] = {
+      label,
+      impls: {
+        ours: { obj: ours, pool, loop: makeLoop(id) },
+        peer: { obj: peer, pool: pool.map(peerArg), loop: makeLoop(id) },
+        plain: { obj: plain, pool, loop: makeLoop(id) },
+      },
+    };
   }
-
-  // Sanity + report: what each one pushes for the first realistic events (not timed).
+  // What each pushes for one identify then one track (not timed).
   const samples = {};
-  const p0 = await ours({});
-  samples.ours = capturing(() => {
-    const r = p0.identify(pools.identify[0]);
-    if (r && typeof r.then === 'function') notes.push('ours: identify() returned a promise; timings count only its synchronous part');
-    p0.track(pools.track[0]);
-  });
-  const p1 = await ours({ flushIdentifyImmediately: true });
-  samples.oursFlushIdentify = capturing(() => p1.identify(pools.identify[0]));
-  const p2 = await ours({ customBehavioralEvents: true });
-  samples.oursCustomBehavioral = capturing(() => p2.track(pools.track[0]));
-  samples.peer = capturing(() => { peer.identify(peerArg(cfg)(pools.identify[0])); peer.track(peerArg(cfg)(pools.track[0])); });
-  samples.floor = capturing(() => { floor.identify(pools.identify[0]); floor.track(pools.track[0]); });
-  if (samples.ours.length === 0) notes.push('ours pushed nothing for identify+track: check the recorder / load()');
-  if (samples.peer.length === 0) notes.push('peer pushed nothing: check that its global _hsq is the recorder');
-
+  for (const impl of ['ours', 'peer', 'plain']) {
+    samples[impl] = capturing(() => { for (const id of ['identify', 'track']) { const r = rows[id].impls[impl]; r.obj[id](r.pool[1]); } });
+  }
+  if (!samples.ours.length) notes.push('ours pushed nothing for identify + track: check the recorder and load()');
   return {
-    rows: Object.fromEntries(Object.entries(state.rows).map(([id, r]) => [id, { label: r.label, impls: Object.keys(r.impls) }])),
-    notes, samples, crossOriginIsolated: self.crossOriginIsolated,
-    version: state.rows.identify.impls.ours.obj.version ?? null,
+    rows: Object.fromEntries(Object.entries(rows).map(([id, r]) => [id, { label: r.label, impls: Object.keys(r.impls) }])),
+    notes, samples, version: ours.version, crossOriginIsolated: self.crossOriginIsolated,
   };
 }
 
-/** A macrotask turn without timer clamping: lets deferred work (if a plugin defers any) run. */
-const yieldTask = () => new Promise((ok) => { const c = new MessageChannel(); c.port1.onmessage = () => ok(); c.port2.postMessage(0); });
-
 /**
- * Runs one implementation of one row until `ms` have passed; returns calls, elapsed ms and the
- * commands pushed. The clock stops after one more task turn, so work a plugin defers out of the
- * call itself (a microtask, a message) is counted too.
+ * Runs one implementation of one row for `ms`; returns calls, elapsed ms and commands pushed.
+ * The clock stops after one more task turn, so work a plugin defers out of the call counts too.
  */
 export async function batch(rowId, impl, ms) {
-  const { obj, pool, loop } = state.rows[rowId].impls[impl];
+  const { obj, pool, loop } = rows[rowId].impls[impl];
   const before = pushes;
   const start = performance.now();
   let calls;
   try {
     calls = loop(obj, pool, start + ms);
   } catch (e) {
-    return { error: String(e && (e.stack || e.message) || e) };
+    return { error: String(e?.stack || e?.message || e) };
   }
   await yieldTask();
-  const elapsed = performance.now() - start;
-  return { calls, elapsed, pushes: pushes - before };
+  return { calls, elapsed: performance.now() - start, pushes: pushes - before };
 }
 
-// ---------------------------------------------------------------------------------------------
-/**
- * Start-up, in a fresh browser context (so nothing compiled earlier is reused): fetching the JS
- * entry, then `await init()` (wasm fetch + compile + instantiate) and `hubspotPlugin()`, then the
- * first call and load(). Milliseconds from performance.now().
- */
-export async function startup({ pkgUrl }) {
-  installRecorder();
-  const t0 = performance.now();
-  const mod = await import(pkgUrl);
-  const t1 = performance.now();
-  await mod.default();
-  const t2 = performance.now();
-  const plugin = mod.hubspotPlugin({ portalId: '62515' });
-  const t3 = performance.now();
-  plugin.track({ event: ev.trackEvent(0) });
-  const t4 = performance.now();
-  const how = await load(plugin);
-  const t5 = performance.now();
-  const wasmEntry = performance.getEntriesByType('resource').find((e) => e.name.includes('.wasm'));
-  return {
-    importJs: t1 - t0, init: t2 - t1, hubspotPlugin: t3 - t2, ready: t3 - t1,
-    firstTrack: t4 - t3, load: t5 - t4, loadResult: how,
-    wasmFetch: wasmEntry ? wasmEntry.responseEnd - wasmEntry.startTime : null,
-  };
-}
-
-/**
- * The same without the network, in its own fresh context: the wasm bytes are fetched first
- * (timed apart, after a small file's fetch), then `init({ module_or_path: bytes })` (compile +
- * instantiate) and `hubspotPlugin()`.
- */
-export async function startupNoNetwork({ pkgUrl, wasmUrl, smallUrl }) {
-  installRecorder();
-  const mod = await import(pkgUrl);
-  // The floor of any design that fetches its code: one request for a small file, from the same
-  // server, in the same position as the wasm's fetch in startup() (the first after the import);
-  // then the wasm's own bytes, fetched but not compiled.
-  let t = performance.now();
-  await (await fetch(smallUrl)).arrayBuffer();
-  const smallFetch = performance.now() - t;
-  t = performance.now();
-  const bytes = await (await fetch(wasmUrl)).arrayBuffer();
-  const wasmFetch = performance.now() - t;
-  await new Promise((ok) => setTimeout(ok, 50));
-  const t0 = performance.now();
-  await mod.default({ module_or_path: bytes });
-  const t1 = performance.now();
-  mod.hubspotPlugin({ portalId: '62515' });
-  const t2 = performance.now();
-  return { init: t1 - t0, hubspotPlugin: t2 - t1, ready: t2 - t0, smallFetch, wasmFetch };
-}
-
-/** The peer's start-up for context: fetching its bundle and creating the plugin. */
-export async function peerStartup({ peerUrl }) {
-  installRecorder();
-  const t0 = performance.now();
-  const { hubSpotPlugin } = await import(peerUrl);
-  const t1 = performance.now();
-  hubSpotPlugin({ portalId: '62515' });
-  const t2 = performance.now();
-  return { importJs: t1 - t0, ready: t2 - t1 };
-}
-
-// ---------------------------------------------------------------------------------------------
-/**
- * Memory: wasm linear memory (and the length of any exported table, where leaked JS references
- * would show) after init, after 1,000 and after 100,000 mixed calls.
- */
-export async function memory({ pkgUrl, total = 100000, first = 1000 }) {
-  installRecorder();
-  const mod = await import(pkgUrl);
-  const wasm = await mod.default();
-  const gc = () => { if (typeof window.gc === 'function') window.gc(); };
-  const snapshot = () => {
-    gc();
-    const tables = {};
-    for (const [k, v] of Object.entries(wasm)) if (v instanceof WebAssembly.Table) tables[k] = v.length;
-    return {
-      wasmBytes: wasm.memory ? wasm.memory.buffer.byteLength : null, tables,
-      jsHeapUsed: performance.memory ? performance.memory.usedJSHeapSize : null,
-    };
-  };
-  const notes = [];
-  const atInit = snapshot();
-  const plugins = [await readyPlugin(mod, {}, notes), await readyPlugin(mod, { flushIdentifyImmediately: true, customBehavioralEvents: true }, notes)];
-  const atReady = snapshot();
-
-  const ctx = (make) => ev.pool(make).map((event) => ({ event }));
-  const identify = ctx(ev.identifyEvent), identifyMin = ctx(ev.identifyMinimalEvent);
-  const track = ctx(ev.trackEvent), trackMin = ctx(ev.trackMinimalEvent), page = ctx(ev.pageEvent);
-  // Identify without an email (ignored), and track carrying identify traits in its context (S5).
-  const noEmail = ctx((i) => ({ type: 'identify', userId: `anon_${i}`, traits: { plan: 'free', n: i } }));
-  const trackWithTraits = ctx((i) => ({ ...ev.trackEvent(i), context: { traits: { email: `t${i}@example.com`, plan: 'pro' } } }));
-  // The mix: per 8 calls, 3 identify, 3 track, 1 page, 1 odd one; alternating between two plugins.
-  const mix = [
-    (p, k) => p.identify(identify[k & MASK]), (p, k) => p.track(track[k & MASK]),
-    (p, k) => p.identify(identifyMin[k & MASK]), (p, k) => p.page(page[k & MASK]),
-    (p, k) => p.identify(noEmail[k & MASK]), (p, k) => p.track(trackMin[k & MASK]),
-    (p, k) => p.identify(identify[(k + 7) & MASK]), (p, k) => p.track(trackWithTraits[k & MASK]),
-  ];
-  let k = 0;
-  let errors = 0, firstError = null;
-  const run = (n) => {
-    for (const end = k + n; k < end; k++) {
-      try { mix[k & 7](plugins[(k >> 3) & 1], k >> 4); } catch (e) { errors++; firstError ??= String(e && e.message); }
-    }
-  };
-  const t0 = performance.now();
-  run(first);
-  const afterFirst = snapshot();
-  run(total - first);
-  const afterTotal = snapshot();
-  const ms = performance.now() - t0;
-  return { atInit, atReady, afterFirst, afterTotal, first, total, ms, errors, firstError, notes };
-}
-
-window.bench = { setup, batch, startup, startupNoNetwork, peerStartup, memory };
+window.bench = { share, startup, memory, setup, batch };

@@ -28,9 +28,10 @@ rmSync(`${pkg}.gitignore`, { force: true });
 const wasm = `${pkg}hubspot_wasm_core_bg.wasm`;
 if (!dev) {
   // npm's binaryen: Debian's wasm-opt (108) mis-numbers wasm-bindgen's externref table export.
-  // --converge: passes until the module stops shrinking; --strip-*: names, toolchain notes and
-  // the feature list are no use to a visitor.
-  execFileSync(`${root}node_modules/.bin/wasm-opt`, ['-Oz', '--converge', '--strip-debug', '--strip-producers', '--strip-target-features', wasm, '-o', wasm], { stdio: 'inherit' });
+  // -ocimfs 0: no inlining of single-caller functions (0.7 KB smaller once gzipped); --converge:
+  // passes until the module stops shrinking; --strip-*: names, toolchain notes and the feature
+  // list are no use to a visitor.
+  execFileSync(`${root}node_modules/.bin/wasm-opt`, ['-Oz', '-ocimfs', '0', '--converge', '--strip-debug', '--strip-producers', '--strip-target-features', wasm, '-o', wasm], { stdio: 'inherit' });
 }
 
 const cargo = readFileSync(`${root}Cargo.toml`, 'utf8');

@@ -1,133 +1,114 @@
-//! The core as the browser runs it: compiled to wasm, in headless Chromium and Firefox
-//! (`wasm-pack test --headless --chrome` / `--firefox`). The native tests cover every rule;
-//! these prove the same answers come out of the wasm build and parse with the browser's own
-//! JSON, and that hostile sizes and shapes do not trap the wasm. (The JS edge that calls the
-//! shipped exports is tested end to end in tests/e2e.)
+//! The plugin object as analytics-next sees it, compiled to wasm and run in headless Chromium and
+//! Firefox: its names, its settings checks and the methods that push nothing. Loading, the
+//! `_hsq` bridge and hostile input have their own suites (`web_loading.rs`, `web_events.rs`,
+//! `web_hostile.rs`); `support/` holds what they share.
 #![cfg(target_arch = "wasm32")]
 
-use hubspot_wasm::{version, Destination};
-use js_sys::{Array, JSON};
-use wasm_bindgen::{JsCast, JsValue};
+mod support;
+
+use hubspot_wasm::browser::HubSpotPlugin;
+use js_sys::Reflect;
+use support::*;
+use wasm_bindgen::JsValue;
 use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
 
-fn destination(settings: &str) -> Destination {
-    Destination::new(settings).unwrap_or_else(|_| panic!("settings {settings} rejected"))
-}
-
-/// `[commands, warnings]` as JS arrays, parsed by the browser's own JSON; `""` means neither.
-fn answer(text: &str) -> (Array, Array) {
-    if text.is_empty() {
-        return (Array::new(), Array::new());
-    }
-    let parsed: Array = JSON::parse(text).expect("the core answers with JSON").unchecked_into();
-    (parsed.get(0).unchecked_into(), parsed.get(1).unchecked_into())
-}
-
-fn json(value: &JsValue) -> String {
-    JSON::stringify(value).unwrap().as_string().unwrap()
+fn property(target: &JsValue, key: &str) -> JsValue {
+    Reflect::get(target, &key.into()).unwrap()
 }
 
 #[wasm_bindgen_test]
-fn invalid_settings_are_refused_naming_the_setting() {
-    for (settings, names) in [
-        (r#"{"portalId":"abc"}"#, "portalId"),
-        (r#"{}"#, "portalId"),
-        ("null", "settings"),
-        (r#"{"portalId":"1","trackerUrl":"javascript:alert(1)"}"#, "trackerUrl"),
-        (r#"{"portalId":"1","region":"mars"}"#, "region"),
+fn name_type_and_version_as_analytics_next_reads_them() {
+    clean_page();
+    let rust = plugin("{ portalId: '62515' }");
+    assert_eq!((rust.name(), rust.kind(), rust.version()), ("HubSpot".into(), "destination".into(), env!("CARGO_PKG_VERSION").into()));
+
+    // Through JS, under the names analytics-next uses.
+    let plugin: JsValue = rust.into();
+    assert_eq!(property(&plugin, "name").as_string().as_deref(), Some("HubSpot"));
+    assert_eq!(property(&plugin, "type").as_string().as_deref(), Some("destination"));
+    assert_eq!(property(&plugin, "version").as_string().as_deref(), Some(env!("CARGO_PKG_VERSION")));
+    for method in ["isLoaded", "load", "ready", "unload", "page", "identify", "track", "group", "alias", "screen",
+                   "doNotTrack", "revokeCookieConsent", "setConsent"] {
+        assert!(property(&plugin, method).is_function(), "plugin.{method} is not a function");
+    }
+    assert_eq!(call(&plugin, "isLoaded", &[]), Ok(JsValue::FALSE));
+}
+
+#[wasm_bindgen_test]
+fn invalid_settings_are_refused_naming_the_setting_and_the_value() {
+    clean_page();
+    for (settings, setting, value) in [
+        ("{ portalId: 'abc' }", "portalId", "\"abc\""),
+        ("{}", "portalId", "null"),
+        ("{ portalId: '62515', region: 'mars' }", "region", "\"mars\""),
+        ("{ portalId: '62515', trackerUrl: 'javascript:alert(1)' }", "trackerUrl", "javascript:alert(1)"),
+        ("{ portalId: '62515', formsUrl: 'data:text/javascript,1' }", "formsUrl", "data:text/javascript,1"),
+        ("{ portalId: '62515', loadTimeoutMs: -5 }", "loadTimeoutMs", "-5"),
+        ("{ portalId: '62515', loadFormsSdk: 'yes' }", "loadFormsSdk", "\"yes\""),
+        ("{ portalId: '62515', nonce: 42 }", "nonce", "42"),
+        ("null", "settings", "null"),
+        ("'62515'", "settings", "\"62515\""),
     ] {
-        let message = match Destination::new(settings) {
-            Ok(_) => panic!("{settings} accepted"),
-            Err(message) => message,
+        let message = match HubSpotPlugin::new(&js(settings)) {
+            Ok(_) => panic!("{settings} was accepted"),
+            Err(error) => String::from(error.message()),
         };
-        assert!(message.contains(names), "{message}");
+        assert!(message.contains(setting) && message.contains(value), "{settings}: {message}");
     }
+    // Nothing reached the page.
+    assert_eq!(count("script[src*='hs-scripts.com'], script[src*='hsforms.net'], script[src^='javascript:']"), 0);
+    assert!(js("window._hsq").is_undefined());
 }
 
 #[wasm_bindgen_test]
-fn loader_config_per_region() {
-    let config = JSON::parse(&destination(r#"{"portalId":" 62515 ","region":"eu1","loadFormsSDK":true,"nonce":"n1"}"#).loader()).unwrap();
-    assert_eq!(
-        json(&config),
-        r#"{"trackerUrl":"https://js-eu1.hs-scripts.com/62515.js","formsUrl":"https://js-eu1.hsforms.net/forms/embed/v2.js","nonce":"n1","loadTimeoutMs":10000,"disableCookieBanner":false,"serverCredentials":false}"#
-    );
-}
+fn server_credentials_are_warned_about_without_their_value() {
+    clean_page();
+    for (key, secret) in [("apiKey", "secret-api-key-7d1f"), ("privateAppToken", "pat-na1-0000-secret")] {
+        let warnings = Warnings::capture();
+        let plugin = plugin(&format!("{{ portalId: '62515', {key}: '{secret}' }}"));
+        let messages = warnings.messages();
+        assert_eq!(messages.len(), 1, "{messages:?}");
+        assert!(messages[0].contains("apiKey/privateAppToken"), "{messages:?}");
+        assert!(!messages[0].contains(secret), "the warning leaks the secret: {}", messages[0]);
 
-#[wasm_bindgen_test]
-fn identify_is_held_until_the_next_track_then_comes_first() {
-    let mut d = destination(r#"{"portalId":"62515"}"#);
-    let held = d.identify(r#"{"userId":"u1","traits":{"email":"a@b.co","firstName":"Peter","offerDate":"2024-01-15T10:00:00.000Z"}}"#);
-    assert_eq!(held, "", "a held identify answers nothing");
-    let (commands, warnings) = answer(&d.track(r#"{"event":"Bought","properties":{"revenue":20.5}}"#));
-    assert_eq!(
-        json(&commands),
-        r#"[["identify",{"email":"a@b.co","firstname":"Peter","offerdate":1705312800000,"id":"u1"}],["trackEvent",{"value":20.5,"id":"Bought"}]]"#
-    );
-    assert_eq!(warnings.length(), 0);
-}
-
-#[wasm_bindgen_test]
-fn first_page_is_skipped_later_pages_set_the_path() {
-    let mut d = destination(r#"{"portalId":"62515"}"#);
-    assert_eq!(json(&answer(&d.page(r#"{"location":{"pathname":"/"}}"#)).0), "[]");
-    assert_eq!(json(&answer(&d.page(r#"{"properties":{"path":"/pricing"},"location":{"pathname":"/","search":"?a=1"}}"#)).0), r#"[["setPath","/pricing?a=1"],["trackPageView"]]"#);
-}
-
-#[wasm_bindgen_test]
-fn reset_drops_the_pending_identity() {
-    let mut d = destination(r#"{"portalId":"1"}"#);
-    d.identify(r#"{"traits":{"email":"first@b.co"}}"#);
-    d.reset();
-    assert_eq!(json(&answer(&d.track(r#"{"event":"E"}"#)).0), r#"[["trackEvent",{"id":"E"}]]"#);
-}
-
-#[wasm_bindgen_test]
-fn consent_keeps_three_booleans() {
-    assert_eq!(Destination::consent(r#"{"analytics":true,"functionality":"yes","__proto__":{"x":1}}"#), r#"{"analytics":true}"#);
-}
-
-#[wasm_bindgen_test]
-fn version_is_the_crates() {
-    assert_eq!(version(), env!("CARGO_PKG_VERSION"));
-}
-
-#[wasm_bindgen_test]
-fn hostile_text_never_traps_and_the_next_call_works() {
-    let mut d = destination(r#"{"portalId":"1","customBehavioralEvents":true}"#);
-    let megabyte = "x".repeat(1 << 20);
-    let many_keys: Vec<String> = (0..10_000).map(|i| format!(r#""k{i}":{i}"#)).collect();
-    let hostile = [
-        String::new(),
-        "not json".into(),
-        "[".repeat(100_000) + &"]".repeat(100_000),
-        format!(r#"{{"event":"E","properties":{{"big":"{megabyte}"}}}}"#),
-        format!(r#"{{"event":"E","properties":{{{}}}}}"#, many_keys.join(",")),
-        r#"{"event":"E","properties":{"__proto__":{"polluted":1},"constructor":{"prototype":1}}}"#.into(),
-        r#"{"event":"\ud800 lone","properties":{"s":"\udfff"}}"#.into(),
-        r#"{"event":["not","a","name"]}"#.into(),
-        r#"{"event":"E","properties":[1,2,3]}"#.into(),
-    ];
-    for text in &hostile {
-        let (commands, _) = answer(&d.track(text));
-        for command in commands.iter() {
-            let command: Array = command.unchecked_into();
-            assert_eq!(command.get(0).as_string().as_deref(), Some("trackCustomBehavioralEvent"));
-        }
-        let _ = answer(&d.identify(text));
-        let _ = answer(&d.page(text));
+        // Nor does the secret ride any command.
+        fresh_queue();
+        plugin.identify(js("{ event: { traits: { email: 'a@b.co' } } }"));
+        plugin.track(js("{ event: { event: 'Bought' } }"));
+        assert!(!queue("_hsq").contains(secret));
     }
-    let (commands, _) = answer(&d.track(r#"{"event":"After"}"#));
-    assert_eq!(json(&commands), r#"[["trackCustomBehavioralEvent",{"name":"pe1_after","properties":{}}]]"#);
-    assert!(js_sys::Reflect::get(&js_sys::Object::new(), &"polluted".into()).unwrap().is_undefined());
+    let warnings = Warnings::capture();
+    let _ = plugin("{ portalId: '62515' }");
+    assert_eq!(warnings.messages(), Vec::<String>::new(), "no credentials, no warning");
 }
 
 #[wasm_bindgen_test]
-fn ten_thousand_calls_answer_in_order() {
-    let mut d = destination(r#"{"portalId":"1"}"#);
-    for i in 0..10_000 {
-        let (commands, _) = answer(&d.track(&format!(r#"{{"event":"E{i}","properties":{{"n":{i}}}}}"#)));
-        assert_eq!(json(&commands), format!(r#"[["trackEvent",{{"n":{i},"id":"E{i}"}}]]"#));
+fn group_alias_and_screen_return_ctx_unchanged_and_push_nothing() {
+    clean_page();
+    let plugin = plugin("{ portalId: '62515' }");
+    plugin.identify(js("{ event: { userId: 'u1', traits: { email: 'held@b.co' } } }"));
+    fresh_queue();
+    let cases: [(&str, fn(&HubSpotPlugin, JsValue) -> JsValue); 3] =
+        [("group", HubSpotPlugin::group), ("alias", HubSpotPlugin::alias), ("screen", HubSpotPlugin::screen)];
+    for (method, send) in cases {
+        let ctx = js("{ event: { type: 'x', groupId: 'g1', previousId: 'p1', name: 'Home', traits: { email: 'other@b.co' } } }");
+        let before = canonical(&ctx);
+        let returned = send(&plugin, ctx.clone());
+        assert!(same(&returned, &ctx), "{method} did not return its ctx");
+        assert_eq!(canonical(&ctx), before, "{method} changed its ctx");
+        assert_eq!(queue("_hsq"), "[]", "{method} pushed a command");
     }
+    // The identity held before them is neither sent nor dropped by them.
+    plugin.track(js("{ event: { event: 'After' } }"));
+    assert_eq!(queue("_hsq"), r#"[["identify",{"email":"held@b.co","id":"u1"}],["trackEvent",{"id":"After"}]]"#);
+}
+
+#[wasm_bindgen_test]
+async fn ready_before_load_resolves() {
+    clean_page();
+    let plugin = plugin("{ portalId: '62515' }");
+    assert_eq!(state(&plugin.ready()).await, "resolved");
+    assert_eq!(count("#hs-script-loader"), 0, "ready() alone loads nothing");
 }

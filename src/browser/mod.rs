@@ -11,11 +11,10 @@ mod queue;
 mod read;
 
 use crate::destination::{self, Answer, Destination};
-use crate::mapping::Problems;
 use crate::value::Value;
 use js_sys::{Function, Promise};
 use queue::{push, Js, HSP, HSQ};
-use read::{get, read};
+use read::{get, Reader};
 use std::borrow::Cow;
 use std::cell::RefCell;
 use std::rc::{Rc, Weak};
@@ -28,6 +27,20 @@ extern "C" {
     /// its event delivered.
     #[wasm_bindgen(catch, js_namespace = console, js_name = warn)]
     fn console_warn(message: &str) -> Result<(), JsValue>;
+
+    /// `globalThis`: one accessor, where `js_sys::global()` tries four.
+    #[wasm_bindgen(thread_local_v2, js_name = globalThis)]
+    static GLOBAL_THIS: JsValue;
+}
+
+/// The page's global object (`window`).
+fn global() -> JsValue {
+    GLOBAL_THIS.with(JsValue::clone)
+}
+
+/// `window`, where there is one (not in a worker, not during server-side rendering).
+fn window() -> Option<web_sys::Window> {
+    global().dyn_into().ok()
 }
 
 /// One warning for the developer, already prefixed `hubspot-wasm: `.
@@ -52,19 +65,6 @@ struct Inner {
     on_reset: RefCell<Option<Closure<dyn FnMut()>>>,
 }
 
-/// What reading one event found, besides its value.
-#[derive(Default)]
-struct Reading {
-    problems: Problems,
-    dropped: bool,
-}
-
-impl Reading {
-    fn read<'t>(&mut self, value: &JsValue, text: &'t mut String) -> Option<Value<'t>> {
-        read(value, text, &mut self.problems.too_deep, &mut self.dropped)
-    }
-}
-
 /// `{ key: value, … }` of the fields that were present.
 fn object<'a, const N: usize>(fields: [(&'static str, Option<Value<'a>>); N]) -> Value<'a> {
     Value::Object(fields.into_iter().filter_map(|(key, value)| Some((Cow::Borrowed(key), value?))).collect())
@@ -77,9 +77,7 @@ impl HubSpotPlugin {
     pub fn new(settings: &JsValue) -> Result<HubSpotPlugin, js_sys::Error> {
         #[cfg(feature = "panic-hook")]
         console_error_panic_hook::set_once();
-        let mut reading = Reading::default();
-        let mut text = String::new();
-        let settings = reading.read(settings, &mut text).unwrap_or(Value::Null);
+        let settings = Reader::default().read(settings).unwrap_or(Value::Null);
         let destination = Destination::new(&settings).map_err(|message| js_sys::Error::new(&message))?;
         if destination.settings().has_server_credentials {
             warn("hubspot-wasm: apiKey/privateAppToken are server credentials: they are ignored here and must not be shipped to browsers");
@@ -145,45 +143,38 @@ impl HubSpotPlugin {
     /// `page`: pending identity, then `setPath` and `trackPageView` (not on the first page).
     pub fn page(&self, ctx: JsValue) -> JsValue {
         let event = get(&ctx, "event");
-        let mut reading = Reading::default();
-        let mut text = String::new();
-        let value = object([("properties", reading.read(&get(&event, "properties"), &mut text))]);
-        let location = web_sys::window().map(|w| w.location());
+        let mut reader = Reader::default();
+        let value = object([("properties", reader.read(&get(&event, "properties")))]);
+        let location = window().map(|w| w.location());
         let path = location.as_ref().and_then(|l| l.pathname().ok()).unwrap_or_default();
         let search = location.as_ref().and_then(|l| l.search().ok()).unwrap_or_default();
-        let answer = self.inner.destination.borrow_mut().page(&value, &path, &search, reading.problems);
-        deliver(answer, reading.dropped);
+        let answer = self.inner.destination.borrow_mut().page(&value, &path, &search, reader.problems());
+        deliver(answer, reader.dropped);
         ctx
     }
 
     /// `identify`: traits held until the next page or track (S4).
     pub fn identify(&self, ctx: JsValue) -> JsValue {
         let event = get(&ctx, "event");
-        let mut reading = Reading::default();
-        let (mut user_id, mut traits) = (String::new(), String::new());
-        let value = object([
-            ("userId", reading.read(&get(&event, "userId"), &mut user_id)),
-            ("traits", reading.read(&get(&event, "traits"), &mut traits)),
-        ]);
-        let answer = self.inner.destination.borrow_mut().identify(&value, reading.problems);
-        deliver(answer, reading.dropped);
+        let mut reader = Reader::default();
+        let value = object([("userId", reader.read(&get(&event, "userId"))), ("traits", reader.read(&get(&event, "traits")))]);
+        let answer = self.inner.destination.borrow_mut().identify(&value, reader.problems());
+        deliver(answer, reader.dropped);
         ctx
     }
 
     /// `track`: pending identity, then the behavioural event (S5).
     pub fn track(&self, ctx: JsValue) -> JsValue {
         let event = get(&ctx, "event");
-        let mut reading = Reading::default();
-        let mut texts: [String; 4] = Default::default();
-        let [name, user_id, properties, traits] = &mut texts;
+        let mut reader = Reader::default();
         let value = object([
-            ("event", reading.read(&get(&event, "event"), name)),
-            ("userId", reading.read(&get(&event, "userId"), user_id)),
-            ("properties", reading.read(&get(&event, "properties"), properties)),
-            ("context", Some(object([("traits", reading.read(&get(&get(&event, "context"), "traits"), traits))]))),
+            ("event", reader.read(&get(&event, "event"))),
+            ("userId", reader.read(&get(&event, "userId"))),
+            ("properties", reader.read(&get(&event, "properties"))),
+            ("context", Some(object([("traits", reader.read(&get(&get(&event, "context"), "traits")))]))),
         ]);
-        let answer = self.inner.destination.borrow_mut().track(&value, reading.problems);
-        deliver(answer, reading.dropped);
+        let answer = self.inner.destination.borrow_mut().track(&value, reader.problems());
+        deliver(answer, reader.dropped);
         ctx
     }
 
@@ -224,9 +215,7 @@ impl HubSpotPlugin {
     /// (booleans; anything else is left out).
     #[wasm_bindgen(js_name = setConsent)]
     pub fn set_consent(&self, choices: JsValue) {
-        let mut reading = Reading::default();
-        let mut text = String::new();
-        let choices = reading.read(&choices, &mut text).unwrap_or(Value::Null);
+        let choices = Reader::default().read(&choices).unwrap_or(Value::Null);
         push(HSP, [("setHubSpotConsent", Js(&destination::consent(&choices)))]);
     }
 }

@@ -3,7 +3,7 @@
 //! arrays HubSpot documents, built by serde-wasm-bindgen from the core's [`Command`]s.
 
 use super::read::get;
-use super::warn;
+use super::{global, warn};
 use crate::mapping::Command;
 use crate::value::Value;
 use js_sys::{Array, Function, Reflect};
@@ -18,7 +18,7 @@ pub const HSP: &str = "_hsp";
 /// `window[name]` when it is a queue (it has a `push`), else a new array put there. Existing
 /// queues keep their contents: commands a page pushed before us are HubSpot's to take.
 pub fn queue(name: &str) -> JsValue {
-    let global = js_sys::global();
+    let global = global();
     let existing = get(&global, name);
     if get(&existing, "push").is_function() {
         return existing;
@@ -31,7 +31,7 @@ pub fn queue(name: &str) -> JsValue {
 
 /// HubSpot's code replaces `_hsq.push` when it starts: the one sign that the tracker runs.
 pub fn tracker_started() -> bool {
-    let push = get(&get(&js_sys::global(), HSQ), "push");
+    let push = get(&get(&global(), HSQ), "push");
     push.is_function() && push != get(&Array::new(), "push")
 }
 
@@ -48,7 +48,7 @@ pub fn push<T: Serialize>(name: &str, commands: impl IntoIterator<Item = T>) {
         refused |= pushed.is_err();
     }
     if refused {
-        warn(&format!("hubspot-wasm: HubSpot's {name} threw while taking a command"));
+        warn(&["hubspot-wasm: HubSpot's ", name, " threw while taking a command"].concat());
     }
 }
 

@@ -1,0 +1,181 @@
+// The size half of the benchmark (used by bench/run.mjs): what a browser downloads, gzip -9, and
+// what each crate costs inside the wasm.
+//
+// The shipped wasm has no names (the build strips them), so the cost per crate is read from a
+// named copy of the same build: cargo (own target dir, bench/.build/target, so the main one is
+// left alone) → wasm-bindgen --keep-debug → npm binaryen's wasm-opt with the build's flags and
+// --debuginfo. Its function bodies, taken from the code section and named from the name
+// section, are grouped by crate and each group gzipped -9 alone.
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+
+export const gz = (buf) => gzipSync(buf, { level: 9 }).length;
+
+/** What a browser downloads for the plugin, in load order: the entry, the glue it imports, the wasm. */
+export function shippedFiles(pkg) {
+  const order = (f) => (f.endsWith('.wasm') ? 2 : f.includes('_core') ? 1 : 0);
+  return readdirSync(pkg).filter((f) => /\.(m?js|wasm)$/.test(f)).sort((a, b) => order(a) - order(b) || a.localeCompare(b));
+}
+
+export function measureFiles(pkg) {
+  const files = shippedFiles(pkg).map((file) => {
+    const bytes = readFileSync(join(pkg, file));
+    const role = file.endsWith('.wasm') ? 'wasm' : file.includes('_core') ? 'wasm-bindgen glue (minified)' : 'entry, the facade (minified)';
+    return { file, role, raw: bytes.length, gzip9: gz(bytes) };
+  });
+  const sum = (k) => files.reduce((a, f) => a + f[k], 0);
+  return { files, raw: sum('raw'), gzip9: sum('gzip9') };
+}
+
+const toolEnv = { ...process.env, PATH: `${process.env.HOME}/.cargo/bin:${process.env.PATH}` };
+
+/** The build's settings, read from scripts/build.mjs so the named copy is built the same way. */
+function buildSettings(root) {
+  const build = readFileSync(join(root, 'scripts/build.mjs'), 'utf8');
+  const rustflags = /RUSTFLAGS:\s*`[^`]*?(-C [^`]*)`/.exec(build)?.[1] ?? '';
+  const call = /wasm-opt[^[\n]*,\s*\[([^\]]*)\]/.exec(build)?.[1];
+  const args = call ? [...call.matchAll(/'([^']*)'|"([^"]*)"/g)].map((m) => m[1] ?? m[2]) : ['-Oz'];
+  // The flags only: no stripping (names are the point here), no input or output.
+  return { rustflags, wasmOpt: args.filter((a) => a.startsWith('-') && a !== '-o' && !a.startsWith('--strip')) };
+}
+
+/**
+ * Builds the named copy into bench/.build/named/ (cargo is incremental: ~30 s the first time,
+ * seconds after). Returns { wasm, glue, flags, note } or { note } when it cannot be built.
+ */
+export function namedBuild(root, shippedWasm, log) {
+  const build = join(root, 'bench/.build');
+  const out = join(build, 'named');
+  mkdirSync(out, { recursive: true });
+  const { rustflags, wasmOpt } = buildSettings(root);
+  try {
+    log('size: the named wasm build (cargo into bench/.build/target; about 30 s the first time)');
+    execFileSync('cargo', ['build', '--lib', '--release', '--target', 'wasm32-unknown-unknown', '--quiet'], {
+      cwd: root, stdio: ['ignore', 'ignore', 'pipe'],
+      env: { ...toolEnv, CARGO_TARGET_DIR: join(build, 'target'), RUSTFLAGS: `${process.env.RUSTFLAGS ?? ''} ${rustflags}`.trim() },
+    });
+    const raw = join(build, 'target/wasm32-unknown-unknown/release/hubspot_wasm.wasm');
+    execFileSync('wasm-bindgen', ['--keep-debug', '--target', 'web', '--no-typescript', '--out-dir', out, '--out-name', 'hubspot_wasm_core', raw], { env: toolEnv, stdio: 'pipe' });
+    const opt = join(root, 'node_modules/.bin/wasm-opt');
+    const wasm = join(out, 'named.wasm');
+    execFileSync(opt, [...wasmOpt, '--debuginfo', join(out, 'hubspot_wasm_core_bg.wasm'), '-o', wasm], { stdio: 'pipe' });
+    // Stripped again, it should be the shipped wasm: say so when it is not (another source, flags).
+    const stripped = join(out, 'stripped.wasm');
+    execFileSync(opt, ['--strip-debug', '--strip-producers', '--strip-target-features', wasm, '-o', stripped], { stdio: 'pipe' });
+    const [mine, shipped] = [readFileSync(stripped).length, readFileSync(shippedWasm).length];
+    const off = Math.abs(mine - shipped) / shipped;
+    const note = off > 0.02
+      ? `the named build is ${mine} B without names, the shipped wasm ${shipped} B (${(off * 100).toFixed(1)} % apart: pkg/ was built from other sources or flags): the crate figures are only indicative`
+      : null;
+    return { wasm, glue: join(out, 'hubspot_wasm_core.js'), flags: [...wasmOpt, '--debuginfo'].join(' '), strippedBytes: mine, shippedBytes: shipped, note };
+  } catch (e) {
+    return { note: `named build failed: ${String(e.stderr || e.message).trim().slice(0, 400)}` };
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Cost per crate.
+
+/** What each crate (or group) is there for, in the report. */
+export const BUYS = {
+  'hubspot_wasm::browser': 'the plugin class: reads ctx.event, pushes to _hsq/_hsp, loads the scripts',
+  'hubspot_wasm::mapping': 'traits/properties → HubSpot: keys, dates, flattening, trimming',
+  'hubspot_wasm::value': 'the event value model (and its JSON text)',
+  'hubspot_wasm::session': 'identify traits held until page/track',
+  'hubspot_wasm::settings': 'settings validation, script URLs',
+  'hubspot_wasm::destination': 'the core behind the class: page/identify/track',
+  'wasm-bindgen export shims': 'the exported methods, with our code inlined into them',
+  serde_wasm_bindgen: 'builds the pushed commands as JS objects',
+  serde: 'the Serialize plumbing serde_wasm_bindgen drives',
+  wasm_bindgen: 'the JS boundary: malloc/free, externref table, closures',
+  js_sys: 'Reflect/Object/Array/Promise calls that read events',
+  web_sys: 'DOM: script elements, location',
+  gloo_timers: 'load(): readiness polling and loadTimeoutMs',
+  talc: 'the allocator',
+  console_error_panic_hook: 'panic messages (only with --dev / feature panic-hook)',
+  std: 'panic machinery',
+  core: 'formatting, panics, slices, iterators, drop glue',
+  alloc: 'String/Vec growth, format!, the allocator shims',
+  data: 'data segments: strings, messages, tables',
+  'module structure': 'types, imports, exports, table, globals sections',
+};
+
+/** The crate of a demangled item name (wasm-ld writes demangled names, crates with [hash]). */
+function crateOf(name) {
+  // Drop glue belongs to what it drops.
+  const dropped = /^core(?:\[\w+\])?::ptr::drop_in_place(?:::)?<(.*)>$/.exec(name);
+  if (dropped) return crateOf(dropped[1]);
+  if (/ shim$|^hubspotplugin_|^__wbg_hubspotplugin|^wasm_bindgen__convert__closures/.test(name)) return 'wasm-bindgen export shims';
+  if (/^__wbindgen_|^__externref_|^__instance_terminated|^__abort_handler/.test(name)) return 'wasm_bindgen';
+  if (/^(memcpy|memmove|memset|memcmp|bcmp)$/.test(name)) return 'compiler_builtins';
+  if (/^(code\[\d+\]|byn\$)/.test(name) || name === '') return 'unnamed (merged by wasm-opt)';
+  // The item's own path: the first `crate::` in the name (for `<T as Trait>::f`, T's).
+  const crate = /([A-Za-z_][A-Za-z0-9_]*)(?:\[[0-9a-f]+\])?::/.exec(name)?.[1];
+  if (!crate) return 'core'; // methods of primitive types: <str>::…, <[u8]>::…
+  if (crate === 'hubspot_wasm') return `hubspot_wasm::${/hubspot_wasm::([a-z_]+)/.exec(name)[1]}`;
+  if (crate === 'serde_core') return 'serde';
+  if (crate === '__rustc') return 'alloc'; // __rust_alloc & co., rustc's shims to the global allocator
+  return crate;
+}
+
+/**
+ * Function bodies of `file` read from its code section, named from its name section, grouped by
+ * crate; data segments and the other non-custom sections as two more groups. Each group is
+ * gzipped -9 alone, so groups add up to a little more than the whole.
+ */
+export function crateCosts(file) {
+  const buf = readFileSync(file);
+  let at = 8;
+  const uleb = () => { let n = 0, shift = 0, b; do { b = buf[at++]; n += (b & 127) * 2 ** shift; shift += 7; } while (b & 128); return n; };
+  const name = () => { const n = uleb(); const text = buf.toString('utf8', at, at + n); at += n; return text; };
+  const limits = () => { const flags = uleb(); uleb(); if (flags & 1) uleb(); };
+  let imported = 0;
+  const bodies = [], names = new Map(), data = [], structure = [];
+  while (at < buf.length) {
+    const start = at;
+    const id = buf[at++];
+    const end = uleb() + at;
+    if (id === 2) { // imports: imported functions come first in the function index space
+      for (let n = uleb(); n > 0; n--) {
+        name(); name();
+        const kind = buf[at++];
+        if (kind === 0) { uleb(); imported++; } else if (kind === 1) { at++; limits(); } else if (kind === 2) limits(); else at += 2;
+      }
+    } else if (id === 10) {
+      for (let n = uleb(); n > 0; n--) { const len = uleb(); bodies.push(buf.subarray(at, at + len)); at += len; }
+    } else if (id === 0 && name() === 'name') {
+      while (at < end) {
+        const sub = buf[at++];
+        const subEnd = uleb() + at;
+        if (sub === 1) for (let n = uleb(); n > 0; n--) { const index = uleb(); names.set(index, name()); }
+        at = subEnd;
+      }
+    }
+    if (id === 11) data.push(buf.subarray(start, end));
+    else if (id !== 0 && id !== 10) structure.push(buf.subarray(start, end));
+    at = end;
+  }
+  const groups = new Map(Object.keys(BUYS).map((k) => [k, []]));
+  bodies.forEach((body, i) => {
+    const crate = crateOf(names.get(i + imported) ?? '');
+    groups.set(crate, [...(groups.get(crate) ?? []), body]);
+  });
+  groups.set('data', data);
+  groups.set('module structure', structure);
+  const parts = [...groups].map(([crate, chunks]) => {
+    const all = Buffer.concat(chunks);
+    return { crate, functions: crate === 'data' || crate === 'module structure' ? null : chunks.length, raw: all.length, gzip9: chunks.length ? gz(all) : 0, buys: BUYS[crate] ?? '' };
+  });
+  return parts.sort((a, b) => b.gzip9 - a.gzip9);
+}
+
+/** `twiggy top` of the named build without its name sections' own rows, as extra information. */
+export function twiggyTop(file, rows = 15) {
+  const twiggy = join(process.env.HOME, '.cargo/bin/twiggy');
+  if (!existsSync(twiggy)) return null;
+  const run = (...a) => execFileSync(twiggy, a, { encoding: 'utf8', maxBuffer: 64 << 20 });
+  const top = run('top', '-n', String(rows + 8), file).split('\n').filter((l) => !/subsection|custom section/.test(l));
+  return { top: [...top.slice(0, rows + 2), ...top.slice(-3)].join('\n'), dominators: run('dominators', '-d', '3', '-r', '40', file) };
+}

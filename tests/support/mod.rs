@@ -1,0 +1,173 @@
+//! Shared by the browser suites (`tests/web*.rs`). wasm-bindgen-test runs every test of a file in
+//! one page, one after another, so each test starts with [`clean_page`]; JS values are written as
+//! JS source ([`js`]), and what the plugin pushed is read back as canonical JSON ([`queue`]).
+#![allow(dead_code)] // each suite uses its own share of these
+
+use hubspot_wasm::browser::HubSpotPlugin;
+use js_sys::{Array, Function, Object, Promise, Reflect};
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_futures::JsFuture;
+
+/// The portal every suite uses, and its default tracker URL.
+pub const PORTAL: &str = "62515";
+pub const TRACKER_URL: &str = "https://js.hs-scripts.com/62515.js";
+pub const FORMS_URL: &str = "https://js.hsforms.net/forms/embed/v2.js";
+
+/// The value of a JS expression, e.g. `js("{ event: { event: 'Bought' } }")`.
+pub fn js(expression: &str) -> JsValue {
+    js_sys::eval(&format!("({expression})")).unwrap_or_else(|e| panic!("{expression}: {e:?}"))
+}
+
+/// Runs JS statements for their effect on the page.
+pub fn run(statements: &str) {
+    Function::new_no_args(statements).call0(&JsValue::UNDEFINED).unwrap_or_else(|e| panic!("{statements}: {e:?}"));
+}
+
+/// Undoes what earlier tests (and the plugins they made) left in the page: HubSpot's scripts,
+/// injected or planted, its globals, and a console.warn capture a failed test never restored.
+pub fn clean_page() {
+    run(r#"
+        window.__warnCapture?.restore(); console.log("T", Math.round(performance.now()));
+        document.querySelectorAll(
+          '#hs-script-loader, #hs-forms-loader, script[src*="hs-scripts.com"], script[src*="hsforms.net"], script[src*="hs-analytics.net"]'
+        ).forEach((script) => script.remove());
+        for (const name of ['_hsq', '_hsp', 'hbspt', 'disableHubSpotCookieBanner']) delete window[name];
+    "#);
+}
+
+/// A plugin for valid settings written as a JS object literal.
+pub fn plugin(settings: &str) -> HubSpotPlugin {
+    HubSpotPlugin::new(&js(settings)).unwrap_or_else(|e| panic!("{settings} refused: {}", String::from(e.message())))
+}
+
+/// JSON with object keys sorted: expectations do not depend on the order properties were set in,
+/// while the order of commands (arrays) still counts.
+pub fn canonical(value: &JsValue) -> String {
+    let stringify = Function::new_with_args(
+        "value",
+        "return JSON.stringify(value, (key, v) => v && typeof v === 'object' && !Array.isArray(v)
+           ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) : v)",
+    );
+    stringify.call1(&JsValue::UNDEFINED, value).unwrap().as_string().unwrap_or_else(|| "undefined".into())
+}
+
+/// `window[name]` (`_hsq` or `_hsp`) as canonical JSON; `[]` when the plugin never created it.
+pub fn queue(name: &str) -> String {
+    canonical(&js(&format!("window.{name} ?? []")))
+}
+
+/// Empties `window._hsq` (a fresh array), so a test sees only what comes next.
+pub fn fresh_queue() {
+    run("window._hsq = [];");
+}
+
+/// What HubSpot's code does when it starts: it replaces `_hsq.push`. This stand-in keeps storing
+/// into the array, so [`queue`] still shows what was pushed.
+pub fn start_tracker() {
+    run("const q = (window._hsq ??= []); q.push = function (...commands) { return Array.prototype.push.apply(this, commands); };");
+}
+
+/// Plants markup at the end of `<head>`. Scripts written this way are never fetched nor run:
+/// they stand for a HubSpot embed already on the page.
+pub fn plant(html: &str) {
+    let plant = Function::new_with_args("html", "document.head.insertAdjacentHTML('beforeend', html)");
+    plant.call1(&JsValue::UNDEFINED, &html.into()).unwrap();
+}
+
+/// How many elements match a CSS selector.
+pub fn count(selector: &str) -> u32 {
+    document().query_selector_all(selector).unwrap().length()
+}
+
+pub fn document() -> web_sys::Document {
+    web_sys::window().unwrap().document().unwrap()
+}
+
+/// The `<script>` with this id, if the page has one.
+pub fn script(id: &str) -> Option<web_sys::HtmlScriptElement> {
+    document().get_element_by_id(id).map(|e| e.dyn_into().expect("a <script>"))
+}
+
+/// Waits `ms` milliseconds, letting the plugin's timers run.
+pub async fn sleep(ms: i32) {
+    let timer = Promise::new(&mut |resolve, _| {
+        web_sys::window().unwrap().set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms).unwrap();
+    });
+    JsFuture::from(timer).await.unwrap();
+}
+
+/// Awaits a promise: `Ok(value)` or `Err(reason)`.
+pub async fn settle(promise: &Promise) -> Result<JsValue, JsValue> {
+    JsFuture::from(promise.clone()).await
+}
+
+/// `"resolved"`, `"rejected"` or `"pending"`: where the promise stands once the microtasks
+/// queued so far have run.
+pub async fn state(promise: &Promise) -> String {
+    let race = Function::new_with_args(
+        "p",
+        "return Promise.race([p.then(() => 'resolved', () => 'rejected'), new Promise((r) => setTimeout(r, 0, 'pending'))])",
+    );
+    let raced: Promise = race.call1(&JsValue::UNDEFINED, promise).unwrap().unchecked_into();
+    JsFuture::from(raced).await.unwrap().as_string().unwrap()
+}
+
+/// console.warn, replaced for the life of the value: every call's arguments joined by spaces.
+pub struct Warnings(JsValue);
+
+impl Warnings {
+    pub fn capture() -> Warnings {
+        Warnings(js(r#"(() => {
+            window.__warnCapture?.restore();
+            const original = console.warn;
+            const messages = [];
+            console.warn = (...args) => { messages.push(args.map(String).join(' ')); };
+            return (window.__warnCapture = { messages, restore() { console.warn = original; delete window.__warnCapture; } });
+        })()"#))
+    }
+
+    pub fn messages(&self) -> Vec<String> {
+        let messages: Array = Reflect::get(&self.0, &"messages".into()).unwrap().unchecked_into();
+        messages.iter().map(|m| m.as_string().unwrap()).collect()
+    }
+
+    /// The warnings that contain `text`.
+    pub fn containing(&self, text: &str) -> Vec<String> {
+        self.messages().into_iter().filter(|m| m.contains(text)).collect()
+    }
+
+    /// Panics when the same warning was given twice (the plugin warns once per kind of problem).
+    pub fn assert_no_repeats(&self) {
+        let messages = self.messages();
+        for (i, message) in messages.iter().enumerate() {
+            assert!(!messages[..i].contains(message), "warned twice: {message}");
+        }
+    }
+}
+
+impl Drop for Warnings {
+    fn drop(&mut self) {
+        let restore: Function = Reflect::get(&self.0, &"restore".into()).unwrap().unchecked_into();
+        let _ = restore.call0(&self.0);
+    }
+}
+
+/// Calls `target[method](...args)` from JavaScript, as analytics-next does: `Ok` with what it
+/// returned or `Err` with what it threw, as text.
+pub fn call(target: &JsValue, method: &str, args: &[JsValue]) -> Result<JsValue, String> {
+    let call = Function::new_with_args(
+        "target, method, args",
+        "try { return { returned: target[method](...args) }; } catch (error) { return { threw: String(error) }; }",
+    );
+    let args: Array = args.iter().collect();
+    let outcome = call.call3(&JsValue::UNDEFINED, target, &method.into(), &args).unwrap();
+    match Reflect::get(&outcome, &"threw".into()).unwrap().as_string() {
+        Some(error) => Err(error),
+        None => Ok(Reflect::get(&outcome, &"returned".into()).unwrap()),
+    }
+}
+
+/// Whether two JS values are the same (`Object.is`).
+pub fn same(a: &JsValue, b: &JsValue) -> bool {
+    Object::is(a, b)
+}

@@ -1,0 +1,251 @@
+//! S4–S7 through the real wasm: events in as analytics-next's `ctx`, commands out on
+//! `window._hsq` / `window._hsp` as the JS values HubSpot reads (numbers as numbers, in order).
+//! Queues are read back as JSON with sorted object keys (see [`canonical`]).
+#![cfg(target_arch = "wasm32")]
+
+mod support;
+
+use js_sys::{Function, Reflect};
+use support::*;
+use wasm_bindgen::JsValue;
+use wasm_bindgen_test::*;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+/// 2024-01-15T10:00:00Z in milliseconds since the epoch.
+const JAN_15: &str = "1705312800000";
+
+#[wasm_bindgen_test]
+fn identify_is_held_until_the_next_track_and_goes_first() {
+    clean_page();
+    let plugin = plugin("{ portalId: '62515' }");
+    plugin.identify(js("{ event: { userId: 'u1', traits: { email: 'a@b.co', firstName: ' Peter\\u200b ', plan: { name: 'pro' }, tags: ['a', 'b'] } } }"));
+    assert_eq!(queue("_hsq"), "[]", "identify alone sends nothing");
+
+    plugin.track(js("{ event: { event: 'Bought', properties: { revenue: 49.5, id: 'sku-1' } } }"));
+    assert_eq!(
+        queue("_hsq"),
+        r#"[["identify",{"email":"a@b.co","firstname":"Peter","id":"u1","plan_name":"pro","tags":"a;b"}],["trackEvent",{"_id":"sku-1","id":"Bought","value":49.5}]]"#
+    );
+    assert_eq!(js("typeof window._hsq[1][1].value"), JsValue::from("number"));
+
+    fresh_queue();
+    plugin.track(js("{ event: { event: 'Again' } }"));
+    assert_eq!(queue("_hsq"), r#"[["trackEvent",{"id":"Again"}]]"#, "the identity went once");
+}
+
+#[wasm_bindgen_test]
+fn identifies_merge_until_sent_later_values_winning() {
+    clean_page();
+    let plugin = plugin("{ portalId: '62515' }");
+    plugin.identify(js("{ event: { traits: { email: 'a@b.co', plan: 'free', city: 'Oslo' } } }"));
+    plugin.identify(js("{ event: { traits: { email: 'a@b.co', plan: 'pro' } } }"));
+    plugin.identify(js("{ event: { traits: { firstName: 'No Email' } } }")); // no email: ignored
+    plugin.page(js("{ event: { properties: { path: '/' } } }"));
+    assert_eq!(queue("_hsq"), r#"[["identify",{"city":"Oslo","email":"a@b.co","plan":"pro"}]]"#);
+}
+
+#[wasm_bindgen_test]
+fn an_email_shaped_user_id_is_the_email() {
+    clean_page();
+    let plugin = plugin("{ portalId: '62515' }");
+    plugin.identify(js("{ event: { userId: 'opaque-42', traits: { plan: 'pro' } } }"));
+    plugin.identify(js("{ event: { userId: 'ann@b.co' } }"));
+    plugin.track(js("{ event: { event: 'E' } }"));
+    assert_eq!(queue("_hsq"), r#"[["identify",{"email":"ann@b.co","id":"ann@b.co"}],["trackEvent",{"id":"E"}]]"#);
+}
+
+#[wasm_bindgen_test]
+fn flush_identify_immediately_sends_it_with_a_page_view() {
+    clean_page();
+    let plugin = plugin("{ portalId: '62515', flushIdentifyImmediately: true }");
+    plugin.identify(js("{ event: { traits: { email: 'a@b.co' } } }"));
+    assert_eq!(queue("_hsq"), r#"[["identify",{"email":"a@b.co"}],["trackPageView"]]"#);
+}
+
+#[wasm_bindgen_test]
+fn the_first_page_is_skipped_but_sends_held_identity_later_pages_set_the_path() {
+    clean_page();
+    let plugin = plugin("{ portalId: '62515' }");
+    plugin.identify(js("{ event: { traits: { email: 'a@b.co' } } }"));
+    plugin.page(js("{ event: { properties: { path: '/', search: '' } } }"));
+    assert_eq!(queue("_hsq"), r#"[["identify",{"email":"a@b.co"}]]"#, "HubSpot counts the first view itself");
+
+    fresh_queue();
+    plugin.page(js("{ event: { properties: { path: '/pricing', search: '?plan=pro' } } }"));
+    plugin.page(js("{ event: { properties: { path: '/docs', search: 'q=1' } } }"));
+    assert_eq!(
+        queue("_hsq"),
+        r#"[["setPath","/pricing?plan=pro"],["trackPageView"],["setPath","/docs?q=1"],["trackPageView"]]"#
+    );
+}
+
+#[wasm_bindgen_test]
+fn track_initial_page_view_forwards_the_first_page_from_the_location() {
+    clean_page();
+    let plugin = plugin("{ portalId: '62515', trackInitialPageView: true }");
+    plugin.page(js("{ event: { type: 'page' } }"));
+    let location = web_sys::window().unwrap().location();
+    let path = location.pathname().unwrap() + &location.search().unwrap();
+    assert_eq!(queue("_hsq"), format!(r#"[["setPath","{path}"],["trackPageView"]]"#));
+}
+
+#[wasm_bindgen_test]
+fn track_sends_numbers_and_dates_as_numbers() {
+    clean_page();
+    let plugin = plugin("{ portalId: '62515' }");
+    plugin.track(js(
+        "{ event: { event: ' Ordered ', properties: { revenue: 49.5, quantity: 3, at: new Date(Date.UTC(2024, 0, 15, 10)),
+           iso: '2024-01-15T10:00:00Z', day: '2024-01-15', note: ' gift\\u200b ', paid: true } } }",
+    ));
+    assert_eq!(
+        queue("_hsq"),
+        format!(r#"[["trackEvent",{{"at":{JAN_15},"day":1705276800000,"id":"Ordered","iso":{JAN_15},"note":"gift","paid":true,"quantity":3,"value":49.5}}]]"#)
+    );
+    for key in ["value", "quantity", "at", "iso"] {
+        assert_eq!(js(&format!("typeof window._hsq[0][1].{key}")), JsValue::from("number"), "{key}");
+    }
+}
+
+#[wasm_bindgen_test]
+fn identify_dates_become_epoch_milliseconds() {
+    clean_page();
+    let plugin = plugin("{ portalId: '62515' }");
+    plugin.identify(js("{ event: { traits: { email: 'a@b.co', offerDate: new Date(Date.UTC(2024, 0, 15, 10)), signedUp: '2024-01-15T12:00:00+02:00', bad: new Date(NaN) } } }"));
+    plugin.track(js("{ event: { event: 'E' } }"));
+    assert_eq!(
+        queue("_hsq"),
+        format!(r#"[["identify",{{"email":"a@b.co","offerdate":{JAN_15},"signedup":{JAN_15}}}],["trackEvent",{{"id":"E"}}]]"#)
+    );
+}
+
+#[wasm_bindgen_test]
+fn custom_behavioral_events_get_hubspots_internal_names() {
+    clean_page();
+    let plugin = plugin("{ portalId: '62515', customBehavioralEvents: true }");
+    plugin.track(js("{ event: { event: 'Video Played', properties: { 'Duration Seconds': 12.5, plan: { name: 'pro' }, at: new Date(Date.UTC(2024, 0, 15, 10)) } } }"));
+    plugin.track(js("{ event: { event: 'pe62515_already_named', properties: {} } }"));
+    plugin.track(js("{ event: { event: 'Checkout.Step  Done' } }"));
+    assert_eq!(
+        queue("_hsq"),
+        format!(
+            r#"[["trackCustomBehavioralEvent",{{"name":"pe62515_video_played","properties":{{"at":{JAN_15},"duration_seconds":12.5,"plan_name":"pro"}}}}],["trackCustomBehavioralEvent",{{"name":"pe62515_already_named","properties":{{}}}}],["trackCustomBehavioralEvent",{{"name":"pe62515_checkout_step_done","properties":{{}}}}]]"#
+        )
+    );
+}
+
+#[wasm_bindgen_test]
+fn custom_events_keep_hubspots_fifty_properties_and_say_which_were_dropped() {
+    clean_page();
+    let warnings = Warnings::capture();
+    let plugin = plugin("{ portalId: '62515', customBehavioralEvents: true }");
+    plugin.track(js("{ event: { event: 'Big', properties: Object.fromEntries(Array.from({ length: 52 }, (_, i) => ['p' + i, i])) } }"));
+    assert_eq!(js("Object.keys(window._hsq[0][1].properties).length"), JsValue::from(50));
+    let messages = warnings.messages();
+    assert_eq!(messages.len(), 1, "{messages:?}");
+    assert!(messages[0].contains("p50") && messages[0].contains("p51"), "{}", messages[0]);
+}
+
+#[wasm_bindgen_test]
+fn track_context_traits_with_an_email_identify_first() {
+    clean_page();
+    let plugin = plugin("{ portalId: '62515' }");
+    plugin.track(js("{ event: { event: 'Signed Up', userId: 'u9', context: { traits: { email: 'ctx@b.co', lastName: 'Lee' } } } }"));
+    assert_eq!(
+        queue("_hsq"),
+        r#"[["identify",{"email":"ctx@b.co","id":"u9","lastname":"Lee"}],["trackEvent",{"id":"Signed Up"}]]"#
+    );
+}
+
+#[wasm_bindgen_test]
+fn calls_arrive_in_order() {
+    clean_page();
+    let plugin = plugin("{ portalId: '62515' }");
+    plugin.page(js("{ event: {} }")); // the skipped first page
+    let mut expected = Vec::new();
+    for i in 0..200 {
+        match i % 3 {
+            0 => {
+                plugin.track(js(&format!("{{ event: {{ event: 'E{i}' }} }}")));
+                expected.push(format!(r#"["trackEvent",{{"id":"E{i}"}}]"#));
+            }
+            1 => {
+                plugin.identify(js(&format!("{{ event: {{ traits: {{ email: 'u{i}@b.co' }} }} }}")));
+            }
+            _ => {
+                plugin.page(js(&format!("{{ event: {{ properties: {{ path: '/p{i}' }} }} }}")));
+                expected.push(format!(r#"["identify",{{"email":"u{}@b.co"}}]"#, i - 1));
+                expected.push(format!(r#"["setPath","/p{i}"]"#));
+                expected.push(r#"["trackPageView"]"#.into());
+            }
+        }
+    }
+    assert_eq!(queue("_hsq"), format!("[{}]", expected.join(",")));
+}
+
+#[wasm_bindgen_test]
+fn do_not_track_opts_out_and_only_an_explicit_false_opts_back_in() {
+    clean_page();
+    let plugin = plugin("{ portalId: '62515' }");
+    for (argument, command) in [
+        (JsValue::UNDEFINED, r#"["doNotTrack"]"#),
+        (JsValue::TRUE, r#"["doNotTrack"]"#),
+        (JsValue::FALSE, r#"["doNotTrack",{"track":true}]"#),
+        (JsValue::NULL, r#"["doNotTrack"]"#),
+        (JsValue::from(0), r#"["doNotTrack"]"#),
+        (JsValue::from("false"), r#"["doNotTrack"]"#),
+    ] {
+        fresh_queue();
+        plugin.do_not_track(argument.clone());
+        assert_eq!(queue("_hsq"), format!("[{command}]"), "doNotTrack({argument:?})");
+    }
+    // And from JS with no argument at all, as a page would call it.
+    fresh_queue();
+    let plugin: JsValue = plugin.into();
+    assert!(call(&plugin, "doNotTrack", &[]).is_ok());
+    assert_eq!(queue("_hsq"), r#"[["doNotTrack"]]"#);
+}
+
+#[wasm_bindgen_test]
+fn cookie_consent_goes_to_the_privacy_queue() {
+    clean_page();
+    let plugin = plugin("{ portalId: '62515' }");
+    plugin.revoke_cookie_consent();
+    plugin.set_consent(js("{ analytics: true, advertisement: false, functionality: 'yes', marketing: true, __proto__: { analytics: false } }"));
+    plugin.set_consent(js("{ functionality: true, analytics: 1 }"));
+    plugin.set_consent(JsValue::NULL);
+    assert_eq!(
+        queue("_hsp"),
+        r#"[["revokeCookieConsent"],["setHubSpotConsent",{"advertisement":false,"analytics":true}],["setHubSpotConsent",{"functionality":true}],["setHubSpotConsent",{}]]"#
+    );
+    assert_eq!(queue("_hsq"), "[]", "consent is not a tracking command");
+}
+
+#[wasm_bindgen_test]
+fn unload_drops_held_traits() {
+    clean_page();
+    let plugin = plugin("{ portalId: '62515' }");
+    plugin.identify(js("{ event: { traits: { email: 'first@b.co' } } }"));
+    plugin.unload();
+    plugin.track(js("{ event: { event: 'E' } }"));
+    assert_eq!(queue("_hsq"), r#"[["trackEvent",{"id":"E"}]]"#);
+}
+
+#[wasm_bindgen_test]
+async fn analytics_reset_drops_held_traits() {
+    clean_page();
+    start_tracker(); // so load() resolves at once, with nothing injected
+    // analytics-next's emitter, as far as the plugin uses it.
+    let analytics = js("{ handlers: [], on(name, handler) { this.handlers.push([name, handler]); } }");
+    let emit = Function::new_with_args("analytics, name", "analytics.handlers.filter(([n]) => n === name).forEach(([, handler]) => handler())");
+    let plugin = plugin("{ portalId: '62515' }");
+    let loaded = plugin.load(JsValue::NULL, analytics.clone());
+    let _ = plugin.load(JsValue::NULL, analytics.clone());
+    assert!(settle(&loaded).await.is_ok());
+    assert_eq!(canonical(&Reflect::get(&analytics, &"handlers".into()).unwrap()), r#"[["reset",null]]"#, "subscribed once, to reset");
+
+    plugin.identify(js("{ event: { traits: { email: 'first-user@b.co' } } }"));
+    emit.call2(&JsValue::UNDEFINED, &analytics, &"reset".into()).unwrap();
+    plugin.track(js("{ event: { event: 'Next User Event' } }"));
+    assert_eq!(queue("_hsq"), r#"[["trackEvent",{"id":"Next User Event"}]]"#, "one user's identity rode the next one's event");
+}
