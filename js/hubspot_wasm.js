@@ -45,11 +45,11 @@ function refused(error) {
  */
 export function hubspotPlugin(settings) {
   let plugin = running ? new HubSpotPlugin(settings) : undefined;
-  let started;
   let loaded;
-  const early = [];
+  // Calls made before the Rust plugin exists, in order; `null` once it never will (load failed).
+  let early = [];
   const call = (method, args) => {
-    if (!plugin) return void early.push([method, args]);
+    if (!plugin) return void early?.push([method, args]);
     try {
       plugin[method](...args);
     } catch (error) {
@@ -63,18 +63,23 @@ export function hubspotPlugin(settings) {
     version: VERSION,
     isLoaded: () => plugin?.isLoaded() ?? false,
     load(ctx, analytics) {
-      started ??= init().then(() => { plugin ??= new HubSpotPlugin(settings); });
-      // Once: later calls get the same promise, as the Rust plugin's own load() does.
-      return (loaded ??= started.then(() => {
-        const loaded = plugin.load(ctx, analytics);
+      if (plugin) return (loaded ??= plugin.load(ctx, analytics));
+      // Until the Rust plugin follows analytics' reset itself, a reset must still drop the
+      // traits held so far: one user's identity never rides the next user's events.
+      analytics?.on?.('reset', () => plugin || call('unload', []));
+      return (loaded ??= init().then(() => {
+        const created = new HubSpotPlugin(settings);
+        const result = created.load(ctx, analytics);
+        // In this same callback, so that no call made from now on can overtake a held one.
+        plugin = created;
         for (const [method, args] of early.splice(0)) call(method, args);
-        return loaded;
+        return result;
       }, (error) => {
-        early.length = 0; // analytics-next drops a destination whose load() rejects
+        early = null; // analytics-next drops a destination whose load() rejects
         throw error;
       }));
     },
-    ready: () => (started ?? Promise.resolve()).then(() => plugin?.ready(), () => {}),
+    ready: () => (loaded ?? Promise.resolve()).then(() => plugin?.ready(), () => {}),
     unload: (...args) => call('unload', args),
     page: event('page'),
     identify: event('identify'),

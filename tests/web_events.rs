@@ -249,3 +249,20 @@ async fn analytics_reset_drops_held_traits() {
     plugin.track(js("{ event: { event: 'Next User Event' } }"));
     assert_eq!(queue("_hsq"), r#"[["trackEvent",{"id":"Next User Event"}]]"#, "one user's identity rode the next one's event");
 }
+
+#[wasm_bindgen_test]
+async fn analytics_reset_still_works_once_the_plugin_is_gone() {
+    clean_page();
+    start_tracker();
+    let analytics = js("{ handlers: [], on(name, handler) { this.handlers.push([name, handler]); } }");
+    let plugin = plugin("{ portalId: '62515' }");
+    assert!(settle(&plugin.load(JsValue::NULL, analytics.clone())).await.is_ok());
+    // What wasm-bindgen's FinalizationRegistry does once the page lets go of the plugin (after
+    // `analytics.deregister('HubSpot')`, say); analytics keeps the `reset` handler.
+    drop(plugin);
+    let reset = Function::new_with_args(
+        "analytics",
+        "try { analytics.handlers.forEach(([, handler]) => handler()); return 'ok'; } catch (error) { return String(error); }",
+    );
+    assert_eq!(reset.call1(&JsValue::UNDEFINED, &analytics).unwrap(), JsValue::from("ok"), "analytics.reset() throws");
+}

@@ -262,6 +262,20 @@ fn symbols_and_functions_are_dropped() {
 }
 
 #[wasm_bindgen_test]
+fn the_careful_walk_reads_values_as_json_does() {
+    clean_page();
+    let plugin = js_plugin("{ portalId: '62515' }");
+    // Values that define their JSON form: a URL (toJSON), boxed primitives, a class with toJSON.
+    let values = "site: new URL('https://example.com/x'), plan: new String('pro'), seats: new Number(3), paid: new Boolean(true),
+                  price: { toJSON() { return '9.99'; } }";
+    let expected = r#"["identify",{"email":"a@b.co","paid":true,"plan":"pro","price":"9.99","seats":3,"site":"https://example.com/x"}]"#;
+    assert_eq!(identify_then_track(&plugin, &format!("{{ email: 'a@b.co', {values} }}")), expected, "through JSON.stringify");
+    // A BigInt elsewhere in the traits makes JSON.stringify throw: the walk must read the others alike.
+    let expected = r#"["identify",{"email":"a@b.co","n":"1","paid":true,"plan":"pro","price":"9.99","seats":3,"site":"https://example.com/x"}]"#;
+    assert_eq!(identify_then_track(&plugin, &format!("{{ email: 'a@b.co', n: 1n, {values} }}")), expected, "through the careful walk");
+}
+
+#[wasm_bindgen_test]
 fn date_objects_become_epoch_milliseconds_on_both_paths() {
     clean_page();
     let plugin = js_plugin("{ portalId: '62515' }");
@@ -323,13 +337,57 @@ fn malformed_ctx_and_events() {
 }
 
 #[wasm_bindgen_test]
-fn nesting_too_deep_for_json() {
+fn deep_nesting() {
     clean_page();
     install_helpers();
-    // 200,000 levels: JSON.stringify overflows its stack and throws; the walk stops at its depth limit.
-    run("window.deep = () => { const root = {}; let at = root; for (let i = 0; i < 200000; i++) at = at.a = {}; return root; };");
-    through_every_method("{ event: { event: 'E', traits: Object.assign(deep(), { email: 'a@b.co' }), properties: deep() } }");
+    run("window.deep = (levels) => { const root = {}; let at = root; for (let i = 0; i < levels; i++) at = at.a = {}; return root; };");
+    // 2,000 levels: JSON.stringify copes and the parser stops at its depth limit; 200,000: JSON.stringify
+    // overflows its stack and throws, and the careful walk stops at the same limit.
+    for levels in [2_000, 200_000] {
+        through_every_method(&format!("{{ event: {{ event: 'E', traits: Object.assign(deep({levels}), {{ email: 'a@b.co' }}), properties: deep({levels}) }} }}"));
+    }
+    let plugin = js_plugin("{ portalId: '62515' }");
+    let warnings = Warnings::capture();
+    assert_eq!(identify_then_track(&plugin, "Object.assign(deep(2000), { email: 'a@b.co' })"), r#"["identify",{"email":"a@b.co"}]"#);
+    assert_eq!(warnings.containing("nested more than 32 levels").len(), 1, "{:?}", warnings.messages());
+    drop(warnings);
     run("delete window.deep;");
+}
+
+#[wasm_bindgen_test]
+fn an_endless_object_made_by_getters() {
+    clean_page();
+    // Every read makes two new children: no cycle to detect, no end to reach.
+    run("window.endless = () => ({ get a() { return endless(); }, get b() { return endless(); } });");
+    let plugin = js_plugin("{ portalId: '62515' }");
+    send(&plugin, "identify", &js("{ event: { traits: Object.assign(endless(), { email: 'a@b.co' }) } }"));
+    send(&plugin, "track", &js("{ event: { event: 'E', properties: endless() } }"));
+    assert_well_formed();
+    assert_still_works(&plugin);
+    run("delete window.endless;");
+}
+
+#[wasm_bindgen_test]
+fn the_callers_objects_are_never_modified() {
+    clean_page();
+    run("window.deepFreeze = (o) => { Object.values(o).forEach((v) => v && typeof v === 'object' && deepFreeze(v)); return Object.freeze(o); };");
+    let ctx = "{ event: { event: ' Bought ', userId: 'u1', properties: { revenue: 49.5, id: 'sku', path: '/p', at: new Date(0), nested: { a: [1, ' x '] } },
+                 traits: { email: ' a@b.co ', firstName: 'Ann', company: { name: 'Acme' }, address: { city: 'Oslo' } },
+                 context: { traits: { email: 'ctx@b.co' } } } }";
+    for settings in ["{ portalId: '62515', trackInitialPageView: true }", "{ portalId: '62515', customBehavioralEvents: true, flushIdentifyImmediately: true }"] {
+        let plugin = js_plugin(settings);
+        for method in EVENT_METHODS {
+            // Frozen: a write would throw (modules are strict) or be lost.
+            let frozen = js(&format!("deepFreeze({ctx})"));
+            send(&plugin, method, &frozen);
+            let plain = js(ctx);
+            let before = canonical(&plain);
+            send(&plugin, method, &plain);
+            assert_eq!(canonical(&plain), before, "{method} changed its ctx");
+        }
+        assert_well_formed();
+    }
+    run("delete window.deepFreeze;");
 }
 
 #[wasm_bindgen_test]

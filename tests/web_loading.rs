@@ -1,7 +1,8 @@
 //! S3, loading: the scripts the plugin injects, the embeds it detects, and how `load()` and
-//! `ready()` settle. There is no network here, so an injected HubSpot script fails at once with
-//! an `error` event; a tracker that never starts is staged with a planted `#hs-script-loader`
-//! (never fetched, so it never fails), and HubSpot starting with [`start_tracker`].
+//! `ready()` settle. The page's CSP refuses HubSpot's hosts ([`clean_page`]), so an injected
+//! script fails at once with an `error` event; a tracker that never starts is staged with a planted
+//! `#hs-script-loader` (never fetched, so it never fails), and HubSpot starting with
+//! [`start_tracker`].
 //!
 //! Every `load()` is awaited before its test ends: a plugin still polling would warn into a later
 //! test.
@@ -44,7 +45,7 @@ async fn the_tracker_script_per_region() {
         assert!(script.r#async() && script.defer(), "{settings}: not async and defer");
         assert_eq!(count("script[src*='hs-scripts.com'], script[src*='hubspot.example.com']"), 1, "{settings}");
         assert_eq!(count("#hs-forms-loader, script[src*='hsforms.net']"), 0, "{settings}: forms not asked for");
-        // Nothing is served here: the script fails and load() says where from.
+        // Refused by the page's CSP: the script fails and load() says where from.
         let message = rejection(&loaded).await;
         assert!(message.contains(url), "{settings}: {message}");
     }
@@ -199,6 +200,10 @@ async fn a_tracker_that_does_not_start_in_time_warns_once_and_load_resolves() {
     let messages = warnings.containing(TRACKER_URL);
     assert_eq!(messages.len(), 1, "{:?}", warnings.messages());
     assert!(messages[0].contains("has not started within 50 ms"), "{}", messages[0]);
+
+    // HubSpot starting late is still seen.
+    start_tracker();
+    assert!(plugin.is_loaded());
 }
 
 #[wasm_bindgen_test]

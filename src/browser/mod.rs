@@ -13,7 +13,8 @@ mod read;
 use crate::destination::{self, Answer, Destination};
 use crate::value::Value;
 use js_sys::{Function, Promise};
-use queue::{push, Js, HSP, HSQ};
+use crate::mapping::Command;
+use queue::{push, HSP, HSQ};
 use read::{get, Reader};
 use std::borrow::Cow;
 use std::cell::RefCell;
@@ -63,6 +64,11 @@ struct Inner {
     loading: RefCell<Option<loader::Loading>>,
     /// Subscribed to analytics' `reset` once, at the first `load()`.
     on_reset: RefCell<Option<Closure<dyn FnMut()>>>,
+}
+
+/// A string value, for command names.
+fn text(name: &'static str) -> Value<'static> {
+    Value::String(Cow::Borrowed(name))
 }
 
 /// `{ key: value, … }` of the fields that were present.
@@ -197,18 +203,17 @@ impl HubSpotPlugin {
     /// explicit `false` resumes: a stray `null` or `0` fails safe.
     #[wasm_bindgen(js_name = doNotTrack)]
     pub fn do_not_track(&self, enabled: JsValue) {
-        if enabled != JsValue::FALSE {
-            push(HSQ, [("doNotTrack",)]);
-        } else {
-            let resume = Value::Object(vec![(Cow::Borrowed("track"), Value::Bool(true))]);
-            push(HSQ, [("doNotTrack", Js(&resume))]);
+        let mut command = vec![text("doNotTrack")];
+        if enabled == JsValue::FALSE {
+            command.push(Value::Object(vec![(Cow::Borrowed("track"), Value::Bool(true))]));
         }
+        push(HSQ, [Value::Array(command)]);
     }
 
     /// Removes HubSpot's cookies and stops tracking until consent is given again.
     #[wasm_bindgen(js_name = revokeCookieConsent)]
     pub fn revoke_cookie_consent(&self) {
-        push(HSP, [("revokeCookieConsent",)]);
+        push(HSP, [Value::Array(vec![text("revokeCookieConsent")])]);
     }
 
     /// Passes a consent choice to HubSpot: `analytics`, `advertisement`, `functionality`
@@ -216,7 +221,7 @@ impl HubSpotPlugin {
     #[wasm_bindgen(js_name = setConsent)]
     pub fn set_consent(&self, choices: JsValue) {
         let choices = Reader::default().read(&choices).unwrap_or(Value::Null);
-        push(HSP, [("setHubSpotConsent", Js(&destination::consent(&choices)))]);
+        push(HSP, [Value::Array(vec![text("setHubSpotConsent"), destination::consent(&choices)])]);
     }
 }
 
@@ -247,7 +252,5 @@ fn deliver(answer: Answer<'_>, dropped: bool) {
     if dropped {
         warn("hubspot-wasm: part of the event could not be read (a cycle, a throwing getter or a Proxy) and was dropped");
     }
-    if !answer.commands.is_empty() {
-        push(HSQ, answer.commands.iter().map(Js));
-    }
+    push(HSQ, answer.commands.into_iter().map(Command::into_value));
 }

@@ -4,10 +4,9 @@
 
 use super::read::get;
 use super::{global, warn};
-use crate::mapping::Command;
 use crate::value::Value;
 use js_sys::{Array, Function, Reflect};
-use serde::ser::{Serialize, SerializeMap, Serializer};
+use serde::ser::{Serialize, Serializer};
 use wasm_bindgen::{JsCast, JsValue};
 
 /// The tracking queue.
@@ -37,11 +36,11 @@ pub fn tracker_started() -> bool {
 
 /// Pushes `commands` in order onto `window[name]`. A queue that throws is warned about once per
 /// call, however many commands it refused; the rest are still offered.
-pub fn push<T: Serialize>(name: &str, commands: impl IntoIterator<Item = T>) {
+pub fn push<'a>(name: &str, commands: impl IntoIterator<Item = Value<'a>>) {
     let serializer = serde_wasm_bindgen::Serializer::json_compatible();
     let mut refused = false;
     for command in commands {
-        let Ok(command) = command.serialize(&serializer) else { continue };
+        let Ok(command) = Js(&command).serialize(&serializer) else { continue };
         // Looked up for each command: HubSpot's code may replace the queue while taking one.
         let queue = queue(name);
         let pushed = get(&queue, "push").dyn_into::<Function>().map_err(drop).and_then(|push| push.call1(&queue, &command).map_err(drop));
@@ -52,47 +51,11 @@ pub fn push<T: Serialize>(name: &str, commands: impl IntoIterator<Item = T>) {
     }
 }
 
-/// A core value or command as the JS value HubSpot takes (serde-wasm-bindgen builds it).
-pub struct Js<'r, T: ?Sized>(pub &'r T);
+/// A core value as the JS value HubSpot takes (serde-wasm-bindgen builds it): commands are
+/// arrays (`['identify', {…}]`), properties objects, numbers JS numbers.
+pub struct Js<'r>(pub &'r Value<'r>);
 
-impl Serialize for Js<'_, Command<'_>> {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        match self.0 {
-            Command::Identify(properties) => ("identify", Js(properties.members())).serialize(s),
-            Command::SetPath(path) => ("setPath", path).serialize(s),
-            Command::TrackPageView => ("trackPageView",).serialize(s),
-            Command::TrackEvent(properties) => ("trackEvent", Js(properties.members())).serialize(s),
-            Command::TrackCustomBehavioralEvent { name, properties } => {
-                ("trackCustomBehavioralEvent", CustomEvent { name, properties: Js(properties.members()) }).serialize(s)
-            }
-        }
-    }
-}
-
-/// `{ name, properties }`, the argument of `trackCustomBehavioralEvent`.
-struct CustomEvent<'r, 'a> {
-    name: &'r str,
-    properties: Js<'r, [(std::borrow::Cow<'a, str>, Value<'a>)]>,
-}
-
-impl Serialize for CustomEvent<'_, '_> {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        // A map, not a struct: serde-wasm-bindgen caches struct field names in a hash map, 2 KB
-        // of wasm for two keys.
-        let mut event = s.serialize_map(Some(2))?;
-        event.serialize_entry("name", self.name)?;
-        event.serialize_entry("properties", &self.properties)?;
-        event.end()
-    }
-}
-
-impl Serialize for Js<'_, [(std::borrow::Cow<'_, str>, Value<'_>)]> {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.collect_map(self.0.iter().map(|(key, value)| (&**key, Js(value))))
-    }
-}
-
-impl Serialize for Js<'_, Value<'_>> {
+impl Serialize for Js<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         match self.0 {
             Value::Null => s.serialize_unit(),
@@ -102,7 +65,7 @@ impl Serialize for Js<'_, Value<'_>> {
             Value::Number(text) => s.serialize_f64(js_sys::Number::parse_float(text)),
             Value::String(text) => s.serialize_str(text),
             Value::Array(items) => s.collect_seq(items.iter().map(Js)),
-            Value::Object(members) => Js(members.as_slice()).serialize(s),
+            Value::Object(members) => s.collect_map(members.iter().map(|(key, value)| (&**key, Js(value)))),
         }
     }
 }

@@ -35,8 +35,13 @@ const MAX_KEYS: usize = 1000;
 /// exponential (2^depth), and the walk must stay bounded whatever the page holds.
 const MAX_OBJECTS: u32 = 100_000;
 
-/// `target[key]`, or `undefined` when the read throws (a getter, a `Proxy` trap, a non-object).
+/// `target[key]`, or `undefined` when `target` is no object or the read throws (a getter, a
+/// `Proxy` trap). Primitives are looked at first: a `TypeError` made for every event without a
+/// `context` would cost more than the whole call.
 pub fn get(target: &JsValue, key: &str) -> JsValue {
+    if !target.is_object() && !target.is_function() {
+        return JsValue::UNDEFINED;
+    }
     Reflect::get(target, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED)
 }
 

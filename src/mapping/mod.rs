@@ -11,7 +11,8 @@ pub use properties::{blank, property_name, trim_text, Properties, MAX_PROPERTIES
 use std::borrow::Cow;
 use std::string::{String, ToString};
 use std::vec::Vec;
-use crate::value::{concat, split_once, write_json_object, write_json_string, Value};
+use std::vec;
+use crate::value::{concat, split_once, Value};
 
 /// HubSpot's limit on properties of one custom behavioural event.
 pub const MAX_CUSTOM_EVENT_PROPERTIES: usize = 50;
@@ -39,33 +40,34 @@ pub enum Command<'a> {
 impl Command<'_> {
     /// Appends the command as the JSON array HubSpot's queue takes.
     pub fn write_json(&self, out: &mut String) {
-        match self {
-            Command::Identify(properties) => {
-                out.push_str("[\"identify\",");
-                write_json_object(properties.members(), out);
-            }
-            Command::SetPath(path) => {
-                out.push_str("[\"setPath\",");
-                write_json_string(path, out);
-            }
-            Command::TrackPageView => out.push_str("[\"trackPageView\""),
-            Command::TrackEvent(properties) => {
-                out.push_str("[\"trackEvent\",");
-                write_json_object(properties.members(), out);
-            }
-            Command::TrackCustomBehavioralEvent { name, properties } => {
-                out.push_str("[\"trackCustomBehavioralEvent\",{\"name\":");
-                write_json_string(name, out);
-                out.push_str(",\"properties\":");
-                write_json_object(properties.members(), out);
-                out.push('}');
-            }
-        }
-        out.push(']');
+        self.clone().into_value().write_json(out);
     }
 }
 
-/// Writes commands as one JSON array, the form the browser edge pushes from.
+impl<'a> Command<'a> {
+    /// The command as the array HubSpot's queue takes (`['identify', {…}]`), as one value: the
+    /// browser edge hands every command to `_hsq` through one value writer.
+    pub fn into_value(self) -> Value<'a> {
+        let call = |name: &'static str, argument: Option<Value<'a>>| {
+            let mut items = Vec::with_capacity(2);
+            items.push(Value::String(Cow::Borrowed(name)));
+            items.extend(argument);
+            Value::Array(items)
+        };
+        match self {
+            Command::Identify(properties) => call("identify", Some(properties.into_value())),
+            Command::SetPath(path) => call("setPath", Some(Value::String(path.into()))),
+            Command::TrackPageView => call("trackPageView", None),
+            Command::TrackEvent(properties) => call("trackEvent", Some(properties.into_value())),
+            Command::TrackCustomBehavioralEvent { name, properties } => {
+                let event = vec![(Cow::Borrowed("name"), Value::String(name.into())), (Cow::Borrowed("properties"), properties.into_value())];
+                call("trackCustomBehavioralEvent", Some(Value::Object(event)))
+            }
+        }
+    }
+}
+
+/// Writes commands as one JSON array: their text form, which the tests compare.
 pub fn commands_json(commands: &[Command<'_>]) -> String {
     let mut out = String::new();
     write_commands(commands, &mut out);

@@ -97,29 +97,12 @@ fn clean_scalar<'a>(value: &Value<'a>) -> Option<Value<'a>> {
 }
 
 /// A property map that keeps the page's order; a key set twice keeps its first place and its
-/// last value (later values win, as when merging traits). Lookups compare a hash of each key
-/// first: a call sets every property once, and comparing strings dominated its cost.
-#[derive(Clone, Debug, Default)]
+/// last value (later values win, as when merging traits). A plain list searched in order: a call
+/// has dozens of properties (at most [`MAX_PROPERTIES`]), and in the browser the time goes to
+/// reading the event, not to these lookups.
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Properties<'a> {
     members: Vec<(Cow<'a, str>, Value<'a>)>,
-    hashes: Vec<u32>,
-    /// Where the next lookup starts: just past the last hit. Traits merged over earlier traits
-    /// of the same shape then find each key at the first try.
-    next: usize,
-    /// One bit per hash value (mod 128) present: a new key's bit is mostly clear, and then it is
-    /// known to be new without a search (building a 32-key map would otherwise take ~500 steps).
-    /// Bits of keys dropped by `truncate` stay set: such a lookup only searches in vain.
-    seen: [u64; 2],
-}
-
-/// FNV-1a: tiny, and good enough to tell property names apart before comparing them.
-fn hash(key: &str) -> u32 {
-    key.bytes().fold(0x811c_9dc5, |h, b| (h ^ u32::from(b)).wrapping_mul(0x0100_0193))
-}
-
-/// The word and bit of [`Properties::seen`] for `hash`.
-fn bit(hash: u32) -> (usize, u64) {
-    ((hash >> 6) as usize & 1, 1 << (hash & 63))
 }
 
 impl Properties<'static> {
@@ -139,22 +122,20 @@ impl Properties<'static> {
     }
 }
 
-/// Equal when the same properties are in the same order (the lookup aids are no part of it).
-impl PartialEq for Properties<'_> {
-    fn eq(&self, other: &Properties<'_>) -> bool {
-        self.members == other.members
-    }
-}
-
 impl<'a> Properties<'a> {
     /// An empty map with room for `n` properties, for a map made from an object of `n` members.
     pub fn with_capacity(n: usize) -> Properties<'a> {
-        Properties { members: Vec::with_capacity(n), hashes: Vec::with_capacity(n), ..Properties::default() }
+        Properties { members: Vec::with_capacity(n) }
     }
 
     /// The properties, in order.
     pub fn members(&self) -> &[(Cow<'a, str>, Value<'a>)] {
         &self.members
+    }
+
+    /// The properties as a JSON object value (no copy: the members move).
+    pub fn into_value(self) -> Value<'a> {
+        Value::Object(self.members)
     }
 
     /// How many properties there are.
@@ -167,29 +148,14 @@ impl<'a> Properties<'a> {
         self.members.is_empty()
     }
 
-    /// Where `key` is, looking from the hint onwards and then from the start.
-    fn find(&self, key: &str, hash: u32) -> Option<usize> {
-        let (word, bit) = bit(hash);
-        if self.seen.get(word).is_some_and(|w| w & bit == 0) {
-            return None;
-        }
-        let len = self.hashes.len();
-        let mut i = self.next;
-        for _ in 0..len {
-            if i >= len {
-                i = 0;
-            }
-            if self.hashes.get(i) == Some(&hash) && self.members.get(i).is_some_and(|(k, _)| k == key) {
-                return Some(i);
-            }
-            i += 1;
-        }
-        None
+    /// Where `key` is.
+    fn find(&self, key: &str) -> Option<usize> {
+        self.members.iter().position(|(k, _)| k == key)
     }
 
     /// The value of `key`.
     pub fn get(&self, key: &str) -> Option<&Value<'a>> {
-        self.members.get(self.find(key, hash(key))?).map(|(_, v)| v)
+        self.members.get(self.find(key)?).map(|(_, v)| v)
     }
 
     /// Sets `key`, unless it is empty or forbidden, or the map is full.
@@ -202,21 +168,14 @@ impl<'a> Properties<'a> {
         if key.is_empty() {
             return;
         }
-        let hash = hash(&key);
         if forbidden(&key) {
             problems.forbidden_key = true;
-        } else if let Some(i) = self.find(&key, hash) {
-            self.next = i + 1;
+        } else if let Some(i) = self.find(&key) {
             if let Some(slot) = self.members.get_mut(i) {
                 slot.1 = value;
             }
         } else if self.members.len() < MAX_PROPERTIES {
             self.members.push((own(key), value));
-            self.hashes.push(hash);
-            let (word, bit) = bit(hash);
-            if let Some(w) = self.seen.get_mut(word) {
-                *w |= bit;
-            }
         } else {
             problems.too_many = true;
         }
@@ -225,7 +184,6 @@ impl<'a> Properties<'a> {
     /// Keeps the first `limit` properties and returns the names of the rest.
     pub fn truncate(&mut self, limit: usize) -> Vec<String> {
         let limit = limit.min(self.members.len());
-        self.hashes.truncate(limit);
         let mut dropped = Vec::new();
         for (key, _) in self.members.get(limit..).unwrap_or_default() {
             dropped.push(String::from(&**key));

@@ -65,7 +65,7 @@ function installRig() {
       const load = plugin.load;
       plugin.load = (...args) => {
         const promise = load(...args);
-        const record = { state: 'pending', isError: null, message: null, at: performance.now() };
+        const record = { state: 'pending', isError: null, message: null };
         rig.loads.push(record);
         promise.then(() => { record.state = 'resolved'; }, (e) => {
           record.state = 'rejected';
@@ -276,6 +276,8 @@ for (const how of ['native-esm', 'webpack']) {
     ]);
     assert.equal(await visit.page.evaluate(() => rig.plugin.version), CARGO_VERSION, 'the version once the wasm runs');
     assert.equal(await visit.page.evaluate(() => rig.plugin.isLoaded()), true);
+    // load() settles at the plugin's next readiness check (every 20 ms), not in the same tick.
+    await visit.until(() => rig.loads.every((l) => l.state !== 'pending'));
     assert.deepEqual(await visit.page.evaluate(() => rig.loads.map((l) => l.state)), ['resolved']);
     assert.equal(await wasmFetched(), 1);
     assert.equal(visit.requestsTo('tracker').length, 1);
@@ -335,6 +337,7 @@ test('calls made while the wasm is held (analytics calls and direct consent call
     ['pageView', '/early/two', 'grace@example.com'],
     ['event', 'Early Three', null],
   ]);
+  await visit.until(() => rig.loads.every((l) => l.state !== 'pending'));
   assert.deepEqual(await visit.page.evaluate(() => rig.loads.map((l) => l.state)), ['resolved']);
   assert.deepEqual(visit.errors.map(String), []);
   assert.deepEqual(hubspotWarnings(visit), []);
@@ -445,7 +448,7 @@ async function refusedWasm(visit) {
   const state = await visit.page.evaluate(() => ({
     failed: rig.instance.queue.failedInitializations,
     failure: rig.failure('HubSpot'),
-    loads: rig.loads.map(({ at, ...l }) => l),
+    loads: rig.loads,
     plugins: rig.instance.queue.plugins.map((p) => p.name),
     calls: rig.calls.filter(([m]) => ['identify', 'track', 'page'].includes(m)),
     seen: rig.recorder.seen,
@@ -553,8 +556,9 @@ test('10,000 calls through the no-await factory, about half before the wasm and 
     rig.start({ portalId }, { recorder: true, segment: false, options: { disableClientPersistence: true } });
     rig.bursting = rig.burst(10_000, 250);
   }, PORTAL);
-  // Half way through, the wasm and HubSpot's script are let through while the burst goes on.
-  await visit.until((n) => rig.recorder.seen.length >= n, COUNT / 2, { timeout: 60_000 });
+  // Near half way, the wasm and HubSpot's script are let through while the burst goes on (their
+  // start-up takes a few hundred calls more).
+  await visit.until((n) => rig.recorder.seen.length >= n, COUNT * 0.45, { timeout: 60_000 });
   assert.equal(await visit.page.evaluate(() => typeof window._hsq), 'undefined', 'the wasm has not run yet');
   wasm.release();
   visit.release('tracker');
@@ -574,7 +578,7 @@ test('10,000 calls through the no-await factory, about half before the wasm and 
   assert.deepEqual(received, expected, 'every call reached HubSpot exactly once, in order');
   for (const what of ['wasm', 'tracker']) {
     const share = milestones[what].made / COUNT;
-    assert.ok(share > 0.4 && share < 0.7, `${what} ready after ${milestones[what].made} of ${COUNT} calls`);
+    assert.ok(share >= 0.4 && share <= 0.8, `${what} ready after ${milestones[what].made} of ${COUNT} calls`);
   }
   console.log(`# burst: the wasm ran after ${milestones.wasm.made} calls, the tracker after ${milestones.tracker.made}, of ${COUNT}`);
   const sent = await visit.sent();
