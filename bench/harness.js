@@ -53,10 +53,10 @@ async function readyPlugin(make, settings, notes) {
   return plugin;
 }
 
-/** The wasm's exports: the glue's default export resolves to them once the wasm runs. */
+/** The wasm's exports: the package's `init()` resolves to them once the wasm runs. */
 async function wasmExports(pkgUrl) {
-  const core = await import(new URL('hubspot_wasm_core.js', pkgUrl).href);
-  return core.default();
+  const entry = await import(new URL('hubspot_wasm.js', pkgUrl).href);
+  return entry.default();
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -191,14 +191,14 @@ async function measureMicro(browser, base, urls) {
 
 /**
  * CPU profiles (the DevTools protocol's sampling profiler) of ours in the microbench, from a copy
- * of the package whose glue and wasm are the named build's, so wasm frames carry Rust names.
+ * of the package whose wasm is the named build's (same sources, so the same imports), so wasm
+ * frames carry Rust names.
  */
 async function profileOurs(browser, base, urls, named) {
   if (!named.wasm) return { note: `no named build: ${named.note}` };
   const dir = mkdtempSync(join(tmpdir(), 'hubspot-wasm-prof-'));
   cpSync(PKG, dir, { recursive: true });
-  cpSync(named.glue, join(dir, 'hubspot_wasm_core.js'));
-  cpSync(named.wasm, join(dir, 'hubspot_wasm_core_bg.wasm'));
+  cpSync(named.wasm, join(dir, 'hubspot_wasm_bg.wasm'));
   const server = await startServer({ root: dir, headers: { 'access-control-allow-origin': '*', 'cross-origin-resource-policy': 'cross-origin' } });
   const { context, page } = await openBenchPage(browser, base);
   try {

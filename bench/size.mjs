@@ -15,14 +15,14 @@ export const gz = (buf) => gzipSync(buf, { level: 9 }).length;
 
 /** What a browser downloads for the plugin, in load order: the entry, the glue it imports, the wasm. */
 export function shippedFiles(pkg) {
-  const order = (f) => (f.endsWith('.wasm') ? 2 : f.includes('_core') ? 1 : 0);
+  const order = (f) => (f.endsWith('.wasm') ? 1 : 0);
   return readdirSync(pkg).filter((f) => /\.(m?js|wasm)$/.test(f)).sort((a, b) => order(a) - order(b) || a.localeCompare(b));
 }
 
 export function measureFiles(pkg) {
   const files = shippedFiles(pkg).map((file) => {
     const bytes = readFileSync(join(pkg, file));
-    const role = file.endsWith('.wasm') ? 'wasm' : file.includes('_core') ? 'wasm-bindgen glue (minified)' : 'entry, the facade (minified)';
+    const role = file.endsWith('.wasm') ? 'wasm' : "entry: wasm-bindgen's glue + the facade, one module (minified)";
     return { file, role, raw: bytes.length, gzip9: gz(bytes) };
   });
   const sum = (k) => files.reduce((a, f) => a + f[k], 0);

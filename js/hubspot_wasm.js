@@ -4,6 +4,8 @@
 // events, loads HubSpot's scripts and pushes every command. This file only starts the wasm when
 // analytics-next loads the plugin, so `hubspotPlugin()` needs no `await`, and holds the calls made
 // before the wasm runs, to deliver them afterwards in order. It touches no global on import.
+// (scripts/build.mjs puts it after wasm-bindgen's glue, in one module: this import becomes a
+// reference to the glue's init.)
 import start, { HubSpotPlugin } from './hubspot_wasm_core.js';
 
 const PREFIX = 'hubspot-wasm: ';
@@ -17,13 +19,13 @@ let starting;
  * Fetches, compiles and instantiates the wasm once per page (later calls share it; a failed one
  * may be retried). Optional: the plugin calls it in `load()`; call it earlier to preload.
  * `module_or_path`: where else to get the wasm (a URL, a Response, its bytes or a compiled
- * WebAssembly.Module); by default the .wasm next to this file.
+ * WebAssembly.Module); by default the .wasm next to this file. Resolves to the wasm's exports.
  */
 export default function init(options) {
   // `init(source)` without the object, wasm-bindgen's older form, is taken too.
   const source = options === undefined || options?.constructor === Object ? options : { module_or_path: options };
   starting ??= start(source).then(
-    () => { running = true; },
+    (exports) => { running = true; return exports; },
     (error) => { starting = undefined; throw refused(error); },
   );
   return starting;

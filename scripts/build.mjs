@@ -1,8 +1,8 @@
 // `npm run build`: the publishable package in pkg/, built by wasm-pack.
-//   hubspot_wasm.js              the entry (js/, minified): init + hubspotPlugin, a thin facade
-//   hubspot_wasm_core.js         wasm-bindgen's glue for the Rust plugin (minified)
-//   hubspot_wasm_core_bg.wasm    the Rust plugin and core (wasm-opt -Oz)
-//   hubspot_wasm.d.ts            TypeScript declarations
+//   hubspot_wasm.js        the entry: wasm-bindgen's glue for the Rust plugin followed by the thin
+//                          facade of js/ (init + hubspotPlugin), one module, minified
+//   hubspot_wasm_bg.wasm   the Rust plugin and core (wasm-opt -Oz)
+//   hubspot_wasm.d.ts      TypeScript declarations
 // `--dev`: a debug build with console_error_panic_hook, unminified.
 import { execFileSync } from 'node:child_process';
 import { copyFileSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -20,12 +20,12 @@ const env = {
 };
 rmSync(pkg, { recursive: true, force: true });
 execFileSync('wasm-pack', [
-  'build', '--target', 'web', '--out-dir', 'pkg', '--out-name', 'hubspot_wasm_core', '--no-typescript', '--no-pack',
+  'build', '--target', 'web', '--out-dir', 'pkg', '--out-name', 'hubspot_wasm', '--no-typescript', '--no-pack',
   dev ? '--dev' : '--release', ...(dev ? ['--', '--features', 'panic-hook'] : []),
 ], { cwd: root, stdio: ['ignore', 'inherit', 'inherit'], env });
 rmSync(`${pkg}.gitignore`, { force: true });
 
-const wasm = `${pkg}hubspot_wasm_core_bg.wasm`;
+const wasm = `${pkg}hubspot_wasm_bg.wasm`;
 if (!dev) {
   // npm's binaryen: Debian's wasm-opt (108) mis-numbers wasm-bindgen's externref table export.
   // -ocimfs 0: no inlining of single-caller functions (0.7 KB smaller once gzipped); --converge:
@@ -37,14 +37,23 @@ if (!dev) {
 const cargo = readFileSync(`${root}Cargo.toml`, 'utf8');
 const field = (name) => cargo.match(new RegExp(`^${name} = "(.*)"`, 'm'))[1];
 const version = field('version');
-const entry = readFileSync(`${root}js/hubspot_wasm.js`, 'utf8').replace("const VERSION = '0.0.0-dev'", `const VERSION = '${version}'`);
+// One module instead of two: a browser without a bundler then makes one request for the JS, not
+// two in a row (start-up), and one gzip stream is smaller. The glue's own exports give way to
+// the facade's; each rewrite must match exactly once, or the build stops.
+const once = (text, from, to) => {
+  const parts = text.split(from);
+  if (parts.length !== 2) throw new Error(`build: expected one ${JSON.stringify(from)} (wasm-bindgen's output changed?)`);
+  return parts.join(to);
+};
+let glue = readFileSync(`${pkg}hubspot_wasm.js`, 'utf8');
+glue = once(glue, 'export class HubSpotPlugin', 'class HubSpotPlugin');
+glue = once(glue, 'export { initSync, __wbg_init as default };', '');
+let facade = readFileSync(`${root}js/hubspot_wasm.js`, 'utf8');
+facade = once(facade, "import start, { HubSpotPlugin } from './hubspot_wasm_core.js';", 'const start = __wbg_init;');
+facade = once(facade, "const VERSION = '0.0.0-dev'", `const VERSION = '${version}'`);
+let entry = `${glue}\n// ---- the facade, js/hubspot_wasm.js ----\n${facade}`;
+if (!dev) entry = (await minify(entry, { module: true, compress: { passes: 2 }, mangle: true })).code;
 writeFileSync(`${pkg}hubspot_wasm.js`, entry);
-if (!dev) {
-  for (const file of ['hubspot_wasm.js', 'hubspot_wasm_core.js']) {
-    const { code } = await minify(readFileSync(pkg + file, 'utf8'), { module: true, compress: { passes: 2 }, mangle: true });
-    writeFileSync(pkg + file, code);
-  }
-}
 copyFileSync(`${root}js/hubspot_wasm.d.ts`, `${pkg}hubspot_wasm.d.ts`);
 copyFileSync(`${root}README.md`, `${pkg}README.md`);
 
@@ -59,9 +68,9 @@ const manifest = {
   types: './hubspot_wasm.d.ts',
   exports: {
     '.': { types: './hubspot_wasm.d.ts', default: './hubspot_wasm.js' },
-    './hubspot_wasm_core_bg.wasm': './hubspot_wasm_core_bg.wasm',
+    './hubspot_wasm_bg.wasm': './hubspot_wasm_bg.wasm',
   },
-  files: ['hubspot_wasm.js', 'hubspot_wasm_core.js', 'hubspot_wasm_core_bg.wasm', 'hubspot_wasm.d.ts', 'README.md'],
+  files: ['hubspot_wasm.js', 'hubspot_wasm_bg.wasm', 'hubspot_wasm.d.ts', 'README.md'],
   sideEffects: false,
   keywords: ['hubspot', 'segment', 'analytics-next', 'destination', 'wasm'],
 };

@@ -7,16 +7,18 @@ bash scripts/bootstrap.sh
 
 step() { printf '\n=== %s ===\n' "$*"; }
 
-step "native: cargo test (mapping, session, settings, property tests)"
+step "native: cargo test (settings, mapping, session, destination; property tests and a fuzz run)"
 cargo test --quiet
 
-step "wasm-bindgen-test in headless Chromium"
+# The browser edge (src/browser/) as wasm, in both engines, with the panic hook on: a panic
+# would print its message rather than "unreachable".
+step "wasm-bindgen-test in headless Chromium (tests/web*.rs)"
 CHROMEDRIVER=$(command -v chromedriver) WASM_BINDGEN_TEST_TIMEOUT=120 \
-  wasm-pack test --headless --chrome
+  wasm-pack test --headless --chrome -- --features panic-hook
 
-step "wasm-bindgen-test in headless Firefox"
+step "wasm-bindgen-test in headless Firefox (tests/web*.rs)"
 GECKODRIVER=$(command -v geckodriver) WASM_BINDGEN_TEST_TIMEOUT=120 \
-  wasm-pack test --headless --firefox
+  wasm-pack test --headless --firefox -- --features panic-hook
 
 step "package: npm run build -> pkg/, webpack demo -> www/dist/"
 node scripts/build.mjs

@@ -49,7 +49,6 @@ struct Script {
     url: String,
     state: State,
     errored: Rc<Cell<bool>>,
-    _on_error: Option<Closure<dyn FnMut()>>,
 }
 
 struct Progress {
@@ -69,15 +68,15 @@ fn forms_started() -> bool {
 /// `<script id async defer src nonce>` unless `present` matches an element already there.
 fn inject(present: &str, id: &str, url: &str, nonce: Option<&str>, running: bool) -> Script {
     let errored = Rc::new(Cell::new(false));
-    let mut script = Script { url: url.into(), state: State::Loading, errored: errored.clone(), _on_error: None };
+    let script = Script { url: url.into(), state: State::Loading, errored: errored.clone() };
     let Some(document) = window().and_then(|w| w.document()) else { return script };
     if running || !matches!(document.query_selector(present), Ok(None)) {
         return script;
     }
     let Ok(element) = document.create_element("script") else { return script };
-    let on_error = Closure::<dyn FnMut()>::new(move || errored.set(true));
-    let _ = element.add_event_listener_with_callback("error", on_error.as_ref().unchecked_ref());
-    script._on_error = Some(on_error);
+    // The listener belongs to the element: the script may fail after this plugin is gone.
+    let on_error = Closure::<dyn FnMut()>::new(move || errored.set(true)).into_js_value();
+    let _ = element.add_event_listener_with_callback("error", on_error.unchecked_ref());
     // Attributes, not the typed setters: one import instead of five, and `setAttribute` reports
     // (as an `Err`) what a page with Trusted Types refuses, where a plain `src =` would throw.
     let attributes = [("id", id), ("async", ""), ("defer", ""), ("nonce", nonce.unwrap_or_default()), ("src", url)];

@@ -17,7 +17,7 @@ use crate::mapping::Command;
 use queue::{push, HSP, HSQ};
 use read::{get, Reader};
 use std::borrow::Cow;
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::rc::{Rc, Weak};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -62,8 +62,8 @@ pub struct HubSpotPlugin {
 struct Inner {
     destination: RefCell<Destination>,
     loading: RefCell<Option<loader::Loading>>,
-    /// Subscribed to analytics' `reset` once, at the first `load()`.
-    on_reset: RefCell<Option<Closure<dyn FnMut()>>>,
+    /// Whether analytics' `reset` is followed (subscribed once, at the first `load()`).
+    follows_reset: Cell<bool>,
 }
 
 /// A string value, for command names.
@@ -88,7 +88,7 @@ impl HubSpotPlugin {
         if destination.settings().has_server_credentials {
             warn("hubspot-wasm: apiKey/privateAppToken are server credentials: they are ignored here and must not be shipped to browsers");
         }
-        let inner = Inner { destination: RefCell::new(destination), loading: RefCell::default(), on_reset: RefCell::default() };
+        let inner = Inner { destination: RefCell::new(destination), loading: RefCell::default(), follows_reset: Cell::new(false) };
         Ok(HubSpotPlugin { inner: Rc::new(inner) })
     }
 
@@ -227,9 +227,10 @@ impl HubSpotPlugin {
 
 impl HubSpotPlugin {
     /// One user's identity must never ride the next user's events: analytics' `reset()` drops
-    /// held traits. Subscribed once, with a weak reference (the plugin lives as long as its page).
+    /// held traits. Subscribed once; the listener belongs to analytics from then on (it may call
+    /// it after this plugin is freed) and reaches the plugin through a weak reference.
     fn follow_reset(&self, analytics: &JsValue) {
-        if self.inner.on_reset.borrow().is_some() {
+        if self.inner.follows_reset.get() {
             return;
         }
         let Ok(on) = get(analytics, "on").dyn_into::<Function>() else { return };
@@ -239,8 +240,8 @@ impl HubSpotPlugin {
                 inner.destination.borrow_mut().reset();
             }
         });
-        let _ = on.call2(analytics, &"reset".into(), reset.as_ref());
-        *self.inner.on_reset.borrow_mut() = Some(reset);
+        let _ = on.call2(analytics, &"reset".into(), &reset.into_js_value());
+        self.inner.follows_reset.set(true);
     }
 }
 

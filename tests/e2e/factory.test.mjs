@@ -497,7 +497,7 @@ test('the .wasm answered 404: analytics and the other destination keep working, 
   const visit = await openPage();
   await visit.page.route('**/*.wasm', (route) => route.fulfill({ status: 404, contentType: 'text/plain', body: 'not found' }));
   const failure = await refusedWasm(visit);
-  assert.match(failure.message, /^hubspot-wasm: the plugin's WebAssembly could not be loaded: .*404.*\/pkg\/hubspot_wasm_core_bg\.wasm/);
+  assert.match(failure.message, /^hubspot-wasm: the plugin's WebAssembly could not be loaded: .*404.*\/pkg\/hubspot_wasm_bg\.wasm/);
 });
 
 // --- 4. A tracker later than loadTimeoutMs ---------------------------------------------------------

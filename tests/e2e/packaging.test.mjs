@@ -6,7 +6,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { ROOT, useHarness } from './harness.mjs';
 
 const harness = useHarness();
-/** The package's wasm binary, as the build named it (hubspot_wasm_core_bg.wasm). */
+/** The package's wasm binary, as the build named it (hubspot_wasm_bg.wasm). */
 const WASM = readdirSync(`${ROOT}pkg`).find((f) => f.endsWith('.wasm'));
 
 /** URLs of the .wasm files the page fetched. */
@@ -81,14 +81,14 @@ async function initThenTrack(setup) {
         steps.push(`${e.constructor.name}: ${e.message}`);
       }
     };
-    const bytes = () => fetch('/pkg/hubspot_wasm_core_bg.wasm').then((r) => r.arrayBuffer());
+    const bytes = () => fetch('/pkg/hubspot_wasm_bg.wasm').then((r) => r.arrayBuffer());
     if (setup === 'retry') {
       await tryInit({ module_or_path: '/pkg/missing.wasm' });
       await tryInit();
     } else if (setup === 'bytes') {
       await tryInit({ module_or_path: await bytes() });
     } else if (setup === 'string') {
-      await tryInit('/pkg/hubspot_wasm_core_bg.wasm?given-bare');
+      await tryInit('/pkg/hubspot_wasm_bg.wasm?given-bare');
     } else if (setup === 'module') {
       await tryInit({ module_or_path: await WebAssembly.compile(await bytes()) });
     } else if (setup === 'twice') {
@@ -117,7 +117,7 @@ test('init() loads the wasm once per page, from its URL (also given bare), bytes
 
   for (const setup of ['bytes', 'module', 'string', 'twice']) {
     const { steps, hsq, visit, fetched } = await initThenTrack(setup);
-    if (setup === 'string') assert.deepEqual(fetched, ['/pkg/hubspot_wasm_core_bg.wasm?given-bare'], 'a bare URL is the one fetched');
+    if (setup === 'string') assert.deepEqual(fetched, ['/pkg/hubspot_wasm_bg.wasm?given-bare'], 'a bare URL is the one fetched');
     assert.deepEqual(steps, [setup === 'twice' ? 'one instance' : 'ok'], setup);
     assert.deepEqual(hsq, sent, setup);
     assert.deepEqual(visit.errors, [], setup);
