@@ -18,7 +18,7 @@ export interface HubSpotSettings {
   flushIdentifyImmediately?: boolean;
   /** Set window.disableHubSpotCookieBanner = true before the tracker loads. */
   disableCookieBanner?: boolean;
-  /** How long load() waits for the tracker, in ms. Default 10000. */
+  /** How long load() waits for the tracker before one warning (load() then resolves; calls keep queueing), in ms. Default 10000. */
   loadTimeoutMs?: number;
   /** Override the tracking code's URL (https:, http: or relative). */
   trackerUrl?: string;
@@ -53,7 +53,12 @@ export interface HubSpotPlugin {
   readonly version: string;
   /** Whether HubSpot's tracking code is running now. */
   isLoaded(): boolean;
-  /** Loads HubSpot's tracking code once; rejects with an Error naming the URL on failure or timeout. */
+  /**
+   * Starts the wasm (once per page) and loads HubSpot's tracking code (once). Resolves when the
+   * tracker runs or, after loadTimeoutMs, with one warning; rejects with an Error when the
+   * settings are invalid, the wasm cannot run (the message says why, e.g. the CSP directive to
+   * add) or the tracker's script fails (naming its URL).
+   */
   load(ctx: unknown, analytics?: { on?(event: 'reset', listener: () => void): unknown }): Promise<void>;
   /** Settles when the tracker and the Forms SDK have each loaded or failed; never rejects. */
   ready(): Promise<void>;
@@ -77,10 +82,15 @@ export interface HubSpotPlugin {
 export type WasmSource = RequestInfo | URL | Response | BufferSource | WebAssembly.Module;
 
 /**
- * Fetches, compiles and instantiates the wasm core, once per page; await it before hubspotPlugin().
- * By default the .wasm next to this module; `init(source)`, without the object, is accepted too.
+ * Fetches, compiles and instantiates the wasm, once per page (a failed start may be retried).
+ * Optional: the plugin starts the wasm itself in load(); call it earlier to preload. By default
+ * the .wasm next to this module; `init(source)`, without the object, is accepted too. Resolves
+ * to the wasm's exports.
  */
 export default function init(options?: { module_or_path?: WasmSource | Promise<WasmSource> } | WasmSource | Promise<WasmSource>): Promise<unknown>;
 
-/** Creates the plugin; throws an Error naming the setting when the settings are invalid. */
+/**
+ * Creates the plugin, with nothing awaited first. Invalid settings throw an Error naming the
+ * setting when the wasm already runs; otherwise load() rejects with that Error.
+ */
 export function hubspotPlugin(settings: HubSpotSettings): HubSpotPlugin;

@@ -10,6 +10,11 @@ if ! rustup target list --installed 2>/dev/null | grep -qx wasm32-unknown-unknow
   say "adding the wasm32-unknown-unknown target"
   rustup target add wasm32-unknown-unknown
 fi
+# The standard library's source: the published build compiles std itself (scripts/build.mjs).
+if ! rustup component list --installed 2>/dev/null | grep -q '^rust-src'; then
+  say "adding the rust-src component"
+  rustup component add rust-src
+fi
 
 # Debian packages: Chromium (+driver) for the browser tests, Firefox for the second engine.
 # (wasm-opt comes from npm's binaryen, see scripts/build.mjs.)

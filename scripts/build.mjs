@@ -11,18 +11,36 @@ import { minify } from 'terser';
 const root = new URL('..', import.meta.url).pathname;
 const pkg = `${root}pkg/`;
 const dev = process.argv.includes('--dev');
-const env = {
-  ...process.env,
-  PATH: `${process.env.HOME}/.cargo/bin:${process.env.PATH}`,
-  // A 64 KiB stack instead of 1 MiB: parsing recursion is capped at 32 levels, and a smaller
-  // initial memory is less for the browser to allocate at start-up.
-  RUSTFLAGS: `${process.env.RUSTFLAGS ?? ''} -C link-arg=-zstack-size=65536`.trim(),
-};
-rmSync(pkg, { recursive: true, force: true });
-execFileSync('wasm-pack', [
+// A 64 KiB stack instead of 1 MiB: the event walk is capped at 32 levels, and a smaller initial
+// memory is less for the browser to allocate at start-up.
+const rustflags = `${process.env.RUSTFLAGS ?? ''} -C link-arg=-zstack-size=65536`.trim();
+const env = { ...process.env, PATH: `${process.env.HOME}/.cargo/bin:${process.env.PATH}`, RUSTFLAGS: rustflags };
+const wasmPack = (extraEnv, cargoArgs) => execFileSync('wasm-pack', [
   'build', '--target', 'web', '--out-dir', 'pkg', '--out-name', 'hubspot_wasm', '--no-typescript', '--no-pack',
-  dev ? '--dev' : '--release', ...(dev ? ['--', '--features', 'panic-hook'] : []),
-], { cwd: root, stdio: ['ignore', 'inherit', 'inherit'], env });
+  dev ? '--dev' : '--release', '.', ...cargoArgs, // the crate's path, then cargo's own options
+], { cwd: root, stdio: ['ignore', 'inherit', 'inherit'], env: { ...env, ...extraEnv } });
+
+rmSync(pkg, { recursive: true, force: true });
+if (dev) {
+  wasmPack({}, ['--features', 'panic-hook']);
+} else {
+  // The published build compiles Rust's standard library itself, with panics that trap at once
+  // (`panic = immediate-abort`): the prebuilt std formats every panic message even though a wasm
+  // panic can only trap, which is 3.3 KB of the download (core::fmt, panic payloads, source
+  // paths). These are unstable cargo/rustc options, enabled on the stable toolchain with
+  // RUSTC_BOOTSTRAP=1 (README, How it is built); input never panics (fuzzed), and the tests run
+  // the ordinary std with console_error_panic_hook. Should a toolchain refuse them, the ordinary
+  // build is made instead, with a warning.
+  try {
+    wasmPack(
+      { RUSTC_BOOTSTRAP: '1', RUSTFLAGS: `${rustflags} -Zunstable-options -Cpanic=immediate-abort -Zlocation-detail=none -Zfmt-debug=none` },
+      ['-Zbuild-std=std,panic_abort'],
+    );
+  } catch {
+    console.error('build: WARNING: building std with immediate-abort panics failed; the ordinary build (about 3 KB larger) follows');
+    wasmPack({}, []);
+  }
+}
 rmSync(`${pkg}.gitignore`, { force: true });
 
 const wasm = `${pkg}hubspot_wasm_bg.wasm`;

@@ -14,11 +14,11 @@ cargo test --quiet
 # would print its message rather than "unreachable".
 step "wasm-bindgen-test in headless Chromium (tests/web*.rs)"
 CHROMEDRIVER=$(command -v chromedriver) WASM_BINDGEN_TEST_TIMEOUT=120 \
-  wasm-pack test --headless --chrome -- --features panic-hook
+  wasm-pack test --headless --chrome . --features panic-hook
 
 step "wasm-bindgen-test in headless Firefox (tests/web*.rs)"
 GECKODRIVER=$(command -v geckodriver) WASM_BINDGEN_TEST_TIMEOUT=120 \
-  wasm-pack test --headless --firefox -- --features panic-hook
+  wasm-pack test --headless --firefox . --features panic-hook
 
 step "package: npm run build -> pkg/, webpack demo -> www/dist/"
 node scripts/build.mjs

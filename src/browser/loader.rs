@@ -7,8 +7,9 @@
 
 use super::queue::{self, tracker_started};
 use super::read::get;
-use super::{global, warn, window};
+use super::{document, global, warn};
 use crate::mapping::decimal;
+use crate::value::concat;
 use crate::settings::Settings;
 use gloo_timers::callback::{Interval, Timeout};
 use js_sys::{Function, Promise, Reflect};
@@ -62,14 +63,14 @@ struct Progress {
 }
 
 fn forms_started() -> bool {
-    !get(&get(&global(), "hbspt"), "forms").is_falsy()
+    get(&get(&global(), "hbspt"), "forms").is_object()
 }
 
 /// `<script id async defer src nonce>` unless `present` matches an element already there.
 fn inject(present: &str, id: &str, url: &str, nonce: Option<&str>, running: bool) -> Script {
     let errored = Rc::new(Cell::new(false));
     let script = Script { url: url.into(), state: State::Loading, errored: errored.clone() };
-    let Some(document) = window().and_then(|w| w.document()) else { return script };
+    let Some(document) = document() else { return script };
     if running || !matches!(document.query_selector(present), Ok(None)) {
         return script;
     }
@@ -81,8 +82,8 @@ fn inject(present: &str, id: &str, url: &str, nonce: Option<&str>, running: bool
     // (as an `Err`) what a page with Trusted Types refuses, where a plain `src =` would throw.
     let attributes = [("id", id), ("async", ""), ("defer", ""), ("nonce", nonce.unwrap_or_default()), ("src", url)];
     let set = attributes.iter().filter(|(name, value)| *name != "nonce" || !value.is_empty()).all(|(name, value)| element.set_attribute(name, value).is_ok());
-    let parent: Option<web_sys::Node> = document.head().map(Into::into).or_else(|| document.document_element().map(Into::into));
-    if !set || parent.map_or(true, |p| p.append_child(&element).is_err()) {
+    // Every HTML document has a head (the parser makes one when the page has none).
+    if !set || document.head().map_or(true, |head| head.append_child(&element).is_err()) {
         script.errored.set(true);
     }
     script
@@ -151,12 +152,12 @@ fn check(progress: &Rc<RefCell<Progress>>, timed_out: bool) -> bool {
                 return;
             };
             match script.state {
-                State::TimedOut => warnings.push(
-                    ["hubspot-wasm: ", what, " from ", &script.url, " has not started within ", &decimal(timeout_ms.into()),
-                     " ms; calls keep queueing and reach HubSpot when it starts"].concat(),
-                ),
+                State::TimedOut => warnings.push(concat(&[
+                    "hubspot-wasm: ", what, " from ", &script.url, " has not started within ", &decimal(timeout_ms.into()),
+                    " ms; calls keep queueing and reach HubSpot when it starts",
+                ])),
                 State::Failed if what != TRACKER => {
-                    warnings.push(["hubspot-wasm: the HubSpot Forms SDK could not be loaded from ", &script.url].concat())
+                    warnings.push(concat(&["hubspot-wasm: the HubSpot Forms SDK could not be loaded from ", &script.url]))
                 }
                 _ => {}
             }
@@ -184,10 +185,10 @@ fn check(progress: &Rc<RefCell<Progress>>, timed_out: bool) -> bool {
     if let Some(((resolve, reject), outcome)) = loaded {
         let _ = match outcome {
             Ok(()) => resolve.call0(&JsValue::UNDEFINED),
-            Err(url) => reject.call1(&JsValue::UNDEFINED, &js_sys::Error::new(&[
+            Err(url) => reject.call1(&JsValue::UNDEFINED, &js_sys::Error::new(&concat(&[
                 "hubspot-wasm: HubSpot's tracking code could not be loaded from ", &url,
                 " (blocked, missing, or refused by the page's Content-Security-Policy)",
-            ].concat())),
+            ]))),
         };
     }
     if let Some(resolve) = ready {

@@ -39,9 +39,11 @@ fn global() -> JsValue {
     GLOBAL_THIS.with(JsValue::clone)
 }
 
-/// `window`, where there is one (not in a worker, not during server-side rendering).
-fn window() -> Option<web_sys::Window> {
-    global().dyn_into().ok()
+/// `document`, where there is one (not in a worker, not during server-side rendering). Unchecked:
+/// the `Document` methods used are the ones whose exceptions wasm-bindgen catches.
+fn document() -> Option<web_sys::Document> {
+    let document = get(&global(), "document");
+    document.is_object().then(|| document.unchecked_into())
 }
 
 /// One warning for the developer, already prefixed `hubspot-wasm: `.
@@ -86,7 +88,7 @@ impl HubSpotPlugin {
         let settings = Reader::default().read(settings).unwrap_or(Value::Null);
         let destination = Destination::new(&settings).map_err(|message| js_sys::Error::new(&message))?;
         if destination.settings().has_server_credentials {
-            warn("hubspot-wasm: apiKey/privateAppToken are server credentials: they are ignored here and must not be shipped to browsers");
+            warn("hubspot-wasm: apiKey/privateAppToken are server credentials, ignored here: never ship them to browsers");
         }
         let inner = Inner { destination: RefCell::new(destination), loading: RefCell::default(), follows_reset: Cell::new(false) };
         Ok(HubSpotPlugin { inner: Rc::new(inner) })
@@ -94,19 +96,19 @@ impl HubSpotPlugin {
 
     /// `HubSpot`.
     #[wasm_bindgen(getter)]
-    pub fn name(&self) -> String {
+    pub fn name(&self) -> JsValue {
         NAME.into()
     }
 
     /// `destination`.
     #[wasm_bindgen(getter = type)]
-    pub fn kind(&self) -> String {
+    pub fn kind(&self) -> JsValue {
         "destination".into()
     }
 
     /// The crate's version.
     #[wasm_bindgen(getter)]
-    pub fn version(&self) -> String {
+    pub fn version(&self) -> JsValue {
         destination::version().into()
     }
 
@@ -151,9 +153,9 @@ impl HubSpotPlugin {
         let event = get(&ctx, "event");
         let mut reader = Reader::default();
         let value = object([("properties", reader.read(&get(&event, "properties")))]);
-        let location = window().map(|w| w.location());
-        let path = location.as_ref().and_then(|l| l.pathname().ok()).unwrap_or_default();
-        let search = location.as_ref().and_then(|l| l.search().ok()).unwrap_or_default();
+        let location = get(&global(), "location");
+        let path = get(&location, "pathname").as_string().unwrap_or_default();
+        let search = get(&location, "search").as_string().unwrap_or_default();
         let answer = self.inner.destination.borrow_mut().page(&value, &path, &search, reader.problems());
         deliver(answer, reader.dropped);
         ctx

@@ -4,7 +4,7 @@
 
 use super::read::get;
 use super::{global, warn};
-use crate::value::Value;
+use crate::value::{concat, Value};
 use js_sys::{Array, Function, Reflect};
 use serde::ser::{Serialize, Serializer};
 use wasm_bindgen::{JsCast, JsValue};
@@ -47,7 +47,7 @@ pub fn push<'a>(name: &str, commands: impl IntoIterator<Item = Value<'a>>) {
         refused |= pushed.is_err();
     }
     if refused {
-        warn(&["hubspot-wasm: HubSpot's ", name, " threw while taking a command"].concat());
+        warn(&concat(&["hubspot-wasm: HubSpot's ", name, " threw while taking a command"]));
     }
 }
 

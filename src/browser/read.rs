@@ -11,7 +11,7 @@
 
 use crate::mapping::Problems;
 use crate::value::{Value, MAX_DEPTH};
-use js_sys::{Array, Boolean, Function, JsString, Number, Reflect, Set};
+use js_sys::{Array, Boolean, Function, JsString, Number, Reflect};
 use std::borrow::Cow;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -46,10 +46,10 @@ pub fn get(target: &JsValue, key: &str) -> JsValue {
 }
 
 /// One call's reading: the objects on the path from the root (to tell a cycle from a shared
-/// reference), how many were read, and what could not be.
+/// reference; at most [`MAX_DEPTH`], so a list), how many were read, and what could not be.
 #[derive(Default)]
 pub struct Reader {
-    ancestors: Option<Set>,
+    ancestors: Vec<JsValue>,
     objects: u32,
     /// Nesting deeper than [`MAX_DEPTH`] was left out.
     pub too_deep: bool,
@@ -92,13 +92,12 @@ impl Reader {
             self.too_deep = true;
             return None;
         }
-        let ancestors = self.ancestors.get_or_insert_with(|| Set::new(&JsValue::UNDEFINED));
-        if self.objects >= MAX_OBJECTS || ancestors.has(v) {
+        if self.objects >= MAX_OBJECTS || self.ancestors.iter().any(|a| a == v) {
             self.dropped = true;
             return None;
         }
         self.objects += 1;
-        ancestors.add(v);
+        self.ancestors.push(v.clone());
         let boxed = v.is_instance_of::<Boolean>() || v.is_instance_of::<Number>() || v.is_instance_of::<JsString>();
         let out = if let Ok(to_json) = get(v, "toJSON").dyn_into::<Function>() {
             // A Date's ISO text (null when invalid), or whatever a class says it is in JSON.
@@ -116,9 +115,7 @@ impl Reader {
                 }
             }
         };
-        if let Some(ancestors) = &self.ancestors {
-            ancestors.delete(v);
-        }
+        self.ancestors.pop();
         out
     }
 
@@ -149,8 +146,10 @@ impl Reader {
             self.dropped = true;
             return Value::Object(Vec::new());
         };
-        let mut members = Vec::with_capacity((keys.length() as usize).min(MAX_KEYS));
-        for key in keys.iter().take(MAX_KEYS) {
+        let count = keys.length().min(MAX_KEYS as u32);
+        let mut members = Vec::with_capacity(count as usize);
+        for i in 0..count {
+            let key = Reflect::get_u32(&keys, i).unwrap_or_default();
             let Some(name) = key.as_string() else { continue };
             match Reflect::get(v, &key) {
                 Ok(item) => {

@@ -119,7 +119,7 @@ impl Problems {
             }
         };
         say(self.too_deep, "values nested more than 32 levels deep were dropped");
-        say(self.forbidden_key, "keys __proto__, constructor and prototype are never sent and were dropped");
+        say(self.forbidden_key, "keys __proto__, constructor and prototype were dropped");
         say(self.not_an_object, "traits and properties must be objects; a non-object was ignored");
         say(self.too_many, "more than 1000 properties in one call; the rest were dropped");
         say(self.no_event_name, "track without an event name was skipped");
