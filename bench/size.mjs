@@ -10,6 +10,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
+import { OWN_STD, RUSTFLAGS, STRIP, WASM_OPT } from '../scripts/wasm-flags.mjs';
 
 export const gz = (buf) => gzipSync(buf, { level: 9 }).length;
 
@@ -31,16 +32,6 @@ export function measureFiles(pkg) {
 
 const toolEnv = { ...process.env, PATH: `${process.env.HOME}/.cargo/bin:${process.env.PATH}` };
 
-/** The build's settings, read from scripts/build.mjs so the named copy is built the same way. */
-function buildSettings(root) {
-  const build = readFileSync(join(root, 'scripts/build.mjs'), 'utf8');
-  const rustflags = /RUSTFLAGS:\s*`[^`]*?(-C [^`]*)`/.exec(build)?.[1] ?? '';
-  const call = /wasm-opt[^[\n]*,\s*\[([^\]]*)\]/.exec(build)?.[1];
-  const args = call ? [...call.matchAll(/'([^']*)'|"([^"]*)"/g)].map((m) => m[1] ?? m[2]) : ['-Oz'];
-  // The flags only: no stripping (names are the point here), no input or output.
-  return { rustflags, wasmOpt: args.filter((a) => a.startsWith('-') && a !== '-o' && !a.startsWith('--strip')) };
-}
-
 /**
  * Builds the named copy into bench/.build/named/ (cargo is incremental: ~30 s the first time,
  * seconds after). Returns { wasm, glue, flags, note } or { note } when it cannot be built.
@@ -49,12 +40,12 @@ export function namedBuild(root, shippedWasm, log) {
   const build = join(root, 'bench/.build');
   const out = join(build, 'named');
   mkdirSync(out, { recursive: true });
-  const { rustflags, wasmOpt } = buildSettings(root);
+  const wasmOpt = WASM_OPT; // as scripts/build.mjs, without stripping: names are the point here
   try {
     log('size: the named wasm build (cargo into bench/.build/target; about 30 s the first time)');
-    execFileSync('cargo', ['build', '--lib', '--release', '--target', 'wasm32-unknown-unknown', '--quiet'], {
+    execFileSync('cargo', ['build', '--lib', '--release', '--target', 'wasm32-unknown-unknown', '--quiet', ...OWN_STD.cargoArgs], {
       cwd: root, stdio: ['ignore', 'ignore', 'pipe'],
-      env: { ...toolEnv, CARGO_TARGET_DIR: join(build, 'target'), RUSTFLAGS: `${process.env.RUSTFLAGS ?? ''} ${rustflags}`.trim() },
+      env: { ...toolEnv, ...OWN_STD.env, CARGO_TARGET_DIR: join(build, 'target'), RUSTFLAGS: `${process.env.RUSTFLAGS ?? ''} ${RUSTFLAGS} ${OWN_STD.rustflags}`.trim() },
     });
     const raw = join(build, 'target/wasm32-unknown-unknown/release/hubspot_wasm.wasm');
     execFileSync('wasm-bindgen', ['--keep-debug', '--target', 'web', '--no-typescript', '--out-dir', out, '--out-name', 'hubspot_wasm_core', raw], { env: toolEnv, stdio: 'pipe' });
@@ -63,7 +54,7 @@ export function namedBuild(root, shippedWasm, log) {
     execFileSync(opt, [...wasmOpt, '--debuginfo', join(out, 'hubspot_wasm_core_bg.wasm'), '-o', wasm], { stdio: 'pipe' });
     // Stripped again, it should be the shipped wasm: say so when it is not (another source, flags).
     const stripped = join(out, 'stripped.wasm');
-    execFileSync(opt, ['--strip-debug', '--strip-producers', '--strip-target-features', wasm, '-o', stripped], { stdio: 'pipe' });
+    execFileSync(opt, [...STRIP, wasm, '-o', stripped], { stdio: 'pipe' });
     const [mine, shipped] = [readFileSync(stripped).length, readFileSync(shippedWasm).length];
     const off = Math.abs(mine - shipped) / shipped;
     const note = off > 0.02
@@ -114,7 +105,7 @@ function crateOf(name) {
   // The item's own path: the first `crate::` in the name (for `<T as Trait>::f`, T's).
   const crate = /([A-Za-z_][A-Za-z0-9_]*)(?:\[[0-9a-f]+\])?::/.exec(name)?.[1];
   if (!crate) return 'core'; // methods of primitive types: <str>::…, <[u8]>::…
-  if (crate === 'hubspot_wasm') return `hubspot_wasm::${/hubspot_wasm::([a-z_]+)/.exec(name)[1]}`;
+  if (crate === 'hubspot_wasm') return `hubspot_wasm::${/hubspot_wasm(?:\[[0-9a-f]+\])?::([a-z_]+)/.exec(name)?.[1] ?? '?'}`;
   if (crate === 'serde_core') return 'serde';
   if (crate === '__rustc') return 'alloc'; // __rust_alloc & co., rustc's shims to the global allocator
   return crate;

@@ -7,50 +7,35 @@
 import { execFileSync } from 'node:child_process';
 import { copyFileSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { minify } from 'terser';
+import { OWN_STD, RUSTFLAGS, STRIP, WASM_OPT } from './wasm-flags.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
 const pkg = `${root}pkg/`;
 const dev = process.argv.includes('--dev');
-// A 64 KiB stack instead of 1 MiB: the event walk is capped at 32 levels, and a smaller initial
-// memory is less for the browser to allocate at start-up.
-const rustflags = `${process.env.RUSTFLAGS ?? ''} -C link-arg=-zstack-size=65536`.trim();
-const env = { ...process.env, PATH: `${process.env.HOME}/.cargo/bin:${process.env.PATH}`, RUSTFLAGS: rustflags };
-const wasmPack = (extraEnv, cargoArgs) => execFileSync('wasm-pack', [
+const env = { ...process.env, PATH: `${process.env.HOME}/.cargo/bin:${process.env.PATH}` };
+const rustflags = `${process.env.RUSTFLAGS ?? ''} ${RUSTFLAGS}`.trim();
+const wasmPack = (extraEnv, extraRustflags, cargoArgs) => execFileSync('wasm-pack', [
   'build', '--target', 'web', '--out-dir', 'pkg', '--out-name', 'hubspot_wasm', '--no-typescript', '--no-pack',
   dev ? '--dev' : '--release', '.', ...cargoArgs, // the crate's path, then cargo's own options
-], { cwd: root, stdio: ['ignore', 'inherit', 'inherit'], env: { ...env, ...extraEnv } });
+], { cwd: root, stdio: ['ignore', 'inherit', 'inherit'], env: { ...env, ...extraEnv, RUSTFLAGS: `${rustflags} ${extraRustflags}`.trim() } });
 
 rmSync(pkg, { recursive: true, force: true });
 if (dev) {
-  wasmPack({}, ['--features', 'panic-hook']);
+  wasmPack({}, '', ['--features', 'panic-hook']);
 } else {
-  // The published build compiles Rust's standard library itself, with panics that trap at once
-  // (`panic = immediate-abort`): the prebuilt std formats every panic message even though a wasm
-  // panic can only trap, which is 3.3 KB of the download (core::fmt, panic payloads, source
-  // paths). These are unstable cargo/rustc options, enabled on the stable toolchain with
-  // RUSTC_BOOTSTRAP=1 (README, How it is built); input never panics (fuzzed), and the tests run
-  // the ordinary std with console_error_panic_hook. Should a toolchain refuse them, the ordinary
-  // build is made instead, with a warning.
+  // Rust's std compiled with panics that trap at once (scripts/wasm-flags.mjs says why). Should a
+  // toolchain refuse the unstable options, the ordinary build is made instead, with a warning.
   try {
-    wasmPack(
-      { RUSTC_BOOTSTRAP: '1', RUSTFLAGS: `${rustflags} -Zunstable-options -Cpanic=immediate-abort -Zlocation-detail=none -Zfmt-debug=none` },
-      ['-Zbuild-std=std,panic_abort'],
-    );
+    wasmPack(OWN_STD.env, OWN_STD.rustflags, OWN_STD.cargoArgs);
   } catch {
-    console.error('build: WARNING: building std with immediate-abort panics failed; the ordinary build (about 3 KB larger) follows');
-    wasmPack({}, []);
+    console.error('build: WARNING: building std with immediate-abort panics failed; the ordinary build (about 2.4 KB larger) follows');
+    wasmPack({}, '', []);
   }
 }
 rmSync(`${pkg}.gitignore`, { force: true });
 
 const wasm = `${pkg}hubspot_wasm_bg.wasm`;
-if (!dev) {
-  // npm's binaryen: Debian's wasm-opt (108) mis-numbers wasm-bindgen's externref table export.
-  // -ocimfs 0: no inlining of single-caller functions (0.7 KB smaller once gzipped); --converge:
-  // passes until the module stops shrinking; --strip-*: names, toolchain notes and the feature
-  // list are no use to a visitor.
-  execFileSync(`${root}node_modules/.bin/wasm-opt`, ['-Oz', '-ocimfs', '0', '--converge', '--strip-debug', '--strip-producers', '--strip-target-features', wasm, '-o', wasm], { stdio: 'inherit' });
-}
+if (!dev) execFileSync(`${root}node_modules/.bin/wasm-opt`, [...WASM_OPT, ...STRIP, wasm, '-o', wasm], { stdio: 'inherit' });
 
 const cargo = readFileSync(`${root}Cargo.toml`, 'utf8');
 const field = (name) => cargo.match(new RegExp(`^${name} = "(.*)"`, 'm'))[1];

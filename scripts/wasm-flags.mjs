@@ -1,0 +1,28 @@
+// How the published wasm is compiled and optimized, in one place: scripts/build.mjs builds the
+// package with these, and bench/size.mjs builds its named copy (for the cost per crate) the same.
+
+/** A 64 KiB stack instead of 1 MiB: the event walk is capped at 32 levels, and a smaller initial
+ *  memory is less for the browser to allocate at start-up. */
+export const RUSTFLAGS = '-C link-arg=-zstack-size=65536';
+
+/**
+ * The published build compiles Rust's standard library itself, with panics that trap at once
+ * (`panic = immediate-abort`): the prebuilt std formats every panic message even though a wasm
+ * panic can only trap, about 2.4 KB of the gzipped download (core::fmt, panic payloads, source
+ * paths). These are unstable cargo and rustc options, enabled on the stable toolchain with
+ * RUSTC_BOOTSTRAP=1 (README, How it is built). Input never panics (fuzzed); the tests run the
+ * ordinary std with console_error_panic_hook.
+ */
+export const OWN_STD = {
+  env: { RUSTC_BOOTSTRAP: '1' },
+  rustflags: '-Zunstable-options -Cpanic=immediate-abort -Zlocation-detail=none -Zfmt-debug=none',
+  cargoArgs: ['-Zbuild-std=std,panic_abort'],
+};
+
+/** npm binaryen's wasm-opt (Debian's 108 mis-numbers wasm-bindgen's externref table export).
+ *  -ocimfs 0: no inlining of single-caller functions (0.7 KB smaller once gzipped); --converge:
+ *  passes until the module stops shrinking. */
+export const WASM_OPT = ['-Oz', '-ocimfs', '0', '--converge'];
+
+/** Names, toolchain notes and the feature list are no use to a visitor. */
+export const STRIP = ['--strip-debug', '--strip-producers', '--strip-target-features'];
