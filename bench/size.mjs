@@ -86,9 +86,9 @@ export const BUYS = {
   gloo_timers: 'load(): readiness polling and loadTimeoutMs',
   talc: 'the allocator',
   console_error_panic_hook: 'panic messages (only with --dev / feature panic-hook)',
-  std: 'panic machinery',
-  core: 'formatting, panics, slices, iterators, drop glue',
-  alloc: 'String/Vec growth, format!, the allocator shims',
+  std: 'what is left of std (panics trap at once)',
+  core: 'slices, str and iterator code, drop glue (panics trap: no formatting)',
+  alloc: 'String/Vec growth, the allocator shims',
   data: 'data segments: strings, messages, tables',
   'module structure': 'types, imports, exports, table, globals sections',
 };
@@ -102,6 +102,8 @@ function crateOf(name) {
   if (/^__wbindgen_|^__externref_|^__instance_terminated|^__abort_handler/.test(name)) return 'wasm_bindgen';
   if (/^(memcpy|memmove|memset|memcmp|bcmp)$/.test(name)) return 'compiler_builtins';
   if (/^(code\[\d+\]|byn\$)/.test(name) || name === '') return 'unnamed (merged by wasm-opt)';
+  // Methods of primitive types (`<str>::get`, `<[T]>::to_vec_in`, `<u32 as …>`) are core's.
+  if (/^<(?:&(?:mut )?)?(?:str|\[|u8|u16|u32|u64|u128|usize|i8|i16|i32|i64|i128|isize|f32|f64|bool|char)\b/.test(name)) return 'core';
   // The item's own path: the first `crate::` in the name (for `<T as Trait>::f`, T's).
   const crate = /([A-Za-z_][A-Za-z0-9_]*)(?:\[[0-9a-f]+\])?::/.exec(name)?.[1];
   if (!crate) return 'core'; // methods of primitive types: <str>::…, <[u8]>::…

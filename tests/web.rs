@@ -90,8 +90,8 @@ fn group_alias_and_screen_return_ctx_unchanged_and_push_nothing() {
     let plugin = plugin("{ portalId: '62515' }");
     plugin.identify(js("{ event: { userId: 'u1', traits: { email: 'held@b.co' } } }"));
     fresh_queue();
-    let cases: [(&str, fn(&HubSpotPlugin, JsValue) -> JsValue); 3] =
-        [("group", HubSpotPlugin::group), ("alias", HubSpotPlugin::alias), ("screen", HubSpotPlugin::screen)];
+    type Method = fn(&HubSpotPlugin, JsValue) -> JsValue;
+    let cases: [(&str, Method); 3] = [("group", HubSpotPlugin::group), ("alias", HubSpotPlugin::alias), ("screen", HubSpotPlugin::screen)];
     for (method, send) in cases {
         let ctx = js("{ event: { type: 'x', groupId: 'g1', previousId: 'p1', name: 'Home', traits: { email: 'other@b.co' } } }");
         let before = canonical(&ctx);

@@ -38,7 +38,7 @@ fn js_plugin(settings: &str) -> JsValue {
 
 /// `plugin[method](ctx)` from JS: it must not throw and must return `ctx` itself.
 fn send(plugin: &JsValue, method: &str, ctx: &JsValue) {
-    let returned = call(plugin, method, &[ctx.clone()]).unwrap_or_else(|error| panic!("{method} threw: {error}"));
+    let returned = call(plugin, method, std::slice::from_ref(ctx)).unwrap_or_else(|error| panic!("{method} threw: {error}"));
     assert!(same(&returned, ctx), "{method} did not return its ctx");
 }
 

@@ -83,7 +83,7 @@ fn inject(present: &str, id: &str, url: &str, nonce: Option<&str>, running: bool
     let attributes = [("id", id), ("async", ""), ("defer", ""), ("nonce", nonce.unwrap_or_default()), ("src", url)];
     let set = attributes.iter().filter(|(name, value)| *name != "nonce" || !value.is_empty()).all(|(name, value)| element.set_attribute(name, value).is_ok());
     // Every HTML document has a head (the parser makes one when the page has none).
-    if !set || document.head().map_or(true, |head| head.append_child(&element).is_err()) {
+    if !set || document.head().is_none_or(|head| head.append_child(&element).is_err()) {
         script.errored.set(true);
     }
     script
@@ -167,7 +167,7 @@ fn check(progress: &Rc<RefCell<Progress>>, timed_out: bool) -> bool {
             advance(forms, forms_running, "the HubSpot Forms SDK", &mut warnings);
         }
         let tracker = p.tracker.state;
-        let forms_settled = p.forms.as_ref().map_or(true, |f| f.state != State::Loading);
+        let forms_settled = p.forms.as_ref().is_none_or(|f| f.state != State::Loading);
         loaded = match tracker {
             State::Loading => None,
             State::Failed => Some(Err(p.tracker.url.clone())),

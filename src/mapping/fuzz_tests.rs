@@ -490,8 +490,8 @@ fn twenty_thousand_random_settings_objects() {
                 assert!(!s.portal_id.is_empty() && s.portal_id.bytes().all(|b| b.is_ascii_digit()), "case {case}: portal {:?}", s.portal_id);
                 for url in [&s.tracker_url, &s.forms_url] {
                     assert!(!url.contains(|c: char| c < ' '), "case {case}: {url:?}");
-                    let scheme = url.find(|c: char| matches!(c, ':' | '/' | '?' | '#')).filter(|&i| url.as_bytes()[i] == b':').map(|i| &url[..i]);
-                    assert!(scheme.map_or(true, |s| s.eq_ignore_ascii_case("http") || s.eq_ignore_ascii_case("https")), "case {case}: {url:?}");
+                    let scheme = url.find([':', '/', '?', '#']).filter(|&i| url.as_bytes()[i] == b':').map(|i| &url[..i]);
+                    assert!(scheme.is_none_or(|s| s.eq_ignore_ascii_case("http") || s.eq_ignore_ascii_case("https")), "case {case}: {url:?}");
                 }
                 assert!(s.load_timeout_ms <= i32::MAX as u32);
                 assert!(!format!("{s:?}").contains(MARKER), "case {case}: the credential is kept");

@@ -213,7 +213,7 @@ pub fn is_email(text: &str) -> bool {
         && !domain.starts_with('.')
         && !domain.ends_with('.')
         && !domain.bytes().any(|b| b == b'@')
-        && !bytes.iter().any(|&b| b == b',')
+        && !bytes.contains(&b',')
         && !spaced
 }
 

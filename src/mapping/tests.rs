@@ -8,7 +8,7 @@ fn json(text: &str) -> Value<'static> {
 }
 
 fn identify(user_id: Option<&str>, traits: &str) -> Option<String> {
-    identify_properties(user_id, &json(traits), &mut Problems::default()).map(|p| Command::Identify(p)).map(|c| {
+    identify_properties(user_id, &json(traits), &mut Problems::default()).map(Command::Identify).map(|c| {
         let mut out = String::new();
         c.write_json(&mut out);
         out
