@@ -12,7 +12,6 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { FIXTURES, ROOT, useHarness } from './harness.mjs';
-import { startServer } from '../../scripts/serve.mjs';
 
 const harness = useHarness();
 const FACTORY = '/tests/e2e/fixtures/factory.html';
@@ -479,18 +478,11 @@ test('page CSP without \'wasm-unsafe-eval\': analytics and the other destination
   // A strict but workable policy: the page's scripts, HubSpot's host and Segment's API are allowed;
   // compiling WebAssembly is not.
   const csp = "default-src 'self'; script-src 'self' https://js.hs-scripts.com; connect-src 'self' https://api.segment.io";
-  const server = await startServer({ root: ROOT, headers: { 'content-security-policy': csp } });
-  const plain = harness.server;
-  harness.server = server; // this visit's pages come from the CSP server
-  try {
+  await harness.withHeaders({ 'content-security-policy': csp }, async () => {
     const visit = await openPage();
     const failure = await refusedWasm(visit);
     assert.match(failure.message, /^hubspot-wasm: .*Content-Security-Policy.*add 'wasm-unsafe-eval' to its script-src/);
-  } finally {
-    harness.server = plain;
-    await harness.closeVisits();
-    await server.close();
-  }
+  });
 });
 
 test('the .wasm answered 404: analytics and the other destination keep working, HubSpot\'s load() rejects naming the failure', async () => {

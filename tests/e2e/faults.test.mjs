@@ -12,7 +12,6 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { ROOT, useHarness } from './harness.mjs';
-import { startServer } from '../../scripts/serve.mjs';
 
 const harness = useHarness();
 const BLANK = '/tests/e2e/fixtures/blank.html';
@@ -221,21 +220,14 @@ for (const [name, tracker] of [['blocked (aborted, as by an ad blocker)', 'abort
 test('tracker refused by the page\'s Content-Security-Policy: load() rejects naming the URL, nothing is lost', async () => {
   // The page's own scripts and wasm are allowed, HubSpot's host is not.
   const csp = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; connect-src 'self'";
-  const server = await startServer({ root: ROOT, headers: { 'content-security-policy': csp } });
-  const plain = harness.server;
-  harness.server = server; // this visit's pages come from the CSP server
-  try {
+  await harness.withHeaders({ 'content-security-policy': csp }, async () => {
     const visit = await openRig();
     await beforeAndAfter(visit);
     await checkDelivery(visit, { expected: 'rejected', url: TRACKER_URL, pluginsLoaded: false });
     assert.deepEqual(visit.requestsTo('tracker'), [], 'the browser never requested the refused script');
     assert.ok(visit.console.some((m) => m.text.includes('Content Security Policy') && m.text.includes('hs-scripts.com')),
       'the browser reported the CSP refusal');
-  } finally {
-    harness.server = plain;
-    await harness.closeVisits();
-    await server.close();
-  }
+  });
 });
 
 test('tracker that starts after 5 s (default loadTimeoutMs): calls made meanwhile are delivered once, in order', { timeout: 60_000 }, async () => {

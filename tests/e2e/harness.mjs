@@ -95,6 +95,23 @@ export class Harness {
     await Promise.all(visits.map((v) => v.close()));
   }
 
+  /**
+   * Runs `fn` with this harness's pages served with extra response `headers` (a
+   * Content-Security-Policy, say) by a server of their own; every visit is closed afterwards.
+   */
+  async withHeaders(headers, fn) {
+    const server = await startServer({ root: ROOT, headers });
+    const plain = this.server;
+    this.server = server;
+    try {
+      return await fn();
+    } finally {
+      this.server = plain;
+      await this.closeVisits();
+      await server.close();
+    }
+  }
+
   /** URL of a path on the local server. */
   url(path) {
     return this.server.url + path;
