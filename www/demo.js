@@ -75,7 +75,7 @@ async function watchPlugin(analytics, plugin) {
       if (realPortal) logRealCommands();
     } else if (instance.queue.failedInitializations.includes('HubSpot')) {
       clearInterval(timer);
-      setChip('status-plugin', 'plugin: HubSpot failed to load (blocked or offline?)', 'bad');
+      setChip('status-plugin', 'plugin: failed to load (the console says why: settings, CSP, blocked or offline)', 'bad');
     } else if (Date.now() - started > 15000) {
       clearInterval(timer);
       setChip('status-plugin', 'plugin: still waiting for HubSpot', 'bad');
@@ -270,10 +270,8 @@ function showWiring(settings) {
     "import { AnalyticsBrowser } from '@segment/analytics-next';",
     "import { hubspotPlugin } from 'hubspot-wasm';",
     '',
-    'await init();',
     `const plugin = hubspotPlugin(${JSON.stringify(settings, null, 2)});`,
-    `const analytics = AnalyticsBrowser.load(${JSON.stringify(segmentSettings()[0])});`,
-    'analytics.register(plugin);',
+    `const analytics = AnalyticsBrowser.load({ ...${JSON.stringify(segmentSettings()[0])}, plugins: [plugin] });`,
     'analytics.page();',
   ].join('\n');
 }
