@@ -1,10 +1,10 @@
-//! The small owned value model that events are read into, and its JSON text form.
+//! The small value model that events are read into, and its JSON text form.
 //!
-//! The browser edge hands events over as `JSON.stringify` text (one boundary crossing instead of
-//! one per key) and takes commands back as JSON text. Numbers stay the text JavaScript wrote, so
-//! they pass through untouched and no float formatting or parsing code is linked into the wasm.
-//! Parsed text borrows from the input wherever it can (every string without an escape), so a
-//! call allocates for what it builds, not for what it reads.
+//! The browser edge (`browser::read`) builds values from the page's objects; the native tests and
+//! the fuzz run parse them from JSON text, borrowing from it wherever they can (`Cow`). Numbers
+//! stay the decimal text JavaScript wrote, so they pass through untouched and no float formatting
+//! or parsing code is linked into the wasm (the edge hands them back to JavaScript's
+//! `parseFloat`). The JSON writer gives settings errors their value and the tests their text.
 
 use std::borrow::Cow;
 use std::string::String;
