@@ -11,9 +11,9 @@ mod queue;
 mod read;
 
 use crate::destination::{self, Answer, Destination};
+use crate::mapping::Command;
 use crate::value::Value;
 use js_sys::{Function, Promise};
-use crate::mapping::Command;
 use queue::{push, HSP, HSQ};
 use read::{get, Reader};
 use std::borrow::Cow;
