@@ -2,12 +2,10 @@
 //! core's [`Value`]s, commands and problems out. The browser edge ([`crate::browser`]) reads
 //! `ctx.event` into values and pushes the commands; everything between is here, tested natively.
 
-use crate::mapping::{self, write_commands, Command, Problems};
+use crate::mapping::{write_commands, Command, Problems};
 use crate::session::Session;
 use crate::settings::Settings;
 use crate::value::{write_json_string, Value};
-use std::string::String;
-use std::vec::Vec;
 
 /// One HubSpot destination: its validated settings and its session.
 pub struct Destination {
@@ -76,16 +74,6 @@ impl Destination {
     pub fn reset(&mut self) {
         self.session.reset();
     }
-
-    /// Whether identify traits are waiting for a tracking call.
-    pub fn has_pending_identity(&self) -> bool {
-        self.session.has_pending_identity()
-    }
-}
-
-/// A consent choice → the `setHubSpotConsent` argument: its three booleans only (S7).
-pub fn consent(choices: &Value<'_>) -> Value<'static> {
-    mapping::consent(choices)
 }
 
 /// The crate's version, the plugin's `version`.

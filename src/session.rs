@@ -4,9 +4,6 @@
 use crate::mapping::{self, Command, Problems, Properties};
 use crate::settings::Settings;
 use crate::value::Value;
-use std::string::String;
-use std::vec::Vec;
-use std::vec;
 
 /// One plugin's state between calls.
 #[derive(Debug)]

@@ -2,7 +2,6 @@
 
 use crate::mapping::trim_text;
 use crate::value::{concat, replace_ascii, split_once, Value};
-use std::string::{String, ToString};
 
 /// HubSpot's data centres.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

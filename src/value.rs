@@ -7,8 +7,6 @@
 //! `parseFloat`). The JSON writer gives settings errors their value and the tests their text.
 
 use std::borrow::Cow;
-use std::string::String;
-use std::vec::Vec;
 
 /// Deeper nesting than this is dropped (and reported): no HubSpot property is that deep, and the
 /// bound keeps recursion, and so the wasm stack, small whatever the page sends.

@@ -52,6 +52,25 @@ struct Script {
     errored: Rc<Cell<bool>>,
 }
 
+impl Script {
+    /// Moves a loading script on to what the page shows now; its new state, if it changed.
+    fn advance(&mut self, running: bool, timed_out: bool) -> Option<State> {
+        if self.state != State::Loading {
+            return None;
+        }
+        self.state = if running {
+            State::Running
+        } else if self.errored.get() {
+            State::Failed
+        } else if timed_out {
+            State::TimedOut
+        } else {
+            return None;
+        };
+        Some(self.state)
+    }
+}
+
 struct Progress {
     tracker: Script,
     forms: Option<Script>,
@@ -138,33 +157,20 @@ fn check(progress: &Rc<RefCell<Progress>>, timed_out: bool) -> bool {
     {
         let mut p = progress.borrow_mut();
         let timeout_ms = p.timeout_ms;
-        let advance = |script: &mut Script, running: bool, what: &str, warnings: &mut Vec<String>| {
-            if script.state != State::Loading {
-                return;
-            }
-            script.state = if running {
-                State::Running
-            } else if script.errored.get() {
-                State::Failed
-            } else if timed_out {
-                State::TimedOut
-            } else {
-                return;
-            };
-            match script.state {
-                State::TimedOut => warnings.push(concat(&[
-                    "hubspot-wasm: ", what, " from ", &script.url, " has not started within ", &decimal(timeout_ms.into()),
-                    " ms; calls keep queueing and reach HubSpot when it starts",
-                ])),
-                State::Failed if what != TRACKER => {
-                    warnings.push(concat(&["hubspot-wasm: the HubSpot Forms SDK could not be loaded from ", &script.url]))
-                }
+        let not_started = |what: &str, url: &str| concat(&[
+            "hubspot-wasm: ", what, " from ", url, " has not started within ", &decimal(timeout_ms.into()),
+            " ms; calls keep queueing and reach HubSpot when it starts",
+        ]);
+        // A failed tracker is the rejection of `load()` below; a failed Forms SDK only a warning.
+        if p.tracker.advance(tracker_running, timed_out) == Some(State::TimedOut) {
+            warnings.push(not_started(TRACKER, &p.tracker.url));
+        }
+        if let Some(forms) = p.forms.as_mut() {
+            match forms.advance(forms_running, timed_out) {
+                Some(State::TimedOut) => warnings.push(not_started(FORMS, &forms.url)),
+                Some(State::Failed) => warnings.push(concat(&["hubspot-wasm: ", FORMS, " could not be loaded from ", &forms.url])),
                 _ => {}
             }
-        };
-        advance(&mut p.tracker, tracker_running, TRACKER, &mut warnings);
-        if let Some(forms) = p.forms.as_mut() {
-            advance(forms, forms_running, "the HubSpot Forms SDK", &mut warnings);
         }
         let tracker = p.tracker.state;
         let forms_settled = p.forms.as_ref().is_none_or(|f| f.state != State::Loading);
@@ -200,4 +206,6 @@ fn check(progress: &Rc<RefCell<Progress>>, timed_out: bool) -> bool {
     done
 }
 
+/// What the warnings call each script.
 const TRACKER: &str = "HubSpot's tracking code";
+const FORMS: &str = "the HubSpot Forms SDK";

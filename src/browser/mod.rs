@@ -11,7 +11,7 @@ mod queue;
 mod read;
 
 use crate::destination::{self, Answer, Destination};
-use crate::mapping::Command;
+use crate::mapping::{self, Command};
 use crate::value::Value;
 use js_sys::{Function, Promise};
 use queue::{push, HSP, HSQ};
@@ -223,7 +223,7 @@ impl HubSpotPlugin {
     #[wasm_bindgen(js_name = setConsent)]
     pub fn set_consent(&self, choices: JsValue) {
         let choices = Reader::default().read(&choices).unwrap_or(Value::Null);
-        push(HSP, [Value::Array(vec![text("setHubSpotConsent"), destination::consent(&choices)])]);
+        push(HSP, [Value::Array(vec![text("setHubSpotConsent"), mapping::consent(&choices)])]);
     }
 }
 

@@ -14,18 +14,20 @@ pub const HSQ: &str = "_hsq";
 /// The privacy (consent) queue.
 pub const HSP: &str = "_hsp";
 
-/// `window[name]` when it is a queue (it has a `push`), else a new array put there. Existing
-/// queues keep their contents: commands a page pushed before us are HubSpot's to take.
-pub fn queue(name: &str) -> JsValue {
+/// `window[name]` and its `push` when it is a queue, else a new array put there. Existing queues
+/// keep their contents: commands a page pushed before us are HubSpot's to take.
+pub fn queue(name: &str) -> (JsValue, Function) {
     let global = global();
     let existing = get(&global, name);
-    if get(&existing, "push").is_function() {
-        return existing;
+    if let Ok(push) = get(&existing, "push").dyn_into::<Function>() {
+        return (existing, push);
     }
-    let fresh: JsValue = Array::new().into();
-    // A page that froze `window` keeps its own value; the push below then warns.
+    let fresh = Array::new();
+    // Where the page made `window[name]` read-only, the commands go to an array nobody reads:
+    // HubSpot's code could not have read them from there either.
     let _ = Reflect::set(&global, &JsValue::from_str(name), &fresh);
-    fresh
+    let push = get(&fresh, "push").unchecked_into();
+    (fresh.into(), push)
 }
 
 /// HubSpot's code replaces `_hsq.push` when it starts: the one sign that the tracker runs.
@@ -42,9 +44,8 @@ pub fn push<'a>(name: &str, commands: impl IntoIterator<Item = Value<'a>>) {
     for command in commands {
         let Ok(command) = Js(&command).serialize(&serializer) else { continue };
         // Looked up for each command: HubSpot's code may replace the queue while taking one.
-        let queue = queue(name);
-        let pushed = get(&queue, "push").dyn_into::<Function>().map_err(drop).and_then(|push| push.call1(&queue, &command).map_err(drop));
-        refused |= pushed.is_err();
+        let (queue, push) = queue(name);
+        refused |= push.call1(&queue, &command).is_err();
     }
     if refused {
         warn(&concat(&["hubspot-wasm: HubSpot's ", name, " threw while taking a command"]));

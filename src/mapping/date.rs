@@ -95,7 +95,7 @@ fn days_from_civil(year: i64, month: i64, day: i64) -> i64 {
 }
 
 /// `n` in decimal: what `i64::to_string` gives, without linking `core::fmt`.
-pub fn decimal(n: i64) -> std::string::String {
+pub fn decimal(n: i64) -> String {
     // Digits from the right; an i64 has at most 19 of them, plus a sign.
     let mut digits = [b'-'; 20];
     let mut at = digits.len();
@@ -113,7 +113,7 @@ pub fn decimal(n: i64) -> std::string::String {
     if n < 0 {
         at -= 1; // onto a '-'
     }
-    let mut out = std::string::String::with_capacity(digits.len() - at);
+    let mut out = String::with_capacity(digits.len() - at);
     for &b in digits.get(at..).unwrap_or_default() {
         out.push(char::from(b));
     }

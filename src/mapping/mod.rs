@@ -9,9 +9,6 @@ pub use date::{decimal, epoch_millis};
 pub use properties::{blank, property_name, trim_text, Properties, MAX_PROPERTIES};
 
 use std::borrow::Cow;
-use std::string::{String, ToString};
-use std::vec::Vec;
-use std::vec;
 use crate::value::{concat, split_once, Value};
 
 /// HubSpot's limit on properties of one custom behavioural event.

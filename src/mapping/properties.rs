@@ -3,8 +3,6 @@
 
 use super::{decimal, epoch_millis, Problems};
 use std::borrow::Cow;
-use std::string::String;
-use std::vec::Vec;
 use crate::value::{concat, owned, replace_ascii, Value};
 
 /// Properties beyond this many in one call are dropped: far past any real contact or event,
