@@ -180,6 +180,17 @@ async function holdWasm(visit) {
   return { requested, release };
 }
 
+/** A page where analytics-next has loaded with HubSpot while HubSpot's .wasm is held. */
+async function startWithWasmHeld() {
+  const visit = await openPage();
+  const wasm = await holdWasm(visit);
+  await visit.page.evaluate(async (portalId) => {
+    rig.start({ portalId });
+    await rig.analytics; // analytics-next has loaded; HubSpot's load() waits for the wasm
+  }, PORTAL);
+  return { visit, wasm };
+}
+
 async function waitFor(check, what, timeout = 5000) {
   for (const until = Date.now() + timeout; !check(); await new Promise((ok) => setTimeout(ok, 10))) {
     if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
@@ -289,12 +300,7 @@ for (const how of ['native-esm', 'webpack']) {
 // --- 2. Calls made before the wasm is ready ------------------------------------------------------
 
 test('calls made while the wasm is held (analytics calls and direct consent calls) reach HubSpot afterwards, in order', async () => {
-  const visit = await openPage();
-  const wasm = await holdWasm(visit);
-  await visit.page.evaluate(async (portalId) => {
-    rig.start({ portalId });
-    await rig.analytics; // analytics-next has loaded; HubSpot's load() waits for the wasm
-  }, PORTAL);
+  const { visit, wasm } = await startWithWasmHeld();
   await waitFor(() => wasm.requested.length === 1, 'the wasm request');
   await visit.page.evaluate(() => rig.run([
     ['identify', 'ada@example.com'],
@@ -382,13 +388,8 @@ test('calls made synchronously right after AnalyticsBrowser.load (analytics-next
 // must do the same to traits of an identify delivered before it, or the previous user's identity
 // rides the next user's event.
 test('reset() while the wasm is held: the previous user\'s pending identity does not ride the next event', async () => {
-  const visit = await openPage();
-  const wasm = await holdWasm(visit);
-  await visit.page.evaluate(async (portalId) => {
-    rig.start({ portalId });
-    await rig.analytics;
-    await rig.run([['page', '/'], ['identify', 'previous@example.com'], ['reset'], ['track', 'Next User Event']]);
-  }, PORTAL);
+  const { visit, wasm } = await startWithWasmHeld();
+  await visit.page.evaluate(() => rig.run([['page', '/'], ['identify', 'previous@example.com'], ['reset'], ['track', 'Next User Event']]));
   wasm.release();
   await visit.until(() => window.__hubspot?.sent.length >= 2);
   // The same sequence once the wasm runs, for comparison (the identity is dropped there).
@@ -407,14 +408,11 @@ test('reset() while the wasm is held: the previous user\'s pending identity does
 // init() is documented for preloading; a consent manager may await it and then opt the visitor out.
 // Its call comes after the held track, so HubSpot must get the track first.
 test('an opt-out made as the wasm becomes ready (the page awaiting init()) keeps its place after the calls held before it', async () => {
-  const visit = await openPage();
-  const wasm = await holdWasm(visit);
-  await visit.page.evaluate(async (portalId) => {
-    rig.start({ portalId });
-    await rig.analytics;
+  const { visit, wasm } = await startWithWasmHeld();
+  await visit.page.evaluate(async () => {
     await rig.run([['track', 'Made Before The Opt-Out']]);
     fixture.init().then(() => rig.call(['doNotTrack']));
-  }, PORTAL);
+  });
   wasm.release();
   await visit.until(() => rig.plugin.isLoaded());
   await visit.until(() => window.__hubspot.commands.length >= 2);
