@@ -1,7 +1,11 @@
-/** Segment's settings object for the HubSpot destination; unknown keys are ignored. */
+/**
+ * Segment's settings object for the HubSpot destination; unknown keys are ignored. Every key is
+ * optional: without a portalId the plugin takes the settings the Segment workspace serves for the
+ * write key (HubSpot Classic or HubSpot Web (Actions)), and the keys given here win one by one.
+ */
 export interface HubSpotSettings {
-  /** The Hub ID, digits only (surrounding whitespace trimmed). Required. */
-  portalId: string | number;
+  /** The Hub ID, digits only (surrounding whitespace trimmed). Default: the Segment workspace's. */
+  portalId?: string | number;
   /** HubSpot data centre; wins over enableEuropeanDataCenter. Default 'na1'. */
   region?: 'na1' | 'na2' | 'eu1' | 'ap1';
   /** EU data residency: same as region 'eu1'. */
@@ -26,6 +30,12 @@ export interface HubSpotSettings {
   formsUrl?: string;
   /** CSP nonce set on every injected script. */
   nonce?: string;
+  /** Forward HubSpot form submissions to analytics as track('Form Submitted') (kept from HubSpot itself). */
+  trackFormSubmissions?: boolean;
+  /** Form fields whose values go with 'Form Submitted' (none by default); 'email' also matches '0-1/email'. */
+  formFields?: string[];
+  /** A submitted form's email becomes analytics.identify({ email }). */
+  identifyFormSubmitters?: boolean;
   /** Server credential: never used in the browser; its presence is warned about. */
   apiKey?: string;
   /** Server credential: never used in the browser; its presence is warned about. */
@@ -48,7 +58,10 @@ export interface Context {
 
 /** The analytics-next destination plugin. */
 export interface HubSpotPlugin {
-  readonly name: 'HubSpot';
+  /** 'hubspot-wasm': load-time `integrations: { HubSpot: false, 'hubspot-wasm': true }` keeps Segment's own HubSpot code off the page while this one runs. */
+  readonly name: 'hubspot-wasm';
+  /** Per-event `integrations: { HubSpot: false }` (or the Actions name) keeps an event from this destination too. */
+  readonly alternativeNames: string[];
   readonly type: 'destination';
   readonly version: string;
   /** Whether HubSpot's tracking code is running now. */
@@ -57,9 +70,10 @@ export interface HubSpotPlugin {
    * Starts the wasm (once per page) and loads HubSpot's tracking code (once). Resolves when the
    * tracker runs or, after loadTimeoutMs, with one warning; rejects with an Error when the
    * settings are invalid, the wasm cannot run (the message says why, e.g. the CSP directive to
-   * add) or the tracker's script fails (naming its URL).
+   * add) or the tracker's script fails (naming its URL). `analytics` is analytics-next's instance:
+   * its workspace settings, its `reset`, and its track/identify for form submissions.
    */
-  load(ctx: unknown, analytics?: { on?(event: 'reset', listener: () => void): unknown }): Promise<void>;
+  load(ctx: unknown, analytics?: unknown): Promise<void>;
   /** Settles when the tracker and the Forms SDK have each loaded or failed; never rejects. */
   ready(): Promise<void>;
   /** Drops pending identify traits. */
