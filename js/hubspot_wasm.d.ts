@@ -50,10 +50,14 @@ export interface HubSpotConsent {
   functionality?: boolean;
 }
 
-/** analytics-next's Context, as far as the plugin reads it. */
+/**
+ * analytics-next's Context, as far as the plugin reads it: an object with an `event` object.
+ * (No index signature, on it or on `event`: analytics-next's Context is a class and its
+ * SegmentEvent an interface, and neither is assignable to one, so the plugin would not type as
+ * analytics-next's Plugin.)
+ */
 export interface Context {
-  event: Record<string, unknown>;
-  [key: string]: unknown;
+  event: object;
 }
 
 /** The analytics-next destination plugin. */
