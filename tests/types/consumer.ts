@@ -1,0 +1,73 @@
+// A TypeScript app using the package as S1 shows, type-checked against the shipped declarations
+// (pkg/hubspot_wasm.d.ts) and analytics-next's own types. Every HubSpotSettings key is used once.
+// The `@ts-expect-error` lines must each be an error: tsc fails on one that is not.
+import { AnalyticsBrowser, type Context } from '@segment/analytics-next';
+import init, { hubspotPlugin, type HubSpotPlugin, type HubSpotSettings } from 'hubspot-wasm';
+
+const settings: HubSpotSettings = {
+  portalId: '62515',
+  region: 'eu1',
+  enableEuropeanDataCenter: true,
+  loadFormsSdk: true,
+  loadFormsSDK: true,
+  customBehavioralEvents: true,
+  trackInitialPageView: false,
+  flushIdentifyImmediately: false,
+  disableCookieBanner: true,
+  loadTimeoutMs: 5000,
+  trackerUrl: '/hubspot/62515.js',
+  formsUrl: 'https://forms.example.com/v2.js',
+  nonce: 'r4nd0m',
+  trackFormSubmissions: true,
+  formFields: ['email', 'company'],
+  identifyFormSubmitters: true,
+  apiKey: 'never-in-a-browser',
+  privateAppToken: 'never-in-a-browser',
+  someSegmentKeyWeIgnore: 42,
+};
+
+// Preloading is optional; it resolves once the wasm runs.
+await init();
+
+export const analytics = AnalyticsBrowser.load({
+  writeKey: 'a-write-key',
+  plugins: [hubspotPlugin(settings)],
+});
+
+// portalId is optional (Segment's workspace settings fill it in); a number is accepted too.
+const plugin: HubSpotPlugin = hubspotPlugin({});
+hubspotPlugin({ portalId: 62515, region: 'na1' });
+await analytics.register(plugin);
+
+plugin.doNotTrack();
+plugin.doNotTrack(false);
+plugin.revokeCookieConsent();
+plugin.setConsent({ analytics: true });
+plugin.setConsent({ analytics: false, advertisement: false, functionality: true });
+
+// The event methods hand back analytics-next's own Context type.
+declare const ctx: Context;
+const tracked: Context = plugin.track(ctx);
+const paged: Context = plugin.page(ctx);
+const identified: Context = plugin.identify(ctx);
+plugin.track({ event: { type: 'track', event: 'Signed Up' } });
+export { tracked, paged, identified };
+
+const loaded: boolean = plugin.isLoaded();
+const version: string = plugin.version;
+const type: 'destination' = plugin.type;
+await plugin.ready();
+export { loaded, version, type };
+
+// @ts-expect-error portalId is a string or a number
+hubspotPlugin({ portalId: true });
+// @ts-expect-error region is one of HubSpot's data centres
+hubspotPlugin({ region: 'us' });
+// @ts-expect-error trackFormSubmissions is a boolean
+hubspotPlugin({ trackFormSubmissions: 'yes' });
+// @ts-expect-error formFields is a list of field names
+hubspotPlugin({ formFields: 'email' });
+// @ts-expect-error the settings are an object
+hubspotPlugin('62515');
+// @ts-expect-error consent choices are booleans
+plugin.setConsent({ analytics: 'yes' });
