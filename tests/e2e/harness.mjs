@@ -3,10 +3,17 @@
 // answered locally, so tests never depend on the internet:
 //
 //   *.hs-scripts.com  -> www/hubspot-emulator.js        (HubSpot's tracking code)
-//   *.hsforms.net     -> www/hubspot-forms-emulator.js  (HubSpot's Forms SDK)
+//   *.hs-analytics.net -> www/hubspot-emulator.js       (the same code at the address Segment's
+//                                                       classic HubSpot destination loads it from)
+//   *.hsforms.net     -> www/hubspot-forms-emulator.js  (HubSpot's Forms SDK and form embed)
 //   api.segment.io    -> 200 {} and the payload recorded (Segment's collection API)
-//   cdn.segment.com   -> project settings answered inline; anything else aborted
-//   anything else     -> aborted and recorded in `unexpectedRequests`
+//   Segment's CDN     -> cdn.segment.com, or <local server>/segment-cdn for pages that give
+//                        analytics-next `cdnURL: harness.segmentCdnUrl()` (what the fixture's
+//                        load() does): the project settings (the visit's `segment.settings`, or
+//                        { integrations: {} }), and Segment's HubSpot destinations as the stand-ins
+//                        in tests/e2e/stand-ins/ (see SEGMENT_CDN_FILES); anything else aborted
+//   anything else     -> aborted and recorded in `unexpectedRequests` (unless the visit's
+//                        `pages` option answers that URL)
 //
 // Typical use in a test file (one browser and one server per file, one browser context per visit):
 //
@@ -41,12 +48,31 @@ export const FIXTURES = {
   esm: '/tests/e2e/fixtures/esm.html',
 };
 
-const EMULATOR = { tracker: 'www/hubspot-emulator.js', forms: 'www/hubspot-forms-emulator.js' };
+const EMULATOR = {
+  tracker: 'www/hubspot-emulator.js',
+  classicTracker: 'www/hubspot-emulator.js',
+  forms: 'www/hubspot-forms-emulator.js',
+};
+
+/** The path on the local server that stands for Segment's CDN (analytics-next's `cdnURL`). */
+export const SEGMENT_CDN_PATH = '/segment-cdn';
+
+/**
+ * What Segment's CDN serves besides the project settings, by path: the files analytics-next
+ * loads for HubSpot (Classic) in device mode (ajs-destination's loader:
+ * /next-integrations/integrations/<name>/<version>/<name>.dynamic.js.gz) and for HubSpot Web
+ * (Actions) (the remote plugin's url, /next-integrations/actions/hubspot-web/<hash>.js).
+ */
+export const SEGMENT_CDN_FILES = [
+  { path: /^\/next-integrations\/integrations\/hubspot\/[^/]+\/hubspot\.dynamic\.js\.gz$/, file: 'tests/e2e/stand-ins/segment-hubspot-classic.js' },
+  { path: /^\/next-integrations\/actions\/hubspot-web\/[^/]+\.js$/, file: 'tests/e2e/stand-ins/segment-hubspot-actions.js' },
+];
 
 /** Which external service a URL belongs to, or null for anything else. */
 export function serviceOf(url) {
   const host = new URL(url).hostname;
   if (host === 'hs-scripts.com' || host.endsWith('.hs-scripts.com')) return 'tracker';
+  if (host === 'hs-analytics.net' || host.endsWith('.hs-analytics.net')) return 'classicTracker';
   if (host === 'hsforms.net' || host.endsWith('.hsforms.net')) return 'forms';
   if (host === 'api.segment.io') return 'segmentApi';
   if (host === 'cdn.segment.com') return 'segmentCdn';
@@ -77,10 +103,9 @@ export class Harness {
   async start() {
     this.server = await startServer({ root: ROOT });
     this.browser = await launchChromium();
-    this.emulators = {
-      tracker: await readFile(ROOT + EMULATOR.tracker, 'utf8'),
-      forms: await readFile(ROOT + EMULATOR.forms, 'utf8'),
-    };
+    this.emulators = {};
+    for (const [service, file] of Object.entries(EMULATOR)) this.emulators[service] = await readFile(ROOT + file, 'utf8');
+    this.segmentCdnFiles = await Promise.all(SEGMENT_CDN_FILES.map(async ({ path, file }) => ({ path, body: await readFile(ROOT + file, 'utf8') })));
   }
 
   async stop() {
@@ -117,6 +142,11 @@ export class Harness {
     return this.server.url + path;
   }
 
+  /** Segment's CDN as this harness serves it locally: the `cdnURL` to give analytics-next. */
+  segmentCdnUrl() {
+    return this.url(SEGMENT_CDN_PATH);
+  }
+
   /**
    * Opens `path` (on the local server) in a fresh browser context (fresh cookies and storage).
    * Options say how each HubSpot host answers:
@@ -125,14 +155,19 @@ export class Harness {
    *                    a number (that HTTP status, empty body) |
    *                    { body } (this JavaScript instead of the emulator, e.g. a tracker that throws) |
    *                    a function (route, emulatorSource) => … that answers the playwright Route itself
+   *   classicTracker:   the same, for *.hs-analytics.net (where Segment's classic HubSpot loads the tracker)
+   *   segment:          { settings }: Segment's CDN answers the project settings request
+   *                     (/v1/projects/<writeKey>/settings) with `settings`, the JSON a workspace
+   *                     serves (integrations, remotePlugins…); default { integrations: {} }
+   *   pages:            { [url]: html }: external pages to serve (other origins for iframes)
    * Resolves once the page has loaded.
    */
-  async open(path, { tracker = 'emulate', forms = 'emulate', viewport } = {}) {
+  async open(path, { tracker = 'emulate', forms = 'emulate', classicTracker = 'emulate', segment = {}, pages = {}, viewport } = {}) {
     const context = await this.browser.newContext(viewport ? { viewport } : {});
     const page = await context.newPage();
     const visit = new Visit(context, page);
     this.#visits.add(visit);
-    const answers = { tracker, forms };
+    const answers = { tracker, forms, classicTracker, segment, pages };
 
     await context.route('**/*', (route) => this.#answer(route, visit, answers).catch(() => {
       // The visit was closed while a request was held: nothing left to answer.
@@ -146,24 +181,37 @@ export class Harness {
   async #answer(route, visit, answers) {
     const request = route.request();
     const url = request.url();
-    if (url.startsWith(this.server.url)) return route.continue();
-    const service = serviceOf(url);
+    const localCdn = this.segmentCdnUrl() + '/';
+    if (url.startsWith(this.server.url) && !url.startsWith(localCdn)) return route.continue();
+    const service = url.startsWith(localCdn) ? 'segmentCdn' : Object.hasOwn(answers.pages, url) ? 'page' : serviceOf(url);
     visit.requests.push({ service, url, method: request.method(), body: request.postData() });
     switch (service) {
       case 'tracker':
+      case 'classicTracker':
       case 'forms':
         return this.#answerHubSpot(route, service, answers[service], visit);
       case 'segmentApi':
         return route.fulfill({ status: 200, contentType: 'application/json', body: '{}' });
       case 'segmentCdn':
-        if (/\/v1\/projects\/[^/]+\/settings$/.test(new URL(url).pathname)) {
-          return route.fulfill({ status: 200, contentType: 'application/json', body: JSON.stringify({ integrations: {} }) });
-        }
-        return route.abort('blockedbyclient');
+        return this.#answerSegmentCdn(route, url.startsWith(localCdn) ? url.slice(localCdn.length - 1) : url, answers.segment);
+      case 'page':
+        return route.fulfill({ status: 200, contentType: 'text/html; charset=utf-8', body: answers.pages[url] });
       default:
         visit.unexpectedRequests.push(url);
         return route.abort('internetdisconnected');
     }
+  }
+
+  /** Segment's CDN: the project settings, the HubSpot destinations' stand-ins, nothing else. */
+  #answerSegmentCdn(route, url, segment) {
+    const path = new URL(url, 'https://cdn.segment.com').pathname;
+    if (/^\/v1\/projects\/[^/]+\/settings$/.test(path)) {
+      const settings = segment.settings ?? { integrations: {} };
+      return route.fulfill({ status: 200, contentType: 'application/json', body: JSON.stringify(settings) });
+    }
+    const file = this.segmentCdnFiles.find((f) => f.path.test(path));
+    if (file) return route.fulfill({ status: 200, contentType: 'text/javascript', body: file.body });
+    return route.abort('blockedbyclient');
   }
 
   /** Opens a fixture page ('app': webpack bundle, 'esm': plain ES module) and waits for window.fixture. */
@@ -219,7 +267,7 @@ export class Visit {
     return this.#gate(service).promise;
   }
 
-  /** Lets a held HubSpot host ('tracker' or 'forms') answer. */
+  /** Lets a held HubSpot host ('tracker', 'classicTracker' or 'forms') answer. */
   release(service) {
     this.#gate(service).open();
   }
@@ -238,7 +286,7 @@ export class Visit {
     throw new Error(`no warning containing ${JSON.stringify(text)}; warnings were: ${JSON.stringify(this.warnings)}`);
   }
 
-  /** External requests of one service ('tracker', 'forms', 'segmentApi', 'segmentCdn'). */
+  /** External requests of one service ('tracker', 'classicTracker', 'forms', 'segmentApi', 'segmentCdn', 'page'). */
   requestsTo(service) {
     return this.requests.filter((r) => r.service === service);
   }
@@ -275,6 +323,16 @@ export class Visit {
   /** The Forms SDK emulator's log (window.__hubspotForms), or null before it ran. */
   forms() {
     return this.page.evaluate(() => window.__hubspotForms ?? null);
+  }
+
+  /** What the fixture's Recorder destination received (window.__recorded), [] before it ran. */
+  recorded() {
+    return this.page.evaluate(() => window.__recorded ?? []);
+  }
+
+  /** The log of Segment's own HubSpot destination's stand-in (window.__segmentHubSpot), or null. */
+  segmentHubSpot() {
+    return this.page.evaluate(() => window.__segmentHubSpot ?? null);
   }
 
   /** Waits until `predicate(arg)`, evaluated in the page, is truthy; resolves to its value. */
