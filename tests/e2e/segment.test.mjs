@@ -1,0 +1,334 @@
+// SPEC S10 on a real Segment site: analytics-next loads the workspace's settings from Segment's CDN
+// (served locally by the harness through analytics-next's `cdnURL`) and, with them, whatever
+// Segment itself runs for that workspace: its classic HubSpot destination in device mode, or
+// HubSpot Web (Actions) as a remote plugin (both as stand-ins, tests/e2e/stand-ins/). Our plugin
+// is registered beside a second destination, the Recorder, which records what it received.
+//
+// Covered: settings taken from the workspace when the code gives no portal ID (Classic and Actions
+// settings, code winning key by key), no portal ID anywhere, Segment's own HubSpot destination on
+// the same page (one warning, one tracker, every event once), the load-time switch that turns
+// Segment's classic HubSpot off, and the per-event opt-out.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { useHarness } from './harness.mjs';
+
+const harness = useHarness();
+const PORTAL = '62515';
+const WRITE_KEY = 'e2e-write-key';
+const ACTIONS_URL = 'https://cdn.segment.com/next-integrations/actions/hubspot-web/5c1ab1f3a3b2d9e1.js';
+const OUR_NAME = 'hubspot-wasm';
+
+// The fixes the warning must name (the contract's wording).
+const CLASSIC_FIX = "integrations: { HubSpot: false, 'hubspot-wasm': true }";
+const ACTIONS_FIX = "integrations: { 'HubSpot Web (Actions)': false, 'hubspot-wasm': true }";
+
+/**
+ * The settings Segment's CDN serves for a workspace (GET /v1/projects/<writeKey>/settings):
+ * Segment.io always; `classic`: HubSpot (Classic) with these settings, in device mode unless they
+ * say otherwise; `actions`: HubSpot Web (Actions) with these settings, as an integrations entry
+ * and as the remote plugin analytics-next loads.
+ */
+function workspace({ classic, actions } = {}) {
+  const settings = { integrations: { 'Segment.io': { apiKey: WRITE_KEY } }, remotePlugins: [] };
+  if (classic) {
+    settings.integrations.HubSpot = {
+      type: 'browser',
+      bundlingStatus: 'bundled',
+      versionSettings: { version: '2.3.6', componentTypes: ['browser'] },
+      ...classic,
+    };
+  }
+  if (actions) {
+    settings.integrations['HubSpot Web (Actions)'] = { versionSettings: { componentTypes: [] }, ...actions };
+    settings.remotePlugins.push({
+      name: 'HubSpot Web (Actions)',
+      creationName: 'HubSpot Web (Actions)',
+      libraryName: 'hubspot-webDestination',
+      url: ACTIONS_URL,
+      settings: {
+        ...actions,
+        subscriptions: [
+          { partnerAction: 'trackCustomBehavioralEvent', subscribe: 'type = "track"', enabled: true, mapping: {} },
+          { partnerAction: 'upsertContact', subscribe: 'type = "identify"', enabled: true, mapping: {} },
+          { partnerAction: 'trackPageView', subscribe: 'type = "page"', enabled: true, mapping: {} },
+        ],
+      },
+    });
+  }
+  return settings;
+}
+
+/**
+ * Opens the no-bundler fixture with Segment's CDN serving `settings`, and starts analytics-next
+ * as a Segment site does: fixture.load(code, { analyticsOptions }) — our plugin with the `code`
+ * settings, and the Recorder. Resolves once analytics-next has loaded.
+ */
+async function site(settings, code, { analyticsOptions = {}, hubspot = true, ...visitOptions } = {}) {
+  const visit = await harness.openFixture('esm', { segment: { settings }, ...visitOptions });
+  await visit.page.evaluate(([code, options]) => fixture.load(code, options), [code, { analyticsOptions, hubspot }]);
+  return visit;
+}
+
+/** How our plugin's load() settled: { state: 'resolved' | 'rejected', message }. */
+async function loadOutcome(visit) {
+  return visit.until(() => fixture.loads[0]?.state !== 'pending' && fixture.loads[0]);
+}
+
+/** page, identify and track, each awaited (delivered to every destination) before the next. */
+function calls(visit, { event = 'Signed Up' } = {}) {
+  return visit.page.evaluate(async (event) => {
+    await analytics.page();
+    await analytics.identify('ann-1', { email: 'ann@example.com', firstName: 'Ann' });
+    await analytics.track(event, { plan: 'pro' });
+  }, event);
+}
+
+/** Commands that reached HubSpot's _hsq, by name: { trackPageView: n, … }. */
+async function commandCounts(visit) {
+  const counts = {};
+  for (const [name] of (await visit.hubspot())?.commands ?? []) counts[name] = (counts[name] ?? 0) + 1;
+  return counts;
+}
+
+/** The HubSpot script tags on the page, by id. */
+function hubspotScripts(visit) {
+  return visit.page.evaluate(() => [...document.querySelectorAll('script[src*="hs-scripts.com"], script[src*="hs-analytics.net"]')]
+    .map((s) => ({ id: s.id, src: s.src })));
+}
+
+function segmentWarnings(visit) {
+  return visit.warnings.filter((w) => w.includes("Segment's HubSpot"));
+}
+
+// ---- Controls: Segment's own destinations, alone, behave as Segment's do ----
+
+test("control: Segment's classic HubSpot alone loads the tracker from hs-analytics.net and pushes page, identify and track", async () => {
+  const visit = await site(workspace({ classic: { portalId: PORTAL } }), null, { hubspot: false });
+  await visit.page.evaluate(() => analytics.page());
+  // The classic integration is ready once its tracker loaded; later calls then go straight through.
+  await visit.until(() => window.__segmentHubSpot?.ready);
+  await visit.page.evaluate(async () => {
+    await analytics.identify('ann-1', { email: 'ann@example.com', firstName: 'Ann' });
+    await analytics.track('Signed Up', { plan: 'pro' });
+  });
+
+  const [script] = await hubspotScripts(visit);
+  assert.equal(script.id, 'hs-analytics');
+  assert.match(script.src, new RegExp(`^https://js\\.hs-analytics\\.net/analytics/\\d+/${PORTAL}\\.js$`));
+  const log = await visit.hubspot();
+  assert.deepEqual(log.commands, [
+    ['trackPageView'],
+    ['identify', { email: 'ann@example.com', firstname: 'Ann', id: 'ann-1' }],
+    ['trackEvent', 'Signed Up', { plan: 'pro', id: 'Signed Up' }],
+  ]);
+  assert.equal(visit.requestsTo('classicTracker').length, 1);
+  assert.deepEqual(visit.errors, []);
+});
+
+test('control: HubSpot Web (Actions) alone loads hs-scripts.com and pushes page, identify and a custom behavioral event', async () => {
+  const visit = await site(workspace({ actions: { portalId: PORTAL, enableEuropeanDataCenter: false } }), null, { hubspot: false });
+  await calls(visit);
+
+  assert.deepEqual(await hubspotScripts(visit), [{ id: 'hs-script-loader', src: `https://js.hs-scripts.com/${PORTAL}.js` }]);
+  const log = await visit.hubspot();
+  assert.deepEqual(log.commands, [
+    ['trackPageView'],
+    ['identify', { email: 'ann@example.com', firstName: 'Ann', id: 'ann-1' }],
+    ['trackCustomBehavioralEvent', { name: 'Signed Up', properties: { plan: 'pro' } }],
+  ]);
+  assert.ok(visit.requestsTo('segmentCdn').some((r) => r.url.endsWith('/next-integrations/actions/hubspot-web/5c1ab1f3a3b2d9e1.js')));
+  assert.deepEqual(visit.errors, []);
+});
+
+// ---- Settings from the workspace ----
+
+test('zero-config from Classic settings: the portal, the region and the Forms SDK come from the workspace', async () => {
+  // The recommended setup: Segment's classic HubSpot switched off at load, ours on.
+  const visit = await site(
+    workspace({ classic: { portalId: PORTAL, enableEuropeanDataCenter: true, loadFormsSdk: true } }),
+    {},
+    { analyticsOptions: { integrations: { HubSpot: false, [OUR_NAME]: true } } },
+  );
+  assert.deepEqual(await loadOutcome(visit), { state: 'resolved', message: null, isError: null });
+  await calls(visit);
+  await visit.until(() => window.__hubspot?.sent.some((s) => s.id === 'Signed Up'));
+
+  assert.deepEqual(visit.requestsTo('tracker').map((r) => r.url), [`https://js-eu1.hs-scripts.com/${PORTAL}.js`]);
+  assert.deepEqual(visit.requestsTo('forms').map((r) => r.url), ['https://js-eu1.hsforms.net/forms/embed/v2.js']);
+  assert.equal(visit.requestsTo('classicTracker').length, 0);
+  const log = await visit.hubspot();
+  assert.equal(log.portalId, PORTAL);
+  // Classic settings: track stays HubSpot's legacy trackEvent.
+  const event = log.sent.find((s) => s.id === 'Signed Up');
+  assert.equal(event.kind, 'event');
+  assert.equal(event.identity.email, 'ann@example.com');
+  assert.deepEqual(segmentWarnings(visit), []);
+  assert.deepEqual(visit.errors, []);
+});
+
+test('zero-config from Classic settings in cloud mode: no Segment HubSpot on the page, ours runs (EU data centre, no forms)', async () => {
+  const visit = await site(
+    workspace({ classic: { portalId: PORTAL, enableEuropeanDataCenter: true, type: 'server', versionSettings: { componentTypes: ['server'] } } }),
+    {},
+  );
+  assert.equal((await loadOutcome(visit)).state, 'resolved');
+  await calls(visit);
+  await visit.until(() => window.__hubspot?.sent.some((s) => s.id === 'Signed Up'));
+
+  assert.deepEqual(await hubspotScripts(visit), [{ id: 'hs-script-loader', src: `https://js-eu1.hs-scripts.com/${PORTAL}.js` }]);
+  assert.equal(visit.requestsTo('forms').length, 0, 'the workspace did not ask for the Forms SDK');
+  assert.equal(await visit.segmentHubSpot(), null, "Segment's classic HubSpot never loaded");
+  assert.deepEqual(segmentWarnings(visit), []);
+  assert.deepEqual(visit.errors, []);
+});
+
+test('zero-config from HubSpot Web (Actions) settings: EU, the Forms SDK, custom behavioral events, identify flushed at once', async () => {
+  const visit = await site(
+    workspace({ actions: { portalId: PORTAL, enableEuropeanDataCenter: true, loadFormsSDK: true, flushIdentifyImmediately: true } }),
+    {},
+    { analyticsOptions: { integrations: { 'HubSpot Web (Actions)': false, [OUR_NAME]: true } } },
+  );
+  assert.equal((await loadOutcome(visit)).state, 'resolved');
+  await calls(visit);
+  await visit.until(() => window.__hubspot?.commands.some((c) => c[0] === 'trackCustomBehavioralEvent'));
+
+  assert.deepEqual(visit.requestsTo('tracker').map((r) => r.url), [`https://js-eu1.hs-scripts.com/${PORTAL}.js`]);
+  assert.deepEqual(visit.requestsTo('forms').map((r) => r.url), ['https://js-eu1.hsforms.net/forms/embed/v2.js']);
+  assert.equal(await visit.segmentHubSpot(), null, "Segment's HubSpot Web (Actions) never loaded");
+  assert.ok(!visit.requestsTo('segmentCdn').some((r) => r.url.includes('/actions/hubspot-web/')));
+
+  const log = await visit.hubspot();
+  // Actions: track is a custom behavioral event, named as HubSpot wants it (pe<portal>_…).
+  assert.deepEqual(log.commands.find((c) => c[0] === 'trackCustomBehavioralEvent'),
+    ['trackCustomBehavioralEvent', { name: `pe${PORTAL}_signed_up`, properties: { plan: 'pro' } }]);
+  // flushIdentifyImmediately: the identify goes out at once, with a page view.
+  const identify = log.commands.findIndex((c) => c[0] === 'identify');
+  assert.ok(identify >= 0, 'identify pushed');
+  assert.deepEqual(log.commands[identify + 1], ['trackPageView']);
+  assert.deepEqual(segmentWarnings(visit), []);
+  assert.deepEqual(visit.errors, []);
+});
+
+test('settings in code win key by key over the workspace', async () => {
+  // The workspace: EU and the Forms SDK; the code: not EU. The portal and the forms stay the workspace's.
+  const visit = await site(
+    workspace({ classic: { portalId: PORTAL, enableEuropeanDataCenter: true, loadFormsSdk: true } }),
+    { enableEuropeanDataCenter: false },
+    { analyticsOptions: { integrations: { HubSpot: false, [OUR_NAME]: true } } },
+  );
+  assert.equal((await loadOutcome(visit)).state, 'resolved');
+  assert.deepEqual(visit.requestsTo('tracker').map((r) => r.url), [`https://js.hs-scripts.com/${PORTAL}.js`]);
+  assert.deepEqual(visit.requestsTo('forms').map((r) => r.url), ['https://js.hsforms.net/forms/embed/v2.js']);
+  assert.deepEqual(visit.errors, []);
+});
+
+test('no portal ID in the code or the workspace: load() rejects saying so, nothing is injected, other destinations go on', async () => {
+  const visit = await site(workspace(), {});
+  const outcome = await loadOutcome(visit);
+  assert.equal(outcome.state, 'rejected');
+  assert.equal(outcome.isError, true);
+  assert.match(outcome.message, /portalId/);
+  assert.match(outcome.message, /cdnSettings/);
+
+  await calls(visit, { event: 'Still Counted' });
+  assert.deepEqual((await visit.recorded()).map((e) => [e.type, e.event ?? null]),
+    [['page', null], ['identify', null], ['track', 'Still Counted']]);
+  await visit.segmentEvent('Still Counted');
+  assert.deepEqual(await hubspotScripts(visit), []);
+  assert.deepEqual(visit.requestsTo('tracker'), []);
+  assert.deepEqual(visit.requestsTo('forms'), []);
+  assert.equal(await visit.hubspot(), null);
+  assert.deepEqual(visit.errors, []);
+});
+
+// ---- Segment's own HubSpot destination on the same page ----
+
+test("Segment's classic HubSpot in device mode: one warning with the fix, one tracker (Segment's), each event once", async () => {
+  const visit = await site(workspace({ classic: { portalId: PORTAL } }), { portalId: PORTAL });
+  assert.equal((await loadOutcome(visit)).state, 'resolved');
+  await visit.page.evaluate(() => analytics.page());
+  await visit.until(() => window.__segmentHubSpot?.ready);
+  await visit.page.evaluate(async () => {
+    await analytics.identify('ann-1', { email: 'ann@example.com', firstName: 'Ann' });
+    await analytics.track('Signed Up', { plan: 'pro' });
+  });
+  await visit.until(() => window.__hubspot?.commands.some((c) => c[0] === 'trackEvent'));
+  await new Promise((ok) => setTimeout(ok, 300)); // room for a second delivery, should there be one
+
+  const warnings = segmentWarnings(visit);
+  assert.equal(warnings.length, 1, JSON.stringify(visit.warnings));
+  assert.ok(warnings[0].includes(CLASSIC_FIX), warnings[0]);
+  // One tracker on the page: Segment's hs-analytics; ours injected none.
+  const scripts = await hubspotScripts(visit);
+  assert.deepEqual(scripts.map((s) => s.id), ['hs-analytics']);
+  assert.equal(visit.requestsTo('tracker').length, 0);
+  assert.equal(visit.requestsTo('classicTracker').length, 1);
+  assert.equal((await visit.hubspot()).loads, 1);
+  // Every event reached HubSpot exactly once (from Segment's destination).
+  assert.deepEqual(await commandCounts(visit), { trackPageView: 1, identify: 1, trackEvent: 1 });
+  assert.deepEqual((await visit.recorded()).map((e) => e.type), ['page', 'identify', 'track']);
+  assert.deepEqual(visit.errors, []);
+});
+
+test('Segment\'s HubSpot Web (Actions): one warning with the fix, one tracker (Segment\'s), each event once', async () => {
+  // Zero-config here: the plugin finds the Actions settings, and Segment's Actions destination with them.
+  const visit = await site(workspace({ actions: { portalId: PORTAL, enableEuropeanDataCenter: false } }), {});
+  assert.equal((await loadOutcome(visit)).state, 'resolved');
+  await calls(visit);
+  await visit.until(() => window.__hubspot?.commands.some((c) => c[0] === 'trackCustomBehavioralEvent'));
+  await new Promise((ok) => setTimeout(ok, 300));
+
+  const warnings = segmentWarnings(visit);
+  assert.equal(warnings.length, 1, JSON.stringify(visit.warnings));
+  assert.ok(warnings[0].includes(ACTIONS_FIX), warnings[0]);
+  assert.deepEqual(await hubspotScripts(visit), [{ id: 'hs-script-loader', src: `https://js.hs-scripts.com/${PORTAL}.js` }]);
+  assert.equal(visit.requestsTo('tracker').length, 1);
+  assert.equal((await visit.hubspot()).loads, 1);
+  assert.deepEqual(await commandCounts(visit), { trackPageView: 1, identify: 1, trackCustomBehavioralEvent: 1 });
+  assert.deepEqual(visit.errors, []);
+});
+
+test("the load-time switch { HubSpot: false, 'hubspot-wasm': true } keeps Segment's classic HubSpot off while ours runs", async () => {
+  const visit = await site(
+    workspace({ classic: { portalId: PORTAL } }),
+    { portalId: PORTAL },
+    { analyticsOptions: { integrations: { HubSpot: false, [OUR_NAME]: true } } },
+  );
+  assert.equal((await loadOutcome(visit)).state, 'resolved');
+  await calls(visit);
+  await visit.page.evaluate(() => analytics.page({ path: '/second' }));
+  await visit.until(() => window.__hubspot?.sent.some((s) => s.path === '/second'));
+
+  assert.equal(await visit.segmentHubSpot(), null, "Segment's classic HubSpot never loaded");
+  assert.ok(!visit.requestsTo('segmentCdn').some((r) => r.url.includes('/next-integrations/integrations/hubspot/')));
+  assert.deepEqual((await hubspotScripts(visit)).map((s) => s.id), ['hs-script-loader']);
+  assert.equal(visit.requestsTo('classicTracker').length, 0);
+  const log = await visit.hubspot();
+  assert.deepEqual(log.sent.map((s) => [s.kind, s.id ?? s.path]), [
+    ['pageView', '/tests/e2e/fixtures/esm.html'], // HubSpot's own initial page view (ours sends none for the first page)
+    ['event', 'Signed Up'],
+    ['pageView', '/second'],
+  ]);
+  assert.equal(log.sent[1].identity.email, 'ann@example.com');
+  assert.deepEqual(segmentWarnings(visit), []);
+  assert.deepEqual(visit.errors, []);
+});
+
+test('per-event integrations: { HubSpot: false } keeps one event from ours, other events pass', async () => {
+  const visit = await site(workspace(), { portalId: PORTAL });
+  assert.equal((await loadOutcome(visit)).state, 'resolved');
+  await visit.page.evaluate(async () => {
+    await analytics.track('Kept Out', {}, { integrations: { HubSpot: false } });
+    await analytics.track('Kept Out Too', {}, { integrations: { 'HubSpot Web (Actions)': false } });
+    await analytics.track('Let Through', {});
+  });
+  await visit.until(() => window.__hubspot?.sent.some((s) => s.id === 'Let Through'));
+  await new Promise((ok) => setTimeout(ok, 200));
+
+  const events = (await visit.hubspot()).sent.filter((s) => s.kind === 'event').map((s) => s.id);
+  assert.deepEqual(events, ['Let Through']);
+  // The opt-out is HubSpot's only: the Recorder and Segment got all three.
+  assert.deepEqual((await visit.recorded()).map((e) => e.event), ['Kept Out', 'Kept Out Too', 'Let Through']);
+  await visit.segmentEvent('Kept Out');
+  assert.deepEqual(visit.errors, []);
+});
