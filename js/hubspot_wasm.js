@@ -44,12 +44,16 @@ function refused(error) {
 /**
  * Creates the HubSpot destination plugin for analytics-next, with nothing awaited first. When the
  * wasm already runs, invalid settings throw here; otherwise `load()` rejects with the same Error.
+ * Without a portalId, `load()` takes the Segment workspace's HubSpot settings.
  */
 export function hubspotPlugin(settings) {
-  let plugin = running ? new HubSpotPlugin(settings) : undefined;
+  let created = running ? new HubSpotPlugin(settings) : undefined;
+  // The Rust plugin once load() has started it; calls wait for that, in order, in `early`
+  // (`null` once it never will: load failed, or this is no browser, as during server rendering).
+  let plugin;
   let loaded;
-  // Calls made before the Rust plugin exists, in order; `null` once it never will (load failed).
-  let early = [];
+  const browser = typeof document === 'object';
+  let early = browser ? [] : null;
   const call = (method, args) => {
     if (!plugin) return void early?.push([method, args]);
     try {
@@ -60,23 +64,26 @@ export function hubspotPlugin(settings) {
   };
   const event = (method) => (ctx) => (call(method, [ctx]), ctx);
   return {
-    name: 'HubSpot',
+    // 'hubspot-wasm' alone switches this destination; `HubSpot: false` on an event (or the
+    // Actions destination's name) keeps that event from it too, as from Segment's own.
+    name: 'hubspot-wasm',
+    alternativeNames: ['HubSpot', 'HubSpot Web (Actions)'],
     type: 'destination',
     version: VERSION,
     isLoaded: () => plugin?.isLoaded() ?? false,
     load(ctx, analytics) {
-      if (plugin) return (loaded ??= plugin.load(ctx, analytics));
+      if (!browser) return Promise.resolve(); // server-side rendering: inert
       // Until the Rust plugin follows analytics' reset itself, a reset must still drop the
       // traits held so far: one user's identity never rides the next user's events.
       analytics?.on?.('reset', () => plugin || call('unload', []));
       return (loaded ??= init().then(() => {
-        const created = new HubSpotPlugin(settings);
+        created ??= new HubSpotPlugin(settings);
         const result = created.load(ctx, analytics);
         // In this same callback, so that no call made from now on can overtake a held one.
         plugin = created;
         for (const [method, args] of early.splice(0)) call(method, args);
         return result;
-      }, (error) => {
+      }).catch((error) => {
         early = null; // analytics-next drops a destination whose load() rejects
         throw error;
       }));
@@ -86,9 +93,10 @@ export function hubspotPlugin(settings) {
     page: event('page'),
     identify: event('identify'),
     track: event('track'),
-    group: event('group'),
-    alias: event('alias'),
-    screen: event('screen'),
+    // No command: HubSpot's browser code has no group or alias call, and screen is for apps.
+    group: (ctx) => ctx,
+    alias: (ctx) => ctx,
+    screen: (ctx) => ctx,
     doNotTrack: (...args) => call('doNotTrack', args),
     revokeCookieConsent: () => call('revokeCookieConsent', []),
     setConsent: (...args) => call('setConsent', args),

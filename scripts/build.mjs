@@ -7,7 +7,7 @@
 import { execFileSync } from 'node:child_process';
 import { copyFileSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { minify } from 'terser';
-import { OWN_STD, RUSTFLAGS, STRIP, WASM_OPT } from './wasm-flags.mjs';
+import { MINIFY_NAMES, OWN_STD, RUSTFLAGS, STRIP, WASM_OPT } from './wasm-flags.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
 const pkg = `${root}pkg/`;
@@ -35,7 +35,12 @@ if (dev) {
 rmSync(`${pkg}.gitignore`, { force: true });
 
 const wasm = `${pkg}hubspot_wasm_bg.wasm`;
-if (!dev) execFileSync(`${root}node_modules/.bin/wasm-opt`, [...WASM_OPT, ...STRIP, wasm, '-o', wasm], { stdio: 'inherit' });
+// The release wasm optimized, stripped and its import/export names shortened: `renamed` is
+// wasm-opt's record of the new names, applied to the glue below.
+// (Renaming runs apart: --converge would repeat it, and its record with it.)
+const wasmOpt = (args) => execFileSync(`${root}node_modules/.bin/wasm-opt`, [...args, wasm, '-o', wasm], { stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8' });
+if (!dev) wasmOpt(WASM_OPT);
+const renamed = dev ? null : JSON.parse(wasmOpt([...MINIFY_NAMES, ...STRIP]));
 
 const cargo = readFileSync(`${root}Cargo.toml`, 'utf8');
 const field = (name) => cargo.match(new RegExp(`^${name} = "(.*)"`, 'm'))[1];
@@ -49,6 +54,7 @@ const once = (text, from, to) => {
   return parts.join(to);
 };
 let glue = readFileSync(`${pkg}hubspot_wasm.js`, 'utf8');
+if (renamed) glue = useShortNames(glue, renamed);
 glue = once(glue, 'export class HubSpotPlugin', 'class HubSpotPlugin');
 glue = once(glue, 'export { initSync, __wbg_init as default };', '');
 let facade = readFileSync(`${root}js/hubspot_wasm.js`, 'utf8');
@@ -59,6 +65,23 @@ if (!dev) entry = (await minify(entry, { module: true, compress: { passes: 2 }, 
 writeFileSync(`${pkg}hubspot_wasm.js`, entry);
 copyFileSync(`${root}js/hubspot_wasm.d.ts`, `${pkg}hubspot_wasm.d.ts`);
 copyFileSync(`${root}README.md`, `${pkg}README.md`);
+
+/**
+ * The glue rewritten to the wasm's short names: its import object (one module, `a`, whose
+ * functions are keyed by their old names) and every `wasm.<export>`.
+ */
+function useShortNames(glue, { imports, exports }) {
+  const modules = new Set(WebAssembly.Module.imports(new WebAssembly.Module(readFileSync(wasm))).map((i) => i.module));
+  if (modules.size !== 1) throw new Error(`build: expected one import module after renaming, found ${[...modules]}`);
+  glue = once(glue, '"./hubspot_wasm_bg.js": import0', `${JSON.stringify([...modules][0])}: import0`);
+  for (const [, from, to] of imports) glue = once(glue, `\n        ${from}: function(`, `\n        ${JSON.stringify(to)}: function(`);
+  for (const [from, to] of exports) glue = glue.replace(new RegExp(`\\bwasm\\.${from}(?![\\w$])`, 'g'), `wasm.${to}`);
+  // Every export was renamed: a name not among the new ones is a reference the rewrite missed.
+  const short = new Set(exports.map(([, to]) => to));
+  const missed = [...glue.matchAll(/\bwasm\.([\w$]+)/g)].map((m) => m[1]).filter((name) => !short.has(name));
+  if (missed.length) throw new Error(`build: the glue still uses the wasm's old export names ${missed}`);
+  return glue;
+}
 
 const manifest = {
   name: 'hubspot-wasm',

@@ -26,3 +26,9 @@ export const WASM_OPT = ['-Oz', '-ocimfs', '0', '--converge'];
 
 /** Names, toolchain notes and the feature list are no use to a visitor. */
 export const STRIP = ['--strip-debug', '--strip-producers', '--strip-target-features'];
+
+/** Import and export names shortened to a letter or two. wasm-bindgen's carry a hash each, and a
+ *  closure's invoker its whole type signature (up to 300 characters): about 1.8 KB of the gzipped
+ *  download between the wasm and the glue. wasm-opt prints the renaming as JSON, and
+ *  scripts/build.mjs rewrites the glue to match. */
+export const MINIFY_NAMES = ['--minify-imports-and-exports-and-modules'];

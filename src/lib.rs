@@ -20,7 +20,9 @@
 #![deny(missing_docs)]
 
 pub mod destination;
+pub mod forms;
 pub mod mapping;
+pub mod segment;
 pub mod session;
 pub mod settings;
 pub mod value;

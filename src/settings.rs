@@ -60,6 +60,12 @@ pub struct Settings {
     pub forms_url: String,
     /// CSP nonce for injected scripts.
     pub nonce: Option<String>,
+    /// Forward HubSpot form submissions to analytics as `Form Submitted`.
+    pub track_form_submissions: bool,
+    /// Form fields (names, as strings) whose values go with `Form Submitted`; none by default.
+    pub form_fields: Vec<Value<'static>>,
+    /// A submitted email becomes an identify.
+    pub identify_form_submitters: bool,
     /// `apiKey` or `privateAppToken` was given: server credentials that must not ship to
     /// browsers. Only the fact is kept, never the value.
     pub has_server_credentials: bool,
@@ -123,7 +129,12 @@ impl Settings {
         if !matches!(settings, Value::Object(_)) {
             return Err(invalid("settings", settings, "expected an object with portalId"));
         }
-        let portal = setting(settings, "portalId").unwrap_or(&Value::Null);
+        let Some(portal) = setting(settings, "portalId") else {
+            return Err(String::from(
+                "hubspot-wasm: no portalId, neither in hubspotPlugin({ portalId }) nor in the Segment workspace's settings \
+                 (analytics.settings.cdnSettings.integrations['HubSpot'] or ['HubSpot Web (Actions)'])",
+            ));
+        };
         let portal_id = match portal.as_text().map(trim_text) {
             Some(id) if !id.is_empty() && id.bytes().all(|b| b.is_ascii_digit()) => id.to_string(),
             _ => return Err(invalid("portalId", portal, "expected the Hub ID, digits only")),
@@ -169,8 +180,19 @@ impl Settings {
         let forms_url =
             script_url(settings, "formsUrl", region.host("js", "hsforms.net") + "/forms/embed/v2.js")?;
 
+        let form_fields = match setting(settings, "formFields") {
+            None => Vec::new(),
+            Some(Value::Array(names)) if names.iter().all(|name| matches!(name, Value::String(_))) => {
+                names.iter().map(|name| name.clone().into_owned()).collect()
+            }
+            Some(value) => return Err(invalid("formFields", value, "expected a list of field names")),
+        };
+
         Ok(Settings {
             region,
+            track_form_submissions: boolean(settings, &["trackFormSubmissions"])?,
+            form_fields,
+            identify_form_submitters: boolean(settings, &["identifyFormSubmitters"])?,
             load_forms_sdk: boolean(settings, &["loadFormsSdk", "loadFormsSDK"])?,
             custom_behavioral_events: boolean(settings, &["customBehavioralEvents"])?,
             track_initial_page_view: boolean(settings, &["trackInitialPageView"])?,
@@ -225,6 +247,7 @@ mod tests {
     fn portal_id_is_digits_string_or_number_trimmed() {
         assert_eq!(parse(r#"{"portalId":62515}"#).unwrap().portal_id, "62515");
         assert_eq!(parse(r#"{"portalId":" 62515\n"}"#).unwrap().portal_id, "62515");
+        assert!(parse("{}").unwrap_err().contains("cdnSettings.integrations['HubSpot']"));
         for bad in [r#"{}"#, r#"{"portalId":""}"#, r#"{"portalId":"62a"}"#, r#"{"portalId":-1}"#,
                     r#"{"portalId":1.5}"#, r#"{"portalId":"../x"}"#, r#"{"portalId":true}"#] {
             let err = parse(bad).unwrap_err();
@@ -278,5 +301,19 @@ mod tests {
             assert!(err.contains(key), "{bad}: {err}");
         }
         assert!(parse(r#"{"portalId":"1","loadTimeoutMs":null,"region":null}"#).is_ok());
+    }
+
+    #[test]
+    fn form_forwarding_settings() {
+        let s = parse(r#"{"portalId":"1"}"#).unwrap();
+        assert!(!s.track_form_submissions && !s.identify_form_submitters && s.form_fields.is_empty());
+        let s = parse(r#"{"portalId":"1","trackFormSubmissions":true,"identifyFormSubmitters":true,"formFields":["firstname","0-1/company"]}"#).unwrap();
+        assert!(s.track_form_submissions && s.identify_form_submitters);
+        assert_eq!(Value::Array(s.form_fields).to_json(), r#"["firstname","0-1/company"]"#);
+        for (bad, key) in [(r#""formFields":"firstname""#, "formFields"), (r#""formFields":["a",1]"#, "formFields"),
+                           (r#""trackFormSubmissions":"yes""#, "trackFormSubmissions"), (r#""identifyFormSubmitters":1"#, "identifyFormSubmitters")] {
+            let err = parse(&format!(r#"{{"portalId":"1",{bad}}}"#)).unwrap_err();
+            assert!(err.contains(key), "{bad}: {err}");
+        }
     }
 }

@@ -34,7 +34,15 @@ pub struct Loading {
     /// Settles when the tracker and the forms have each run, failed or timed out; never rejects.
     pub ready: Promise,
     /// Kept alive while a script may still fail or start.
-    _progress: Rc<RefCell<Progress>>,
+    _progress: Option<Rc<RefCell<Progress>>>,
+}
+
+impl Loading {
+    /// Nothing to load: Segment's own HubSpot destination brings the tracker.
+    pub fn stood_aside() -> Loading {
+        let done = Promise::resolve(&JsValue::UNDEFINED);
+        Loading { loaded: done.clone(), ready: done, _progress: None }
+    }
 }
 
 #[derive(Clone, Copy, PartialEq)]
@@ -144,7 +152,7 @@ pub fn load(settings: &Settings) -> Loading {
             check(&deadline, true);
         }));
     }
-    Loading { loaded, ready, _progress: progress }
+    Loading { loaded, ready, _progress: Some(progress) }
 }
 
 /// Looks at both scripts and settles what can be settled; true once everything has.

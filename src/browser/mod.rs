@@ -6,13 +6,15 @@
 //! page object returns `Result`, and no `RefCell` borrow is held across a call into JavaScript.
 //! The package's entry (`js/hubspot_wasm.js`) only starts the wasm and buffers calls until then.
 
+mod forms;
 mod loader;
 mod queue;
 mod read;
 
-use crate::destination::{self, Answer, Destination};
+use crate::destination::{Answer, Destination};
 use crate::mapping::{self, Command};
-use crate::value::Value;
+use crate::segment::{self, CLASSIC};
+use crate::value::{concat, Value};
 use js_sys::{Function, Promise};
 use queue::{push, HSP, HSQ};
 use read::{get, Reader};
@@ -51,21 +53,34 @@ fn warn(message: &str) {
     let _ = console_warn(message);
 }
 
-/// The name analytics-next knows the destination by (and `integrations: { HubSpot: false }`).
-const NAME: &str = "HubSpot";
-
-/// HubSpot's destination plugin for analytics-next: `name`, `type`, `version`, `isLoaded()`,
-/// `load()`, `ready()`, `unload()`, the event methods and the consent methods of S7.
+/// HubSpot's destination plugin for analytics-next: `isLoaded()`, `load()`, `ready()`,
+/// `unload()`, `page`, `identify`, `track` and the consent methods of S7. The package's entry
+/// gives it its name, type and version, and answers `group`, `alias` and `screen` itself:
+/// HubSpot's browser code has no such calls.
 #[wasm_bindgen]
 pub struct HubSpotPlugin {
     inner: Rc<Inner>,
 }
 
 struct Inner {
-    destination: RefCell<Destination>,
+    /// `None` until `load()` when the code names no portal: the workspace's settings complete them.
+    destination: RefCell<Option<Destination>>,
+    /// The settings given in code, for that.
+    code_settings: Value<'static>,
     loading: RefCell<Option<loader::Loading>>,
     /// Whether analytics' `reset` is followed (subscribed once, at the first `load()`).
     follows_reset: Cell<bool>,
+    /// Segment's own HubSpot destination runs on this page and sends the events: none from here.
+    quiet: Cell<bool>,
+}
+
+/// A destination for validated settings; an `Error` naming the setting otherwise.
+fn destination(settings: &Value<'_>) -> Result<Destination, js_sys::Error> {
+    let destination = Destination::new(settings).map_err(|message| js_sys::Error::new(&message))?;
+    if destination.settings().has_server_credentials {
+        warn("hubspot-wasm: apiKey/privateAppToken are server credentials, ignored here: never ship them to browsers");
+    }
+    Ok(destination)
 }
 
 /// A string value, for command names.
@@ -81,35 +96,25 @@ fn object<'a, const N: usize>(fields: [(&'static str, Option<Value<'a>>); N]) ->
 #[wasm_bindgen]
 impl HubSpotPlugin {
     /// Validates Segment's settings for the destination; throws an `Error` naming the setting.
+    /// Settings without a `portalId` wait for `load()`, which adds the workspace's.
     #[wasm_bindgen(constructor)]
     pub fn new(settings: &JsValue) -> Result<HubSpotPlugin, js_sys::Error> {
         #[cfg(feature = "panic-hook")]
         console_error_panic_hook::set_once();
-        let settings = Reader::default().read(settings).unwrap_or(Value::Null);
-        let destination = Destination::new(&settings).map_err(|message| js_sys::Error::new(&message))?;
-        if destination.settings().has_server_credentials {
-            warn("hubspot-wasm: apiKey/privateAppToken are server credentials, ignored here: never ship them to browsers");
-        }
-        let inner = Inner { destination: RefCell::new(destination), loading: RefCell::default(), follows_reset: Cell::new(false) };
+        let code_settings = match Reader::default().read(settings) {
+            None | Some(Value::Null) => Value::Object(Vec::new()),
+            Some(settings) => settings,
+        };
+        let from_workspace = matches!(code_settings, Value::Object(_)) && matches!(code_settings.get("portalId"), None | Some(Value::Null));
+        let destination = if from_workspace { None } else { Some(destination(&code_settings)?) };
+        let inner = Inner {
+            destination: RefCell::new(destination),
+            code_settings,
+            loading: RefCell::default(),
+            follows_reset: Cell::new(false),
+            quiet: Cell::new(false),
+        };
         Ok(HubSpotPlugin { inner: Rc::new(inner) })
-    }
-
-    /// `HubSpot`.
-    #[wasm_bindgen(getter)]
-    pub fn name(&self) -> JsValue {
-        NAME.into()
-    }
-
-    /// `destination`.
-    #[wasm_bindgen(getter = type)]
-    pub fn kind(&self) -> JsValue {
-        "destination".into()
-    }
-
-    /// The crate's version.
-    #[wasm_bindgen(getter)]
-    pub fn version(&self) -> JsValue {
-        destination::version().into()
     }
 
     /// Whether HubSpot's tracker runs now (checked afresh: it may start late).
@@ -120,16 +125,42 @@ impl HubSpotPlugin {
 
     /// Loads HubSpot's scripts once (later calls share the promise) and follows `analytics`'
     /// `reset`. Resolves when the tracker runs or has not started within `loadTimeoutMs` (a
-    /// warning: calls keep queueing); rejects only when the tracker's script fails.
+    /// warning: calls keep queueing); rejects when the settings are invalid (or name no portal,
+    /// here or in the Segment workspace) and when the tracker's script fails. Where Segment's own
+    /// HubSpot destination runs, it warns once, loads nothing and resolves.
     pub fn load(&self, _ctx: JsValue, analytics: JsValue) -> Promise {
         self.follow_reset(&analytics);
         let started = self.inner.loading.borrow().as_ref().map(|l| l.loaded.clone());
         if let Some(loaded) = started {
             return loaded;
         }
+        let cdn_settings = Reader::default().read(&get(&get(&analytics, "settings"), "cdnSettings")).unwrap_or(Value::Null);
+        if self.inner.destination.borrow().is_none() {
+            match destination(&segment::settings(&self.inner.code_settings, &cdn_settings)) {
+                Ok(made) => *self.inner.destination.borrow_mut() = Some(made),
+                Err(error) => return Promise::reject(&error),
+            }
+        }
         // Settings are read under a short borrow; loading calls into the page after it.
-        let settings = self.inner.destination.borrow().settings().clone();
-        let loading = loader::load(&settings);
+        let Some(settings) = self.inner.destination.borrow().as_ref().map(|d| d.settings().clone()) else { return Promise::resolve(&JsValue::NULL) };
+        if settings.track_form_submissions {
+            forms::listen(&analytics, &settings);
+        }
+        let integrations = Reader::default().read(&get(&analytics, "integrations")).unwrap_or(Value::Null);
+        let classic_on_page = document().is_some_and(|d| matches!(d.query_selector("#hs-analytics"), Ok(Some(_))));
+        let loading = match segment::segment_destination(&cdn_settings, &integrations).or(classic_on_page.then_some(CLASSIC)) {
+            Some(segments) => {
+                let key = if segments == CLASSIC { CLASSIC } else { "'HubSpot Web (Actions)'" };
+                warn(&concat(&[
+                    "hubspot-wasm: Segment's ", segments, " destination runs on this page too, so hubspot-wasm sends HubSpot nothing (no event twice). ",
+                    "To use hubspot-wasm instead, keep Segment's off the page: AnalyticsBrowser.load({ writeKey, plugins: [hubspotPlugin()] }, { integrations: { ",
+                    key, ": false, 'hubspot-wasm': true } })",
+                ]));
+                self.inner.quiet.set(true);
+                loader::Loading::stood_aside()
+            }
+            None => loader::load(&settings),
+        };
         let loaded = loading.loaded.clone();
         *self.inner.loading.borrow_mut() = Some(loading);
         loaded
@@ -145,34 +176,43 @@ impl HubSpotPlugin {
 
     /// Drops held identify traits; HubSpot's code cannot be removed from a page.
     pub fn unload(&self) {
-        self.inner.destination.borrow_mut().reset();
+        self.inner.reset();
     }
 
     /// `page`: pending identity, then `setPath` and `trackPageView` (not on the first page).
     pub fn page(&self, ctx: JsValue) -> JsValue {
+        if self.inner.quiet.get() {
+            return ctx;
+        }
         let event = get(&ctx, "event");
         let mut reader = Reader::default();
         let value = object([("properties", reader.read(&get(&event, "properties")))]);
         let location = get(&global(), "location");
         let path = get(&location, "pathname").as_string().unwrap_or_default();
         let search = get(&location, "search").as_string().unwrap_or_default();
-        let answer = self.inner.destination.borrow_mut().page(&value, &path, &search, reader.problems());
+        let answer = self.inner.destination.borrow_mut().as_mut().map(|d| d.page(&value, &path, &search, reader.problems()));
         deliver(answer, reader.dropped);
         ctx
     }
 
     /// `identify`: traits held until the next page or track (S4).
     pub fn identify(&self, ctx: JsValue) -> JsValue {
+        if self.inner.quiet.get() {
+            return ctx;
+        }
         let event = get(&ctx, "event");
         let mut reader = Reader::default();
         let value = object([("userId", reader.read(&get(&event, "userId"))), ("traits", reader.read(&get(&event, "traits")))]);
-        let answer = self.inner.destination.borrow_mut().identify(&value, reader.problems());
+        let answer = self.inner.destination.borrow_mut().as_mut().map(|d| d.identify(&value, reader.problems()));
         deliver(answer, reader.dropped);
         ctx
     }
 
     /// `track`: pending identity, then the behavioural event (S5).
     pub fn track(&self, ctx: JsValue) -> JsValue {
+        if self.inner.quiet.get() {
+            return ctx;
+        }
         let event = get(&ctx, "event");
         let mut reader = Reader::default();
         let value = object([
@@ -181,23 +221,8 @@ impl HubSpotPlugin {
             ("properties", reader.read(&get(&event, "properties"))),
             ("context", Some(object([("traits", reader.read(&get(&get(&event, "context"), "traits")))]))),
         ]);
-        let answer = self.inner.destination.borrow_mut().track(&value, reader.problems());
+        let answer = self.inner.destination.borrow_mut().as_mut().map(|d| d.track(&value, reader.problems()));
         deliver(answer, reader.dropped);
-        ctx
-    }
-
-    /// No command: HubSpot's browser code has no group call (groups work server-side only).
-    pub fn group(&self, ctx: JsValue) -> JsValue {
-        ctx
-    }
-
-    /// No command: HubSpot's browser code has no alias call.
-    pub fn alias(&self, ctx: JsValue) -> JsValue {
-        ctx
-    }
-
-    /// No command: `screen` is for apps, not pages.
-    pub fn screen(&self, ctx: JsValue) -> JsValue {
         ctx
     }
 
@@ -239,7 +264,7 @@ impl HubSpotPlugin {
         let inner: Weak<Inner> = Rc::downgrade(&self.inner);
         let reset = Closure::<dyn FnMut()>::new(move || {
             if let Some(inner) = inner.upgrade() {
-                inner.destination.borrow_mut().reset();
+                inner.reset();
             }
         });
         let _ = on.call2(analytics, &"reset".into(), &reset.into_js_value());
@@ -247,8 +272,19 @@ impl HubSpotPlugin {
     }
 }
 
-/// Warns about what the call's data had wrong, then pushes its commands.
-fn deliver(answer: Answer<'_>, dropped: bool) {
+impl Inner {
+    fn reset(&self) {
+        if let Some(destination) = self.destination.borrow_mut().as_mut() {
+            destination.reset();
+        }
+    }
+}
+
+/// Warns about what the call's data had wrong, then pushes its commands. No answer: the plugin
+/// was called before `load()` gave it settings (analytics-next never does; the entry holds such
+/// calls until then).
+fn deliver(answer: Option<Answer<'_>>, dropped: bool) {
+    let Some(answer) = answer else { return };
     for message in answer.problems.messages() {
         warn(&message);
     }

@@ -39,10 +39,9 @@ pub fn tracker_started() -> bool {
 /// Pushes `commands` in order onto `window[name]`. A queue that throws is warned about once per
 /// call, however many commands it refused; the rest are still offered.
 pub fn push<'a>(name: &str, commands: impl IntoIterator<Item = Value<'a>>) {
-    let serializer = serde_wasm_bindgen::Serializer::json_compatible();
     let mut refused = false;
     for command in commands {
-        let Ok(command) = Js(&command).serialize(&serializer) else { continue };
+        let Some(command) = to_js(&command) else { continue };
         // Looked up for each command: HubSpot's code may replace the queue while taking one.
         let (queue, push) = queue(name);
         refused |= push.call1(&queue, &command).is_err();
@@ -50,6 +49,11 @@ pub fn push<'a>(name: &str, commands: impl IntoIterator<Item = Value<'a>>) {
     if refused {
         warn(&concat(&["hubspot-wasm: HubSpot's ", name, " threw while taking a command"]));
     }
+}
+
+/// A core value as a JS value, built by serde-wasm-bindgen.
+pub fn to_js(value: &Value<'_>) -> Option<JsValue> {
+    Js(value).serialize(&serde_wasm_bindgen::Serializer::json_compatible()).ok()
 }
 
 /// A core value as the JS value HubSpot takes (serde-wasm-bindgen builds it): commands are

@@ -1,0 +1,168 @@
+//! A Segment site (S10), in plain Rust: the HubSpot settings a Segment workspace serves for the
+//! write key, and whether Segment's own HubSpot destination is about to run on the same page.
+//!
+//! Both read analytics-next's CDN settings (`analytics.settings.cdnSettings`) and the load-time
+//! `integrations` option, handed over as values by the browser edge.
+
+use crate::value::Value;
+use std::borrow::Cow;
+
+/// Segment's classic HubSpot destination, as the workspace and `integrations` name it.
+pub const CLASSIC: &str = "HubSpot";
+/// Segment's HubSpot Web (Actions) destination.
+pub const ACTIONS: &str = "HubSpot Web (Actions)";
+
+/// The settings to validate: the code's when they name a portal, else the workspace's HubSpot
+/// settings mapped onto ours, with each key the code gives winning. Classic's are taken when the
+/// workspace has both destinations.
+pub fn settings<'a>(code: &Value<'a>, cdn_settings: &Value<'a>) -> Value<'a> {
+    let given = |key| code.get(key).is_some_and(|v| !matches!(v, Value::Null));
+    if given("portalId") {
+        return code.clone();
+    }
+    let integrations = cdn_settings.get("integrations");
+    let workspace = |name| integrations.and_then(|all| all.get(name)).filter(|s| matches!(s, Value::Object(_)));
+    // (Ours, the workspace's key) per destination; the casing of the forms flag differs.
+    let (keys, found): (&[(&str, &str)], _) = match (workspace(CLASSIC), workspace(ACTIONS)) {
+        (Some(classic), _) => (&[("portalId", "portalId"), ("enableEuropeanDataCenter", "enableEuropeanDataCenter"), ("loadFormsSdk", "loadFormsSdk")], classic),
+        (None, Some(actions)) => (
+            &[("portalId", "portalId"), ("enableEuropeanDataCenter", "enableEuropeanDataCenter"), ("loadFormsSdk", "loadFormsSDK"),
+              ("flushIdentifyImmediately", "flushIdentifyImmediately"), ("customBehavioralEvents", "")],
+            actions,
+        ),
+        (None, None) => return code.clone(),
+    };
+    let mut merged = match code {
+        Value::Object(members) => members.clone(),
+        _ => return code.clone(), // not settings at all: validation says so
+    };
+    for (ours, theirs) in keys {
+        // Actions sends every track as a custom behavioral event: that is what its users have.
+        let value = if theirs.is_empty() { Some(&Value::Bool(true)) } else { found.get(theirs) };
+        if let (false, Some(value)) = (given(ours), value) {
+            merged.push((Cow::Borrowed(*ours), value.clone()));
+        }
+    }
+    Value::Object(merged)
+}
+
+/// Which of Segment's HubSpot destinations analytics-next runs on this page, if one: it pushes into
+/// the same `_hsq`, so a second destination there would send every event twice. `integrations` is
+/// the load-time option, which keeps a destination off the page with `false` (or `All: false`).
+pub fn segment_destination(cdn_settings: &Value<'_>, integrations: &Value<'_>) -> Option<&'static str> {
+    let flag = |name| integrations.get(name);
+    let off = |name| match flag(name) {
+        Some(Value::Bool(false)) => true,
+        None => matches!(flag("All"), Some(Value::Bool(false))),
+        _ => false,
+    };
+    let is = |v: &Value, key, text| v.get(key).and_then(Value::as_text) == Some(text);
+    // Classic runs in device mode (analytics-next's isInstallableIntegration).
+    let classic = cdn_settings.get("integrations").and_then(|all| all.get(CLASSIC)).is_some_and(|s| {
+        let browser = is(s, "type", "browser")
+            || matches!(s.get("versionSettings").and_then(|v| v.get("componentTypes")), Some(Value::Array(types)) if types.iter().any(|t| t.as_text() == Some("browser")));
+        browser && !is(s, "bundlingStatus", "unbundled")
+    });
+    if classic && !off(CLASSIC) {
+        return Some(CLASSIC);
+    }
+    let actions = match cdn_settings.get("remotePlugins") {
+        Some(Value::Array(plugins)) => plugins.iter().any(|p| is(p, "creationName", ACTIONS)),
+        _ => false,
+    };
+    (actions && !off(ACTIONS)).then_some(ACTIONS)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn value(json: &str) -> Value<'_> {
+        Value::parse(json, &mut false).unwrap()
+    }
+
+    fn merged(code: &str, cdn: &str) -> String {
+        settings(&value(code), &value(cdn)).to_json()
+    }
+
+    const CLASSIC_CDN: &str = r#"{"integrations":{"Segment.io":{"apiKey":"k"},"HubSpot":{"portalId":"62515","enableEuropeanDataCenter":true,
+        "loadFormsSdk":true,"apiKey":"secret","type":"browser","bundlingStatus":"bundled","versionSettings":{"componentTypes":["browser"]}}}}"#;
+    const ACTIONS_CDN: &str = r#"{"integrations":{"HubSpot Web (Actions)":{"portalId":"7","enableEuropeanDataCenter":false,"loadFormsSDK":true,
+        "flushIdentifyImmediately":true,"formatCustomBehavioralEventNames":true,"versionSettings":{"componentTypes":[]}}},
+        "remotePlugins":[{"name":"HubSpot Web (Actions)","creationName":"HubSpot Web (Actions)","libraryName":"hubspot-webDestination","url":"https://cdn.segment.com/x.js","settings":{}}]}"#;
+
+    #[test]
+    fn code_with_a_portal_ignores_the_workspace() {
+        assert_eq!(merged(r#"{"portalId":"1","region":"ap1"}"#, CLASSIC_CDN), r#"{"portalId":"1","region":"ap1"}"#);
+    }
+
+    #[test]
+    fn classic_settings_are_mapped_and_never_its_api_key() {
+        assert_eq!(merged("{}", CLASSIC_CDN), r#"{"portalId":"62515","enableEuropeanDataCenter":true,"loadFormsSdk":true}"#);
+    }
+
+    #[test]
+    fn actions_settings_are_mapped_with_custom_behavioral_events() {
+        assert_eq!(
+            merged("{}", ACTIONS_CDN),
+            r#"{"portalId":"7","enableEuropeanDataCenter":false,"loadFormsSdk":true,"flushIdentifyImmediately":true,"customBehavioralEvents":true}"#
+        );
+    }
+
+    #[test]
+    fn code_settings_win_key_by_key() {
+        let out = merged(r#"{"loadFormsSdk":false,"portalId":null,"customBehavioralEvents":false,"nonce":"n"}"#, ACTIONS_CDN);
+        assert_eq!(
+            out,
+            r#"{"loadFormsSdk":false,"portalId":null,"customBehavioralEvents":false,"nonce":"n","portalId":"7","enableEuropeanDataCenter":false,"flushIdentifyImmediately":true}"#
+        );
+        // The later portalId wins when read, as in JavaScript.
+        assert_eq!(value(&out).get("portalId").and_then(Value::as_text), Some("7"));
+    }
+
+    #[test]
+    fn classic_wins_when_the_workspace_has_both() {
+        let both = r#"{"integrations":{"HubSpot Web (Actions)":{"portalId":"7"},"HubSpot":{"portalId":"62515"}}}"#;
+        assert_eq!(merged("{}", both), r#"{"portalId":"62515"}"#);
+    }
+
+    #[test]
+    fn no_workspace_settings_leaves_the_code_alone() {
+        for cdn in ["{}", r#"{"integrations":{}}"#, r#"{"integrations":{"HubSpot":"62515"}}"#, "null"] {
+            assert_eq!(merged(r#"{"region":"eu1"}"#, cdn), r#"{"region":"eu1"}"#, "{cdn}");
+        }
+        assert_eq!(merged("[]", CLASSIC_CDN), "[]");
+    }
+
+    #[test]
+    fn classic_in_device_mode_is_found_unless_switched_off() {
+        let cdn = value(CLASSIC_CDN);
+        assert_eq!(segment_destination(&cdn, &value("{}")), Some(CLASSIC));
+        assert_eq!(segment_destination(&cdn, &value(r#"{"HubSpot":true}"#)), Some(CLASSIC));
+        assert_eq!(segment_destination(&cdn, &value(r#"{"HubSpot":false,"hubspot-wasm":true}"#)), None);
+        assert_eq!(segment_destination(&cdn, &value(r#"{"All":false,"Segment.io":true}"#)), None);
+        assert_eq!(segment_destination(&cdn, &value(r#"{"All":false,"HubSpot":true}"#)), Some(CLASSIC));
+    }
+
+    #[test]
+    fn classic_in_cloud_mode_is_not_on_the_page() {
+        let cloud = r#"{"integrations":{"HubSpot":{"portalId":"1","type":"server","bundlingStatus":"unbundled"}}}"#;
+        assert_eq!(segment_destination(&value(cloud), &value("{}")), None);
+        let unbundled = r#"{"integrations":{"HubSpot":{"portalId":"1","type":"browser","bundlingStatus":"unbundled"}}}"#;
+        assert_eq!(segment_destination(&value(unbundled), &value("{}")), None);
+        let by_component = r#"{"integrations":{"HubSpot":{"versionSettings":{"componentTypes":["browser","server"]}}}}"#;
+        assert_eq!(segment_destination(&value(by_component), &value("{}")), Some(CLASSIC));
+    }
+
+    #[test]
+    fn actions_from_remote_plugins_is_found_unless_switched_off() {
+        let cdn = value(ACTIONS_CDN);
+        assert_eq!(segment_destination(&cdn, &value("{}")), Some(ACTIONS));
+        assert_eq!(segment_destination(&cdn, &value(r#"{"HubSpot Web (Actions)":false}"#)), None);
+        assert_eq!(segment_destination(&cdn, &value(r#"{"All":false}"#)), None);
+        // Its settings alone (no remote plugin) put nothing on the page.
+        let settings_only = r#"{"integrations":{"HubSpot Web (Actions)":{"portalId":"7"}}}"#;
+        assert_eq!(segment_destination(&value(settings_only), &value("{}")), None);
+        assert_eq!(segment_destination(&value("null"), &value("null")), None);
+    }
+}
