@@ -22,7 +22,7 @@ export const OWN_STD = {
 /** npm binaryen's wasm-opt (Debian's 108 mis-numbers wasm-bindgen's externref table export).
  *  -ocimfs 0: no inlining of single-caller functions (0.7 KB smaller once gzipped); --converge:
  *  passes until the module stops shrinking. */
-export const WASM_OPT = ['-Oz', '-ocimfs', '0', '--converge'];
+export const WASM_OPT = ['-O2', '-ocimfs', '0', '-aimfs', '4', '--converge'];
 
 /** Names, toolchain notes and the feature list are no use to a visitor. */
 export const STRIP = ['--strip-debug', '--strip-producers', '--strip-target-features'];

@@ -46,30 +46,45 @@ fn field<'v, 'a>(values: &'v Value<'a>, listed: &str) -> Option<&'v Value<'a>> {
     }
 }
 
-/// What one submission becomes: the `Form Submitted` properties (`form_id`, the newer embed's
-/// `form_instance_id`, then each field of `listed` (the `formFields` setting) that has a value,
-/// under its listed name) and, when `identify` is asked and the form has an email, the traits
-/// `{ email }`. `None` without a form id.
-pub fn form_submitted<'a>(
-    form_id: Option<Value<'a>>,
-    instance_id: Option<Value<'a>>,
-    values: &Value<'a>,
-    listed: &[Value<'a>],
-    identify: bool,
-) -> Option<(Value<'a>, Option<Value<'a>>)> {
-    let form_id = form_id.filter(|id| id.as_text().is_some_and(|id| !id.is_empty()))?;
+/// The submission an announcement tells of: its form id, and its field values when it carries
+/// them (`None`: they are the form's to give). `message`: `announcement` is a `message` event's
+/// data, the legacy embed's `hsFormCallback`, of which only `onFormSubmitted` counts (`onFormSubmit`
+/// comes before HubSpot accepted the submission); otherwise it is the newer embed's success event's
+/// `detail`. `None` for anything else, or without a form id.
+pub fn submission<'a>(message: bool, announcement: &Value<'a>) -> Option<(Value<'a>, Option<Value<'a>>)> {
+    let text = |key| announcement.get(key).and_then(Value::as_text);
+    let (id, values) = if message {
+        if text("type") != Some("hsFormCallback") || text("eventName") != Some("onFormSubmitted") {
+            return None;
+        }
+        ("id", Some(announcement.get("data").and_then(|data| data.get("submissionValues")).cloned().unwrap_or(Value::Null)))
+    } else {
+        ("formId", None)
+    };
+    let form_id = announcement.get(id).filter(|id| matches!(id, Value::String(text) if !text.is_empty()))?;
+    Some((form_id.clone(), values))
+}
+
+/// The analytics calls one submission becomes, as (method, arguments): when `identify` is asked
+/// and the form has an email, `identify({ email })`; then `track('Form Submitted', { form_id, …each
+/// field of `listed` (the `formFields` setting) that has a value, under its listed name })`. Both
+/// kept from HubSpot, which recorded the submission itself.
+pub fn calls<'a>(form_id: Value<'a>, values: &Value<'a>, listed: &[Value<'a>], identify: bool) -> Vec<(&'static str, Value<'a>)> {
     let mut properties = vec![(Cow::Borrowed("form_id"), form_id)];
-    if let Some(id) = instance_id.filter(|id| id.as_text().is_some()) {
-        properties.push((Cow::Borrowed("form_instance_id"), id));
-    }
     for name in listed.iter().filter_map(Value::as_text) {
         if let Some(value) = field(values, name) {
             properties.push((Cow::Owned(name.into()), value.clone()));
         }
     }
+    let mut calls = Vec::new();
     let email = field(values, "email").and_then(Value::as_text).map(trim_text).filter(|email| identify && is_email(email));
-    let traits = email.map(|email| Value::Object(vec![(Cow::Borrowed("email"), Value::String(Cow::Owned(email.into())))]));
-    Some((Value::Object(properties), traits))
+    if let Some(email) = email {
+        let traits = Value::Object(vec![(Cow::Borrowed("email"), Value::String(Cow::Owned(email.into())))]);
+        calls.push(("identify", Value::Array(vec![traits, kept_from_hubspot()])));
+    }
+    let track = vec![Value::String(Cow::Borrowed(FORM_SUBMITTED)), Value::Object(properties), kept_from_hubspot()];
+    calls.push(("track", Value::Array(track)));
+    calls
 }
 
 /// The options of the forwarded calls: kept from every HubSpot destination, since HubSpot recorded
@@ -87,10 +102,17 @@ mod tests {
         Value::parse(json, &mut false).unwrap()
     }
 
-    fn submitted(values: &str, listed: &[&str], identify: bool) -> Option<(String, Option<String>)> {
+    /// The calls as JSON, `[[method, ...arguments], …]`, without the options every call carries.
+    fn submitted(values: &str, listed: &[&str], identify: bool) -> String {
         let listed: Vec<Value> = listed.iter().map(|name| Value::String((*name).into())).collect();
-        let id = Some(Value::String("f-1".into()));
-        form_submitted(id, None, &value(values), &listed, identify).map(|(p, t)| (p.to_json(), t.map(|t| t.to_json())))
+        let calls = calls(Value::String("f-1".into()), &value(values), &listed, identify);
+        let calls = calls.into_iter().map(|(method, args)| {
+            let Value::Array(mut args) = args else { panic!("arguments are a list") };
+            assert_eq!(args.pop(), Some(kept_from_hubspot()), "{method} is not kept from HubSpot");
+            args.insert(0, Value::String(method.into()));
+            Value::Array(args)
+        });
+        Value::Array(calls.collect()).to_json()
     }
 
     const LEGACY: &str = r#"{"email":" ada@example.com ","firstname":"Ada","message":"secret"}"#;
@@ -99,31 +121,45 @@ mod tests {
     #[test]
     fn no_field_value_leaves_the_form_unless_listed() {
         for values in [LEGACY, NEWER] {
-            assert_eq!(submitted(values, &[], false), Some((r#"{"form_id":"f-1"}"#.into(), None)), "{values}");
-            assert_eq!(submitted(values, &["firstname"], false).unwrap().0, r#"{"form_id":"f-1","firstname":"Ada"}"#);
+            assert_eq!(submitted(values, &[], false), r#"[["track","Form Submitted",{"form_id":"f-1"}]]"#, "{values}");
+            assert_eq!(submitted(values, &["firstname"], false), r#"[["track","Form Submitted",{"form_id":"f-1","firstname":"Ada"}]]"#);
         }
-        assert_eq!(submitted(NEWER, &["0-1/firstname", "phone"], false).unwrap().0, r#"{"form_id":"f-1","0-1/firstname":"Ada"}"#);
+        assert_eq!(submitted(NEWER, &["0-1/firstname", "phone"], false), r#"[["track","Form Submitted",{"form_id":"f-1","0-1/firstname":"Ada"}]]"#);
         // `name` is not `firstname`: only a whole name (or the part after the object type) matches.
-        assert_eq!(submitted(LEGACY, &["name"], false).unwrap().0, r#"{"form_id":"f-1"}"#);
+        assert_eq!(submitted(LEGACY, &["name"], false), r#"[["track","Form Submitted",{"form_id":"f-1"}]]"#);
+        assert_eq!(submitted("null", &["email"], true), r#"[["track","Form Submitted",{"form_id":"f-1"}]]"#);
     }
 
     #[test]
-    fn the_email_is_an_identify_only_when_asked() {
-        assert_eq!(submitted(LEGACY, &[], true).unwrap().1.as_deref(), Some(r#"{"email":"ada@example.com"}"#));
-        assert_eq!(submitted(NEWER, &[], true).unwrap().1.as_deref(), Some(r#"{"email":"ada@example.com"}"#));
-        assert_eq!(submitted(LEGACY, &[], false).unwrap().1, None);
-        assert_eq!(submitted(r#"{"email":"not an email"}"#, &[], true).unwrap().1, None);
-        assert_eq!(submitted(r#"{"firstname":"Ada"}"#, &[], true).unwrap().1, None);
+    fn the_email_is_an_identify_first_only_when_asked() {
+        let identified = r#"[["identify",{"email":"ada@example.com"}],["track","Form Submitted",{"form_id":"f-1"}]]"#;
+        assert_eq!(submitted(LEGACY, &[], true), identified);
+        assert_eq!(submitted(NEWER, &[], true), identified);
+        assert_eq!(submitted(LEGACY, &[], false), r#"[["track","Form Submitted",{"form_id":"f-1"}]]"#);
+        assert_eq!(submitted(r#"{"email":"not an email"}"#, &[], true), r#"[["track","Form Submitted",{"form_id":"f-1"}]]"#);
     }
 
     #[test]
-    fn instance_ids_and_missing_form_ids() {
-        let listed = [];
-        let (properties, _) =
-            form_submitted(Some(Value::String("f".into())), Some(Value::String("i".into())), &Value::Null, &listed, true).unwrap();
-        assert_eq!(properties.to_json(), r#"{"form_id":"f","form_instance_id":"i"}"#);
-        for id in [None, Some(Value::Null), Some(Value::String("".into())), Some(value("{}"))] {
-            assert!(form_submitted(id, None, &Value::Null, &listed, true).is_none());
+    fn announcements_of_a_submission() {
+        let message = value(r#"{"type":"hsFormCallback","eventName":"onFormSubmitted","id":"f-1","data":{"submissionValues":{"email":"a@b.co"}}}"#);
+        let (id, values) = submission(true, &message).unwrap();
+        assert_eq!((id.to_json(), values.map(|v| v.to_json())), (r#""f-1""#.into(), Some(r#"{"email":"a@b.co"}"#.into())));
+        // The values of an onFormSubmitted without them are none, not the form's to ask.
+        let bare = value(r#"{"type":"hsFormCallback","eventName":"onFormSubmitted","id":"f-1"}"#);
+        assert_eq!(submission(true, &bare).unwrap().1, Some(Value::Null));
+        let (id, values) = submission(false, &value(r#"{"formId":"f-2","instanceId":"i-2"}"#)).unwrap();
+        assert_eq!((id.to_json(), values), (r#""f-2""#.into(), None));
+        for (message, text) in [
+            (true, r#"{"type":"hsFormCallback","eventName":"onFormSubmit","id":"f-1","data":[]}"#),
+            (true, r#"{"type":"hsFormCallback","eventName":"onFormSubmitted"}"#),
+            (true, r#"{"type":"hsFormCallback","eventName":"onFormSubmitted","id":""}"#),
+            (true, r#"{"type":"other","eventName":"onFormSubmitted","id":"f-1"}"#),
+            (true, r#"{"formId":"f-2"}"#),
+            (false, r#"{"formId":7}"#),
+            (false, r#"{"type":"hsFormCallback","eventName":"onFormSubmitted","id":"f-1"}"#),
+            (false, "null"),
+        ] {
+            assert!(submission(message, &value(text)).is_none(), "{text}");
         }
     }
 

@@ -1,8 +1,6 @@
 //! A Segment site (S10), in plain Rust: the HubSpot settings a Segment workspace serves for the
-//! write key, and whether Segment's own HubSpot destination is about to run on the same page.
-//!
-//! Both read analytics-next's CDN settings (`analytics.settings.cdnSettings`) and the load-time
-//! `integrations` option, handed over as values by the browser edge.
+//! write key (analytics-next's `analytics.settings.cdnSettings`, handed over as a value by the
+//! browser edge), and the names of Segment's own HubSpot destinations.
 
 use crate::value::Value;
 use std::borrow::Cow;
@@ -44,33 +42,6 @@ pub fn settings<'a>(code: &Value<'a>, cdn_settings: &Value<'a>) -> Value<'a> {
         }
     }
     Value::Object(merged)
-}
-
-/// Which of Segment's HubSpot destinations analytics-next runs on this page, if one: it pushes into
-/// the same `_hsq`, so a second destination there would send every event twice. `integrations` is
-/// the load-time option, which keeps a destination off the page with `false` (or `All: false`).
-pub fn segment_destination(cdn_settings: &Value<'_>, integrations: &Value<'_>) -> Option<&'static str> {
-    let flag = |name| integrations.get(name);
-    let off = |name| match flag(name) {
-        Some(Value::Bool(false)) => true,
-        None => matches!(flag("All"), Some(Value::Bool(false))),
-        _ => false,
-    };
-    let is = |v: &Value, key, text| v.get(key).and_then(Value::as_text) == Some(text);
-    // Classic runs in device mode (analytics-next's isInstallableIntegration).
-    let classic = cdn_settings.get("integrations").and_then(|all| all.get(CLASSIC)).is_some_and(|s| {
-        let browser = is(s, "type", "browser")
-            || matches!(s.get("versionSettings").and_then(|v| v.get("componentTypes")), Some(Value::Array(types)) if types.iter().any(|t| t.as_text() == Some("browser")));
-        browser && !is(s, "bundlingStatus", "unbundled")
-    });
-    if classic && !off(CLASSIC) {
-        return Some(CLASSIC);
-    }
-    let actions = match cdn_settings.get("remotePlugins") {
-        Some(Value::Array(plugins)) => plugins.iter().any(|p| is(p, "creationName", ACTIONS)),
-        _ => false,
-    };
-    (actions && !off(ACTIONS)).then_some(ACTIONS)
 }
 
 #[cfg(test)]
@@ -132,37 +103,5 @@ mod tests {
             assert_eq!(merged(r#"{"region":"eu1"}"#, cdn), r#"{"region":"eu1"}"#, "{cdn}");
         }
         assert_eq!(merged("[]", CLASSIC_CDN), "[]");
-    }
-
-    #[test]
-    fn classic_in_device_mode_is_found_unless_switched_off() {
-        let cdn = value(CLASSIC_CDN);
-        assert_eq!(segment_destination(&cdn, &value("{}")), Some(CLASSIC));
-        assert_eq!(segment_destination(&cdn, &value(r#"{"HubSpot":true}"#)), Some(CLASSIC));
-        assert_eq!(segment_destination(&cdn, &value(r#"{"HubSpot":false,"hubspot-wasm":true}"#)), None);
-        assert_eq!(segment_destination(&cdn, &value(r#"{"All":false,"Segment.io":true}"#)), None);
-        assert_eq!(segment_destination(&cdn, &value(r#"{"All":false,"HubSpot":true}"#)), Some(CLASSIC));
-    }
-
-    #[test]
-    fn classic_in_cloud_mode_is_not_on_the_page() {
-        let cloud = r#"{"integrations":{"HubSpot":{"portalId":"1","type":"server","bundlingStatus":"unbundled"}}}"#;
-        assert_eq!(segment_destination(&value(cloud), &value("{}")), None);
-        let unbundled = r#"{"integrations":{"HubSpot":{"portalId":"1","type":"browser","bundlingStatus":"unbundled"}}}"#;
-        assert_eq!(segment_destination(&value(unbundled), &value("{}")), None);
-        let by_component = r#"{"integrations":{"HubSpot":{"versionSettings":{"componentTypes":["browser","server"]}}}}"#;
-        assert_eq!(segment_destination(&value(by_component), &value("{}")), Some(CLASSIC));
-    }
-
-    #[test]
-    fn actions_from_remote_plugins_is_found_unless_switched_off() {
-        let cdn = value(ACTIONS_CDN);
-        assert_eq!(segment_destination(&cdn, &value("{}")), Some(ACTIONS));
-        assert_eq!(segment_destination(&cdn, &value(r#"{"HubSpot Web (Actions)":false}"#)), None);
-        assert_eq!(segment_destination(&cdn, &value(r#"{"All":false}"#)), None);
-        // Its settings alone (no remote plugin) put nothing on the page.
-        let settings_only = r#"{"integrations":{"HubSpot Web (Actions)":{"portalId":"7"}}}"#;
-        assert_eq!(segment_destination(&value(settings_only), &value("{}")), None);
-        assert_eq!(segment_destination(&value("null"), &value("null")), None);
     }
 }

@@ -71,10 +71,20 @@ pub struct Settings {
     pub has_server_credentials: bool,
 }
 
-/// The message of a settings error: names the setting and the bad value.
+/// The message of a settings error: names the setting and the bad value (a string quoted, a list
+/// or an object by its kind: no JSON writer in the wasm for one message).
 #[inline(never)] // one copy, not one per setting
 fn invalid(key: &str, value: &Value, expected: &str) -> String {
-    concat(&["hubspot-wasm: invalid setting ", key, " = ", &value.to_json(), ": ", expected])
+    let shown = match value {
+        Value::Null => "null",
+        Value::Bool(true) => "true",
+        Value::Bool(false) => "false",
+        Value::Number(text) => text,
+        Value::String(text) => &concat(&["\"", text, "\""]),
+        Value::Array(_) => "[…]",
+        Value::Object(_) => "{…}",
+    };
+    concat(&["hubspot-wasm: invalid setting ", key, " = ", shown, ": ", expected])
 }
 
 /// A setting, treating `null` (and so `undefined`, dropped by JSON) as absent.
@@ -131,8 +141,8 @@ impl Settings {
         }
         let Some(portal) = setting(settings, "portalId") else {
             return Err(String::from(
-                "hubspot-wasm: no portalId, neither in hubspotPlugin({ portalId }) nor in the Segment workspace's settings \
-                 (analytics.settings.cdnSettings.integrations['HubSpot'] or ['HubSpot Web (Actions)'])",
+                "hubspot-wasm: no portalId in hubspotPlugin() nor in the Segment workspace's \
+                 analytics.settings.cdnSettings.integrations['HubSpot'] or ['HubSpot Web (Actions)']",
             ));
         };
         let portal_id = match portal.as_text().map(trim_text) {
@@ -183,7 +193,7 @@ impl Settings {
         let form_fields = match setting(settings, "formFields") {
             None => Vec::new(),
             Some(Value::Array(names)) if names.iter().all(|name| matches!(name, Value::String(_))) => {
-                names.iter().map(|name| name.clone().into_owned()).collect()
+                names.iter().filter_map(|name| Some(Value::String(String::from(name.as_text()?).into()))).collect()
             }
             Some(value) => return Err(invalid("formFields", value, "expected a list of field names")),
         };

@@ -14,12 +14,13 @@ use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
 
-/// analytics-next's instance as far as the plugin reads it: the workspace's settings, the
-/// load-time `integrations`, `on('reset')`, and `track`/`identify`, which record their arguments.
-fn analytics(cdn_settings: &str, integrations: &str) -> JsValue {
+/// analytics-next's instance as far as the plugin reads it: the workspace's settings, the plugins
+/// it runs (by name: `plugins` is a JS list of names), `on('reset')`, and `track`/`identify`,
+/// which record their arguments.
+fn analytics(cdn_settings: &str, plugins: &str) -> JsValue {
     js(&format!(
-        "{{ settings: {{ cdnSettings: {cdn_settings} }}, integrations: {integrations}, calls: [], on() {{}},
-            track(...args) {{ this.calls.push(['track', ...args]); }}, identify(...args) {{ this.calls.push(['identify', ...args]); }} }}"
+        "{{ settings: {{ cdnSettings: {cdn_settings} }}, queue: {{ plugins: {plugins}.map((name) => ({{ name, type: 'destination' }})) }},
+            calls: [], on() {{}}, track(...args) {{ this.calls.push(['track', ...args]); }}, identify(...args) {{ this.calls.push(['identify', ...args]); }} }}"
     ))
 }
 
@@ -48,7 +49,7 @@ async fn without_a_portal_the_workspace_settings_are_taken_at_load() {
     clean_page();
     let classic = plugin("{}");
     assert_eq!(count("script[src*='hs-']"), 0, "nothing before load()");
-    let loaded = classic.load(JsValue::NULL, analytics(CLASSIC_SETTINGS_ONLY, "{}"));
+    let loaded = classic.load(JsValue::NULL, analytics(CLASSIC_SETTINGS_ONLY, "[]"));
     assert_eq!(src("hs-script-loader").as_deref(), Some("https://js-eu1.hs-scripts.com/62515.js"));
     assert_eq!(src("hs-forms-loader").as_deref(), Some("https://js-eu1.hsforms.net/forms/embed/v2.js"));
     finish(&loaded).await;
@@ -56,7 +57,7 @@ async fn without_a_portal_the_workspace_settings_are_taken_at_load() {
     // HubSpot Web (Actions)' settings: its flushIdentifyImmediately, and custom behavioral events.
     clean_page();
     let actions = plugin("null");
-    let loaded = actions.load(JsValue::NULL, analytics(ACTIONS_SETTINGS_ONLY, "{}"));
+    let loaded = actions.load(JsValue::NULL, analytics(ACTIONS_SETTINGS_ONLY, "[]"));
     assert_eq!(src("hs-script-loader").as_deref(), Some("https://js.hs-scripts.com/7.js"));
     finish(&loaded).await;
     fresh_queue();
@@ -72,14 +73,14 @@ async fn without_a_portal_the_workspace_settings_are_taken_at_load() {
 async fn settings_in_code_win_key_by_key() {
     clean_page();
     let plugin = plugin("{ region: 'ap1', loadFormsSdk: false }");
-    let loaded = plugin.load(JsValue::NULL, analytics(CLASSIC_SETTINGS_ONLY, "{}"));
+    let loaded = plugin.load(JsValue::NULL, analytics(CLASSIC_SETTINGS_ONLY, "[]"));
     assert_eq!(src("hs-script-loader").as_deref(), Some("https://js-ap1.hs-scripts.com/62515.js"));
     assert_eq!(src("hs-forms-loader"), None);
     finish(&loaded).await;
 
     // A portal in code: the workspace is not consulted at all.
     clean_page();
-    let loaded = plugin_with_portal().load(JsValue::NULL, analytics(CLASSIC_SETTINGS_ONLY, "{}"));
+    let loaded = plugin_with_portal().load(JsValue::NULL, analytics(CLASSIC_SETTINGS_ONLY, "[]"));
     assert_eq!(src("hs-script-loader").as_deref(), Some(TRACKER_URL));
     assert_eq!(src("hs-forms-loader"), None);
     finish(&loaded).await;
@@ -93,7 +94,7 @@ fn plugin_with_portal() -> HubSpotPlugin {
 async fn no_portal_anywhere_rejects_saying_where_it_looked() {
     clean_page();
     for workspace in ["{ integrations: {} }", "undefined"] {
-        let loaded = plugin("{ region: 'eu1' }").load(JsValue::NULL, analytics(workspace, "{}"));
+        let loaded = plugin("{ region: 'eu1' }").load(JsValue::NULL, analytics(workspace, "[]"));
         let reason: Error = settle(&loaded).await.expect_err("load() resolved").dyn_into().expect("an Error");
         let message = String::from(reason.message());
         assert!(message.contains("portalId") && message.contains("cdnSettings.integrations['HubSpot']"), "{message}");
@@ -104,13 +105,14 @@ async fn no_portal_anywhere_rejects_saying_where_it_looked() {
     assert!(js("window._hsq").is_undefined(), "nothing was prepared");
 }
 
-/// Loads a plugin beside Segment's own destination: resolves at once, one warning with the fix,
-/// no script of ours, no command for its events.
-async fn stands_aside(cdn_settings: &str, fix: &str) {
+/// Loads a plugin beside Segment's own destination (analytics runs a plugin of that name): resolves
+/// at once, one warning with the fix, no script of ours, no command for its events.
+async fn stands_aside(cdn_settings: &str, segments: &str, fix: &str) {
     clean_page();
     let warnings = Warnings::capture();
     let plugin = plugin("{}");
-    let loaded = plugin.load(JsValue::NULL, analytics(cdn_settings, "{}"));
+    let plugins = format!("['Segment.io', '{segments}', 'hubspot-wasm']");
+    let loaded = plugin.load(JsValue::NULL, analytics(cdn_settings, &plugins));
     assert_eq!(state(&loaded).await, "resolved");
     let messages = warnings.messages();
     assert_eq!(messages.len(), 1, "{messages:?}");
@@ -121,27 +123,28 @@ async fn stands_aside(cdn_settings: &str, fix: &str) {
     plugin.track(js("{ event: { event: 'Bought' } }"));
     plugin.page(js("{ event: { properties: { path: '/x' } } }"));
     assert_eq!(queue("_hsq"), "[]", "an event pushed beside Segment's destination");
-    assert_eq!(settle(&plugin.load(JsValue::NULL, analytics(cdn_settings, "{}"))).await, Ok(JsValue::UNDEFINED));
+    assert_eq!(settle(&plugin.load(JsValue::NULL, analytics(cdn_settings, &plugins))).await, Ok(JsValue::UNDEFINED));
     assert_eq!(warnings.messages().len(), 1, "warned twice");
 }
 
 #[wasm_bindgen_test]
 async fn segments_classic_hubspot_in_device_mode_is_left_to_send() {
-    stands_aside(CLASSIC, "integrations: { HubSpot: false, 'hubspot-wasm': true }").await;
+    stands_aside(CLASSIC, "HubSpot", "integrations: { HubSpot: false, 'hubspot-wasm': true }").await;
 }
 
 #[wasm_bindgen_test]
 async fn segments_hubspot_web_actions_is_left_to_send() {
-    stands_aside(ACTIONS, "integrations: { 'HubSpot Web (Actions)': false, 'hubspot-wasm': true }").await;
+    stands_aside(ACTIONS, "HubSpot Web (Actions)", "integrations: { 'HubSpot Web (Actions)': false, 'hubspot-wasm': true }").await;
 }
 
 #[wasm_bindgen_test]
-async fn the_switch_in_the_load_options_lets_this_one_run() {
-    for (workspace, switch) in [(CLASSIC, "{ HubSpot: false, 'hubspot-wasm': true }"), (ACTIONS, "{ 'HubSpot Web (Actions)': false }")] {
+async fn a_workspace_destination_analytics_does_not_run_is_no_reason_to_stand_aside() {
+    // What the load-time switch leaves: the workspace's settings, without Segment's plugin.
+    for workspace in [CLASSIC, ACTIONS] {
         clean_page();
         let warnings = Warnings::capture();
-        let loaded = plugin("{}").load(JsValue::NULL, analytics(workspace, switch));
-        assert!(src("hs-script-loader").is_some(), "{switch}: ours did not load");
+        let loaded = plugin("{}").load(JsValue::NULL, analytics(workspace, "['Segment.io', 'hubspot-wasm', 'HubSpot Web']"));
+        assert!(src("hs-script-loader").is_some(), "ours did not load");
         finish(&loaded).await;
         assert_eq!(warnings.containing("Segment's"), Vec::<String>::new());
     }
@@ -152,7 +155,7 @@ async fn segments_classic_code_already_on_the_page_is_found_too() {
     clean_page();
     plant(r#"<script id="hs-analytics" type="text/plain"></script>"#);
     let warnings = Warnings::capture();
-    let loaded = plugin_with_portal().load(JsValue::NULL, analytics("{}", "{}"));
+    let loaded = plugin_with_portal().load(JsValue::NULL, analytics("{}", "[]"));
     assert_eq!(state(&loaded).await, "resolved");
     assert_eq!(warnings.containing("integrations: { HubSpot: false, 'hubspot-wasm': true }").len(), 1);
     run("document.getElementById('hs-analytics').remove()");
@@ -169,7 +172,7 @@ const KEPT_FROM_HUBSPOT: &str = r#"{"integrations":{"HubSpot":false,"HubSpot Web
 async fn legacy_form_submissions_become_form_submitted() {
     clean_page();
     start_tracker();
-    let analytics = analytics("{}", "{}");
+    let analytics = analytics("{}", "[]");
     let plugin = plugin("{ portalId: '62515', trackFormSubmissions: true, formFields: ['firstname'], identifyFormSubmitters: true }");
     assert!(settle(&plugin.load(JsValue::NULL, analytics.clone())).await.is_ok());
     let message = "{ type: 'hsFormCallback', id: 'f-1', data: { submissionValues: { email: ' ada@example.com ', firstname: 'Ada', message: 'private' } } }";
@@ -192,23 +195,23 @@ async fn newer_embed_submissions_become_form_submitted() {
     let success = "window.dispatchEvent(new CustomEvent('hs-form-event:on-submission:success', { detail: { formId: 'f-2', instanceId: 'i-2' } }))";
 
     // By default: the form and nothing of its fields, no identify.
-    let quiet = analytics("{}", "{}");
+    let quiet = analytics("{}", "[]");
     assert!(settle(&plugin("{ portalId: '62515', trackFormSubmissions: true }").load(JsValue::NULL, quiet.clone())).await.is_ok());
     // Asked for a field and the email.
-    let asked = analytics("{}", "{}");
+    let asked = analytics("{}", "[]");
     let settings = "{ portalId: '62515', trackFormSubmissions: true, formFields: ['firstname', 'phone'], identifyFormSubmitters: true }";
     assert!(settle(&plugin(settings).load(JsValue::NULL, asked.clone())).await.is_ok());
     // Not asked to forward at all.
-    let off = analytics("{}", "{}");
+    let off = analytics("{}", "[]");
     assert!(settle(&plugin_with_portal().load(JsValue::NULL, off.clone())).await.is_ok());
 
     run(success);
     sleep(50).await;
-    assert_eq!(calls(&quiet), format!(r#"[["track","Form Submitted",{{"form_id":"f-2","form_instance_id":"i-2"}},{KEPT_FROM_HUBSPOT}]]"#));
+    assert_eq!(calls(&quiet), format!(r#"[["track","Form Submitted",{{"form_id":"f-2"}},{KEPT_FROM_HUBSPOT}]]"#));
     assert_eq!(
         calls(&asked),
         format!(
-            r#"[["identify",{{"email":"bo@example.com"}},{KEPT_FROM_HUBSPOT}],["track","Form Submitted",{{"firstname":"Bo","form_id":"f-2","form_instance_id":"i-2"}},{KEPT_FROM_HUBSPOT}]]"#
+            r#"[["identify",{{"email":"bo@example.com"}},{KEPT_FROM_HUBSPOT}],["track","Form Submitted",{{"firstname":"Bo","form_id":"f-2"}},{KEPT_FROM_HUBSPOT}]]"#
         )
     );
     assert_eq!(calls(&off), "[]");
@@ -217,7 +220,7 @@ async fn newer_embed_submissions_become_form_submitted() {
     run("window.HubSpotFormsV4 = { getFormFromEvent: () => ({ getFormFieldValues: () => Promise.reject(new Error('gone')) }) };");
     run(&success.replace("f-2", "f-3"));
     sleep(50).await;
-    assert!(calls(&asked).ends_with(&format!(r#"["track","Form Submitted",{{"form_id":"f-3","form_instance_id":"i-2"}},{KEPT_FROM_HUBSPOT}]]"#)), "{}", calls(&asked));
+    assert!(calls(&asked).ends_with(&format!(r#"["track","Form Submitted",{{"form_id":"f-3"}},{KEPT_FROM_HUBSPOT}]]"#)), "{}", calls(&asked));
     run("delete window.HubSpotFormsV4");
 }
 
@@ -225,7 +228,7 @@ async fn newer_embed_submissions_become_form_submitted() {
 async fn announcements_from_other_frames_or_without_a_form_are_ignored() {
     clean_page();
     start_tracker();
-    let analytics = analytics("{}", "{}");
+    let analytics = analytics("{}", "[]");
     assert!(settle(&plugin("{ portalId: '62515', trackFormSubmissions: true }").load(JsValue::NULL, analytics.clone())).await.is_ok());
     run("window.dispatchEvent(new MessageEvent('message', { origin: 'https://evil.example',
             data: { type: 'hsFormCallback', eventName: 'onFormSubmitted', id: 'forged', data: {} } }));

@@ -8,16 +8,20 @@
 //! - the newer embed dispatches `hs-form-event:on-submission:success`, whose field values come
 //!   from `HubSpotFormsV4.getFormFromEvent(event).getFormFieldValues()`, asked only when needed.
 
+
 use super::queue::to_js;
 use super::read::{get, Reader};
 use super::global;
-use crate::forms::{form_submitted, kept_from_hubspot, trusted_origin, FORM_SUBMITTED};
+use crate::forms::{calls, submission, trusted_origin};
 use crate::settings::Settings;
 use crate::value::Value;
-use js_sys::{Function, Promise};
+use js_sys::{Function, Promise, Reflect};
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
+
+/// The event the newer embed dispatches on `window` for a successful submission.
+const SUCCESS: &str = "hs-form-event:on-submission:success";
 
 /// Where submissions go, and what of them.
 struct Forwarder {
@@ -26,64 +30,50 @@ struct Forwarder {
     identify: bool,
 }
 
-/// `target.name(arg)`, or `None` when it is no function or throws.
-fn call(target: &JsValue, name: &str, arg: &JsValue) -> Option<JsValue> {
-    get(target, name).dyn_into::<Function>().ok()?.call1(target, arg).ok()
-}
-
 /// A string member as text, for comparing.
 fn text(target: &JsValue, key: &str) -> String {
     get(target, key).as_string().unwrap_or_default()
 }
 
+/// `target.name(arg)`, or `None` when it is no function or throws.
+fn call(target: &JsValue, name: &str, arg: &JsValue) -> Option<JsValue> {
+    get(target, name).dyn_into::<Function>().ok()?.call1(target, arg).ok()
+}
+
 impl Forwarder {
-    /// One submission to analytics: identify (when asked and there is an email), then track.
-    fn forward(&self, form_id: Option<Value<'static>>, instance_id: Option<Value<'static>>, values: &Value<'static>) {
-        let Some((properties, traits)) = form_submitted(form_id, instance_id, values, &self.fields, self.identify) else { return };
-        let options = to_js(&kept_from_hubspot()).unwrap_or_default();
-        let method = |name| get(&self.analytics, name).dyn_into::<Function>().ok();
-        if let (Some(traits), Some(identify)) = (traits.and_then(|t| to_js(&t)), method("identify")) {
-            let _ = identify.call2(&self.analytics, &traits, &options);
-        }
-        if let (Some(properties), Some(track)) = (to_js(&properties), method("track")) {
-            let _ = track.call3(&self.analytics, &FORM_SUBMITTED.into(), &properties, &options);
+    /// One submission to analytics, as `crate::forms::calls` says.
+    fn forward(&self, form_id: Value<'static>, values: &Value<'static>) {
+        for (method, arguments) in calls(form_id, values, &self.fields, self.identify) {
+            if let (Ok(method), Some(arguments)) = (get(&self.analytics, method).dyn_into::<Function>(), to_js(&arguments)) {
+                let _ = Reflect::apply(&method, &self.analytics, arguments.unchecked_ref());
+            }
         }
     }
 
-    /// The legacy embed's `message`, from the page or HubSpot's forms hosts only.
-    fn message(&self, event: &JsValue) {
-        let data = get(event, "data");
-        if text(&data, "type") != "hsFormCallback" || text(&data, "eventName") != "onFormSubmitted" {
+    /// A `message` (the legacy embed's, from the page or HubSpot's forms hosts only) or the newer
+    /// embed's success event, whose values are asked of the form only when a field or the email is
+    /// wanted. Should that fail, the submission still goes, without them.
+    fn announced(self: &Rc<Self>, event: &JsValue) {
+        let message = text(event, "type") == "message";
+        let announcement = get(event, if message { "data" } else { "detail" });
+        // Other scripts' messages are not read: they can be large, and are none of ours.
+        if message
+            && (text(&announcement, "type") != "hsFormCallback"
+                || !trusted_origin(&text(event, "origin"), &text(&get(&global(), "location"), "origin")))
+        {
             return;
         }
-        if !trusted_origin(&text(event, "origin"), &text(&get(&global(), "location"), "origin")) {
-            return;
-        }
-        let mut reader = Reader::default();
-        let form_id = reader.read(&get(&data, "id"));
-        let values = reader.read(&get(&get(&data, "data"), "submissionValues")).unwrap_or(Value::Null);
-        self.forward(form_id, None, &values);
-    }
-
-    /// The newer embed's success event; its values are fetched from the form only when a field
-    /// or the email is wanted. Should that fail, the submission still goes, without them.
-    fn success(self: &Rc<Self>, event: &JsValue) {
-        let detail = get(event, "detail");
-        let mut reader = Reader::default();
-        let (form_id, instance_id) = (reader.read(&get(&detail, "formId")), reader.read(&get(&detail, "instanceId")));
-        let values = (!self.fields.is_empty() || self.identify)
+        let read = |value: &JsValue| Reader::default().read(value).unwrap_or(Value::Null);
+        let Some((form_id, values)) = submission(message, &read(&announcement)) else { return };
+        let asked = (values.is_none() && (!self.fields.is_empty() || self.identify))
             .then(|| call(&call(&get(&global(), "HubSpotFormsV4"), "getFormFromEvent", event)?, "getFormFieldValues", &JsValue::UNDEFINED))
             .flatten();
-        let Some(values) = values else { return self.forward(form_id, instance_id, &Value::Null) };
-        // One handler for both outcomes (a rejection's reason holds no `{ name, value }` fields),
-        // of the listeners' own closure type.
+        let Some(asked) = asked else { return self.forward(form_id, &values.unwrap_or(Value::Null)) };
+        // One handler for both outcomes (a rejection's reason holds no `{ name, value }` fields):
+        // with none for a rejection, it would reach the page as unhandled.
         let this = self.clone();
-        let settled = Closure::<dyn Fn(JsValue)>::new(move |values: JsValue| {
-            let values = Reader::default().read(&values).unwrap_or(Value::Null);
-            this.forward(form_id.clone(), instance_id.clone(), &values);
-        })
-        .into_js_value();
-        let promise: JsValue = Promise::resolve(&values).into();
+        let settled = Closure::<dyn FnMut(JsValue)>::new(move |values: JsValue| this.forward(form_id.clone(), &read(&values))).into_js_value();
+        let promise: JsValue = Promise::resolve(&asked).into();
         if let Ok(then) = get(&promise, "then").dyn_into::<Function>() {
             let _ = then.call2(&promise, &settled, &settled);
         }
@@ -96,9 +86,8 @@ pub fn listen(analytics: &JsValue, settings: &Settings) {
     let Ok(add) = get(&window, "addEventListener").dyn_into::<Function>() else { return };
     let forwarder =
         Rc::new(Forwarder { analytics: analytics.clone(), fields: settings.form_fields.clone(), identify: settings.identify_form_submitters });
-    let legacy = forwarder.clone();
-    let on_message = Closure::<dyn Fn(JsValue)>::new(move |event: JsValue| legacy.message(&event));
-    let on_success = Closure::<dyn Fn(JsValue)>::new(move |event: JsValue| forwarder.success(&event));
-    let _ = add.call2(&window, &"message".into(), &on_message.into_js_value());
-    let _ = add.call2(&window, &"hs-form-event:on-submission:success".into(), &on_success.into_js_value());
+    let announced = Closure::<dyn FnMut(JsValue)>::new(move |event: JsValue| forwarder.announced(&event)).into_js_value();
+    for name in ["message", SUCCESS] {
+        let _ = add.call2(&window, &name.into(), &announced);
+    }
 }

@@ -13,9 +13,9 @@ mod read;
 
 use crate::destination::{Answer, Destination};
 use crate::mapping::{self, Command};
-use crate::segment::{self, CLASSIC};
+use crate::segment::{self, ACTIONS, CLASSIC};
 use crate::value::{concat, Value};
-use js_sys::{Function, Promise};
+use js_sys::{Function, Promise, Reflect};
 use queue::{push, HSP, HSQ};
 use read::{get, Reader};
 use std::borrow::Cow;
@@ -83,14 +83,25 @@ fn destination(settings: &Value<'_>) -> Result<Destination, js_sys::Error> {
     Ok(destination)
 }
 
+/// Segment's own HubSpot destination, when analytics runs it too: analytics-next registers the
+/// workspace's device-mode destinations (the ones its load options do not switch off) before the
+/// page's plugins, so they are among `analytics.queue.plugins` by the time `load()` runs. Or
+/// Segment's classic HubSpot code, already on the page from elsewhere.
+fn segments_hubspot(analytics: &JsValue) -> Option<&'static str> {
+    let plugins = get(&get(analytics, "queue"), "plugins");
+    let count = get(&plugins, "length").as_f64().unwrap_or(0.0).min(1000.0) as u32;
+    for i in 0..count {
+        let name = Reflect::get_u32(&plugins, i).map(|plugin| get(&plugin, "name")).unwrap_or_default().as_string();
+        if let Some(found) = [CLASSIC, ACTIONS].into_iter().find(|segments| name.as_deref() == Some(*segments)) {
+            return Some(found);
+        }
+    }
+    document().and_then(|d| d.query_selector("#hs-analytics").ok().flatten()).map(|_| CLASSIC)
+}
+
 /// A string value, for command names.
 fn text(name: &'static str) -> Value<'static> {
     Value::String(Cow::Borrowed(name))
-}
-
-/// `{ key: value, … }` of the fields that were present.
-fn object<'a, const N: usize>(fields: [(&'static str, Option<Value<'a>>); N]) -> Value<'a> {
-    Value::Object(fields.into_iter().filter_map(|(key, value)| Some((Cow::Borrowed(key), value?))).collect())
 }
 
 #[wasm_bindgen]
@@ -146,15 +157,12 @@ impl HubSpotPlugin {
         if settings.track_form_submissions {
             forms::listen(&analytics, &settings);
         }
-        let integrations = Reader::default().read(&get(&analytics, "integrations")).unwrap_or(Value::Null);
-        let classic_on_page = document().is_some_and(|d| matches!(d.query_selector("#hs-analytics"), Ok(Some(_))));
-        let loading = match segment::segment_destination(&cdn_settings, &integrations).or(classic_on_page.then_some(CLASSIC)) {
+        let loading = match segments_hubspot(&analytics) {
             Some(segments) => {
                 let key = if segments == CLASSIC { CLASSIC } else { "'HubSpot Web (Actions)'" };
                 warn(&concat(&[
-                    "hubspot-wasm: Segment's ", segments, " destination runs on this page too, so hubspot-wasm sends HubSpot nothing (no event twice). ",
-                    "To use hubspot-wasm instead, keep Segment's off the page: AnalyticsBrowser.load({ writeKey, plugins: [hubspotPlugin()] }, { integrations: { ",
-                    key, ": false, 'hubspot-wasm': true } })",
+                    "hubspot-wasm: Segment's ", segments, " destination runs here too, so this one stays quiet (no event twice). ",
+                    "To use hubspot-wasm instead, load analytics with { integrations: { ", key, ": false, 'hubspot-wasm': true } }",
                 ]));
                 self.inner.quiet.set(true);
                 loader::Loading::stood_aside()
@@ -186,7 +194,7 @@ impl HubSpotPlugin {
         }
         let event = get(&ctx, "event");
         let mut reader = Reader::default();
-        let value = object([("properties", reader.read(&get(&event, "properties")))]);
+        let value = Value::Object(reader.members(&event, &["properties"]));
         let location = get(&global(), "location");
         let path = get(&location, "pathname").as_string().unwrap_or_default();
         let search = get(&location, "search").as_string().unwrap_or_default();
@@ -202,7 +210,7 @@ impl HubSpotPlugin {
         }
         let event = get(&ctx, "event");
         let mut reader = Reader::default();
-        let value = object([("userId", reader.read(&get(&event, "userId"))), ("traits", reader.read(&get(&event, "traits")))]);
+        let value = Value::Object(reader.members(&event, &["userId", "traits"]));
         let answer = self.inner.destination.borrow_mut().as_mut().map(|d| d.identify(&value, reader.problems()));
         deliver(answer, reader.dropped);
         ctx
@@ -215,12 +223,9 @@ impl HubSpotPlugin {
         }
         let event = get(&ctx, "event");
         let mut reader = Reader::default();
-        let value = object([
-            ("event", reader.read(&get(&event, "event"))),
-            ("userId", reader.read(&get(&event, "userId"))),
-            ("properties", reader.read(&get(&event, "properties"))),
-            ("context", Some(object([("traits", reader.read(&get(&get(&event, "context"), "traits")))]))),
-        ]);
+        let mut members = reader.members(&event, &["event", "userId", "properties"]);
+        members.push((Cow::Borrowed("context"), Value::Object(reader.members(&get(&event, "context"), &["traits"]))));
+        let value = Value::Object(members);
         let answer = self.inner.destination.borrow_mut().as_mut().map(|d| d.track(&value, reader.problems()));
         deliver(answer, reader.dropped);
         ctx

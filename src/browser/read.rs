@@ -68,6 +68,18 @@ impl Reader {
         self.value(value, 0)
     }
 
+    /// The members `keys` of `target` that JSON would write, read: the parts of an event a call
+    /// needs, and nothing else of it.
+    pub fn members(&mut self, target: &JsValue, keys: &[&'static str]) -> Vec<(Cow<'static, str>, Value<'static>)> {
+        let mut members = Vec::new();
+        for key in keys {
+            if let Some(value) = self.read(&get(target, key)) {
+                members.push((Cow::Borrowed(*key), value));
+            }
+        }
+        members
+    }
+
     fn value(&mut self, v: &JsValue, depth: usize) -> Option<Value<'static>> {
         // Strings first: most values are.
         if let Some(s) = v.as_string() {
