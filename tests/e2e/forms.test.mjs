@@ -14,6 +14,8 @@ import assert from 'node:assert/strict';
 import { useHarness } from './harness.mjs';
 
 const harness = useHarness();
+// A broken build must fail a test, not hang the run (page.evaluate waits as long as the page does).
+const LIMIT = { timeout: 30_000 };
 const PORTAL = '62515';
 const WRITE_KEY = 'e2e-write-key';
 const SECRET = 'unlisted message 7c41';
@@ -79,7 +81,7 @@ async function assertSecretStayed(visit) {
   for (const r of visit.requests) assert.ok(!(r.body ?? '').includes(SECRET), `${r.url} carried the unlisted value`);
 }
 
-test('an SDK form (hbspt.forms.create): one Form Submitted with form_id and the listed fields only, kept from HubSpot', async () => {
+test('an SDK form (hbspt.forms.create): one Form Submitted with form_id and the listed fields only, kept from HubSpot', LIMIT, async () => {
   const visit = await site({ loadFormsSdk: true, trackFormSubmissions: true, formFields: ['email', 'firstname'] });
   await submitSdkForm(visit, 'f-sdk');
   await settle(visit);
@@ -97,7 +99,7 @@ test('an SDK form (hbspt.forms.create): one Form Submitted with form_id and the 
   assert.deepEqual(visit.errors, []);
 });
 
-test('an SDK form with identifyFormSubmitters: identify by the submitted email first, then Form Submitted', async () => {
+test('an SDK form with identifyFormSubmitters: identify by the submitted email first, then Form Submitted', LIMIT, async () => {
   const visit = await site({ loadFormsSdk: true, trackFormSubmissions: true, identifyFormSubmitters: true, formFields: [] });
   await submitSdkForm(visit, 'f-id', { email: 'bea@example.com' });
   await settle(visit);
@@ -115,7 +117,7 @@ test('an SDK form with identifyFormSubmitters: identify by the submitted email f
   assert.deepEqual(visit.errors, []);
 });
 
-test('an embedded form (.hs-form-frame): one Form Submitted with form_id, form_instance_id and the listed fields', async () => {
+test('an embedded form (.hs-form-frame): one Form Submitted with form_id, form_instance_id and the listed fields', LIMIT, async () => {
   // formFields lists `email`: it matches the embed's '0-1/email', and the property keeps the listed name.
   const visit = await site({ trackFormSubmissions: true, formFields: ['email'] });
   await embedForm(visit, 'f-embed');
@@ -137,7 +139,7 @@ test('an embedded form (.hs-form-frame): one Form Submitted with form_id, form_i
   assert.deepEqual(visit.errors, []);
 });
 
-test('identifyFormSubmitters, but the form was sent without an email: no identify, only Form Submitted', async () => {
+test('identifyFormSubmitters, but the form was sent without an email: no identify, only Form Submitted', LIMIT, async () => {
   const visit = await site({ trackFormSubmissions: true, identifyFormSubmitters: true, formFields: ['firstname'] });
   await embedForm(visit, 'f-anon');
   await visit.page.fill('.hs-form-frame input[name="0-1/firstname"]', 'Flo');
@@ -149,7 +151,7 @@ test('identifyFormSubmitters, but the form was sent without an email: no identif
   assert.deepEqual(visit.errors, []);
 });
 
-test('both kinds of form on one page: each submission forwarded exactly once', async () => {
+test('both kinds of form on one page: each submission forwarded exactly once', LIMIT, async () => {
   const visit = await site({ loadFormsSdk: true, trackFormSubmissions: true, formFields: ['email'] });
   await submitSdkForm(visit, 'f-one');
   await settle(visit, 1);
@@ -163,7 +165,7 @@ test('both kinds of form on one page: each submission forwarded exactly once', a
   assert.deepEqual(visit.errors, []);
 });
 
-test('without trackFormSubmissions (the default) no submission is forwarded', async () => {
+test('without trackFormSubmissions (the default) no submission is forwarded', LIMIT, async () => {
   const visit = await site({ loadFormsSdk: true });
   await submitSdkForm(visit, 'f-off');
   await visit.until(() => window.__hubspotForms?.submissions.length === 1);
@@ -173,7 +175,7 @@ test('without trackFormSubmissions (the default) no submission is forwarded', as
   assert.deepEqual(visit.errors, []);
 });
 
-test('hsFormCallback messages from a foreign origin, and other steps than onFormSubmitted, are ignored', async () => {
+test('hsFormCallback messages from a foreign origin, and other steps than onFormSubmitted, are ignored', LIMIT, async () => {
   // Any frame can post a message that looks like HubSpot's: only the page's own origin and HubSpot's
   // form hosts (*.hsforms.net, *.hsforms.com) are believed.
   const message = (id, email) => `<!doctype html><script>

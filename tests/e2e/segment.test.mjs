@@ -13,6 +13,8 @@ import assert from 'node:assert/strict';
 import { useHarness } from './harness.mjs';
 
 const harness = useHarness();
+// A broken build must fail a test, not hang the run (page.evaluate waits as long as the page does).
+const LIMIT = { timeout: 30_000 };
 const PORTAL = '62515';
 const WRITE_KEY = 'e2e-write-key';
 const ACTIONS_URL = 'https://cdn.segment.com/next-integrations/actions/hubspot-web/5c1ab1f3a3b2d9e1.js';
@@ -102,7 +104,7 @@ function segmentWarnings(visit) {
 
 // ---- Controls: Segment's own destinations, alone, behave as Segment's do ----
 
-test("control: Segment's classic HubSpot alone loads the tracker from hs-analytics.net and pushes page, identify and track", async () => {
+test("control: Segment's classic HubSpot alone loads the tracker from hs-analytics.net and pushes page, identify and track", LIMIT, async () => {
   const visit = await site(workspace({ classic: { portalId: PORTAL } }), null, { hubspot: false });
   await visit.page.evaluate(() => analytics.page());
   // The classic integration is ready once its tracker loaded; later calls then go straight through.
@@ -125,7 +127,7 @@ test("control: Segment's classic HubSpot alone loads the tracker from hs-analyti
   assert.deepEqual(visit.errors, []);
 });
 
-test('control: HubSpot Web (Actions) alone loads hs-scripts.com and pushes page, identify and a custom behavioral event', async () => {
+test('control: HubSpot Web (Actions) alone loads hs-scripts.com and pushes page, identify and a custom behavioral event', LIMIT, async () => {
   const visit = await site(workspace({ actions: { portalId: PORTAL, enableEuropeanDataCenter: false } }), null, { hubspot: false });
   await calls(visit);
 
@@ -142,7 +144,7 @@ test('control: HubSpot Web (Actions) alone loads hs-scripts.com and pushes page,
 
 // ---- Settings from the workspace ----
 
-test('zero-config from Classic settings: the portal, the region and the Forms SDK come from the workspace', async () => {
+test('zero-config from Classic settings: the portal, the region and the Forms SDK come from the workspace', LIMIT, async () => {
   // The recommended setup: Segment's classic HubSpot switched off at load, ours on.
   const visit = await site(
     workspace({ classic: { portalId: PORTAL, enableEuropeanDataCenter: true, loadFormsSdk: true } }),
@@ -166,7 +168,7 @@ test('zero-config from Classic settings: the portal, the region and the Forms SD
   assert.deepEqual(visit.errors, []);
 });
 
-test('zero-config from Classic settings in cloud mode: no Segment HubSpot on the page, ours runs (EU data centre, no forms)', async () => {
+test('zero-config from Classic settings in cloud mode: no Segment HubSpot on the page, ours runs (EU data centre, no forms)', LIMIT, async () => {
   const visit = await site(
     workspace({ classic: { portalId: PORTAL, enableEuropeanDataCenter: true, type: 'server', versionSettings: { componentTypes: ['server'] } } }),
     {},
@@ -182,7 +184,7 @@ test('zero-config from Classic settings in cloud mode: no Segment HubSpot on the
   assert.deepEqual(visit.errors, []);
 });
 
-test('zero-config from HubSpot Web (Actions) settings: EU, the Forms SDK, custom behavioral events, identify flushed at once', async () => {
+test('zero-config from HubSpot Web (Actions) settings: EU, the Forms SDK, custom behavioral events, identify flushed at once', LIMIT, async () => {
   const visit = await site(
     workspace({ actions: { portalId: PORTAL, enableEuropeanDataCenter: true, loadFormsSDK: true, flushIdentifyImmediately: true } }),
     {},
@@ -209,7 +211,7 @@ test('zero-config from HubSpot Web (Actions) settings: EU, the Forms SDK, custom
   assert.deepEqual(visit.errors, []);
 });
 
-test('settings in code win key by key over the workspace', async () => {
+test('settings in code win key by key over the workspace', LIMIT, async () => {
   // The workspace: EU and the Forms SDK; the code: not EU. The portal and the forms stay the workspace's.
   const visit = await site(
     workspace({ classic: { portalId: PORTAL, enableEuropeanDataCenter: true, loadFormsSdk: true } }),
@@ -222,7 +224,7 @@ test('settings in code win key by key over the workspace', async () => {
   assert.deepEqual(visit.errors, []);
 });
 
-test('no portal ID in the code or the workspace: load() rejects saying so, nothing is injected, other destinations go on', async () => {
+test('no portal ID in the code or the workspace: load() rejects saying so, nothing is injected, other destinations go on', LIMIT, async () => {
   const visit = await site(workspace(), {});
   const outcome = await loadOutcome(visit);
   assert.equal(outcome.state, 'rejected');
@@ -243,7 +245,7 @@ test('no portal ID in the code or the workspace: load() rejects saying so, nothi
 
 // ---- Segment's own HubSpot destination on the same page ----
 
-test("Segment's classic HubSpot in device mode: one warning with the fix, one tracker (Segment's), each event once", async () => {
+test("Segment's classic HubSpot in device mode: one warning with the fix, one tracker (Segment's), each event once", LIMIT, async () => {
   const visit = await site(workspace({ classic: { portalId: PORTAL } }), { portalId: PORTAL });
   assert.equal((await loadOutcome(visit)).state, 'resolved');
   await visit.page.evaluate(() => analytics.page());
@@ -270,7 +272,7 @@ test("Segment's classic HubSpot in device mode: one warning with the fix, one tr
   assert.deepEqual(visit.errors, []);
 });
 
-test('Segment\'s HubSpot Web (Actions): one warning with the fix, one tracker (Segment\'s), each event once', async () => {
+test('Segment\'s HubSpot Web (Actions): one warning with the fix, one tracker (Segment\'s), each event once', LIMIT, async () => {
   // Zero-config here: the plugin finds the Actions settings, and Segment's Actions destination with them.
   const visit = await site(workspace({ actions: { portalId: PORTAL, enableEuropeanDataCenter: false } }), {});
   assert.equal((await loadOutcome(visit)).state, 'resolved');
@@ -288,7 +290,48 @@ test('Segment\'s HubSpot Web (Actions): one warning with the fix, one tracker (S
   assert.deepEqual(visit.errors, []);
 });
 
-test("the load-time switch { HubSpot: false, 'hubspot-wasm': true } keeps Segment's classic HubSpot off while ours runs", async () => {
+test("a page that already has Segment's classic tracker tag (script#hs-analytics): the same warning, nothing pushed by ours", LIMIT, async () => {
+  // E.g. a page whose classic analytics.js, or a copy of its tag, put HubSpot there: the workspace says nothing.
+  const visit = await harness.openFixture('esm', { segment: { settings: workspace() } });
+  await visit.page.evaluate(() => new Promise((ok) => {
+    const tag = document.createElement('script');
+    tag.id = 'hs-analytics';
+    tag.src = 'https://js.hs-analytics.net/analytics/1700000000000/62515.js';
+    tag.onload = ok;
+    document.head.append(tag);
+  }));
+  await visit.page.evaluate((code) => fixture.load(code), { portalId: PORTAL });
+  assert.equal((await loadOutcome(visit)).state, 'resolved');
+  await calls(visit);
+  await new Promise((ok) => setTimeout(ok, 300));
+
+  const warnings = segmentWarnings(visit);
+  assert.equal(warnings.length, 1, JSON.stringify(visit.warnings));
+  assert.ok(warnings[0].includes(CLASSIC_FIX), warnings[0]);
+  assert.deepEqual((await hubspotScripts(visit)).map((s) => s.id), ['hs-analytics']);
+  assert.equal(visit.requestsTo('tracker').length, 0);
+  // Ours pushed nothing: the tracker on the page is Segment's to feed.
+  assert.deepEqual(await commandCounts(visit), {});
+  assert.deepEqual(visit.errors, []);
+});
+
+test('load-time integrations: { All: false } without HubSpot: true keeps Segment\'s classic HubSpot off: no warning, ours runs', LIMIT, async () => {
+  const visit = await site(
+    workspace({ classic: { portalId: PORTAL } }),
+    { portalId: PORTAL },
+    { analyticsOptions: { integrations: { All: false, 'Segment.io': true, [OUR_NAME]: true } } },
+  );
+  assert.equal((await loadOutcome(visit)).state, 'resolved');
+  await calls(visit);
+  await visit.until(() => window.__hubspot?.sent.some((s) => s.id === 'Signed Up'));
+
+  assert.equal(await visit.segmentHubSpot(), null);
+  assert.deepEqual((await hubspotScripts(visit)).map((s) => s.id), ['hs-script-loader']);
+  assert.deepEqual(segmentWarnings(visit), []);
+  assert.deepEqual(visit.errors, []);
+});
+
+test("the load-time switch { HubSpot: false, 'hubspot-wasm': true } keeps Segment's classic HubSpot off while ours runs", LIMIT, async () => {
   const visit = await site(
     workspace({ classic: { portalId: PORTAL } }),
     { portalId: PORTAL },
@@ -314,7 +357,7 @@ test("the load-time switch { HubSpot: false, 'hubspot-wasm': true } keeps Segmen
   assert.deepEqual(visit.errors, []);
 });
 
-test('per-event integrations: { HubSpot: false } keeps one event from ours, other events pass', async () => {
+test('per-event integrations: { HubSpot: false } keeps one event from ours, other events pass', LIMIT, async () => {
   const visit = await site(workspace(), { portalId: PORTAL });
   assert.equal((await loadOutcome(visit)).state, 'resolved');
   await visit.page.evaluate(async () => {
