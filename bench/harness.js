@@ -214,7 +214,9 @@ export async function memory({ pkgUrl, total, first }) {
     window.gc?.();
     const tables = {};
     for (const [k, v] of Object.entries(wasm)) if (v instanceof WebAssembly.Table) tables[k] = v.length;
-    return { wasmBytes: wasm.memory?.buffer.byteLength ?? null, tables, jsHeapUsed: performance.memory?.usedJSHeapSize ?? null };
+    // Found by type: the build shortens the export names.
+    const linear = Object.values(wasm).find((v) => v instanceof WebAssembly.Memory);
+    return { wasmBytes: linear?.buffer.byteLength ?? null, tables, jsHeapUsed: performance.memory?.usedJSHeapSize ?? null };
   };
   const notes = [];
   const plugins = [

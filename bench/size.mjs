@@ -10,7 +10,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { OWN_STD, RUSTFLAGS, STRIP, WASM_OPT } from '../scripts/wasm-flags.mjs';
+import { MINIFY_NAMES, OWN_STD, RUSTFLAGS, STRIP, WASM_OPT } from '../scripts/wasm-flags.mjs';
 
 export const gz = (buf) => gzipSync(buf, { level: 9 }).length;
 
@@ -54,7 +54,7 @@ export function namedBuild(root, shippedWasm, log) {
     execFileSync(opt, [...wasmOpt, '--debuginfo', join(out, 'hubspot_wasm_core_bg.wasm'), '-o', wasm], { stdio: 'pipe' });
     // Stripped again, it should be the shipped wasm: say so when it is not (another source, flags).
     const stripped = join(out, 'stripped.wasm');
-    execFileSync(opt, [...STRIP, wasm, '-o', stripped], { stdio: 'pipe' });
+    execFileSync(opt, [...MINIFY_NAMES, ...STRIP, wasm, '-o', stripped], { stdio: 'pipe' });
     const [mine, shipped] = [readFileSync(stripped).length, readFileSync(shippedWasm).length];
     const off = Math.abs(mine - shipped) / shipped;
     const note = off > 0.02

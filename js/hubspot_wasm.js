@@ -13,7 +13,6 @@ const PREFIX = 'hubspot-wasm: ';
 const VERSION = '0.0.0-dev';
 
 let running = false;
-let starting;
 
 /**
  * Fetches, compiles and instantiates the wasm once per page (later calls share it; a failed one
@@ -24,11 +23,11 @@ let starting;
 export default function init(options) {
   // `init(source)` without the object, wasm-bindgen's older form, is taken too.
   const source = options === undefined || options?.constructor === Object ? options : { module_or_path: options };
-  starting ??= start(source).then(
+  // wasm-bindgen's start runs once per page and shares its promise; a failed one may be retried.
+  return start(source).then(
     (exports) => { running = true; return exports; },
-    (error) => { starting = undefined; throw refused(error); },
+    (error) => { throw refused(error); },
   );
-  return starting;
 }
 
 /** Why the wasm could not run, in words a developer can act on. */
@@ -71,14 +70,14 @@ export function hubspotPlugin(settings) {
     type: 'destination',
     version: VERSION,
     isLoaded: () => plugin?.isLoaded() ?? false,
-    load(ctx, analytics) {
+    load(_ctx, analytics) {
       if (!browser) return Promise.resolve(); // server-side rendering: inert
       // Until the Rust plugin follows analytics' reset itself, a reset must still drop the
       // traits held so far: one user's identity never rides the next user's events.
       analytics?.on?.('reset', () => plugin || call('unload', []));
       return (loaded ??= init().then(() => {
         created ??= new HubSpotPlugin(settings);
-        const result = created.load(ctx, analytics);
+        const result = created.load(analytics);
         // In this same callback, so that no call made from now on can overtake a held one.
         plugin = created;
         for (const [method, args] of early.splice(0)) call(method, args);

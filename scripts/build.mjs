@@ -57,6 +57,11 @@ let glue = readFileSync(`${pkg}hubspot_wasm.js`, 'utf8');
 if (renamed) glue = useShortNames(glue, renamed);
 glue = once(glue, 'export class HubSpotPlugin', 'class HubSpotPlugin');
 glue = once(glue, 'export { initSync, __wbg_init as default };', '');
+// The facade always hands the glue's init an object (or nothing): its warning for the older form
+// cannot be reached.
+glue = once(glue, `} else {
+            console.warn('using deprecated parameters for the initialization function; pass a single object instead')
+        }`, '}');
 let facade = readFileSync(`${root}js/hubspot_wasm.js`, 'utf8');
 facade = once(facade, "import start, { HubSpotPlugin } from './hubspot_wasm_core.js';", 'const start = __wbg_init;');
 facade = once(facade, "const VERSION = '0.0.0-dev'", `const VERSION = '${version}'`);

@@ -22,9 +22,12 @@ pub fn trusted_origin(origin: &str, page_origin: &str) -> bool {
         return true;
     }
     let Some(host) = origin.strip_prefix("https://") else { return false };
-    ["hsforms.net", "hsforms.com"]
-        .iter()
-        .any(|domain| host.strip_suffix(domain).is_some_and(|sub| sub.is_empty() || sub.ends_with('.')))
+    for domain in ["hsforms.net", "hsforms.com"] {
+        if host.strip_suffix(domain).is_some_and(|sub| sub.is_empty() || sub.ends_with('.')) {
+            return true;
+        }
+    }
+    false
 }
 
 /// Whether the form's field `name` is the one listed as `listed`: the same name, or the newer
@@ -71,7 +74,8 @@ pub fn submission<'a>(message: bool, announcement: &Value<'a>) -> Option<(Value<
 /// kept from HubSpot, which recorded the submission itself.
 pub fn calls<'a>(form_id: Value<'a>, values: &Value<'a>, listed: &[Value<'a>], identify: bool) -> Vec<(&'static str, Value<'a>)> {
     let mut properties = vec![(Cow::Borrowed("form_id"), form_id)];
-    for name in listed.iter().filter_map(Value::as_text) {
+    for name in listed {
+        let Some(name) = name.as_text() else { continue };
         if let Some(value) = field(values, name) {
             properties.push((Cow::Owned(name.into()), value.clone()));
         }

@@ -1,7 +1,7 @@
 //! Segment's settings object for the destination (S2), parsed and validated. Pure Rust.
 
 use crate::mapping::trim_text;
-use crate::value::{concat, replace_ascii, split_once, Value};
+use crate::value::{concat, digits, replace_ascii, split_once, Value};
 
 /// HubSpot's data centres.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -146,7 +146,7 @@ impl Settings {
             ));
         };
         let portal_id = match portal.as_text().map(trim_text) {
-            Some(id) if !id.is_empty() && id.bytes().all(|b| b.is_ascii_digit()) => id.to_string(),
+            Some(id) if digits(id) => id.to_string(),
             _ => return Err(invalid("portalId", portal, "expected the Hub ID, digits only")),
         };
 
@@ -190,13 +190,15 @@ impl Settings {
         let forms_url =
             script_url(settings, "formsUrl", region.host("js", "hsforms.net") + "/forms/embed/v2.js")?;
 
-        let form_fields = match setting(settings, "formFields") {
-            None => Vec::new(),
-            Some(Value::Array(names)) if names.iter().all(|name| matches!(name, Value::String(_))) => {
-                names.iter().filter_map(|name| Some(Value::String(String::from(name.as_text()?).into()))).collect()
+        let mut form_fields = Vec::new();
+        if let Some(value) = setting(settings, "formFields") {
+            let bad = || invalid("formFields", value, "expected a list of field names");
+            let Value::Array(names) = value else { return Err(bad()) };
+            for name in names {
+                let Value::String(name) = name else { return Err(bad()) };
+                form_fields.push(Value::String(String::from(&**name).into()));
             }
-            Some(value) => return Err(invalid("formFields", value, "expected a list of field names")),
-        };
+        }
 
         Ok(Settings {
             region,
@@ -223,11 +225,11 @@ impl Settings {
 /// `1500` or `1500.5` (floored) within setTimeout's range; no exponents, no negatives.
 fn parse_millis(text: &str) -> Option<u32> {
     let whole = match split_once(text, b'.') {
-        Some((whole, fraction)) if fraction.bytes().all(|b| b.is_ascii_digit()) => whole,
+        Some((whole, fraction)) if fraction.is_empty() || digits(fraction) => whole,
         Some(_) => return None,
         None => text,
     };
-    if whole.is_empty() || whole.len() > 10 || !whole.bytes().all(|b| b.is_ascii_digit()) {
+    if whole.len() > 10 || !digits(whole) {
         return None;
     }
     let ms = whole.bytes().fold(0u64, |n, b| n * 10 + u64::from(b - b'0'));

@@ -239,8 +239,8 @@ async fn analytics_reset_drops_held_traits() {
     let analytics = js("{ handlers: [], on(name, handler) { this.handlers.push([name, handler]); } }");
     let emit = Function::new_with_args("analytics, name", "analytics.handlers.filter(([n]) => n === name).forEach(([, handler]) => handler())");
     let plugin = plugin("{ portalId: '62515' }");
-    let loaded = plugin.load(JsValue::NULL, analytics.clone());
-    let _ = plugin.load(JsValue::NULL, analytics.clone());
+    let loaded = plugin.load(analytics.clone());
+    let _ = plugin.load(analytics.clone());
     assert!(settle(&loaded).await.is_ok());
     assert_eq!(canonical(&Reflect::get(&analytics, &"handlers".into()).unwrap()), r#"[["reset",null]]"#, "subscribed once, to reset");
 
@@ -256,7 +256,7 @@ async fn analytics_reset_still_works_once_the_plugin_is_gone() {
     start_tracker();
     let analytics = js("{ handlers: [], on(name, handler) { this.handlers.push([name, handler]); } }");
     let plugin = plugin("{ portalId: '62515' }");
-    assert!(settle(&plugin.load(JsValue::NULL, analytics.clone())).await.is_ok());
+    assert!(settle(&plugin.load(analytics.clone())).await.is_ok());
     // What wasm-bindgen's FinalizationRegistry does once the page lets go of the plugin (after
     // `analytics.deregister('HubSpot')`, say); analytics keeps the `reset` handler.
     drop(plugin);

@@ -39,7 +39,7 @@ async fn the_tracker_script_per_region() {
     ] {
         clean_page();
         let plugin = plugin(settings);
-        let loaded = plugin.load(JsValue::NULL, JsValue::UNDEFINED);
+        let loaded = plugin.load(JsValue::UNDEFINED);
         let script = script("hs-script-loader").unwrap_or_else(|| panic!("{settings}: no #hs-script-loader"));
         assert_eq!(script.src(), url, "{settings}");
         assert!(script.r#async() && script.defer(), "{settings}: not async and defer");
@@ -55,7 +55,7 @@ async fn the_tracker_script_per_region() {
 async fn the_nonce_goes_on_every_injected_script() {
     clean_page();
     let plugin = plugin("{ portalId: '62515', loadFormsSdk: true, nonce: 'r4nd0m' }");
-    let loaded = plugin.load(JsValue::NULL, JsValue::UNDEFINED);
+    let loaded = plugin.load(JsValue::UNDEFINED);
     for id in ["hs-script-loader", "hs-forms-loader"] {
         let script = script(id).unwrap_or_else(|| panic!("no #{id}"));
         // The property is what CSP checks (browsers may hide the attribute).
@@ -76,7 +76,7 @@ async fn the_forms_sdk_only_when_asked_for() {
         ("{ portalId: '62515' }", None),
     ] {
         clean_page();
-        let loaded = plugin(settings).load(JsValue::NULL, JsValue::UNDEFINED);
+        let loaded = plugin(settings).load(JsValue::UNDEFINED);
         match forms {
             Some(url) => {
                 let script = script("hs-forms-loader").unwrap_or_else(|| panic!("{settings}: no #hs-forms-loader"));
@@ -97,7 +97,7 @@ async fn disable_cookie_banner_sets_hubspots_flag() {
         ("{ portalId: '62515' }", JsValue::UNDEFINED),
     ] {
         clean_page();
-        let loaded = plugin(settings).load(JsValue::NULL, JsValue::UNDEFINED);
+        let loaded = plugin(settings).load(JsValue::UNDEFINED);
         assert_eq!(js("window.disableHubSpotCookieBanner"), flag, "{settings}");
         let _ = settle(&loaded).await;
     }
@@ -114,7 +114,7 @@ async fn a_page_that_embeds_hubspot_gets_no_second_tracker() {
         clean_page();
         plant(embed);
         let warnings = Warnings::capture();
-        let loaded = plugin("{ portalId: '62515', loadTimeoutMs: 30 }").load(JsValue::NULL, JsValue::UNDEFINED);
+        let loaded = plugin("{ portalId: '62515', loadTimeoutMs: 30 }").load(JsValue::UNDEFINED);
         assert_eq!(count("script[src*='hs-scripts.com'], script[src*='hs-analytics.net'], #hs-script-loader"), 1, "{embed}");
         // The planted embed never starts: a timeout, not a failure.
         assert!(settle(&loaded).await.is_ok(), "{embed}");
@@ -128,7 +128,7 @@ async fn a_tracker_already_running_is_loaded_at_once() {
     start_tracker();
     let plugin = plugin("{ portalId: '62515' }");
     assert!(plugin.is_loaded(), "isLoaded() before load()");
-    let loaded = plugin.load(JsValue::NULL, JsValue::UNDEFINED);
+    let loaded = plugin.load(JsValue::UNDEFINED);
     assert_eq!(state(&loaded).await, "resolved");
     assert_eq!(state(&plugin.ready()).await, "resolved");
     assert_eq!(count("script[src*='hs-scripts.com'], #hs-script-loader"), 0, "a running tracker is not loaded again");
@@ -139,7 +139,7 @@ async fn load_resolves_when_hubspot_starts() {
     clean_page();
     plant(r#"<script id="hs-script-loader" type="text/plain"></script>"#);
     let plugin = plugin("{ portalId: '62515' }");
-    let loaded = plugin.load(JsValue::NULL, JsValue::UNDEFINED);
+    let loaded = plugin.load(JsValue::UNDEFINED);
     sleep(60).await;
     assert!(!plugin.is_loaded());
     assert_eq!(state(&loaded).await, "pending");
@@ -159,12 +159,12 @@ async fn load_resolves_when_hubspot_starts() {
 async fn load_twice_returns_the_same_promise() {
     clean_page();
     let plugin = plugin("{ portalId: '62515' }");
-    let first = plugin.load(JsValue::NULL, JsValue::UNDEFINED);
-    let second = plugin.load(JsValue::NULL, JsValue::UNDEFINED);
+    let first = plugin.load(JsValue::UNDEFINED);
+    let second = plugin.load(JsValue::UNDEFINED);
     assert!(same(&first, &second));
     assert_eq!(count("#hs-script-loader"), 1);
     let _ = settle(&first).await;
-    assert!(same(&plugin.load(JsValue::NULL, JsValue::UNDEFINED), &first), "a settled load() is not started again");
+    assert!(same(&plugin.load(JsValue::UNDEFINED), &first), "a settled load() is not started again");
     assert_eq!(count("#hs-script-loader"), 1);
 }
 
@@ -173,7 +173,7 @@ async fn a_failing_tracker_rejects_load_naming_the_url_and_ready_still_resolves(
     clean_page();
     let warnings = Warnings::capture();
     let plugin = plugin("{ portalId: '62515' }");
-    let loaded = plugin.load(JsValue::NULL, JsValue::UNDEFINED);
+    let loaded = plugin.load(JsValue::UNDEFINED);
     let message = rejection(&loaded).await;
     assert!(message.contains(TRACKER_URL), "{message}");
     assert!(settle(&plugin.ready()).await.is_ok(), "ready() never rejects");
@@ -191,7 +191,7 @@ async fn a_tracker_that_does_not_start_in_time_warns_once_and_load_resolves() {
     plant(r#"<script id="hs-script-loader" type="text/plain"></script>"#);
     let warnings = Warnings::capture();
     let plugin = plugin("{ portalId: '62515', loadTimeoutMs: 50 }");
-    let loaded = plugin.load(JsValue::NULL, JsValue::UNDEFINED);
+    let loaded = plugin.load(JsValue::UNDEFINED);
     assert_eq!(state(&loaded).await, "pending");
     assert!(settle(&loaded).await.is_ok(), "a slow tracker must not make analytics-next drop the destination");
     assert!(settle(&plugin.ready()).await.is_ok());
@@ -211,7 +211,7 @@ async fn the_forms_load_even_when_the_tracker_fails() {
     clean_page();
     let warnings = Warnings::capture();
     let plugin = plugin("{ portalId: '62515', loadFormsSdk: true }");
-    let loaded = plugin.load(JsValue::NULL, JsValue::UNDEFINED);
+    let loaded = plugin.load(JsValue::UNDEFINED);
     assert!(rejection(&loaded).await.contains(TRACKER_URL));
     assert_eq!(script("hs-forms-loader").map(|s| s.src()).as_deref(), Some(FORMS_URL), "the forms were given up with the tracker");
     assert!(settle(&plugin.ready()).await.is_ok(), "ready() waits for the forms and never rejects");
@@ -224,7 +224,7 @@ async fn a_forms_failure_is_a_warning_not_a_load_failure() {
     start_tracker();
     let warnings = Warnings::capture();
     let plugin = plugin("{ portalId: '62515', loadFormsSdk: true }");
-    let loaded = plugin.load(JsValue::NULL, JsValue::UNDEFINED);
+    let loaded = plugin.load(JsValue::UNDEFINED);
     assert!(settle(&loaded).await.is_ok());
     let messages = warnings.containing(FORMS_URL);
     assert_eq!(messages.len(), 1, "{:?}", warnings.messages());
@@ -237,7 +237,7 @@ async fn load_waits_for_the_forms_sdk_to_run() {
     start_tracker();
     plant(r#"<script id="hs-forms-loader" type="text/plain"></script>"#);
     let plugin = plugin("{ portalId: '62515', loadFormsSdk: true }");
-    let loaded = plugin.load(JsValue::NULL, JsValue::UNDEFINED);
+    let loaded = plugin.load(JsValue::UNDEFINED);
     sleep(60).await;
     assert_eq!(state(&loaded).await, "pending", "the tracker runs, but the forms do not yet");
     run("window.hbspt = { forms: { create() {} } };");
@@ -250,14 +250,14 @@ async fn load_makes_the_queues_and_keeps_what_they_hold() {
     clean_page();
     start_tracker();
     let first = plugin("{ portalId: '62515' }");
-    let _ = settle(&first.load(JsValue::NULL, JsValue::UNDEFINED)).await;
+    let _ = settle(&first.load(JsValue::UNDEFINED)).await;
     assert!(js("Array.isArray(window._hsp)").is_truthy(), "_hsp made an array");
 
     clean_page();
     run("window._hsq = [['setPortalId', 62515]]; window._hsp = [['addPrivacyConsentListener']]; window.__queues = [window._hsq, window._hsp];");
     start_tracker();
     let plugin = plugin("{ portalId: '62515' }");
-    let _ = settle(&plugin.load(JsValue::NULL, JsValue::UNDEFINED)).await;
+    let _ = settle(&plugin.load(JsValue::UNDEFINED)).await;
     assert!(js("window._hsq === window.__queues[0] && window._hsp === window.__queues[1]").is_truthy(), "a queue was replaced");
     plugin.track(js("{ event: { event: 'Bought' } }"));
     plugin.revoke_cookie_consent();

@@ -49,7 +49,7 @@ async fn without_a_portal_the_workspace_settings_are_taken_at_load() {
     clean_page();
     let classic = plugin("{}");
     assert_eq!(count("script[src*='hs-']"), 0, "nothing before load()");
-    let loaded = classic.load(JsValue::NULL, analytics(CLASSIC_SETTINGS_ONLY, "[]"));
+    let loaded = classic.load(analytics(CLASSIC_SETTINGS_ONLY, "[]"));
     assert_eq!(src("hs-script-loader").as_deref(), Some("https://js-eu1.hs-scripts.com/62515.js"));
     assert_eq!(src("hs-forms-loader").as_deref(), Some("https://js-eu1.hsforms.net/forms/embed/v2.js"));
     finish(&loaded).await;
@@ -57,7 +57,7 @@ async fn without_a_portal_the_workspace_settings_are_taken_at_load() {
     // HubSpot Web (Actions)' settings: its flushIdentifyImmediately, and custom behavioral events.
     clean_page();
     let actions = plugin("null");
-    let loaded = actions.load(JsValue::NULL, analytics(ACTIONS_SETTINGS_ONLY, "[]"));
+    let loaded = actions.load(analytics(ACTIONS_SETTINGS_ONLY, "[]"));
     assert_eq!(src("hs-script-loader").as_deref(), Some("https://js.hs-scripts.com/7.js"));
     finish(&loaded).await;
     fresh_queue();
@@ -73,14 +73,14 @@ async fn without_a_portal_the_workspace_settings_are_taken_at_load() {
 async fn settings_in_code_win_key_by_key() {
     clean_page();
     let plugin = plugin("{ region: 'ap1', loadFormsSdk: false }");
-    let loaded = plugin.load(JsValue::NULL, analytics(CLASSIC_SETTINGS_ONLY, "[]"));
+    let loaded = plugin.load(analytics(CLASSIC_SETTINGS_ONLY, "[]"));
     assert_eq!(src("hs-script-loader").as_deref(), Some("https://js-ap1.hs-scripts.com/62515.js"));
     assert_eq!(src("hs-forms-loader"), None);
     finish(&loaded).await;
 
     // A portal in code: the workspace is not consulted at all.
     clean_page();
-    let loaded = plugin_with_portal().load(JsValue::NULL, analytics(CLASSIC_SETTINGS_ONLY, "[]"));
+    let loaded = plugin_with_portal().load(analytics(CLASSIC_SETTINGS_ONLY, "[]"));
     assert_eq!(src("hs-script-loader").as_deref(), Some(TRACKER_URL));
     assert_eq!(src("hs-forms-loader"), None);
     finish(&loaded).await;
@@ -94,13 +94,13 @@ fn plugin_with_portal() -> HubSpotPlugin {
 async fn no_portal_anywhere_rejects_saying_where_it_looked() {
     clean_page();
     for workspace in ["{ integrations: {} }", "undefined"] {
-        let loaded = plugin("{ region: 'eu1' }").load(JsValue::NULL, analytics(workspace, "[]"));
+        let loaded = plugin("{ region: 'eu1' }").load(analytics(workspace, "[]"));
         let reason: Error = settle(&loaded).await.expect_err("load() resolved").dyn_into().expect("an Error");
         let message = String::from(reason.message());
         assert!(message.contains("portalId") && message.contains("cdnSettings.integrations['HubSpot']"), "{message}");
     }
     // And without analytics at all.
-    assert!(settle(&plugin("{}").load(JsValue::NULL, JsValue::UNDEFINED)).await.is_err());
+    assert!(settle(&plugin("{}").load(JsValue::UNDEFINED)).await.is_err());
     assert_eq!(count("script[src*='hs-']"), 0);
     assert!(js("window._hsq").is_undefined(), "nothing was prepared");
 }
@@ -112,7 +112,7 @@ async fn stands_aside(cdn_settings: &str, segments: &str, fix: &str) {
     let warnings = Warnings::capture();
     let plugin = plugin("{}");
     let plugins = format!("['Segment.io', '{segments}', 'hubspot-wasm']");
-    let loaded = plugin.load(JsValue::NULL, analytics(cdn_settings, &plugins));
+    let loaded = plugin.load(analytics(cdn_settings, &plugins));
     assert_eq!(state(&loaded).await, "resolved");
     let messages = warnings.messages();
     assert_eq!(messages.len(), 1, "{messages:?}");
@@ -123,7 +123,7 @@ async fn stands_aside(cdn_settings: &str, segments: &str, fix: &str) {
     plugin.track(js("{ event: { event: 'Bought' } }"));
     plugin.page(js("{ event: { properties: { path: '/x' } } }"));
     assert_eq!(queue("_hsq"), "[]", "an event pushed beside Segment's destination");
-    assert_eq!(settle(&plugin.load(JsValue::NULL, analytics(cdn_settings, &plugins))).await, Ok(JsValue::UNDEFINED));
+    assert_eq!(settle(&plugin.load(analytics(cdn_settings, &plugins))).await, Ok(JsValue::UNDEFINED));
     assert_eq!(warnings.messages().len(), 1, "warned twice");
 }
 
@@ -143,7 +143,7 @@ async fn a_workspace_destination_analytics_does_not_run_is_no_reason_to_stand_as
     for workspace in [CLASSIC, ACTIONS] {
         clean_page();
         let warnings = Warnings::capture();
-        let loaded = plugin("{}").load(JsValue::NULL, analytics(workspace, "['Segment.io', 'hubspot-wasm', 'HubSpot Web']"));
+        let loaded = plugin("{}").load(analytics(workspace, "['Segment.io', 'hubspot-wasm', 'HubSpot Web']"));
         assert!(src("hs-script-loader").is_some(), "ours did not load");
         finish(&loaded).await;
         assert_eq!(warnings.containing("Segment's"), Vec::<String>::new());
@@ -155,7 +155,7 @@ async fn segments_classic_code_already_on_the_page_is_found_too() {
     clean_page();
     plant(r#"<script id="hs-analytics" type="text/plain"></script>"#);
     let warnings = Warnings::capture();
-    let loaded = plugin_with_portal().load(JsValue::NULL, analytics("{}", "[]"));
+    let loaded = plugin_with_portal().load(analytics("{}", "[]"));
     assert_eq!(state(&loaded).await, "resolved");
     assert_eq!(warnings.containing("integrations: { HubSpot: false, 'hubspot-wasm': true }").len(), 1);
     run("document.getElementById('hs-analytics').remove()");
@@ -174,7 +174,7 @@ async fn legacy_form_submissions_become_form_submitted() {
     start_tracker();
     let analytics = analytics("{}", "[]");
     let plugin = plugin("{ portalId: '62515', trackFormSubmissions: true, formFields: ['firstname'], identifyFormSubmitters: true }");
-    assert!(settle(&plugin.load(JsValue::NULL, analytics.clone())).await.is_ok());
+    assert!(settle(&plugin.load(analytics.clone())).await.is_ok());
     let message = "{ type: 'hsFormCallback', id: 'f-1', data: { submissionValues: { email: ' ada@example.com ', firstname: 'Ada', message: 'private' } } }";
     // Only onFormSubmitted counts: onFormSubmit comes before HubSpot accepted the submission.
     run(&format!("window.postMessage({{ eventName: 'onFormSubmit', ...{message} }}, '*'); window.postMessage({{ eventName: 'onFormSubmitted', ...{message} }}, '*');"));
@@ -196,14 +196,14 @@ async fn newer_embed_submissions_become_form_submitted() {
 
     // By default: the form and nothing of its fields, no identify.
     let quiet = analytics("{}", "[]");
-    assert!(settle(&plugin("{ portalId: '62515', trackFormSubmissions: true }").load(JsValue::NULL, quiet.clone())).await.is_ok());
+    assert!(settle(&plugin("{ portalId: '62515', trackFormSubmissions: true }").load(quiet.clone())).await.is_ok());
     // Asked for a field and the email.
     let asked = analytics("{}", "[]");
     let settings = "{ portalId: '62515', trackFormSubmissions: true, formFields: ['firstname', 'phone'], identifyFormSubmitters: true }";
-    assert!(settle(&plugin(settings).load(JsValue::NULL, asked.clone())).await.is_ok());
+    assert!(settle(&plugin(settings).load(asked.clone())).await.is_ok());
     // Not asked to forward at all.
     let off = analytics("{}", "[]");
-    assert!(settle(&plugin_with_portal().load(JsValue::NULL, off.clone())).await.is_ok());
+    assert!(settle(&plugin_with_portal().load(off.clone())).await.is_ok());
 
     run(success);
     sleep(50).await;
@@ -229,7 +229,7 @@ async fn announcements_from_other_frames_or_without_a_form_are_ignored() {
     clean_page();
     start_tracker();
     let analytics = analytics("{}", "[]");
-    assert!(settle(&plugin("{ portalId: '62515', trackFormSubmissions: true }").load(JsValue::NULL, analytics.clone())).await.is_ok());
+    assert!(settle(&plugin("{ portalId: '62515', trackFormSubmissions: true }").load(analytics.clone())).await.is_ok());
     run("window.dispatchEvent(new MessageEvent('message', { origin: 'https://evil.example',
             data: { type: 'hsFormCallback', eventName: 'onFormSubmitted', id: 'forged', data: {} } }));
          window.postMessage({ type: 'hsFormCallback', eventName: 'onFormSubmitted', data: {} }, '*');

@@ -63,15 +63,14 @@ pub struct HubSpotPlugin {
 }
 
 struct Inner {
-    /// `None` until `load()` when the code names no portal: the workspace's settings complete them.
+    /// `None` until `load()` when the code names no portal (the workspace's settings complete
+    /// them), and again once Segment's own HubSpot destination is found to send the events.
     destination: RefCell<Option<Destination>>,
     /// The settings given in code, for that.
     code_settings: Value<'static>,
     loading: RefCell<Option<loader::Loading>>,
     /// Whether analytics' `reset` is followed (subscribed once, at the first `load()`).
     follows_reset: Cell<bool>,
-    /// Segment's own HubSpot destination runs on this page and sends the events: none from here.
-    quiet: Cell<bool>,
 }
 
 /// A destination for validated settings; an `Error` naming the setting otherwise.
@@ -92,8 +91,10 @@ fn segments_hubspot(analytics: &JsValue) -> Option<&'static str> {
     let count = get(&plugins, "length").as_f64().unwrap_or(0.0).min(1000.0) as u32;
     for i in 0..count {
         let name = Reflect::get_u32(&plugins, i).map(|plugin| get(&plugin, "name")).unwrap_or_default().as_string();
-        if let Some(found) = [CLASSIC, ACTIONS].into_iter().find(|segments| name.as_deref() == Some(*segments)) {
-            return Some(found);
+        for segments in [CLASSIC, ACTIONS] {
+            if name.as_deref() == Some(segments) {
+                return Some(segments);
+            }
         }
     }
     document().and_then(|d| d.query_selector("#hs-analytics").ok().flatten()).map(|_| CLASSIC)
@@ -123,7 +124,6 @@ impl HubSpotPlugin {
             code_settings,
             loading: RefCell::default(),
             follows_reset: Cell::new(false),
-            quiet: Cell::new(false),
         };
         Ok(HubSpotPlugin { inner: Rc::new(inner) })
     }
@@ -135,11 +135,11 @@ impl HubSpotPlugin {
     }
 
     /// Loads HubSpot's scripts once (later calls share the promise) and follows `analytics`'
-    /// `reset`. Resolves when the tracker runs or has not started within `loadTimeoutMs` (a
+    /// `reset` (`analytics`: analytics-next's instance, as its `load(ctx, analytics)` gets it). Resolves when the tracker runs or has not started within `loadTimeoutMs` (a
     /// warning: calls keep queueing); rejects when the settings are invalid (or name no portal,
     /// here or in the Segment workspace) and when the tracker's script fails. Where Segment's own
     /// HubSpot destination runs, it warns once, loads nothing and resolves.
-    pub fn load(&self, _ctx: JsValue, analytics: JsValue) -> Promise {
+    pub fn load(&self, analytics: JsValue) -> Promise {
         self.follow_reset(&analytics);
         let started = self.inner.loading.borrow().as_ref().map(|l| l.loaded.clone());
         if let Some(loaded) = started {
@@ -161,10 +161,10 @@ impl HubSpotPlugin {
             Some(segments) => {
                 let key = if segments == CLASSIC { CLASSIC } else { "'HubSpot Web (Actions)'" };
                 warn(&concat(&[
-                    "hubspot-wasm: Segment's ", segments, " destination runs here too, so this one stays quiet (no event twice). ",
+                    "hubspot-wasm: Segment's ", segments, " destination runs here too; this one stays quiet (no event twice). ",
                     "To use hubspot-wasm instead, load analytics with { integrations: { ", key, ": false, 'hubspot-wasm': true } }",
                 ]));
-                self.inner.quiet.set(true);
+                *self.inner.destination.borrow_mut() = None;
                 loader::Loading::stood_aside()
             }
             None => loader::load(&settings),
@@ -189,8 +189,8 @@ impl HubSpotPlugin {
 
     /// `page`: pending identity, then `setPath` and `trackPageView` (not on the first page).
     pub fn page(&self, ctx: JsValue) -> JsValue {
-        if self.inner.quiet.get() {
-            return ctx;
+        if self.inner.destination.borrow().is_none() {
+            return ctx; // before load() or beside Segment's own HubSpot destination
         }
         let event = get(&ctx, "event");
         let mut reader = Reader::default();
@@ -205,8 +205,8 @@ impl HubSpotPlugin {
 
     /// `identify`: traits held until the next page or track (S4).
     pub fn identify(&self, ctx: JsValue) -> JsValue {
-        if self.inner.quiet.get() {
-            return ctx;
+        if self.inner.destination.borrow().is_none() {
+            return ctx; // before load() or beside Segment's own HubSpot destination
         }
         let event = get(&ctx, "event");
         let mut reader = Reader::default();
@@ -218,8 +218,8 @@ impl HubSpotPlugin {
 
     /// `track`: pending identity, then the behavioural event (S5).
     pub fn track(&self, ctx: JsValue) -> JsValue {
-        if self.inner.quiet.get() {
-            return ctx;
+        if self.inner.destination.borrow().is_none() {
+            return ctx; // before load() or beside Segment's own HubSpot destination
         }
         let event = get(&ctx, "event");
         let mut reader = Reader::default();
@@ -239,13 +239,13 @@ impl HubSpotPlugin {
         if enabled == JsValue::FALSE {
             command.push(Value::Object(vec![(Cow::Borrowed("track"), Value::Bool(true))]));
         }
-        push(HSQ, [Value::Array(command)]);
+        push(HSQ, &[Value::Array(command)]);
     }
 
     /// Removes HubSpot's cookies and stops tracking until consent is given again.
     #[wasm_bindgen(js_name = revokeCookieConsent)]
     pub fn revoke_cookie_consent(&self) {
-        push(HSP, [Value::Array(vec![text("revokeCookieConsent")])]);
+        push(HSP, &[Value::Array(vec![text("revokeCookieConsent")])]);
     }
 
     /// Passes a consent choice to HubSpot: `analytics`, `advertisement`, `functionality`
@@ -253,7 +253,7 @@ impl HubSpotPlugin {
     #[wasm_bindgen(js_name = setConsent)]
     pub fn set_consent(&self, choices: JsValue) {
         let choices = Reader::default().read(&choices).unwrap_or(Value::Null);
-        push(HSP, [Value::Array(vec![text("setHubSpotConsent"), mapping::consent(&choices)])]);
+        push(HSP, &[Value::Array(vec![text("setHubSpotConsent"), mapping::consent(&choices)])]);
     }
 }
 
@@ -296,5 +296,9 @@ fn deliver(answer: Option<Answer<'_>>, dropped: bool) {
     if dropped {
         warn("hubspot-wasm: part of the event could not be read (a cycle, a throwing getter or a Proxy) and was dropped");
     }
-    push(HSQ, answer.commands.into_iter().map(Command::into_value));
+    let mut commands = Vec::with_capacity(answer.commands.len());
+    for command in answer.commands {
+        commands.push(command.into_value());
+    }
+    push(HSQ, &commands);
 }

@@ -38,10 +38,10 @@ pub fn tracker_started() -> bool {
 
 /// Pushes `commands` in order onto `window[name]`. A queue that throws is warned about once per
 /// call, however many commands it refused; the rest are still offered.
-pub fn push<'a>(name: &str, commands: impl IntoIterator<Item = Value<'a>>) {
+pub fn push(name: &str, commands: &[Value<'_>]) {
     let mut refused = false;
     for command in commands {
-        let Some(command) = to_js(&command) else { continue };
+        let Some(command) = to_js(command) else { continue };
         // Looked up for each command: HubSpot's code may replace the queue while taking one.
         let (queue, push) = queue(name);
         refused |= push.call1(&queue, &command).is_err();

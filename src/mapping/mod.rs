@@ -9,7 +9,7 @@ pub use date::{decimal, epoch_millis};
 pub use properties::{blank, property_name, trim_text, Properties, MAX_PROPERTIES};
 
 use std::borrow::Cow;
-use crate::value::{concat, split_once, Value};
+use crate::value::{concat, digits, has, split_once, Value};
 
 /// HubSpot's limit on properties of one custom behavioural event.
 pub const MAX_CUSTOM_EVENT_PROPERTIES: usize = 50;
@@ -48,7 +48,9 @@ impl<'a> Command<'a> {
         let call = |name: &'static str, argument: Option<Value<'a>>| {
             let mut items = Vec::with_capacity(2);
             items.push(Value::String(Cow::Borrowed(name)));
-            items.extend(argument);
+            if let Some(argument) = argument {
+                items.push(argument);
+            }
             Value::Array(items)
         };
         match self {
@@ -201,18 +203,16 @@ fn make_room(out: &mut Properties<'_>, count: usize, problems: &mut Problems) {
 }
 
 /// `local@domain.tld`, nothing more: enough to tell an email-shaped userId from an opaque one.
-// `contains` would link core's memchr into the wasm (0.2 KB gzipped) for a byte search this short.
-#[allow(clippy::manual_contains)]
 pub fn is_email(text: &str) -> bool {
     let Some((local, domain)) = split_once(text, b'@') else { return false };
     let bytes = text.as_bytes();
     let spaced = (0..bytes.len()).any(|at| bytes.get(at..).and_then(|rest| blank(rest, false, false)).is_some());
     !local.is_empty()
-        && domain.bytes().any(|b| b == b'.')
+        && has(domain, b'.')
         && !domain.starts_with('.')
         && !domain.ends_with('.')
-        && !domain.bytes().any(|b| b == b'@')
-        && !bytes.iter().any(|&b| b == b',')
+        && !has(domain, b'@')
+        && !has(text, b',')
         && !spaced
 }
 
@@ -254,7 +254,7 @@ pub fn custom_event_name(portal_id: &str, name: &str) -> String {
     let internal = name
         .strip_prefix("pe")
         .and_then(|rest| split_once(rest, b'_'))
-        .is_some_and(|(digits, _)| !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()));
+        .is_some_and(|(portal, _)| digits(portal));
     if internal {
         return name.into();
     }

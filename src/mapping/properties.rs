@@ -247,7 +247,9 @@ fn clean_deep<'a>(value: &Value<'a>, problems: &mut Problems) -> Option<Value<'a
         Value::Array(items) => {
             let mut out = Vec::with_capacity(items.len());
             for item in items {
-                out.extend(clean_deep(item, problems));
+                if let Some(item) = clean_deep(item, problems) {
+                    out.push(item);
+                }
             }
             Some(Value::Array(out))
         }
