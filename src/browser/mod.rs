@@ -12,7 +12,7 @@ mod queue;
 mod read;
 
 use crate::destination::{Answer, Destination};
-use crate::mapping::{self, Command};
+use crate::mapping;
 use crate::segment::{self, ACTIONS, CLASSIC};
 use crate::value::{concat, Value};
 use js_sys::{Function, Promise, Reflect};

@@ -249,7 +249,7 @@ for (const how of ['native-esm', 'webpack']) {
     const shape = await visit.page.evaluate((portalId) => rig.make({ portalId }), PORTAL);
     assert.deepEqual(shape, {
       thenable: false,
-      name: 'HubSpot',
+      name: 'hubspot-wasm',
       type: 'destination',
       version: CARGO_VERSION,
       isLoaded: false,
@@ -438,13 +438,13 @@ async function refusedWasm(visit) {
     await rig.run([['page', '/'], ['identify', 'refused@example.com'], ['track', 'Before The Failure'], ['doNotTrack', false]]);
   }, PORTAL);
   // analytics-next records a destination whose load() rejected in queue.failedInitializations.
-  await visit.until(() => rig.instance.queue.failedInitializations.includes('HubSpot'));
+  await visit.until(() => rig.instance.queue.failedInitializations.includes('hubspot-wasm'));
   await visit.page.evaluate(() => rig.run([
     ['track', 'After The Failure'], ['page', '/later'], ['setConsent', { analytics: false }], ['revokeCookieConsent'], ['doNotTrack'],
   ]));
   const state = await visit.page.evaluate(() => ({
     failed: rig.instance.queue.failedInitializations,
-    failure: rig.failure('HubSpot'),
+    failure: rig.failure('hubspot-wasm'),
     loads: rig.loads,
     plugins: rig.instance.queue.plugins.map((p) => p.name),
     calls: rig.calls.filter(([m]) => ['identify', 'track', 'page'].includes(m)),
@@ -453,8 +453,8 @@ async function refusedWasm(visit) {
     queues: [typeof window._hsq, typeof window._hsp, typeof window.__hubspot],
     injected: document.querySelectorAll('script[src*="hs-scripts.com"],#hs-script-loader').length,
   }));
-  assert.deepEqual(state.failed, ['HubSpot'], 'analytics-next dropped HubSpot, and only HubSpot');
-  assert.ok(state.plugins.includes('Recorder') && state.plugins.includes('Segment.io') && !state.plugins.includes('HubSpot'), state.plugins.join());
+  assert.deepEqual(state.failed, ['hubspot-wasm'], 'analytics-next dropped HubSpot (hubspot-wasm), and only it');
+  assert.ok(state.plugins.includes('Recorder') && state.plugins.includes('Segment.io') && !state.plugins.includes('hubspot-wasm'), state.plugins.join());
   assert.equal(state.failure?.isError, true, 'load() rejected with an Error');
   assert.equal(state.loads.length, 1);
   assert.deepEqual(state.loads[0], { state: 'rejected', ...state.failure }, 'the rejection analytics-next recorded is load()\'s');
@@ -464,7 +464,7 @@ async function refusedWasm(visit) {
   assert.equal(state.injected, 0);
   assert.equal(visit.requestsTo('tracker').length, 0);
   const segment = await visit.segmentEvent('After The Failure');
-  assert.deepEqual(segment._metadata?.failedInitializations, ['HubSpot'], 'Segment is told which destination failed');
+  assert.deepEqual(segment._metadata?.failedInitializations, ['hubspot-wasm'], 'Segment is told which destination failed');
   await visit.segmentEvent('Before The Failure');
   assert.deepEqual(visit.errors.map(String), [], 'no uncaught exception or unhandled rejection');
   // analytics-next reports the failure on the console with the Error.
@@ -517,7 +517,7 @@ test('tracker later than loadTimeoutMs (1000 ms, released at 2 s): one warning n
   }));
   assert.deepEqual(received, expectedHsq(calls), 'every call reached HubSpot exactly once, in order');
   assert.deepEqual(failed, [], 'analytics-next did not drop HubSpot');
-  assert.ok(plugins.includes('HubSpot'));
+  assert.ok(plugins.includes('hubspot-wasm'));
   assert.deepEqual((await sentByUs(visit)).ours, [
     ['event', 'Before Timeout', 'slow@example.com'],
     ['pageView', '/slow/two', null],

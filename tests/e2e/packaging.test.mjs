@@ -67,9 +67,21 @@ test('plain ES module, no bundler: /pkg/hubspot_wasm.js imported by the browser 
   assert.deepEqual(visit.errors, []);
 });
 
+/**
+ * One track through a loaded plugin: calls wait for `load()`, which analytics-next always makes
+ * (the tracker is held, so `_hsq` stays the array the plugin pushed onto).
+ */
+async function loadThenTrack(mod, event) {
+  const plugin = mod.hubspotPlugin({ portalId: '62515' });
+  plugin.load(null);
+  plugin.track({ event });
+  await new Promise((ok) => setTimeout(ok, 0));
+}
+
 /** In a fresh blank page: `init(options)` (or a call given the module), then one track through a plugin. */
 async function initThenTrack(setup) {
-  const visit = await harness.open('/tests/e2e/fixtures/blank.html');
+  const visit = await harness.open('/tests/e2e/fixtures/blank.html', { tracker: 'hold' });
+  await visit.page.evaluate(`window.loadThenTrack = ${loadThenTrack}`);
   const result = await visit.page.evaluate(async (setup) => {
     const mod = await import('/pkg/hubspot_wasm.js');
     const steps = [];
@@ -96,7 +108,7 @@ async function initThenTrack(setup) {
       steps.push(a === b && a === (await mod.default()) ? 'one instance' : 'two instances');
     }
     try {
-      mod.hubspotPlugin({ portalId: '62515' }).track({ event: { type: 'track', event: 'Loaded', properties: {} } });
+      await window.loadThenTrack(mod, { type: 'track', event: 'Loaded', properties: {} });
     } catch (e) {
       steps.push(`hubspotPlugin: ${e.message}`);
     }
@@ -125,13 +137,14 @@ test('init() loads the wasm once per page, from its URL (also given bare), bytes
 });
 
 test('init() from a server that sends the wasm as application/octet-stream still works (no streaming compile)', async () => {
-  const visit = await harness.open('/tests/e2e/fixtures/blank.html');
+  const visit = await harness.open('/tests/e2e/fixtures/blank.html', { tracker: 'hold' });
+  await visit.page.evaluate(`window.loadThenTrack = ${loadThenTrack}`);
   const wasm = readFileSync(`${ROOT}pkg/${WASM}`);
   await visit.page.route('**/hubspot_wasm.wasm?as=octet-stream', (route) => route.fulfill({ status: 200, contentType: 'application/octet-stream', body: wasm }));
   const { steps, hsq } = await visit.page.evaluate(async () => {
     const mod = await import('/pkg/hubspot_wasm.js');
     await mod.default({ module_or_path: '/pkg/hubspot_wasm.wasm?as=octet-stream' });
-    mod.hubspotPlugin({ portalId: '62515' }).track({ event: { type: 'track', event: 'Loaded' } });
+    await window.loadThenTrack(mod, { type: 'track', event: 'Loaded' });
     return { steps: performance.getEntriesByType('resource').filter((e) => e.name.includes('.wasm')).map((e) => new URL(e.name).search), hsq: window._hsq };
   });
   assert.deepEqual(steps, ['?as=octet-stream'], 'only the given URL was fetched');
