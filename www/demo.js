@@ -73,7 +73,7 @@ async function watchPlugin(analytics, plugin) {
       clearInterval(timer);
       setChip('status-plugin', 'plugin: loaded', 'good');
       if (realPortal) logRealCommands();
-    } else if (instance.queue.failedInitializations.includes('HubSpot')) {
+    } else if (instance.queue.failedInitializations.includes('hubspot-wasm')) {
       clearInterval(timer);
       setChip('status-plugin', 'plugin: failed to load (the console says why: settings, CSP, blocked or offline)', 'bad');
     } else if (Date.now() - started > 15000) {
