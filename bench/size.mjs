@@ -71,7 +71,9 @@ export function namedBuild(root, shippedWasm, log) {
 
 /** What each crate (or group) is there for, in the report. */
 export const BUYS = {
-  'hubspot_wasm::browser': 'the plugin class: reads ctx.event, pushes to _hsq/_hsp, loads the scripts',
+  'hubspot_wasm::browser': 'the plugin class: reads ctx.event, pushes to _hsq/_hsp, loads the scripts, hears form announcements',
+  'hubspot_wasm::forms': 'form announcements → Form Submitted / identify: fields listed only, trusted origins',
+  'hubspot_wasm::segment': "the Segment workspace's HubSpot settings mapped onto ours",
   'hubspot_wasm::mapping': 'traits/properties → HubSpot: keys, dates, flattening, trimming',
   'hubspot_wasm::value': 'the event value model (and its JSON text)',
   'hubspot_wasm::session': 'identify traits held until page/track',
