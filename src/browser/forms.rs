@@ -8,7 +8,6 @@
 //! - the newer embed dispatches `hs-form-event:on-submission:success`, whose field values come
 //!   from `HubSpotFormsV4.getFormFromEvent(event).getFormFieldValues()`, asked only when needed.
 
-
 use super::queue::to_js;
 use super::read::{get, Reader};
 use super::global;

@@ -135,25 +135,34 @@ impl HubSpotPlugin {
     }
 
     /// Loads HubSpot's scripts once (later calls share the promise) and follows `analytics`'
-    /// `reset` (`analytics`: analytics-next's instance, as its `load(ctx, analytics)` gets it). Resolves when the tracker runs or has not started within `loadTimeoutMs` (a
-    /// warning: calls keep queueing); rejects when the settings are invalid (or name no portal,
-    /// here or in the Segment workspace) and when the tracker's script fails. Where Segment's own
-    /// HubSpot destination runs, it warns once, loads nothing and resolves.
+    /// `reset` (`analytics`: analytics-next's instance, as its `load(ctx, analytics)` gets it).
+    /// Resolves when the tracker runs or has not started within `loadTimeoutMs` (a warning:
+    /// calls keep queueing); rejects when the settings are invalid (or name no portal, here or in
+    /// the Segment workspace) and when the tracker's script fails. Where Segment's own HubSpot
+    /// destination runs, it warns once, loads nothing and resolves.
     pub fn load(&self, analytics: JsValue) -> Promise {
         self.follow_reset(&analytics);
         let started = self.inner.loading.borrow().as_ref().map(|l| l.loaded.clone());
         if let Some(loaded) = started {
             return loaded;
         }
-        let cdn_settings = Reader::default().read(&get(&get(&analytics, "settings"), "cdnSettings")).unwrap_or(Value::Null);
-        if self.inner.destination.borrow().is_none() {
-            match destination(&segment::settings(&self.inner.code_settings, &cdn_settings)) {
-                Ok(made) => *self.inner.destination.borrow_mut() = Some(made),
-                Err(error) => return Promise::reject(&error),
+        // The settings, completed from the workspace's when the code names no portal. They are
+        // read under short borrows: loading calls into the page after.
+        let made = self.inner.destination.borrow().as_ref().map(|d| d.settings().clone());
+        let settings = match made {
+            Some(settings) => settings,
+            None => {
+                let cdn_settings = Reader::default().read(&get(&get(&analytics, "settings"), "cdnSettings")).unwrap_or(Value::Null);
+                match destination(&segment::settings(&self.inner.code_settings, &cdn_settings)) {
+                    Ok(made) => {
+                        let settings = made.settings().clone();
+                        *self.inner.destination.borrow_mut() = Some(made);
+                        settings
+                    }
+                    Err(error) => return Promise::reject(&error),
+                }
             }
-        }
-        // Settings are read under a short borrow; loading calls into the page after it.
-        let Some(settings) = self.inner.destination.borrow().as_ref().map(|d| d.settings().clone()) else { return Promise::resolve(&JsValue::NULL) };
+        };
         if settings.track_form_submissions {
             forms::listen(&analytics, &settings);
         }
