@@ -1,15 +1,17 @@
 // hubspot-wasm: HubSpot's browser destination for Segment analytics-next.
 //
-// The package entry, a thin facade. The plugin is Rust (`HubSpotPlugin`, src/browser/): it reads
-// events, loads HubSpot's scripts and pushes every command. This file only starts the wasm when
-// analytics-next loads the plugin, so `hubspotPlugin()` needs no `await`, and holds the calls made
-// before the wasm runs, to deliver them afterwards in order. It touches no global on import.
+// The package entry, a thin facade. The plugin is Rust (`HubSpotPlugin`, src/browser/): it takes
+// the workspace's settings, reads events, loads HubSpot's scripts, pushes every command and hears
+// HubSpot's forms. This file gives the plugin object its name, type and version, starts the wasm
+// when analytics-next loads the plugin, so `hubspotPlugin()` needs no `await`, and holds the calls
+// made before that, to deliver them afterwards in order. It touches no global on import, and
+// outside a browser (server-side rendering) it does nothing at all.
 // (scripts/build.mjs puts it after wasm-bindgen's glue, in one module: this import becomes a
 // reference to the glue's init.)
 import start, { HubSpotPlugin } from './hubspot_wasm_core.js';
 
 const PREFIX = 'hubspot-wasm: ';
-// Written by scripts/build.mjs from Cargo.toml; the Rust plugin reports the same.
+// Written by scripts/build.mjs from Cargo.toml.
 const VERSION = '0.0.0-dev';
 
 let running = false;
