@@ -10,7 +10,12 @@ const EMULATED_PORTAL = '62515';
 const $ = (selector) => document.querySelector(selector);
 
 function pluginSettings() {
-  const settings = { portalId: realPortal ?? EMULATED_PORTAL, loadFormsSdk: true };
+  // Form submissions come back to analytics as 'Form Submitted' (with the first name only) and an
+  // identify, for the other destinations: the panel "Forwarded from HubSpot's forms" shows them.
+  const settings = {
+    portalId: realPortal ?? EMULATED_PORTAL, loadFormsSdk: true,
+    trackFormSubmissions: true, formFields: ['firstname'], identifyFormSubmitters: true,
+  };
   if (params.get('region')) settings.region = params.get('region');
   if (!realPortal) {
     // Relative URLs resolve against this page, so the emulators are fetched from next to it.
@@ -50,7 +55,7 @@ async function main() {
   $('#status-version').textContent = `hubspot-wasm ${plugin.version}`;
 
   const [segment, options] = segmentSettings();
-  const analytics = AnalyticsBrowser.load({ ...segment, plugins: [plugin] }, options);
+  const analytics = AnalyticsBrowser.load({ ...segment, plugins: [plugin, anotherDestination] }, options);
   analytics.page(); // every Segment site's first call; HubSpot counts this page view itself
   window.analytics = analytics; // for poking at it from the console
   window.hubspotPlugin = plugin;
@@ -163,6 +168,32 @@ function flash(button, text) {
 
 // ---------- the live panels ----------
 
+/** Another destination beside HubSpot, as a site has (Amplitude, a warehouse, …): it shows what
+ *  the plugin forwarded from HubSpot's forms, the calls kept from HubSpot itself. */
+const anotherDestination = {
+  name: 'Another destination',
+  type: 'destination',
+  version: '1.0.0',
+  isLoaded: () => true,
+  load: () => Promise.resolve(),
+  track: showForwarded,
+  identify: showForwarded,
+};
+
+function showForwarded(ctx) {
+  const { type, event, properties, traits, integrations } = ctx.event;
+  if (integrations?.['hubspot-wasm'] !== false) return ctx; // the page's own calls: HubSpot has them
+  const item = el('li', 'sent fresh');
+  const head = el('div', 'sent-head');
+  head.append(el('span', `kind kind-${type === 'track' ? 'event' : 'formSubmission'}`, `analytics.${type}`));
+  if (event) head.append(el('strong', 'event-name', event));
+  item.append(head, pairs('properties', type === 'track' ? properties : traits));
+  const feed = $('#forwarded');
+  feed.prepend(item);
+  $('#forwarded-count').textContent = feed.children.length;
+  return ctx;
+}
+
 const KIND_LABEL = { pageView: 'Page view', event: 'Event', customEvent: 'Custom event', formSubmission: 'Form' };
 const shown = { hsq: 0, hsp: 0, sent: 0, forms: 0 };
 
@@ -271,7 +302,7 @@ function showWiring(settings) {
     "import { hubspotPlugin } from 'hubspot-wasm';",
     '',
     `const plugin = hubspotPlugin(${JSON.stringify(settings, null, 2)});`,
-    `const analytics = AnalyticsBrowser.load({ ...${JSON.stringify(segmentSettings()[0])}, plugins: [plugin] });`,
+    `const analytics = AnalyticsBrowser.load({ ...${JSON.stringify(segmentSettings()[0])}, plugins: [plugin, anotherDestination] });`,
     'analytics.page();',
   ].join('\n');
 }

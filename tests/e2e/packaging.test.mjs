@@ -43,6 +43,17 @@ test('webpack 5 bundle: the demo page identifies a visitor on their next event, 
   assert.equal(sent.at(-1).identity.email, 'grace@example.com');
   assert.equal(sent.at(-1).identity.company, 'Analytical Engines Ltd');
 
+  // A HubSpot form submitted: forwarded to the demo's other destination, with the listed field only.
+  await page.getByRole('button', { name: 'Show a HubSpot form' }).click();
+  await page.locator('#hubspot-form input[name="email"]').fill('ada@example.com');
+  await page.locator('#hubspot-form input[name="firstname"]').fill('Ada');
+  await page.locator('#hubspot-form input[type="submit"]').click();
+  await page.locator('#forwarded li').nth(1).waitFor();
+  const forwarded = await page.locator('#forwarded li').allTextContents();
+  assert.match(forwarded[0], /analytics\.track\s*Form Submitted.*form_id\s*demo-newsletter.*firstname\s*Ada/s);
+  assert.match(forwarded[1], /analytics\.identify.*email\s*ada@example\.com/s);
+  assert.ok(!(await visit.hubspot()).commands.some(([, arg]) => JSON.stringify(arg ?? '').includes('ada@example.com')), 'kept from HubSpot');
+
   assert.deepEqual(visit.errors, []);
   assert.deepEqual(visit.requests, [], 'the demo needs no network beyond its own server');
 });
