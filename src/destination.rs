@@ -75,8 +75,3 @@ impl Destination {
         self.session.reset();
     }
 }
-
-/// The crate's version, the plugin's `version`.
-pub fn version() -> &'static str {
-    env!("CARGO_PKG_VERSION")
-}

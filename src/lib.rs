@@ -30,7 +30,7 @@ pub mod value;
 #[cfg(target_arch = "wasm32")]
 pub mod browser;
 
-pub use destination::{version, Destination};
+pub use destination::Destination;
 
 /// Talc instead of Rust's default dlmalloc: smaller and faster for the many small allocations of
 /// property maps (README, Performance, has the measured difference).

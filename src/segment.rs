@@ -10,12 +10,22 @@ pub const CLASSIC: &str = "HubSpot";
 /// Segment's HubSpot Web (Actions) destination.
 pub const ACTIONS: &str = "HubSpot Web (Actions)";
 
+/// Whether the code's settings give `key` (`null`, like `undefined`, is not given).
+fn given(code: &Value<'_>, key: &str) -> bool {
+    code.get(key).is_some_and(|v| !matches!(v, Value::Null))
+}
+
+/// Whether the code's settings name a portal: then they are the settings, and the workspace is
+/// not read at all.
+pub fn names_portal(code: &Value<'_>) -> bool {
+    given(code, "portalId")
+}
+
 /// The settings to validate: the code's when they name a portal, else the workspace's HubSpot
 /// settings mapped onto ours, with each key the code gives winning. Classic's are taken when the
 /// workspace has both destinations.
 pub fn settings<'a>(code: &Value<'a>, cdn_settings: &Value<'a>) -> Value<'a> {
-    let given = |key| code.get(key).is_some_and(|v| !matches!(v, Value::Null));
-    if given("portalId") {
+    if names_portal(code) {
         return code.clone();
     }
     let integrations = cdn_settings.get("integrations");
@@ -37,7 +47,7 @@ pub fn settings<'a>(code: &Value<'a>, cdn_settings: &Value<'a>) -> Value<'a> {
     for (ours, theirs) in keys {
         // Actions sends every track as a custom behavioral event: that is what its users have.
         let value = if theirs.is_empty() { Some(&Value::Bool(true)) } else { found.get(theirs) };
-        if let (false, Some(value)) = (given(ours), value) {
+        if let (false, Some(value)) = (given(code, ours), value) {
             merged.push((Cow::Borrowed(*ours), value.clone()));
         }
     }

@@ -4,7 +4,7 @@
 //! the fuzz run parse them from JSON text, borrowing from it wherever they can (`Cow`). Numbers
 //! stay the decimal text JavaScript wrote, so they pass through untouched and no float formatting
 //! or parsing code is linked into the wasm (the edge hands them back to JavaScript's
-//! `parseFloat`). The JSON writer gives settings errors their value and the tests their text.
+//! `parseFloat`). The JSON writer gives the tests and the fuzz run their text; the wasm has none.
 
 use std::borrow::Cow;
 

@@ -117,7 +117,8 @@ impl HubSpotPlugin {
             None | Some(Value::Null) => Value::Object(Vec::new()),
             Some(settings) => settings,
         };
-        let from_workspace = matches!(code_settings, Value::Object(_)) && matches!(code_settings.get("portalId"), None | Some(Value::Null));
+        // Not an object: validated now, so the error comes at once.
+        let from_workspace = matches!(code_settings, Value::Object(_)) && !segment::names_portal(&code_settings);
         let destination = if from_workspace { None } else { Some(destination(&code_settings)?) };
         let inner = Inner {
             destination: RefCell::new(destination),

@@ -58,7 +58,7 @@ pub fn to_js(value: &Value<'_>) -> Option<JsValue> {
 
 /// A core value as the JS value HubSpot takes (serde-wasm-bindgen builds it): commands are
 /// arrays (`['identify', {…}]`), properties objects, numbers JS numbers.
-pub struct Js<'r>(pub &'r Value<'r>);
+struct Js<'r>(&'r Value<'r>);
 
 impl Serialize for Js<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
