@@ -109,6 +109,21 @@ function classicBuilt(visit) {
   return visit.until(() => window.__segmentHubSpot?.settings);
 }
 
+/**
+ * page, identify and track on a page where Segment's classic HubSpot runs: the page once its
+ * integration is built (above), identify and track once it is ready (its tracker loaded), so
+ * that they go straight through rather than after its random buffering delay.
+ */
+async function callsBesideClassic(visit) {
+  await classicBuilt(visit);
+  await visit.page.evaluate(() => analytics.page());
+  await visit.until(() => window.__segmentHubSpot?.ready);
+  await visit.page.evaluate(async () => {
+    await analytics.identify('ann-1', { email: 'ann@example.com', firstName: 'Ann' });
+    await analytics.track('Signed Up', { plan: 'pro' });
+  });
+}
+
 function segmentWarnings(visit) {
   return visit.warnings.filter((w) => w.includes("Segment's HubSpot"));
 }
@@ -117,14 +132,7 @@ function segmentWarnings(visit) {
 
 test("control: Segment's classic HubSpot alone loads the tracker from hs-analytics.net and pushes page, identify and track", LIMIT, async () => {
   const visit = await site(workspace({ classic: { portalId: PORTAL } }), null, { hubspot: false });
-  await classicBuilt(visit);
-  await visit.page.evaluate(() => analytics.page());
-  // The classic integration is ready once its tracker loaded; later calls then go straight through.
-  await visit.until(() => window.__segmentHubSpot?.ready);
-  await visit.page.evaluate(async () => {
-    await analytics.identify('ann-1', { email: 'ann@example.com', firstName: 'Ann' });
-    await analytics.track('Signed Up', { plan: 'pro' });
-  });
+  await callsBesideClassic(visit);
 
   const [script] = await hubspotScripts(visit);
   assert.equal(script.id, 'hs-analytics');
@@ -260,13 +268,7 @@ test('no portal ID in the code or the workspace: load() rejects saying so, nothi
 test("Segment's classic HubSpot in device mode: one warning with the fix, one tracker (Segment's), each event once", LIMIT, async () => {
   const visit = await site(workspace({ classic: { portalId: PORTAL } }), { portalId: PORTAL });
   assert.equal((await loadOutcome(visit)).state, 'resolved');
-  await classicBuilt(visit);
-  await visit.page.evaluate(() => analytics.page());
-  await visit.until(() => window.__segmentHubSpot?.ready);
-  await visit.page.evaluate(async () => {
-    await analytics.identify('ann-1', { email: 'ann@example.com', firstName: 'Ann' });
-    await analytics.track('Signed Up', { plan: 'pro' });
-  });
+  await callsBesideClassic(visit);
   await visit.until(() => window.__hubspot?.commands.some((c) => c[0] === 'trackEvent'));
   await new Promise((ok) => setTimeout(ok, 300)); // room for a second delivery, should there be one
 
