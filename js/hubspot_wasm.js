@@ -74,10 +74,11 @@ export function hubspotPlugin(settings) {
     isLoaded: () => plugin?.isLoaded() ?? false,
     load(_ctx, analytics) {
       if (!browser) return Promise.resolve(); // server-side rendering: inert
+      if (loaded) return loaded; // once: later calls share the promise
       // Until the Rust plugin follows analytics' reset itself, a reset must still drop the
       // traits held so far: one user's identity never rides the next user's events.
       analytics?.on?.('reset', () => plugin || call('unload', []));
-      return (loaded ??= init().then(() => {
+      return (loaded = init().then(() => {
         created ??= new HubSpotPlugin(settings);
         const result = created.load(analytics);
         // In this same callback, so that no call made from now on can overtake a held one.
