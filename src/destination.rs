@@ -66,7 +66,13 @@ impl Destination {
 
     /// A page event (`{ properties }`); the browser's location is the fallback for
     /// `properties.path` and `properties.search`.
-    pub fn page<'a>(&mut self, event: &Value<'a>, location_path: &str, location_search: &str, problems: Problems) -> Answer<'a> {
+    pub fn page<'a>(
+        &mut self,
+        event: &Value<'a>,
+        location_path: &str,
+        location_search: &str,
+        problems: Problems,
+    ) -> Answer<'a> {
         Answer { commands: self.session.page(event, location_path, location_search), problems }
     }
 

@@ -60,7 +60,12 @@ pub fn submission<'a>(message: bool, announcement: &Value<'a>) -> Option<(Value<
         if text("type") != Some("hsFormCallback") || text("eventName") != Some("onFormSubmitted") {
             return None;
         }
-        ("id", Some(announcement.get("data").and_then(|data| data.get("submissionValues")).cloned().unwrap_or(Value::Null)))
+        (
+            "id",
+            Some(
+                announcement.get("data").and_then(|data| data.get("submissionValues")).cloned().unwrap_or(Value::Null),
+            ),
+        )
     } else {
         ("formId", None)
     };
@@ -72,7 +77,12 @@ pub fn submission<'a>(message: bool, announcement: &Value<'a>) -> Option<(Value<
 /// and the form has an email, `identify({ email })`; then `track('Form Submitted', { form_id, …each
 /// field of `listed` (the `formFields` setting) that has a value, under its listed name })`. Both
 /// kept from HubSpot, which recorded the submission itself.
-pub fn calls<'a>(form_id: Value<'a>, values: &Value<'a>, listed: &[Value<'a>], identify: bool) -> Vec<(&'static str, Value<'a>)> {
+pub fn calls<'a>(
+    form_id: Value<'a>,
+    values: &Value<'a>,
+    listed: &[Value<'a>],
+    identify: bool,
+) -> Vec<(&'static str, Value<'a>)> {
     let mut properties = vec![(Cow::Borrowed("form_id"), form_id)];
     for name in listed {
         let Some(name) = name.as_text() else { continue };
@@ -81,7 +91,8 @@ pub fn calls<'a>(form_id: Value<'a>, values: &Value<'a>, listed: &[Value<'a>], i
         }
     }
     let mut calls = Vec::new();
-    let email = field(values, "email").and_then(Value::as_text).map(trim_text).filter(|email| identify && is_email(email));
+    let email =
+        field(values, "email").and_then(Value::as_text).map(trim_text).filter(|email| identify && is_email(email));
     if let Some(email) = email {
         let traits = Value::Object(vec![(Cow::Borrowed("email"), Value::String(Cow::Owned(email.into())))]);
         calls.push(("identify", Value::Array(vec![traits, kept_from_hubspot()])));
@@ -95,7 +106,10 @@ pub fn calls<'a>(form_id: Value<'a>, values: &Value<'a>, listed: &[Value<'a>], i
 /// the submission itself. Other destinations get them.
 pub fn kept_from_hubspot() -> Value<'static> {
     let off = |name| (Cow::Borrowed(name), Value::Bool(false));
-    Value::Object(vec![(Cow::Borrowed("integrations"), Value::Object(vec![off(PLUGIN_NAME), off(CLASSIC), off(ACTIONS)]))])
+    Value::Object(vec![(
+        Cow::Borrowed("integrations"),
+        Value::Object(vec![off(PLUGIN_NAME), off(CLASSIC), off(ACTIONS)]),
+    )])
 }
 
 #[cfg(test)]
@@ -126,9 +140,15 @@ mod tests {
     fn no_field_value_leaves_the_form_unless_listed() {
         for values in [LEGACY, NEWER] {
             assert_eq!(submitted(values, &[], false), r#"[["track","Form Submitted",{"form_id":"f-1"}]]"#, "{values}");
-            assert_eq!(submitted(values, &["firstname"], false), r#"[["track","Form Submitted",{"form_id":"f-1","firstname":"Ada"}]]"#);
+            assert_eq!(
+                submitted(values, &["firstname"], false),
+                r#"[["track","Form Submitted",{"form_id":"f-1","firstname":"Ada"}]]"#
+            );
         }
-        assert_eq!(submitted(NEWER, &["0-1/firstname", "phone"], false), r#"[["track","Form Submitted",{"form_id":"f-1","0-1/firstname":"Ada"}]]"#);
+        assert_eq!(
+            submitted(NEWER, &["0-1/firstname", "phone"], false),
+            r#"[["track","Form Submitted",{"form_id":"f-1","0-1/firstname":"Ada"}]]"#
+        );
         // `name` is not `firstname`: only a whole name (or the part after the object type) matches.
         assert_eq!(submitted(LEGACY, &["name"], false), r#"[["track","Form Submitted",{"form_id":"f-1"}]]"#);
         assert_eq!(submitted("null", &["email"], true), r#"[["track","Form Submitted",{"form_id":"f-1"}]]"#);
@@ -140,14 +160,22 @@ mod tests {
         assert_eq!(submitted(LEGACY, &[], true), identified);
         assert_eq!(submitted(NEWER, &[], true), identified);
         assert_eq!(submitted(LEGACY, &[], false), r#"[["track","Form Submitted",{"form_id":"f-1"}]]"#);
-        assert_eq!(submitted(r#"{"email":"not an email"}"#, &[], true), r#"[["track","Form Submitted",{"form_id":"f-1"}]]"#);
+        assert_eq!(
+            submitted(r#"{"email":"not an email"}"#, &[], true),
+            r#"[["track","Form Submitted",{"form_id":"f-1"}]]"#
+        );
     }
 
     #[test]
     fn announcements_of_a_submission() {
-        let message = value(r#"{"type":"hsFormCallback","eventName":"onFormSubmitted","id":"f-1","data":{"submissionValues":{"email":"a@b.co"}}}"#);
+        let message = value(
+            r#"{"type":"hsFormCallback","eventName":"onFormSubmitted","id":"f-1","data":{"submissionValues":{"email":"a@b.co"}}}"#,
+        );
         let (id, values) = submission(true, &message).unwrap();
-        assert_eq!((id.to_json(), values.map(|v| v.to_json())), (r#""f-1""#.into(), Some(r#"{"email":"a@b.co"}"#.into())));
+        assert_eq!(
+            (id.to_json(), values.map(|v| v.to_json())),
+            (r#""f-1""#.into(), Some(r#"{"email":"a@b.co"}"#.into()))
+        );
         // The values of an onFormSubmitted without them are none, not the form's to ask.
         let bare = value(r#"{"type":"hsFormCallback","eventName":"onFormSubmitted","id":"f-1"}"#);
         assert_eq!(submission(true, &bare).unwrap().1, Some(Value::Null));
@@ -173,7 +201,14 @@ mod tests {
         for origin in [page, "https://forms.hsforms.com", "https://js-eu1.hsforms.net", "https://hsforms.com"] {
             assert!(trusted_origin(origin, page), "{origin}");
         }
-        for origin in ["https://evil.example", "https://evilhsforms.com", "http://forms.hsforms.com", "https://hsforms.com.evil.example", "null", ""] {
+        for origin in [
+            "https://evil.example",
+            "https://evilhsforms.com",
+            "http://forms.hsforms.com",
+            "https://hsforms.com.evil.example",
+            "null",
+            "",
+        ] {
             assert!(!trusted_origin(origin, page), "{origin}");
         }
     }

@@ -32,10 +32,22 @@ pub fn settings<'a>(code: &Value<'a>, cdn_settings: &Value<'a>) -> Value<'a> {
     let workspace = |name| integrations.and_then(|all| all.get(name)).filter(|s| matches!(s, Value::Object(_)));
     // (Ours, the workspace's key) per destination; the casing of the forms flag differs.
     let (keys, found): (&[(&str, &str)], _) = match (workspace(CLASSIC), workspace(ACTIONS)) {
-        (Some(classic), _) => (&[("portalId", "portalId"), ("enableEuropeanDataCenter", "enableEuropeanDataCenter"), ("loadFormsSdk", "loadFormsSdk")], classic),
+        (Some(classic), _) => (
+            &[
+                ("portalId", "portalId"),
+                ("enableEuropeanDataCenter", "enableEuropeanDataCenter"),
+                ("loadFormsSdk", "loadFormsSdk"),
+            ],
+            classic,
+        ),
         (None, Some(actions)) => (
-            &[("portalId", "portalId"), ("enableEuropeanDataCenter", "enableEuropeanDataCenter"), ("loadFormsSdk", "loadFormsSDK"),
-              ("flushIdentifyImmediately", "flushIdentifyImmediately"), ("customBehavioralEvents", "")],
+            &[
+                ("portalId", "portalId"),
+                ("enableEuropeanDataCenter", "enableEuropeanDataCenter"),
+                ("loadFormsSdk", "loadFormsSDK"),
+                ("flushIdentifyImmediately", "flushIdentifyImmediately"),
+                ("customBehavioralEvents", ""),
+            ],
             actions,
         ),
         (None, None) => return code.clone(),
@@ -79,7 +91,10 @@ mod tests {
 
     #[test]
     fn classic_settings_are_mapped_and_never_its_api_key() {
-        assert_eq!(merged("{}", CLASSIC_CDN), r#"{"portalId":"62515","enableEuropeanDataCenter":true,"loadFormsSdk":true}"#);
+        assert_eq!(
+            merged("{}", CLASSIC_CDN),
+            r#"{"portalId":"62515","enableEuropeanDataCenter":true,"loadFormsSdk":true}"#
+        );
     }
 
     #[test]
@@ -92,7 +107,8 @@ mod tests {
 
     #[test]
     fn code_settings_win_key_by_key() {
-        let out = merged(r#"{"loadFormsSdk":false,"portalId":null,"customBehavioralEvents":false,"nonce":"n"}"#, ACTIONS_CDN);
+        let out =
+            merged(r#"{"loadFormsSdk":false,"portalId":null,"customBehavioralEvents":false,"nonce":"n"}"#, ACTIONS_CDN);
         assert_eq!(
             out,
             r#"{"loadFormsSdk":false,"portalId":null,"customBehavioralEvents":false,"nonce":"n","portalId":"7","enableEuropeanDataCenter":false,"flushIdentifyImmediately":true}"#

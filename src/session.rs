@@ -70,7 +70,9 @@ impl Session {
                 return Vec::new();
             }
         };
-        if let Some(properties) = event.get("context").and_then(|c| c.get("traits")).and_then(|t| contact(event, t, problems)) {
+        if let Some(properties) =
+            event.get("context").and_then(|c| c.get("traits")).and_then(|t| contact(event, t, problems))
+        {
             self.hold(properties);
         }
         let properties = event.get("properties").unwrap_or(&Value::Null);

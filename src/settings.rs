@@ -125,7 +125,9 @@ fn script_url(settings: &Value, key: &str, default: String) -> Result<String, St
         return Err(bad());
     }
     let scheme_end = url.bytes().position(|b| matches!(b, b':' | b'/' | b'?' | b'#'));
-    if let Some(scheme) = scheme_end.filter(|&end| url.as_bytes().get(end) == Some(&b':')).and_then(|end| url.get(..end)) {
+    if let Some(scheme) =
+        scheme_end.filter(|&end| url.as_bytes().get(end) == Some(&b':')).and_then(|end| url.get(..end))
+    {
         if !scheme.eq_ignore_ascii_case("https") && !scheme.eq_ignore_ascii_case("http") {
             return Err(bad());
         }
@@ -187,8 +189,7 @@ impl Settings {
             "trackerUrl",
             concat(&[&region.host("js", "hs-scripts.com"), "/", &portal_id, ".js"]),
         )?;
-        let forms_url =
-            script_url(settings, "formsUrl", region.host("js", "hsforms.net") + "/forms/embed/v2.js")?;
+        let forms_url = script_url(settings, "formsUrl", region.host("js", "hsforms.net") + "/forms/embed/v2.js")?;
 
         let mut form_fields = Vec::new();
         if let Some(value) = setting(settings, "formFields") {
@@ -260,8 +261,15 @@ mod tests {
         assert_eq!(parse(r#"{"portalId":62515}"#).unwrap().portal_id, "62515");
         assert_eq!(parse(r#"{"portalId":" 62515\n"}"#).unwrap().portal_id, "62515");
         assert!(parse("{}").unwrap_err().contains("cdnSettings.integrations['HubSpot']"));
-        for bad in [r#"{}"#, r#"{"portalId":""}"#, r#"{"portalId":"62a"}"#, r#"{"portalId":-1}"#,
-                    r#"{"portalId":1.5}"#, r#"{"portalId":"../x"}"#, r#"{"portalId":true}"#] {
+        for bad in [
+            r#"{}"#,
+            r#"{"portalId":""}"#,
+            r#"{"portalId":"62a"}"#,
+            r#"{"portalId":-1}"#,
+            r#"{"portalId":1.5}"#,
+            r#"{"portalId":"../x"}"#,
+            r#"{"portalId":true}"#,
+        ] {
             let err = parse(bad).unwrap_err();
             assert!(err.contains("portalId"), "{err}");
         }
@@ -272,11 +280,31 @@ mod tests {
     #[test]
     fn regions_pick_their_hosts() {
         for (json, tracker, forms) in [
-            (r#"{"portalId":"1","region":"eu1"}"#, "https://js-eu1.hs-scripts.com/1.js", "https://js-eu1.hsforms.net/forms/embed/v2.js"),
-            (r#"{"portalId":"1","region":"NA2"}"#, "https://js-na2.hs-scripts.com/1.js", "https://js-na2.hsforms.net/forms/embed/v2.js"),
-            (r#"{"portalId":"1","region":"ap1"}"#, "https://js-ap1.hs-scripts.com/1.js", "https://js-ap1.hsforms.net/forms/embed/v2.js"),
-            (r#"{"portalId":"1","enableEuropeanDataCenter":true}"#, "https://js-eu1.hs-scripts.com/1.js", "https://js-eu1.hsforms.net/forms/embed/v2.js"),
-            (r#"{"portalId":"1","region":"na1","enableEuropeanDataCenter":true}"#, "https://js.hs-scripts.com/1.js", "https://js.hsforms.net/forms/embed/v2.js"),
+            (
+                r#"{"portalId":"1","region":"eu1"}"#,
+                "https://js-eu1.hs-scripts.com/1.js",
+                "https://js-eu1.hsforms.net/forms/embed/v2.js",
+            ),
+            (
+                r#"{"portalId":"1","region":"NA2"}"#,
+                "https://js-na2.hs-scripts.com/1.js",
+                "https://js-na2.hsforms.net/forms/embed/v2.js",
+            ),
+            (
+                r#"{"portalId":"1","region":"ap1"}"#,
+                "https://js-ap1.hs-scripts.com/1.js",
+                "https://js-ap1.hsforms.net/forms/embed/v2.js",
+            ),
+            (
+                r#"{"portalId":"1","enableEuropeanDataCenter":true}"#,
+                "https://js-eu1.hs-scripts.com/1.js",
+                "https://js-eu1.hsforms.net/forms/embed/v2.js",
+            ),
+            (
+                r#"{"portalId":"1","region":"na1","enableEuropeanDataCenter":true}"#,
+                "https://js.hs-scripts.com/1.js",
+                "https://js.hsforms.net/forms/embed/v2.js",
+            ),
         ] {
             let s = parse(json).unwrap();
             assert_eq!((s.tracker_url.as_str(), s.forms_url.as_str()), (tracker, forms), "{json}");
@@ -290,7 +318,15 @@ mod tests {
             let s = parse(&format!(r#"{{"portalId":"1","trackerUrl":"{ok}","formsUrl":"{ok}"}}"#)).unwrap();
             assert_eq!(s.tracker_url, ok);
         }
-        for bad in ["javascript:alert(1)", " java\\nscript:alert(1)", "data:text/javascript,1", "JaVaScRiPt:1", "", "blob:x", "a\\u0000b"] {
+        for bad in [
+            "javascript:alert(1)",
+            " java\\nscript:alert(1)",
+            "data:text/javascript,1",
+            "JaVaScRiPt:1",
+            "",
+            "blob:x",
+            "a\\u0000b",
+        ] {
             let err = parse(&format!(r#"{{"portalId":"1","trackerUrl":"{bad}"}}"#)).unwrap_err();
             assert!(err.contains("trackerUrl"), "{bad}: {err}");
         }
@@ -299,16 +335,24 @@ mod tests {
 
     #[test]
     fn booleans_timeouts_nonce_and_credentials() {
-        let s = parse(r#"{"portalId":"1","loadFormsSDK":true,"customBehavioralEvents":true,"trackInitialPageView":true,
+        let s = parse(
+            r#"{"portalId":"1","loadFormsSDK":true,"customBehavioralEvents":true,"trackInitialPageView":true,
             "flushIdentifyImmediately":true,"disableCookieBanner":true,"loadTimeoutMs":2500.7,"nonce":"abc",
-            "privateAppToken":"pat-na1-secret"}"#).unwrap();
+            "privateAppToken":"pat-na1-secret"}"#,
+        )
+        .unwrap();
         assert!(s.load_forms_sdk && s.custom_behavioral_events && s.track_initial_page_view);
         assert!(s.flush_identify_immediately && s.disable_cookie_banner && s.has_server_credentials);
         assert_eq!((s.load_timeout_ms, s.nonce.as_deref()), (2500, Some("abc")));
         assert!(!format!("{s:?}").contains("secret"));
-        for (bad, key) in [(r#""loadFormsSdk":"yes""#, "loadFormsSdk"), (r#""loadTimeoutMs":-5"#, "loadTimeoutMs"),
-                           (r#""loadTimeoutMs":1e21"#, "loadTimeoutMs"), (r#""loadTimeoutMs":"10""#, "loadTimeoutMs"),
-                           (r#""nonce":5"#, "nonce"), (r#""enableEuropeanDataCenter":1"#, "enableEuropeanDataCenter")] {
+        for (bad, key) in [
+            (r#""loadFormsSdk":"yes""#, "loadFormsSdk"),
+            (r#""loadTimeoutMs":-5"#, "loadTimeoutMs"),
+            (r#""loadTimeoutMs":1e21"#, "loadTimeoutMs"),
+            (r#""loadTimeoutMs":"10""#, "loadTimeoutMs"),
+            (r#""nonce":5"#, "nonce"),
+            (r#""enableEuropeanDataCenter":1"#, "enableEuropeanDataCenter"),
+        ] {
             let err = parse(&format!(r#"{{"portalId":"1",{bad}}}"#)).unwrap_err();
             assert!(err.contains(key), "{bad}: {err}");
         }
@@ -322,8 +366,12 @@ mod tests {
         let s = parse(r#"{"portalId":"1","trackFormSubmissions":true,"identifyFormSubmitters":true,"formFields":["firstname","0-1/company"]}"#).unwrap();
         assert!(s.track_form_submissions && s.identify_form_submitters);
         assert_eq!(Value::Array(s.form_fields).to_json(), r#"["firstname","0-1/company"]"#);
-        for (bad, key) in [(r#""formFields":"firstname""#, "formFields"), (r#""formFields":["a",1]"#, "formFields"),
-                           (r#""trackFormSubmissions":"yes""#, "trackFormSubmissions"), (r#""identifyFormSubmitters":1"#, "identifyFormSubmitters")] {
+        for (bad, key) in [
+            (r#""formFields":"firstname""#, "formFields"),
+            (r#""formFields":["a",1]"#, "formFields"),
+            (r#""trackFormSubmissions":"yes""#, "trackFormSubmissions"),
+            (r#""identifyFormSubmitters":1"#, "identifyFormSubmitters"),
+        ] {
             let err = parse(&format!(r#"{{"portalId":"1",{bad}}}"#)).unwrap_err();
             assert!(err.contains(key), "{bad}: {err}");
         }

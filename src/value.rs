@@ -381,7 +381,9 @@ impl<'a> Parser<'a> {
                     let unit = self.hex4()?;
                     // A surrogate pair is two escapes; a lone surrogate (JSON.stringify writes
                     // them escaped) cannot be a Rust char and becomes U+FFFD.
-                    if (0xD800..0xDC00).contains(&unit) && self.text.get(self.at + 1..).is_some_and(|r| r.starts_with("\\u")) {
+                    if (0xD800..0xDC00).contains(&unit)
+                        && self.text.get(self.at + 1..).is_some_and(|r| r.starts_with("\\u"))
+                    {
                         let save = self.at;
                         self.at += 2;
                         let low = self.hex4()?;

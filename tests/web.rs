@@ -23,7 +23,18 @@ fn the_methods_analytics_next_calls() {
     clean_page();
     // Name, type and version, and the no-op group/alias/screen, are the package entry's.
     let plugin: JsValue = plugin("{ portalId: '62515' }").into();
-    for method in ["isLoaded", "load", "ready", "unload", "page", "identify", "track", "doNotTrack", "revokeCookieConsent", "setConsent"] {
+    for method in [
+        "isLoaded",
+        "load",
+        "ready",
+        "unload",
+        "page",
+        "identify",
+        "track",
+        "doNotTrack",
+        "revokeCookieConsent",
+        "setConsent",
+    ] {
         assert!(property(&plugin, method).is_function(), "plugin.{method} is not a function");
     }
     assert_eq!(call(&plugin, "isLoaded", &[]), Ok(JsValue::FALSE));

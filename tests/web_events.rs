@@ -100,7 +100,9 @@ fn track_sends_numbers_and_dates_as_numbers() {
     ));
     assert_eq!(
         queue("_hsq"),
-        format!(r#"[["trackEvent",{{"at":{JAN_15},"day":1705276800000,"id":"Ordered","iso":{JAN_15},"note":"gift","paid":true,"quantity":3,"value":49.5}}]]"#)
+        format!(
+            r#"[["trackEvent",{{"at":{JAN_15},"day":1705276800000,"id":"Ordered","iso":{JAN_15},"note":"gift","paid":true,"quantity":3,"value":49.5}}]]"#
+        )
     );
     for key in ["value", "quantity", "at", "iso"] {
         assert_eq!(js(&format!("typeof window._hsq[0][1].{key}")), JsValue::from("number"), "{key}");
@@ -115,7 +117,9 @@ fn identify_dates_become_epoch_milliseconds() {
     plugin.track(js("{ event: { event: 'E' } }"));
     assert_eq!(
         queue("_hsq"),
-        format!(r#"[["identify",{{"email":"a@b.co","offerdate":{JAN_15},"signedup":{JAN_15}}}],["trackEvent",{{"id":"E"}}]]"#)
+        format!(
+            r#"[["identify",{{"email":"a@b.co","offerdate":{JAN_15},"signedup":{JAN_15}}}],["trackEvent",{{"id":"E"}}]]"#
+        )
     );
 }
 
@@ -150,7 +154,9 @@ fn custom_events_keep_hubspots_fifty_properties_and_say_which_were_dropped() {
 fn track_context_traits_with_an_email_identify_first() {
     clean_page();
     let plugin = plugin("{ portalId: '62515' }");
-    plugin.track(js("{ event: { event: 'Signed Up', userId: 'u9', context: { traits: { email: 'ctx@b.co', lastName: 'Lee' } } } }"));
+    plugin.track(js(
+        "{ event: { event: 'Signed Up', userId: 'u9', context: { traits: { email: 'ctx@b.co', lastName: 'Lee' } } } }",
+    ));
     assert_eq!(
         queue("_hsq"),
         r#"[["identify",{"email":"ctx@b.co","id":"u9","lastname":"Lee"}],["trackEvent",{"id":"Signed Up"}]]"#
@@ -235,19 +241,30 @@ fn unload_drops_held_traits() {
 async fn analytics_reset_drops_held_traits() {
     clean_page();
     start_tracker(); // so load() resolves at once, with nothing injected
-    // analytics-next's emitter, as far as the plugin uses it.
+                     // analytics-next's emitter, as far as the plugin uses it.
     let analytics = js("{ handlers: [], on(name, handler) { this.handlers.push([name, handler]); } }");
-    let emit = Function::new_with_args("analytics, name", "analytics.handlers.filter(([n]) => n === name).forEach(([, handler]) => handler())");
+    let emit = Function::new_with_args(
+        "analytics, name",
+        "analytics.handlers.filter(([n]) => n === name).forEach(([, handler]) => handler())",
+    );
     let plugin = plugin("{ portalId: '62515' }");
     let loaded = plugin.load(analytics.clone());
     let _ = plugin.load(analytics.clone());
     assert!(settle(&loaded).await.is_ok());
-    assert_eq!(canonical(&Reflect::get(&analytics, &"handlers".into()).unwrap()), r#"[["reset",null]]"#, "subscribed once, to reset");
+    assert_eq!(
+        canonical(&Reflect::get(&analytics, &"handlers".into()).unwrap()),
+        r#"[["reset",null]]"#,
+        "subscribed once, to reset"
+    );
 
     plugin.identify(js("{ event: { traits: { email: 'first-user@b.co' } } }"));
     emit.call2(&JsValue::UNDEFINED, &analytics, &"reset".into()).unwrap();
     plugin.track(js("{ event: { event: 'Next User Event' } }"));
-    assert_eq!(queue("_hsq"), r#"[["trackEvent",{"id":"Next User Event"}]]"#, "one user's identity rode the next one's event");
+    assert_eq!(
+        queue("_hsq"),
+        r#"[["trackEvent",{"id":"Next User Event"}]]"#,
+        "one user's identity rode the next one's event"
+    );
 }
 
 #[wasm_bindgen_test]

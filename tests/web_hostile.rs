@@ -39,7 +39,8 @@ fn js_plugin(settings: &str) -> JsValue {
 
 /// `plugin[method](ctx)` from JS: it must not throw and must return `ctx` itself.
 fn send(plugin: &JsValue, method: &str, ctx: &JsValue) {
-    let returned = call(plugin, method, std::slice::from_ref(ctx)).unwrap_or_else(|error| panic!("{method} threw: {error}"));
+    let returned =
+        call(plugin, method, std::slice::from_ref(ctx)).unwrap_or_else(|error| panic!("{method} threw: {error}"));
     assert!(same(&returned, ctx), "{method} did not return its ctx");
 }
 
@@ -90,7 +91,9 @@ fn assert_still_works(plugin: &JsValue) {
 fn through_every_method(ctx: &str) {
     install_helpers();
     let shape = js("protoShape()");
-    for settings in ["{ portalId: '62515' }", "{ portalId: '62515', customBehavioralEvents: true, flushIdentifyImmediately: true }"] {
+    for settings in
+        ["{ portalId: '62515' }", "{ portalId: '62515', customBehavioralEvents: true, flushIdentifyImmediately: true }"]
+    {
         let plugin = js_plugin(settings);
         for method in EVENT_METHODS {
             fresh_queue();
@@ -139,7 +142,10 @@ async fn proxies_whose_traps_throw() {
 
     // What can be read is kept.
     let plugin = js_plugin("{ portalId: '62515' }");
-    assert_eq!(identify_then_track(&plugin, "{ email: 'a@b.co', company: trap(), plan: 'pro' }"), r#"["identify",{"email":"a@b.co","plan":"pro"}]"#);
+    assert_eq!(
+        identify_then_track(&plugin, "{ email: 'a@b.co', company: trap(), plan: 'pro' }"),
+        r#"["identify",{"email":"a@b.co","plan":"pro"}]"#
+    );
 
     // The consent methods and the constructor take them too.
     let warnings = Warnings::capture();
@@ -161,7 +167,9 @@ fn getters_that_throw() {
     clean_page();
     through_every_method("{ event: { event: 'E', get userId() { throw new Error('getter') }, traits: { email: 'a@b.co', get plan() { throw 1 } } } }");
     through_every_method("{ get event() { throw new Error('getter') } }");
-    through_every_method("{ event: { event: 'E', properties: { toJSON() { throw new Error('toJSON') }, sku: 'A-1' } } }");
+    through_every_method(
+        "{ event: { event: 'E', properties: { toJSON() { throw new Error('toJSON') }, sku: 'A-1' } } }",
+    );
 
     let warnings = Warnings::capture();
     let plugin = js_plugin("{ portalId: '62515' }");
@@ -222,7 +230,9 @@ fn ten_thousand_keys() {
     send(&plugin, "track", &js("{ event: { event: 'Many', properties: manyKeys({}) } }"));
     let (identify, track) = (js("window._hsq[0][1]"), js("window._hsq[1][1]"));
     let keys = Function::new_with_args("o", "return Object.keys(o).length");
-    for (what, properties, must_have) in [("identify", &identify, ["email", "id"]), ("trackEvent", &track, ["id", "k0"])] {
+    for (what, properties, must_have) in
+        [("identify", &identify, ["email", "id"]), ("trackEvent", &track, ["id", "k0"])]
+    {
         let n = keys.call1(&JsValue::UNDEFINED, properties).unwrap().as_f64().unwrap();
         assert!(n > 0.0 && n <= 1000.0, "{what} pushed {n} properties");
         for key in must_have {
@@ -238,21 +248,28 @@ fn ten_thousand_keys() {
 #[wasm_bindgen_test]
 fn bigints_become_decimal_strings() {
     clean_page();
-    through_every_method("{ event: { event: 'E', userId: 10n, traits: { email: 'a@b.co', big: 2n ** 70n }, properties: { big: -5n } } }");
+    through_every_method(
+        "{ event: { event: 'E', userId: 10n, traits: { email: 'a@b.co', big: 2n ** 70n }, properties: { big: -5n } } }",
+    );
 
     let plugin = js_plugin("{ portalId: '62515' }");
     assert_eq!(
         identify_then_track(&plugin, "{ email: 'a@b.co', big: 12345678901234567890n, list: [1n, 2n] }"),
         r#"["identify",{"big":"12345678901234567890","email":"a@b.co","list":"1;2"}]"#
     );
-    assert_eq!(track_properties(&plugin, "{ n: 2n ** 70n, revenue: 3n }"), r#"["trackEvent",{"id":"E","n":"1180591620717411303424","value":"3"}]"#);
+    assert_eq!(
+        track_properties(&plugin, "{ n: 2n ** 70n, revenue: 3n }"),
+        r#"["trackEvent",{"id":"E","n":"1180591620717411303424","value":"3"}]"#
+    );
     assert_still_works(&plugin);
 }
 
 #[wasm_bindgen_test]
 fn symbols_and_functions_are_dropped() {
     clean_page();
-    through_every_method("{ event: { event: Symbol('e'), traits: { email: 'a@b.co', s: Symbol('x'), f() {} }, properties: () => 1 } }");
+    through_every_method(
+        "{ event: { event: Symbol('e'), traits: { email: 'a@b.co', s: Symbol('x'), f() {} }, properties: () => 1 } }",
+    );
 
     let plugin = js_plugin("{ portalId: '62515' }");
     let traits = "{ email: 'a@b.co', s: Symbol('x'), f() {}, u: undefined, [Symbol('key')]: 1, plan: 'pro' }";
@@ -260,7 +277,10 @@ fn symbols_and_functions_are_dropped() {
     // The same through the careful walk (a BigInt makes JSON.stringify throw).
     let traits = "{ email: 'a@b.co', s: Symbol('x'), f() {}, u: undefined, [Symbol('key')]: 1, plan: 'pro', n: 1n }";
     assert_eq!(identify_then_track(&plugin, traits), r#"["identify",{"email":"a@b.co","n":"1","plan":"pro"}]"#);
-    assert_eq!(track_properties(&plugin, "{ s: Symbol('x'), f() {}, list: [Symbol('y'), () => 1, 2], n: 1n }"), r#"["trackEvent",{"id":"E","list":[2],"n":"1"}]"#);
+    assert_eq!(
+        track_properties(&plugin, "{ s: Symbol('x'), f() {}, list: [Symbol('y'), () => 1, 2], n: 1n }"),
+        r#"["trackEvent",{"id":"E","list":[2],"n":"1"}]"#
+    );
     assert_still_works(&plugin);
 }
 
@@ -272,10 +292,18 @@ fn the_careful_walk_reads_values_as_json_does() {
     let values = "site: new URL('https://example.com/x'), plan: new String('pro'), seats: new Number(3), paid: new Boolean(true),
                   price: { toJSON() { return '9.99'; } }";
     let expected = r#"["identify",{"email":"a@b.co","paid":true,"plan":"pro","price":"9.99","seats":3,"site":"https://example.com/x"}]"#;
-    assert_eq!(identify_then_track(&plugin, &format!("{{ email: 'a@b.co', {values} }}")), expected, "through JSON.stringify");
+    assert_eq!(
+        identify_then_track(&plugin, &format!("{{ email: 'a@b.co', {values} }}")),
+        expected,
+        "through JSON.stringify"
+    );
     // A BigInt elsewhere in the traits makes JSON.stringify throw: the walk must read the others alike.
     let expected = r#"["identify",{"email":"a@b.co","n":"1","paid":true,"plan":"pro","price":"9.99","seats":3,"site":"https://example.com/x"}]"#;
-    assert_eq!(identify_then_track(&plugin, &format!("{{ email: 'a@b.co', n: 1n, {values} }}")), expected, "through the careful walk");
+    assert_eq!(
+        identify_then_track(&plugin, &format!("{{ email: 'a@b.co', n: 1n, {values} }}")),
+        expected,
+        "through the careful walk"
+    );
 }
 
 #[wasm_bindgen_test]
@@ -299,8 +327,12 @@ fn date_objects_become_epoch_milliseconds_on_both_paths() {
 fn keys_aimed_at_prototypes_are_never_written() {
     clean_page();
     install_helpers();
-    run(r#"window.poison = () => JSON.parse('{"email":"a@b.co","plan":"pro","__proto__":{"polluted":1},"constructor":{"prototype":{"polluted":1}},"prototype":{"polluted":1},"nested":{"__proto__":{"polluted":1},"ok":1}}');"#);
-    through_every_method("{ event: { event: 'E', traits: poison(), properties: poison(), context: { traits: poison() } } }");
+    run(
+        r#"window.poison = () => JSON.parse('{"email":"a@b.co","plan":"pro","__proto__":{"polluted":1},"constructor":{"prototype":{"polluted":1}},"prototype":{"polluted":1},"nested":{"__proto__":{"polluted":1},"ok":1}}');"#,
+    );
+    through_every_method(
+        "{ event: { event: 'E', traits: poison(), properties: poison(), context: { traits: poison() } } }",
+    );
     // And through the careful walk.
     through_every_method("{ event: { event: 'E', traits: Object.assign(poison(), { n: 1n }), properties: Object.assign(poison(), { n: 1n }) } }");
 
@@ -319,7 +351,8 @@ fn keys_aimed_at_prototypes_are_never_written() {
     assert_eq!(warnings.containing("__proto__").len(), 1, "{:?}", warnings.messages());
     drop(warnings);
     // Through setConsent too.
-    call(&plugin, "setConsent", &[js("JSON.parse('{\"analytics\":true,\"__proto__\":{\"advertisement\":true}}')")]).unwrap();
+    call(&plugin, "setConsent", &[js("JSON.parse('{\"analytics\":true,\"__proto__\":{\"advertisement\":true}}')")])
+        .unwrap();
     assert_eq!(queue("_hsp"), r#"[["setHubSpotConsent",{"analytics":true}]]"#);
     assert!(js("Object.getPrototypeOf(window._hsp[0][1]) === Object.prototype").is_truthy());
     assert_still_works(&plugin);
@@ -330,8 +363,17 @@ fn keys_aimed_at_prototypes_are_never_written() {
 fn malformed_ctx_and_events() {
     clean_page();
     for ctx in [
-        "null", "undefined", "42", "'text'", "{}", "[]", "{ event: null }", "{ event: [] }", "{ event: [{ event: 'E' }] }",
-        "{ event: 'text' }", "{ event: { event: ['a'], userId: {}, traits: [1, 2], properties: 'text', context: [] } }",
+        "null",
+        "undefined",
+        "42",
+        "'text'",
+        "{}",
+        "[]",
+        "{ event: null }",
+        "{ event: [] }",
+        "{ event: [{ event: 'E' }] }",
+        "{ event: 'text' }",
+        "{ event: { event: ['a'], userId: {}, traits: [1, 2], properties: 'text', context: [] } }",
         "{ event: { event: '   ', traits: null, properties: null } }",
         "{ event: { event: 'E', traits: { email: ['a@b.co'] }, properties: [1, 2, 3] } }",
     ] {
@@ -351,7 +393,10 @@ fn deep_nesting() {
     }
     let plugin = js_plugin("{ portalId: '62515' }");
     let warnings = Warnings::capture();
-    assert_eq!(identify_then_track(&plugin, "Object.assign(deep(2000), { email: 'a@b.co' })"), r#"["identify",{"email":"a@b.co"}]"#);
+    assert_eq!(
+        identify_then_track(&plugin, "Object.assign(deep(2000), { email: 'a@b.co' })"),
+        r#"["identify",{"email":"a@b.co"}]"#
+    );
     assert_eq!(warnings.containing("nested more than 32 levels").len(), 1, "{:?}", warnings.messages());
     drop(warnings);
     run("delete window.deep;");
@@ -377,7 +422,10 @@ fn the_callers_objects_are_never_modified() {
     let ctx = "{ event: { event: ' Bought ', userId: 'u1', properties: { revenue: 49.5, id: 'sku', path: '/p', at: new Date(0), nested: { a: [1, ' x '] } },
                  traits: { email: ' a@b.co ', firstName: 'Ann', company: { name: 'Acme' }, address: { city: 'Oslo' } },
                  context: { traits: { email: 'ctx@b.co' } } } }";
-    for settings in ["{ portalId: '62515', trackInitialPageView: true }", "{ portalId: '62515', customBehavioralEvents: true, flushIdentifyImmediately: true }"] {
+    for settings in [
+        "{ portalId: '62515', trackInitialPageView: true }",
+        "{ portalId: '62515', customBehavioralEvents: true, flushIdentifyImmediately: true }",
+    ] {
         let plugin = js_plugin(settings);
         for method in EVENT_METHODS {
             // Frozen: a write would throw (modules are strict) or be lost.
@@ -412,9 +460,12 @@ async fn hostile_analytics_objects_do_not_break_load() {
     clean_page();
     install_helpers();
     start_tracker(); // load() resolves at once, nothing injected
-    for analytics in ["trap()", "revoked()", "{ on() { throw new Error('on'); } }", "{ on: 'not a function' }", "null", "42"] {
+    for analytics in
+        ["trap()", "revoked()", "{ on() { throw new Error('on'); } }", "{ on: 'not a function' }", "null", "42"]
+    {
         let plugin = js_plugin("{ portalId: '62515' }");
-        let loaded = call(&plugin, "load", &[js("trap()"), js(analytics)]).unwrap_or_else(|error| panic!("load({analytics}) threw: {error}"));
+        let loaded = call(&plugin, "load", &[js("trap()"), js(analytics)])
+            .unwrap_or_else(|error| panic!("load({analytics}) threw: {error}"));
         assert!(settle(&loaded.dyn_into().expect("a Promise")).await.is_ok(), "load({analytics})");
         assert_still_works(&plugin);
     }

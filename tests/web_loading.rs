@@ -35,7 +35,10 @@ async fn the_tracker_script_per_region() {
         ("{ portalId: '62515', region: 'ap1' }", "https://js-ap1.hs-scripts.com/62515.js"),
         // `region` wins over the European flag.
         ("{ portalId: '62515', region: 'na1', enableEuropeanDataCenter: true }", TRACKER_URL),
-        ("{ portalId: '62515', region: 'eu1', trackerUrl: 'https://hubspot.example.com/t.js' }", "https://hubspot.example.com/t.js"),
+        (
+            "{ portalId: '62515', region: 'eu1', trackerUrl: 'https://hubspot.example.com/t.js' }",
+            "https://hubspot.example.com/t.js",
+        ),
     ] {
         clean_page();
         let plugin = plugin(settings);
@@ -69,8 +72,14 @@ async fn the_forms_sdk_only_when_asked_for() {
     for (settings, forms) in [
         ("{ portalId: '62515', loadFormsSdk: true }", Some(FORMS_URL)),
         ("{ portalId: '62515', loadFormsSDK: true }", Some(FORMS_URL)),
-        ("{ portalId: '62515', loadFormsSdk: true, region: 'eu1' }", Some("https://js-eu1.hsforms.net/forms/embed/v2.js")),
-        ("{ portalId: '62515', loadFormsSdk: true, enableEuropeanDataCenter: true }", Some("https://js-eu1.hsforms.net/forms/embed/v2.js")),
+        (
+            "{ portalId: '62515', loadFormsSdk: true, region: 'eu1' }",
+            Some("https://js-eu1.hsforms.net/forms/embed/v2.js"),
+        ),
+        (
+            "{ portalId: '62515', loadFormsSdk: true, enableEuropeanDataCenter: true }",
+            Some("https://js-eu1.hsforms.net/forms/embed/v2.js"),
+        ),
         ("{ portalId: '62515', loadFormsSdk: true, formsUrl: '/self-hosted/forms.js' }", Some("/self-hosted/forms.js")),
         ("{ portalId: '62515', loadFormsSdk: false }", None),
         ("{ portalId: '62515' }", None),
@@ -115,7 +124,11 @@ async fn a_page_that_embeds_hubspot_gets_no_second_tracker() {
         plant(embed);
         let warnings = Warnings::capture();
         let loaded = plugin("{ portalId: '62515', loadTimeoutMs: 30 }").load(JsValue::UNDEFINED);
-        assert_eq!(count("script[src*='hs-scripts.com'], script[src*='hs-analytics.net'], #hs-script-loader"), 1, "{embed}");
+        assert_eq!(
+            count("script[src*='hs-scripts.com'], script[src*='hs-analytics.net'], #hs-script-loader"),
+            1,
+            "{embed}"
+        );
         // The planted embed never starts: a timeout, not a failure.
         assert!(settle(&loaded).await.is_ok(), "{embed}");
         assert_eq!(warnings.containing("has not started within 30 ms").len(), 1, "{embed}");
@@ -213,9 +226,18 @@ async fn the_forms_load_even_when_the_tracker_fails() {
     let plugin = plugin("{ portalId: '62515', loadFormsSdk: true }");
     let loaded = plugin.load(JsValue::UNDEFINED);
     assert!(rejection(&loaded).await.contains(TRACKER_URL));
-    assert_eq!(script("hs-forms-loader").map(|s| s.src()).as_deref(), Some(FORMS_URL), "the forms were given up with the tracker");
+    assert_eq!(
+        script("hs-forms-loader").map(|s| s.src()).as_deref(),
+        Some(FORMS_URL),
+        "the forms were given up with the tracker"
+    );
     assert!(settle(&plugin.ready()).await.is_ok(), "ready() waits for the forms and never rejects");
-    assert_eq!(warnings.containing(FORMS_URL).len(), 1, "the forms failure is a warning naming its URL: {:?}", warnings.messages());
+    assert_eq!(
+        warnings.containing(FORMS_URL).len(),
+        1,
+        "the forms failure is a warning naming its URL: {:?}",
+        warnings.messages()
+    );
 }
 
 #[wasm_bindgen_test]
@@ -258,7 +280,10 @@ async fn load_makes_the_queues_and_keeps_what_they_hold() {
     start_tracker();
     let plugin = plugin("{ portalId: '62515' }");
     let _ = settle(&plugin.load(JsValue::UNDEFINED)).await;
-    assert!(js("window._hsq === window.__queues[0] && window._hsp === window.__queues[1]").is_truthy(), "a queue was replaced");
+    assert!(
+        js("window._hsq === window.__queues[0] && window._hsp === window.__queues[1]").is_truthy(),
+        "a queue was replaced"
+    );
     plugin.track(js("{ event: { event: 'Bought' } }"));
     plugin.revoke_cookie_consent();
     assert_eq!(queue("_hsq"), r#"[["setPortalId",62515],["trackEvent",{"id":"Bought"}]]"#);

@@ -31,9 +31,11 @@ const ACTIONS: &str = "{ integrations: { 'HubSpot Web (Actions)': { portalId: '7
     libraryName: 'hubspot-webDestination', url: 'https://cdn.segment.com/next-integrations/actions/hubspot-web/x.js', settings: {} }] }";
 /// The workspace's settings with Segment's destinations kept off the page (Classic in cloud mode,
 /// Actions without its remote plugin).
-const CLASSIC_SETTINGS_ONLY: &str = "{ integrations: { HubSpot: { portalId: '62515', enableEuropeanDataCenter: true, loadFormsSdk: true,
+const CLASSIC_SETTINGS_ONLY: &str =
+    "{ integrations: { HubSpot: { portalId: '62515', enableEuropeanDataCenter: true, loadFormsSdk: true,
     bundlingStatus: 'unbundled' } } }";
-const ACTIONS_SETTINGS_ONLY: &str = "{ integrations: { 'HubSpot Web (Actions)': { portalId: '7', flushIdentifyImmediately: true } } }";
+const ACTIONS_SETTINGS_ONLY: &str =
+    "{ integrations: { 'HubSpot Web (Actions)': { portalId: '7', flushIdentifyImmediately: true } } }";
 
 fn src(id: &str) -> Option<String> {
     script(id).map(|s| s.src())
@@ -134,7 +136,12 @@ async fn segments_classic_hubspot_in_device_mode_is_left_to_send() {
 
 #[wasm_bindgen_test]
 async fn segments_hubspot_web_actions_is_left_to_send() {
-    stands_aside(ACTIONS, "HubSpot Web (Actions)", "integrations: { 'HubSpot Web (Actions)': false, 'hubspot-wasm': true }").await;
+    stands_aside(
+        ACTIONS,
+        "HubSpot Web (Actions)",
+        "integrations: { 'HubSpot Web (Actions)': false, 'hubspot-wasm': true }",
+    )
+    .await;
 }
 
 #[wasm_bindgen_test]
@@ -166,14 +173,17 @@ fn calls(analytics: &JsValue) -> String {
     canonical(&Reflect::get(analytics, &"calls".into()).unwrap())
 }
 
-const KEPT_FROM_HUBSPOT: &str = r#"{"integrations":{"HubSpot":false,"HubSpot Web (Actions)":false,"hubspot-wasm":false}}"#;
+const KEPT_FROM_HUBSPOT: &str =
+    r#"{"integrations":{"HubSpot":false,"HubSpot Web (Actions)":false,"hubspot-wasm":false}}"#;
 
 #[wasm_bindgen_test]
 async fn legacy_form_submissions_become_form_submitted() {
     clean_page();
     start_tracker();
     let analytics = analytics("{}", "[]");
-    let plugin = plugin("{ portalId: '62515', trackFormSubmissions: true, formFields: ['firstname'], identifyFormSubmitters: true }");
+    let plugin = plugin(
+        "{ portalId: '62515', trackFormSubmissions: true, formFields: ['firstname'], identifyFormSubmitters: true }",
+    );
     assert!(settle(&plugin.load(analytics.clone())).await.is_ok());
     let message = "{ type: 'hsFormCallback', id: 'f-1', data: { submissionValues: { email: ' ada@example.com ', firstname: 'Ada', message: 'private' } } }";
     // Only onFormSubmitted counts: onFormSubmit comes before HubSpot accepted the submission.
@@ -181,7 +191,9 @@ async fn legacy_form_submissions_become_form_submitted() {
     sleep(50).await;
     assert_eq!(
         calls(&analytics),
-        format!(r#"[["identify",{{"email":"ada@example.com"}},{KEPT_FROM_HUBSPOT}],["track","Form Submitted",{{"firstname":"Ada","form_id":"f-1"}},{KEPT_FROM_HUBSPOT}]]"#)
+        format!(
+            r#"[["identify",{{"email":"ada@example.com"}},{KEPT_FROM_HUBSPOT}],["track","Form Submitted",{{"firstname":"Ada","form_id":"f-1"}},{KEPT_FROM_HUBSPOT}]]"#
+        )
     );
     assert!(!calls(&analytics).contains("private"));
 }
@@ -220,7 +232,11 @@ async fn newer_embed_submissions_become_form_submitted() {
     run("window.HubSpotFormsV4 = { getFormFromEvent: () => ({ getFormFieldValues: () => Promise.reject(new Error('gone')) }) };");
     run(&success.replace("f-2", "f-3"));
     sleep(50).await;
-    assert!(calls(&asked).ends_with(&format!(r#"["track","Form Submitted",{{"form_id":"f-3"}},{KEPT_FROM_HUBSPOT}]]"#)), "{}", calls(&asked));
+    assert!(
+        calls(&asked).ends_with(&format!(r#"["track","Form Submitted",{{"form_id":"f-3"}},{KEPT_FROM_HUBSPOT}]]"#)),
+        "{}",
+        calls(&asked)
+    );
     run("delete window.HubSpotFormsV4");
 }
 

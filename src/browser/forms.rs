@@ -8,9 +8,9 @@
 //! - the newer embed dispatches `hs-form-event:on-submission:success`, whose field values come
 //!   from `HubSpotFormsV4.getFormFromEvent(event).getFormFieldValues()`, asked only when needed.
 
+use super::global;
 use super::queue::to_js;
 use super::read::{get, Reader};
-use super::global;
 use crate::forms::{calls, submission, trusted_origin};
 use crate::settings::Settings;
 use crate::value::Value;
@@ -43,7 +43,9 @@ impl Forwarder {
     /// One submission to analytics, as `crate::forms::calls` says.
     fn forward(&self, form_id: Value<'static>, values: &Value<'static>) {
         for (method, arguments) in calls(form_id, values, &self.fields, self.identify) {
-            if let (Ok(method), Some(arguments)) = (get(&self.analytics, method).dyn_into::<Function>(), to_js(&arguments)) {
+            if let (Ok(method), Some(arguments)) =
+                (get(&self.analytics, method).dyn_into::<Function>(), to_js(&arguments))
+            {
                 let _ = Reflect::apply(&method, &self.analytics, arguments.unchecked_ref());
             }
         }
@@ -65,13 +67,21 @@ impl Forwarder {
         let read = |value: &JsValue| Reader::default().read(value).unwrap_or(Value::Null);
         let Some((form_id, values)) = submission(message, &read(&announcement)) else { return };
         let asked = (values.is_none() && (!self.fields.is_empty() || self.identify))
-            .then(|| call(&call(&get(&global(), "HubSpotFormsV4"), "getFormFromEvent", event)?, "getFormFieldValues", &JsValue::UNDEFINED))
+            .then(|| {
+                call(
+                    &call(&get(&global(), "HubSpotFormsV4"), "getFormFromEvent", event)?,
+                    "getFormFieldValues",
+                    &JsValue::UNDEFINED,
+                )
+            })
             .flatten();
         let Some(asked) = asked else { return self.forward(form_id, &values.unwrap_or(Value::Null)) };
         // One handler for both outcomes (a rejection's reason holds no `{ name, value }` fields):
         // with none for a rejection, it would reach the page as unhandled.
         let this = self.clone();
-        let settled = Closure::<dyn FnMut(JsValue)>::new(move |values: JsValue| this.forward(form_id.clone(), &read(&values))).into_js_value();
+        let settled =
+            Closure::<dyn FnMut(JsValue)>::new(move |values: JsValue| this.forward(form_id.clone(), &read(&values)))
+                .into_js_value();
         let promise: JsValue = Promise::resolve(&asked).into();
         if let Ok(then) = get(&promise, "then").dyn_into::<Function>() {
             let _ = then.call2(&promise, &settled, &settled);
@@ -83,9 +93,13 @@ impl Forwarder {
 pub fn listen(analytics: &JsValue, settings: &Settings) {
     let window = global();
     let Ok(add) = get(&window, "addEventListener").dyn_into::<Function>() else { return };
-    let forwarder =
-        Rc::new(Forwarder { analytics: analytics.clone(), fields: settings.form_fields.clone(), identify: settings.identify_form_submitters });
-    let announced = Closure::<dyn FnMut(JsValue)>::new(move |event: JsValue| forwarder.announced(&event)).into_js_value();
+    let forwarder = Rc::new(Forwarder {
+        analytics: analytics.clone(),
+        fields: settings.form_fields.clone(),
+        identify: settings.identify_form_submitters,
+    });
+    let announced =
+        Closure::<dyn FnMut(JsValue)>::new(move |event: JsValue| forwarder.announced(&event)).into_js_value();
     for name in ["message", SUCCESS] {
         let _ = add.call2(&window, &name.into(), &announced);
     }

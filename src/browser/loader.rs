@@ -9,8 +9,8 @@ use super::queue::{self, tracker_started};
 use super::read::get;
 use super::{document, global, warn};
 use crate::mapping::decimal;
-use crate::value::concat;
 use crate::settings::Settings;
+use crate::value::concat;
 use gloo_timers::callback::{Interval, Timeout};
 use js_sys::{Function, Promise, Reflect};
 use std::cell::{Cell, RefCell};
@@ -108,7 +108,10 @@ fn inject(present: &str, id: &str, url: &str, nonce: Option<&str>, running: bool
     // Attributes, not the typed setters: one import instead of five, and `setAttribute` reports
     // (as an `Err`) what a page with Trusted Types refuses, where a plain `src =` would throw.
     let attributes = [("id", id), ("async", ""), ("defer", ""), ("nonce", nonce.unwrap_or_default()), ("src", url)];
-    let set = attributes.iter().filter(|(name, value)| *name != "nonce" || !value.is_empty()).all(|(name, value)| element.set_attribute(name, value).is_ok());
+    let set = attributes
+        .iter()
+        .filter(|(name, value)| *name != "nonce" || !value.is_empty())
+        .all(|(name, value)| element.set_attribute(name, value).is_ok());
     // Every HTML document has a head (the parser makes one when the page has none).
     if !set || document.head().is_none_or(|head| head.append_child(&element).is_err()) {
         script.errored.set(true);
@@ -125,9 +128,8 @@ pub fn load(settings: &Settings) -> Loading {
     }
     let nonce = settings.nonce.as_deref();
     let tracker = inject(TRACKER_PRESENT, TRACKER_ID, &settings.tracker_url, nonce, tracker_started());
-    let forms = settings
-        .load_forms_sdk
-        .then(|| inject(FORMS_PRESENT, FORMS_ID, &settings.forms_url, nonce, forms_started()));
+    let forms =
+        settings.load_forms_sdk.then(|| inject(FORMS_PRESENT, FORMS_ID, &settings.forms_url, nonce, forms_started()));
 
     let mut settle_loaded = None;
     let loaded = Promise::new(&mut |resolve, reject| settle_loaded = Some((resolve, reject)));
@@ -165,10 +167,17 @@ fn check(progress: &Rc<RefCell<Progress>>, timed_out: bool) -> bool {
     {
         let mut p = progress.borrow_mut();
         let timeout_ms = p.timeout_ms;
-        let not_started = |what: &str, url: &str| concat(&[
-            "hubspot-wasm: ", what, " from ", url, " has not started within ", &decimal(timeout_ms.into()),
-            " ms; calls keep queueing and reach HubSpot when it starts",
-        ]);
+        let not_started = |what: &str, url: &str| {
+            concat(&[
+                "hubspot-wasm: ",
+                what,
+                " from ",
+                url,
+                " has not started within ",
+                &decimal(timeout_ms.into()),
+                " ms; calls keep queueing and reach HubSpot when it starts",
+            ])
+        };
         // A failed tracker is the rejection of `load()` below; a failed Forms SDK only a warning.
         if p.tracker.advance(tracker_running, timed_out) == Some(State::TimedOut) {
             warnings.push(not_started(TRACKER, &p.tracker.url));
@@ -176,7 +185,9 @@ fn check(progress: &Rc<RefCell<Progress>>, timed_out: bool) -> bool {
         if let Some(forms) = p.forms.as_mut() {
             match forms.advance(forms_running, timed_out) {
                 Some(State::TimedOut) => warnings.push(not_started(FORMS, &forms.url)),
-                Some(State::Failed) => warnings.push(concat(&["hubspot-wasm: ", FORMS, " could not be loaded from ", &forms.url])),
+                Some(State::Failed) => {
+                    warnings.push(concat(&["hubspot-wasm: ", FORMS, " could not be loaded from ", &forms.url]))
+                }
                 _ => {}
             }
         }
@@ -199,10 +210,14 @@ fn check(progress: &Rc<RefCell<Progress>>, timed_out: bool) -> bool {
     if let Some(((resolve, reject), outcome)) = loaded {
         let _ = match outcome {
             Ok(()) => resolve.call0(&JsValue::UNDEFINED),
-            Err(url) => reject.call1(&JsValue::UNDEFINED, &js_sys::Error::new(&concat(&[
-                "hubspot-wasm: HubSpot's tracking code could not be loaded from ", &url,
-                " (blocked, missing, or refused by the page's Content-Security-Policy)",
-            ]))),
+            Err(url) => reject.call1(
+                &JsValue::UNDEFINED,
+                &js_sys::Error::new(&concat(&[
+                    "hubspot-wasm: HubSpot's tracking code could not be loaded from ",
+                    &url,
+                    " (blocked, missing, or refused by the page's Content-Security-Policy)",
+                ])),
+            ),
         };
     }
     if let Some(resolve) = ready {

@@ -153,7 +153,8 @@ impl HubSpotPlugin {
         let settings = match made {
             Some(settings) => settings,
             None => {
-                let cdn_settings = Reader::default().read(&get(&get(&analytics, "settings"), "cdnSettings")).unwrap_or(Value::Null);
+                let cdn_settings =
+                    Reader::default().read(&get(&get(&analytics, "settings"), "cdnSettings")).unwrap_or(Value::Null);
                 match destination(&segment::settings(&self.inner.code_settings, &cdn_settings)) {
                     Ok(made) => {
                         let settings = made.settings().clone();
@@ -171,8 +172,12 @@ impl HubSpotPlugin {
             Some(segments) => {
                 let key = if segments == CLASSIC { CLASSIC } else { "'HubSpot Web (Actions)'" };
                 warn(&concat(&[
-                    "hubspot-wasm: Segment's ", segments, " destination runs here too; this one stays quiet (no event twice). ",
-                    "To use hubspot-wasm instead, load analytics with { integrations: { ", key, ": false, 'hubspot-wasm': true } }",
+                    "hubspot-wasm: Segment's ",
+                    segments,
+                    " destination runs here too; this one stays quiet (no event twice). ",
+                    "To use hubspot-wasm instead, load analytics with { integrations: { ",
+                    key,
+                    ": false, 'hubspot-wasm': true } }",
                 ]));
                 *self.inner.destination.borrow_mut() = None;
                 loader::Loading::stood_aside()
@@ -208,7 +213,8 @@ impl HubSpotPlugin {
         let location = get(&global(), "location");
         let path = get(&location, "pathname").as_string().unwrap_or_default();
         let search = get(&location, "search").as_string().unwrap_or_default();
-        let answer = self.inner.destination.borrow_mut().as_mut().map(|d| d.page(&value, &path, &search, reader.problems()));
+        let answer =
+            self.inner.destination.borrow_mut().as_mut().map(|d| d.page(&value, &path, &search, reader.problems()));
         deliver(answer, reader.dropped);
         ctx
     }
@@ -304,7 +310,9 @@ fn deliver(answer: Option<Answer<'_>>, dropped: bool) {
         warn(&message);
     }
     if dropped {
-        warn("hubspot-wasm: part of the event could not be read (a cycle, a throwing getter or a Proxy) and was dropped");
+        warn(
+            "hubspot-wasm: part of the event could not be read (a cycle, a throwing getter or a Proxy) and was dropped",
+        );
     }
     let mut commands = Vec::with_capacity(answer.commands.len());
     for command in answer.commands {

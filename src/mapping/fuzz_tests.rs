@@ -9,9 +9,9 @@
 //! also keeps every failure reproducible (the message names the case and its text).
 
 use super::*;
+use crate::destination::Destination;
 use crate::settings::Settings;
 use crate::value::MAX_DEPTH;
-use crate::destination::Destination;
 use std::borrow::Cow;
 use std::{collections::BTreeSet, eprintln, format, string::String, vec, vec::Vec};
 
@@ -42,20 +42,57 @@ impl Rng {
 }
 
 const KEYS: &[&str] = &[
-    "email", "Email", "EMAIL ", "id", "userId", "revenue", "value", "firstName", "first_name", "lastName", "last_name",
-    "First Name", "company", "address", "street", "city", "postalCode", "postal_code", "name", "plan", "path", "search",
-    "__proto__", "constructor", "prototype", "__PROTO__", "Constructor", "PROTOTYPE", "a.b", " lead ", "\t", "", ".",
-    "tags", "créé", "ключ", "😀", "k\u{200b}", "\u{feff}x",
+    "email",
+    "Email",
+    "EMAIL ",
+    "id",
+    "userId",
+    "revenue",
+    "value",
+    "firstName",
+    "first_name",
+    "lastName",
+    "last_name",
+    "First Name",
+    "company",
+    "address",
+    "street",
+    "city",
+    "postalCode",
+    "postal_code",
+    "name",
+    "plan",
+    "path",
+    "search",
+    "__proto__",
+    "constructor",
+    "prototype",
+    "__PROTO__",
+    "Constructor",
+    "PROTOTYPE",
+    "a.b",
+    " lead ",
+    "\t",
+    "",
+    ".",
+    "tags",
+    "créé",
+    "ключ",
+    "😀",
+    "k\u{200b}",
+    "\u{feff}x",
 ];
 
 const CHARS: &[char] = &[
-    'a', 'b', 'Z', '0', '9', ' ', '\t', '\n', '\u{b}', '\u{c}', '\r', '.', '@', '-', '_', '"', '\\', '/', '\u{0}', '\u{1f}',
-    '\u{7f}', 'é', 'ß', 'İ', '€', '😀', '\u{200b}', '\u{200c}', '\u{200d}', '\u{feff}', '\u{fffd}', '\u{2028}', '\u{a0}',
+    'a', 'b', 'Z', '0', '9', ' ', '\t', '\n', '\u{b}', '\u{c}', '\r', '.', '@', '-', '_', '"', '\\', '/', '\u{0}',
+    '\u{1f}', '\u{7f}', 'é', 'ß', 'İ', '€', '😀', '\u{200b}', '\u{200c}', '\u{200d}', '\u{feff}', '\u{fffd}',
+    '\u{2028}', '\u{a0}',
 ];
 
 /// Characters a mutation inserts: JSON's own syntax most of all, so that mutants get past the start.
 const SYNTAX: &[char] = &[
-    '{', '}', '[', ']', '"', ':', ',', '\\', 'u', 'n', 't', 'f', 'e', 'E', '+', '-', '.', '0', '1', '9', ' ', 'd', '8', 'D',
+    '{', '}', '[', ']', '"', ':', ',', '\\', 'u', 'n', 't', 'f', 'e', 'E', '+', '-', '.', '0', '1', '9', ' ', 'd', '8',
+    'D',
 ];
 
 fn text(rng: &mut Rng, max: usize) -> String {
@@ -85,18 +122,38 @@ fn scalar(rng: &mut Rng) -> Value<'static> {
         0 => Value::Null,
         1 => Value::Bool(rng.one_in(2)),
         2 => Value::Number(format!("{}", rng.next() as i64 >> rng.below(64)).into()),
-        3 => Value::Number(rng.pick(&["0", "-0", "1.5", "-2.5e3", "1e308", "5e-324", "123456789012345678901234567890", "0.1E+2"]).into()),
+        3 => Value::Number(
+            rng.pick(&["0", "-0", "1.5", "-2.5e3", "1e308", "5e-324", "123456789012345678901234567890", "0.1E+2"])
+                .into(),
+        ),
         4 | 5 => Value::String(text(rng, 12).into()),
         6 => Value::String(date_like(rng).into()),
-        7 => Value::String(format!("{}{}@{}.{}{}", rng.pick(&["", " ", "\u{200b}"]), text(rng, 4), text(rng, 3), text(rng, 2), rng.pick(&["", " ", "\u{feff}"])).into()),
-        8 => Value::String(rng.pick(&["", " ", "\u{200b}\u{feff}", " a@b.co ", "pe123_x", "2024-01-15", "2024-01-15T10:00:00Z"]).into()),
+        7 => Value::String(
+            format!(
+                "{}{}@{}.{}{}",
+                rng.pick(&["", " ", "\u{200b}"]),
+                text(rng, 4),
+                text(rng, 3),
+                text(rng, 2),
+                rng.pick(&["", " ", "\u{feff}"])
+            )
+            .into(),
+        ),
+        8 => Value::String(
+            rng.pick(&["", " ", "\u{200b}\u{feff}", " a@b.co ", "pe123_x", "2024-01-15", "2024-01-15T10:00:00Z"])
+                .into(),
+        ),
         9 if rng.one_in(2000) => Value::String(text(rng, 20_000).into()),
         _ => Value::String(text(rng, 6).into()),
     }
 }
 
 fn key(rng: &mut Rng) -> String {
-    if rng.one_in(2) { rng.pick(KEYS).into() } else { text(rng, 8) }
+    if rng.one_in(2) {
+        rng.pick(KEYS).into()
+    } else {
+        text(rng, 8)
+    }
 }
 
 fn tree(rng: &mut Rng, depth: usize) -> Value<'static> {
@@ -114,7 +171,8 @@ fn tree(rng: &mut Rng, depth: usize) -> Value<'static> {
 fn payload(rng: &mut Rng) -> Value<'static> {
     match rng.below(400) {
         0 => {
-            let mut members: Members = (0..MAX_PROPERTIES - 2 + rng.below(8)).map(|i| (format!("k{i}").into(), scalar(rng))).collect();
+            let mut members: Members =
+                (0..MAX_PROPERTIES - 2 + rng.below(8)).map(|i| (format!("k{i}").into(), scalar(rng))).collect();
             if rng.one_in(2) {
                 members.push(("email".into(), Value::String("wide@example.com".into())));
             }
@@ -151,7 +209,10 @@ fn event(rng: &mut Rng) -> Value<'static> {
     let name = match rng.below(4) {
         0 => scalar(rng),
         1 => Value::String(text(rng, 16).into()),
-        _ => Value::String(format!("{}{}", rng.pick(&["Signed Up", "pe123_done", " Order.Completed ", "Clicked"]), text(rng, 3)).into()),
+        _ => Value::String(
+            format!("{}{}", rng.pick(&["Signed Up", "pe123_done", " Order.Completed ", "Clicked"]), text(rng, 3))
+                .into(),
+        ),
     };
     put(rng, "event", name);
     let user = if rng.one_in(2) { Value::String(format!("{}@example.com", text(rng, 5)).into()) } else { scalar(rng) };
@@ -294,7 +355,9 @@ fn check_answer(answer: &str) -> Result<Vec<String>, String> {
     }
     let parsed = Value::parse(answer, &mut false).ok_or("the answer is not JSON")?;
     let Value::Array(parts) = &parsed else { return Err("the answer is not an array".into()) };
-    let [Value::Array(commands), Value::Array(warnings)] = parts.as_slice() else { return Err("not [commands, warnings]".into()) };
+    let [Value::Array(commands), Value::Array(warnings)] = parts.as_slice() else {
+        return Err("not [commands, warnings]".into());
+    };
     let mut seen = Vec::new();
     for w in warnings {
         match w {
@@ -330,13 +393,16 @@ fn check_answer(answer: &str) -> Result<Vec<String>, String> {
                 if members.len() > MAX_PROPERTIES {
                     return Err("trackEvent over the property limit".into());
                 }
-                let properties: Vec<(Cow<'_, str>, Value<'_>)> = members.iter().filter(|(k, _)| k != "id").cloned().collect();
+                let properties: Vec<(Cow<'_, str>, Value<'_>)> =
+                    members.iter().filter(|(k, _)| k != "id").cloned().collect();
                 check_deep(&Value::Object(properties), "trackEvent", 3)?;
             }
             ("trackCustomBehavioralEvent", [e @ Value::Object(_)]) => {
                 let name_ok = matches!(e.get("name"), Some(Value::String(n))
                     if n.strip_prefix("pe").and_then(|r| r.split_once('_')).is_some_and(|(d, _)| !d.is_empty() && d.bytes().all(|b| b.is_ascii_digit())));
-                let Some(Value::Object(p)) = e.get("properties") else { return Err("custom event without properties".into()) };
+                let Some(Value::Object(p)) = e.get("properties") else {
+                    return Err("custom event without properties".into());
+                };
                 if !name_ok {
                     return Err(format!("custom event name {:?}", e.get("name")));
                 }
@@ -420,7 +486,10 @@ fn a_hundred_thousand_random_and_mutated_events_through_the_core() {
             }
         };
         let names = check_answer(&answer).unwrap_or_else(|problem| {
-            panic!("case {case} (config {config}, method {method}): {problem}\n  input: {}", text.chars().take(300).collect::<String>())
+            panic!(
+                "case {case} (config {config}, method {method}): {problem}\n  input: {}",
+                text.chars().take(300).collect::<String>()
+            )
         });
         let tracking = names.iter().filter(|n| n.as_str() != "identify").count();
         assert!(method != 0 || tracking <= 1, "case {case}: identify sent {names:?}");
@@ -447,7 +516,10 @@ fn twenty_thousand_random_settings_objects() {
         let portal = match rng.below(8) {
             0 => scalar(&mut rng),
             1 => Value::Number(format!("{}", rng.below(1_000_000_000)).into()),
-            2 => Value::String(format!("{}{}{}", rng.pick(&["", " ", "\n"]), rng.below(100_000_000), rng.pick(&["", " ", "x", "-1"])).into()),
+            2 => Value::String(
+                format!("{}{}{}", rng.pick(&["", " ", "\n"]), rng.below(100_000_000), rng.pick(&["", " ", "x", "-1"]))
+                    .into(),
+            ),
             _ => Value::String(format!("{}", rng.below(100_000_000)).into()),
         };
         members.push(("portalId".into(), portal));
@@ -456,19 +528,54 @@ fn twenty_thousand_random_settings_objects() {
             match key {
                 "region" => Value::String(rng.pick(&["na1", "NA2", " eu1 ", "ap1", ""]).into()),
                 "loadTimeoutMs" => Value::Number(rng.pick(&["0", "1500", "2147483647", "10.5", "250"]).into()),
-                "trackerUrl" | "formsUrl" => Value::String(rng.pick(&["https://cdn.example/x.js", "/rel.js", "//h/x.js", "http://a/b",
-                    " HTTPS://x/y.js\n", "rel.js?x=1#y"]).into()),
+                "trackerUrl" | "formsUrl" => Value::String(
+                    rng.pick(&[
+                        "https://cdn.example/x.js",
+                        "/rel.js",
+                        "//h/x.js",
+                        "http://a/b",
+                        " HTTPS://x/y.js\n",
+                        "rel.js?x=1#y",
+                    ])
+                    .into(),
+                ),
                 "nonce" => Value::String(text(rng, 8).into()),
                 "formFields" => Value::Array(vec![Value::String(rng.pick(&["email", "0-1/firstname", ""]).into())]),
                 _ => Value::Bool(rng.one_in(2)),
             }
         };
-        for key in ["region", "enableEuropeanDataCenter", "loadFormsSdk", "loadFormsSDK", "customBehavioralEvents",
-            "trackInitialPageView", "flushIdentifyImmediately", "disableCookieBanner", "loadTimeoutMs", "trackerUrl",
-            "formsUrl", "nonce", "trackFormSubmissions", "identifyFormSubmitters", "formFields"] {
+        for key in [
+            "region",
+            "enableEuropeanDataCenter",
+            "loadFormsSdk",
+            "loadFormsSDK",
+            "customBehavioralEvents",
+            "trackInitialPageView",
+            "flushIdentifyImmediately",
+            "disableCookieBanner",
+            "loadTimeoutMs",
+            "trackerUrl",
+            "formsUrl",
+            "nonce",
+            "trackFormSubmissions",
+            "identifyFormSubmitters",
+            "formFields",
+        ] {
             if rng.one_in(3) {
                 let value = match rng.below(20) {
-                    0 => Value::String(rng.pick(&["us", "javascript:alert(1)", " JAVA\tSCRIPT:x", "data:x", "blob:x", "-5", "1e21", "\u{0}"]).into()),
+                    0 => Value::String(
+                        rng.pick(&[
+                            "us",
+                            "javascript:alert(1)",
+                            " JAVA\tSCRIPT:x",
+                            "data:x",
+                            "blob:x",
+                            "-5",
+                            "1e21",
+                            "\u{0}",
+                        ])
+                        .into(),
+                    ),
                     1 => scalar(&mut rng),
                     _ => good(&mut rng, key),
                 };
@@ -488,11 +595,19 @@ fn twenty_thousand_random_settings_objects() {
         match Settings::from_value(&settings) {
             Ok(s) => {
                 accepted += 1;
-                assert!(!s.portal_id.is_empty() && s.portal_id.bytes().all(|b| b.is_ascii_digit()), "case {case}: portal {:?}", s.portal_id);
+                assert!(
+                    !s.portal_id.is_empty() && s.portal_id.bytes().all(|b| b.is_ascii_digit()),
+                    "case {case}: portal {:?}",
+                    s.portal_id
+                );
                 for url in [&s.tracker_url, &s.forms_url] {
                     assert!(!url.contains(|c: char| c < ' '), "case {case}: {url:?}");
-                    let scheme = url.find([':', '/', '?', '#']).filter(|&i| url.as_bytes()[i] == b':').map(|i| &url[..i]);
-                    assert!(scheme.is_none_or(|s| s.eq_ignore_ascii_case("http") || s.eq_ignore_ascii_case("https")), "case {case}: {url:?}");
+                    let scheme =
+                        url.find([':', '/', '?', '#']).filter(|&i| url.as_bytes()[i] == b':').map(|i| &url[..i]);
+                    assert!(
+                        scheme.is_none_or(|s| s.eq_ignore_ascii_case("http") || s.eq_ignore_ascii_case("https")),
+                        "case {case}: {url:?}"
+                    );
                 }
                 assert!(s.load_timeout_ms <= i32::MAX as u32);
                 assert!(!format!("{s:?}").contains(MARKER), "case {case}: the credential is kept");
@@ -500,7 +615,11 @@ fn twenty_thousand_random_settings_objects() {
             Err(message) => {
                 rejected += 1;
                 // Every error names its setting; a missing portal also says where it was looked for.
-                assert!(message.starts_with("hubspot-wasm: invalid setting ") || message.starts_with("hubspot-wasm: no portalId"), "case {case}: {message}");
+                assert!(
+                    message.starts_with("hubspot-wasm: invalid setting ")
+                        || message.starts_with("hubspot-wasm: no portalId"),
+                    "case {case}: {message}"
+                );
                 assert!(!message.contains(MARKER), "case {case}: the credential is in the error: {message}");
             }
         }
@@ -520,7 +639,9 @@ fn a_full_property_map_still_carries_the_id_and_the_email() {
     assert_eq!(p.get("id"), Some(&Value::String("wide@example.com".into())));
     assert!(p.len() <= MAX_PROPERTIES && problems.too_many);
 
-    let Command::TrackEvent(p) = track_event("Wide", &wide(r#","revenue":5"#), &mut Problems::default()) else { panic!() };
+    let Command::TrackEvent(p) = track_event("Wide", &wide(r#","revenue":5"#), &mut Problems::default()) else {
+        panic!()
+    };
     assert_eq!(p.get("id"), Some(&Value::String("Wide".into())));
     assert_eq!(p.len(), MAX_PROPERTIES);
 }
@@ -528,8 +649,14 @@ fn a_full_property_map_still_carries_the_id_and_the_email() {
 #[test]
 fn the_answer_is_strict_json_even_for_loose_numbers() {
     let mut d = Text::new(CONFIGS[0]).unwrap_or_else(|e| panic!("{e}"));
-    for text in [r#"{"event":"E","properties":{"n":1-2}}"#, r#"{"event":"E","properties":{"n":01}}"#, r#"{"event":"E","properties":{"n":1.}}"#,
-        r#"{"event":"E","properties":{"n":-}}"#, r#"{"event":"E","properties":{"n":1e}}"#, r#"{"event":"E","properties":{"n":.5}}"#] {
+    for text in [
+        r#"{"event":"E","properties":{"n":1-2}}"#,
+        r#"{"event":"E","properties":{"n":01}}"#,
+        r#"{"event":"E","properties":{"n":1.}}"#,
+        r#"{"event":"E","properties":{"n":-}}"#,
+        r#"{"event":"E","properties":{"n":1e}}"#,
+        r#"{"event":"E","properties":{"n":.5}}"#,
+    ] {
         let answer = d.track(text);
         check_answer(&answer).unwrap_or_else(|p| panic!("{text}: {p} in {answer}"));
     }

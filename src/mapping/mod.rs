@@ -8,8 +8,8 @@ mod properties;
 pub use date::{decimal, epoch_millis};
 pub use properties::{blank, property_name, trim_text, Properties, MAX_PROPERTIES};
 
-use std::borrow::Cow;
 use crate::value::{concat, digits, has, split_once, Value};
+use std::borrow::Cow;
 
 /// HubSpot's limit on properties of one custom behavioural event.
 pub const MAX_CUSTOM_EVENT_PROPERTIES: usize = 50;
@@ -59,7 +59,10 @@ impl<'a> Command<'a> {
             Command::TrackPageView => call("trackPageView", None),
             Command::TrackEvent(properties) => call("trackEvent", Some(properties.into_value())),
             Command::TrackCustomBehavioralEvent { name, properties } => {
-                let event = vec![(Cow::Borrowed("name"), Value::String(name.into())), (Cow::Borrowed("properties"), properties.into_value())];
+                let event = vec![
+                    (Cow::Borrowed("name"), Value::String(name.into())),
+                    (Cow::Borrowed("properties"), properties.into_value()),
+                ];
                 call("trackCustomBehavioralEvent", Some(Value::Object(event)))
             }
         }
@@ -123,7 +126,8 @@ impl Problems {
         say(self.too_many, "more than 1000 properties in one call; the rest were dropped");
         say(self.no_event_name, "track without an event name was skipped");
         if !self.over_custom_limit.is_empty() {
-            let mut message = String::from("hubspot-wasm: HubSpot takes at most 50 properties per custom behavioral event; dropped:");
+            let mut message =
+                String::from("hubspot-wasm: HubSpot takes at most 50 properties per custom behavioral event; dropped:");
             for name in &self.over_custom_limit {
                 message.push(' ');
                 message.push_str(name);
@@ -148,7 +152,11 @@ fn members_of<'v, 'a>(value: &'v Value<'a>, problems: &mut Problems) -> &'v [(Co
 }
 
 /// S4: the contact properties of an identify, or `None` when there is no email to send.
-pub fn identify_properties<'a>(user_id: Option<&'a str>, traits: &Value<'a>, problems: &mut Problems) -> Option<Properties<'a>> {
+pub fn identify_properties<'a>(
+    user_id: Option<&'a str>,
+    traits: &Value<'a>,
+    problems: &mut Problems,
+) -> Option<Properties<'a>> {
     let members = members_of(traits, problems);
     let mut out = Properties::with_capacity(members.len() + 2); // and the id and email
     for (key, value) in members {
@@ -238,7 +246,12 @@ pub fn track_event<'a>(name: &str, properties: &Value<'a>, problems: &mut Proble
 }
 
 /// S5 (`customBehavioralEvents`): name `pe{portalId}_…` and flattened, capped properties.
-pub fn custom_behavioral_event<'a>(portal_id: &str, name: &str, properties: &Value<'a>, problems: &mut Problems) -> Command<'a> {
+pub fn custom_behavioral_event<'a>(
+    portal_id: &str,
+    name: &str,
+    properties: &Value<'a>,
+    problems: &mut Problems,
+) -> Command<'a> {
     let members = members_of(properties, problems);
     let mut out = Properties::with_capacity(members.len());
     for (key, value) in members {
@@ -251,10 +264,8 @@ pub fn custom_behavioral_event<'a>(portal_id: &str, name: &str, properties: &Val
 /// A name already in HubSpot's `pe<digits>_` form is kept; any other becomes
 /// `pe{portalId}_` + the name lower-cased, each run of whitespace and dots one `_`.
 pub fn custom_event_name(portal_id: &str, name: &str) -> String {
-    let internal = name
-        .strip_prefix("pe")
-        .and_then(|rest| split_once(rest, b'_'))
-        .is_some_and(|(portal, _)| digits(portal));
+    let internal =
+        name.strip_prefix("pe").and_then(|rest| split_once(rest, b'_')).is_some_and(|(portal, _)| digits(portal));
     if internal {
         return name.into();
     }
@@ -313,6 +324,6 @@ pub fn consent(choices: &Value<'_>) -> Value<'static> {
 }
 
 #[cfg(test)]
-mod tests;
-#[cfg(test)]
 mod fuzz_tests;
+#[cfg(test)]
+mod tests;

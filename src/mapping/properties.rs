@@ -2,8 +2,8 @@
 //! multi-select arrays, dates, trimmed strings, and keys that must never be written.
 
 use super::{decimal, epoch_millis, Problems};
-use std::borrow::Cow;
 use crate::value::{concat, owned, replace_ascii, Value};
+use std::borrow::Cow;
 
 /// Properties beyond this many in one call are dropped: far past any real contact or event,
 /// and the bound keeps a hostile 10,000-key object from costing more than a moment.
@@ -162,7 +162,13 @@ impl<'a> Properties<'a> {
     }
 
     /// [`Properties::set`], with `own` making the key storable (only when it is new).
-    fn put<'k>(&mut self, key: Cow<'k, str>, value: Value<'a>, own: fn(Cow<'k, str>) -> Cow<'a, str>, problems: &mut Problems) {
+    fn put<'k>(
+        &mut self,
+        key: Cow<'k, str>,
+        value: Value<'a>,
+        own: fn(Cow<'k, str>) -> Cow<'a, str>,
+        problems: &mut Problems,
+    ) {
         if key.is_empty() {
             return;
         }

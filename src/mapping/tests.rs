@@ -24,7 +24,10 @@ fn identify_needs_an_email() {
     assert_eq!(identify(Some("u1"), r#"{"name":"Peter"}"#), None);
     assert_eq!(identify(None, "null"), None);
     assert_eq!(identify(Some("u1"), r#"{"email":"  "}"#), None);
-    assert_eq!(identify(Some("u1"), r#"{"email":"p@x.com"}"#).unwrap(), r#"["identify",{"email":"p@x.com","id":"u1"}]"#);
+    assert_eq!(
+        identify(Some("u1"), r#"{"email":"p@x.com"}"#).unwrap(),
+        r#"["identify",{"email":"p@x.com","id":"u1"}]"#
+    );
 }
 
 #[test]
@@ -48,7 +51,10 @@ fn identify_sends_company_name_not_object() {
         identify(None, r#"{"email":"a@b.co","company":{"name":"Initech","id":5}}"#).unwrap(),
         r#"["identify",{"email":"a@b.co","company":"Initech"}]"#
     );
-    assert_eq!(identify(None, r#"{"email":"a@b.co","company":"Initech"}"#).unwrap(), r#"["identify",{"email":"a@b.co","company":"Initech"}]"#);
+    assert_eq!(
+        identify(None, r#"{"email":"a@b.co","company":"Initech"}"#).unwrap(),
+        r#"["identify",{"email":"a@b.co","company":"Initech"}]"#
+    );
 }
 
 #[test]
@@ -103,14 +109,22 @@ fn identify_trims_whitespace_and_zero_width() {
 #[test]
 fn identify_never_writes_prototype_keys() {
     let mut problems = Problems::default();
-    let p = identify_properties(None, &json(r#"{"email":"a@b.co","__proto__":{"x":1},"Constructor":1,"prototype":2,"__PROTO__":3}"#), &mut problems).unwrap();
+    let p = identify_properties(
+        None,
+        &json(r#"{"email":"a@b.co","__proto__":{"x":1},"Constructor":1,"prototype":2,"__PROTO__":3}"#),
+        &mut problems,
+    )
+    .unwrap();
     assert_eq!(one(Command::Identify(p)), r#"[["identify",{"email":"a@b.co","__proto___x":1}]]"#);
     assert!(problems.forbidden_key);
 }
 
 #[test]
 fn identify_user_id_overrides_trait_id() {
-    assert_eq!(identify(Some("u1"), r#"{"id":"t","email":"a@b.co"}"#).unwrap(), r#"["identify",{"id":"u1","email":"a@b.co"}]"#);
+    assert_eq!(
+        identify(Some("u1"), r#"{"id":"t","email":"a@b.co"}"#).unwrap(),
+        r#"["identify",{"id":"u1","email":"a@b.co"}]"#
+    );
 }
 
 #[test]
@@ -123,7 +137,13 @@ fn identify_of_non_object_traits_is_flagged() {
 #[test]
 fn track_event_uses_hubspot_object_form() {
     let mut problems = Problems::default();
-    let c = track_event("Clicked Buy", &json(r#"{"id":"sku-1","revenue":20.5,"value":3,"when":"2024-01-15T10:00:00Z","label":" big ","n":null,"nested":{"a":" x ","__proto__":1}}"#), &mut problems);
+    let c = track_event(
+        "Clicked Buy",
+        &json(
+            r#"{"id":"sku-1","revenue":20.5,"value":3,"when":"2024-01-15T10:00:00Z","label":" big ","n":null,"nested":{"a":" x ","__proto__":1}}"#,
+        ),
+        &mut problems,
+    );
     assert_eq!(
         one(c),
         r#"[["trackEvent",{"_id":"sku-1","value":20.5,"when":1705312800000,"label":"big","nested":{"a":"x"},"id":"Clicked Buy"}]]"#
@@ -144,7 +164,12 @@ fn custom_event_names() {
 fn custom_event_normalises_and_caps_at_fifty() {
     let mut problems = Problems::default();
     let props: Vec<String> = (0..55).map(|i| format!(r#""Key {i:02}":{i}"#)).collect();
-    let c = custom_behavioral_event("1", "Signed Up", &json(&format!("{{{},\"plan\":{{\"name\":\"pro\"}}}}", props.join(","))), &mut problems);
+    let c = custom_behavioral_event(
+        "1",
+        "Signed Up",
+        &json(&format!("{{{},\"plan\":{{\"name\":\"pro\"}}}}", props.join(","))),
+        &mut problems,
+    );
     let Command::TrackCustomBehavioralEvent { name, properties } = &c else { panic!() };
     assert_eq!(name, "pe1_signed_up");
     assert_eq!(properties.len(), 50);
@@ -165,7 +190,8 @@ fn page_path_prefers_properties_then_location() {
 
 #[test]
 fn consent_keeps_only_the_three_booleans() {
-    let c = consent(&json(r#"{"analytics":true,"advertisement":false,"functionality":"yes","__proto__":true,"x":true}"#));
+    let c =
+        consent(&json(r#"{"analytics":true,"advertisement":false,"functionality":"yes","__proto__":true,"x":true}"#));
     assert_eq!(c.to_json(), r#"{"analytics":true,"advertisement":false}"#);
 }
 
@@ -182,7 +208,8 @@ fn commands_serialise_as_hubspot_arrays() {
 fn too_many_properties_are_capped() {
     let mut problems = Problems::default();
     let keys: Vec<String> = (0..10_000).map(|i| format!(r#""k{i}":{i}"#)).collect();
-    let p = identify_properties(None, &json(&format!("{{\"email\":\"a@b.co\",{}}}", keys.join(","))), &mut problems).unwrap();
+    let p = identify_properties(None, &json(&format!("{{\"email\":\"a@b.co\",{}}}", keys.join(","))), &mut problems)
+        .unwrap();
     assert_eq!(p.len(), MAX_PROPERTIES);
     assert!(problems.too_many);
 }
@@ -213,7 +240,8 @@ mod properties {
             any::<bool>().prop_map(Value::Bool),
             any::<i64>().prop_map(|n| Value::Number(n.to_string().into())),
             any::<String>().prop_map(text),
-            "[0-9]{4}-[0-9]{2}-[0-9]{2}(T[0-9]{2}:[0-9]{2}(:[0-9]{2}(\\.[0-9]{1,6})?)?(Z|[+-][0-9]{2}:?[0-9]{2}))?".prop_map(text),
+            "[0-9]{4}-[0-9]{2}-[0-9]{2}(T[0-9]{2}:[0-9]{2}(:[0-9]{2}(\\.[0-9]{1,6})?)?(Z|[+-][0-9]{2}:?[0-9]{2}))?"
+                .prop_map(text),
             "[ \u{200b}\u{feff}]*[a-z@.]{0,10}[ \u{200d}]*".prop_map(text),
         ];
         leaf.prop_recursive(6, 64, 8, |inner| {
@@ -233,7 +261,10 @@ mod properties {
             assert_eq!(k.to_ascii_lowercase(), **k, "lower case (ASCII, as HubSpot names are)");
             assert!(!k.contains(|c: char| separators.contains(c)), "{k:?}");
             match v {
-                Value::String(s) => assert_eq!(s.trim_matches(|c: char| c.is_whitespace() || "\u{200b}\u{200c}\u{200d}\u{feff}".contains(c)), s),
+                Value::String(s) => assert_eq!(
+                    s.trim_matches(|c: char| c.is_whitespace() || "\u{200b}\u{200c}\u{200d}\u{feff}".contains(c)),
+                    s
+                ),
                 Value::Null | Value::Array(_) | Value::Object(_) => panic!("not flat: {k} = {v:?}"),
                 _ => {}
             }

@@ -1,8 +1,8 @@
 //! The ordering rules of S3–S5: held identity, the skipped first page, reset.
 
 use super::*;
-use std::format;
 use crate::mapping::commands_json;
+use std::format;
 
 fn session(extra: &str) -> Session {
     let text = format!(r#"{{"portalId":"62515"{extra}}}"#);
@@ -37,7 +37,10 @@ fn first_page_is_hubspots_own_view() {
 #[test]
 fn track_initial_page_view_forwards_the_first() {
     let mut s = session(r#","trackInitialPageView":true"#);
-    assert_eq!(page(&mut s, r#"{"properties":{"path":"/a","search":"?x"}}"#), r#"[["setPath","/a?x"],["trackPageView"]]"#);
+    assert_eq!(
+        page(&mut s, r#"{"properties":{"path":"/a","search":"?x"}}"#),
+        r#"[["setPath","/a?x"],["trackPageView"]]"#
+    );
 }
 
 #[test]
@@ -95,7 +98,10 @@ fn track_context_traits_with_email_identify_first() {
         track(&mut s, r#"{"event":"E","userId":"u9","context":{"traits":{"email":"c@d.co","firstname":"Peter"}}}"#),
         r#"[["identify",{"email":"c@d.co","firstname":"Peter","id":"u9"}],["trackEvent",{"id":"E"}]]"#
     );
-    assert_eq!(track(&mut s, r#"{"event":"E","context":{"traits":{"firstname":"no email"}}}"#), r#"[["trackEvent",{"id":"E"}]]"#);
+    assert_eq!(
+        track(&mut s, r#"{"event":"E","context":{"traits":{"firstname":"no email"}}}"#),
+        r#"[["trackEvent",{"id":"E"}]]"#
+    );
 }
 
 #[test]
