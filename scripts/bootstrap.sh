@@ -6,14 +6,32 @@ cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PATH"
 say() { echo "bootstrap: $*" >&2; }
 
+# The stable toolchain (tests, clippy, `--dev`): the wasm32 target, clippy and rustfmt.
 if ! rustup target list --installed 2>/dev/null | grep -qx wasm32-unknown-unknown; then
   say "adding the wasm32-unknown-unknown target"
   rustup target add wasm32-unknown-unknown
 fi
-# The standard library's source: the published build compiles std itself (scripts/build.mjs).
-if ! rustup component list --installed 2>/dev/null | grep -q '^rust-src'; then
-  say "adding the rust-src component"
-  rustup component add rust-src
+for component in clippy rustfmt; do
+  if ! rustup component list --installed 2>/dev/null | grep -q "^$component"; then
+    say "adding the $component component"
+    rustup component add "$component"
+  fi
+done
+# The release build's pinned nightly (scripts/wasm-flags.mjs, NIGHTLY): it compiles std itself,
+# so it needs the standard library's source, and the wasm32 target.
+nightly=$(sed -n "s/^export const NIGHTLY = '\(.*\)';$/\1/p" scripts/wasm-flags.mjs)
+[ -n "$nightly" ] || { say "no NIGHTLY in scripts/wasm-flags.mjs"; exit 1; }
+if ! rustup run "$nightly" rustc --version >/dev/null 2>&1; then
+  say "installing the $nightly toolchain (the release build's)"
+  rustup toolchain install "$nightly" --profile minimal --component rust-src --target wasm32-unknown-unknown
+fi
+if ! rustup component list --toolchain "$nightly" --installed 2>/dev/null | grep -q '^rust-src'; then
+  say "adding rust-src to $nightly"
+  rustup component add rust-src --toolchain "$nightly"
+fi
+if ! rustup target list --toolchain "$nightly" --installed 2>/dev/null | grep -qx wasm32-unknown-unknown; then
+  say "adding the wasm32-unknown-unknown target to $nightly"
+  rustup target add wasm32-unknown-unknown --toolchain "$nightly"
 fi
 
 # Debian packages: Chromium (+driver) for the browser tests, Firefox for the second engine.

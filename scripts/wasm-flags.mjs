@@ -6,15 +6,25 @@
 export const RUSTFLAGS = '-C link-arg=-zstack-size=65536';
 
 /**
+ * The toolchain of the published (release) build, pinned here and nowhere else: a nightly,
+ * because the options of OWN_STD below are unstable. scripts/bootstrap.sh installs it (minimal
+ * profile, rust-src, the wasm32 target); scripts/build.mjs and bench/size.mjs select it for their
+ * cargo runs with RUSTUP_TOOLCHAIN. Everything else (cargo test, clippy, the wasm tests, `--dev`)
+ * stays on the stable toolchain. Moving the pin: change the date, run `npm run build`, compare
+ * `node bench/run.mjs` (size) before and after.
+ */
+export const NIGHTLY = 'nightly-2026-10-01';
+
+/**
  * The published build compiles Rust's standard library itself, with panics that trap at once
  * (`panic = immediate-abort`): the prebuilt std formats every panic message even though a wasm
  * panic can only trap, about 2.4 KB of the gzipped download (core::fmt, panic payloads, source
- * paths). These are unstable cargo and rustc options, enabled on the stable toolchain with
- * RUSTC_BOOTSTRAP=1 (README, How it is built). Input never panics (fuzzed); the tests run the
- * ordinary std with console_error_panic_hook.
+ * paths). Unstable cargo and rustc options, hence the pinned NIGHTLY (never RUSTC_BOOTSTRAP on
+ * a stable toolchain). Input never panics (fuzzed); the tests run the ordinary std with
+ * console_error_panic_hook.
  */
 export const OWN_STD = {
-  env: { RUSTC_BOOTSTRAP: '1' },
+  env: { RUSTUP_TOOLCHAIN: NIGHTLY },
   rustflags: '-Zunstable-options -Cpanic=immediate-abort -Zlocation-detail=none -Zfmt-debug=none',
   cargoArgs: ['-Zbuild-std=std,panic_abort'],
 };

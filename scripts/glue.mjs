@@ -1,0 +1,85 @@
+// The package entry made from wasm-bindgen's generated glue, by text rewriting, in one place.
+// Pure functions: text in, text out (no files, no processes), so that scripts/glue.test.mjs can
+// run them on the pinned wasm-bindgen's real output. scripts/build.mjs only calls `entry()`.
+//
+// The rewrites, each of which must match exactly once (or the build stops with a GlueMismatch):
+//   - short names: wasm-opt --minify-imports-and-exports-and-modules renames the wasm's imports
+//     (one module, one or two letters each) and exports, and prints the renaming as JSON; the
+//     glue's import object and every `wasm.<export>` are rewritten to match (`useShortNames`);
+//   - one module: the glue's own exports (the HubSpotPlugin class, `initSync`, its init as the
+//     default) give way to the facade of js/hubspot_wasm.js, which follows the glue and takes its
+//     init and class directly (`merge`);
+//   - the glue's warning for init's older argument form goes: the facade always passes an object
+//     or nothing, so it cannot be reached.
+// They are written against the output of the wasm-bindgen version below, the one Cargo.toml pins
+// with `=`; scripts/glue.test.mjs checks the two agree and runs the result.
+
+/** The wasm-bindgen (CLI and crate) whose output these rewrites expect. */
+export const WASM_BINDGEN = '0.2.130';
+
+/** wasm-bindgen's output is not what these rewrites were written for. */
+export class GlueMismatch extends Error {
+  constructor(what) {
+    super(`glue: ${what} (scripts/glue.mjs is written for wasm-bindgen ${WASM_BINDGEN}'s output: has wasm-bindgen's output changed?)`);
+    this.name = 'GlueMismatch';
+  }
+}
+
+/** `text` with the one occurrence of `from` replaced by `to`; a GlueMismatch unless exactly one. */
+export function replaceOnce(text, from, to) {
+  const parts = text.split(from);
+  if (parts.length !== 2) throw new GlueMismatch(`expected exactly one ${JSON.stringify(from)}, found ${parts.length - 1}`);
+  return parts.join(to);
+}
+
+/** The one import module of a wasm (after renaming, wasm-opt's single short module name). */
+export function importModule(wasmBytes) {
+  const modules = new Set(WebAssembly.Module.imports(new WebAssembly.Module(wasmBytes)).map((i) => i.module));
+  if (modules.size !== 1) throw new GlueMismatch(`expected one import module in the wasm, found ${JSON.stringify([...modules])}`);
+  return [...modules][0];
+}
+
+/**
+ * The glue rewritten to the wasm's short names. `renamed` is wasm-opt's JSON
+ * (`{ imports: [[module, from, to]…], exports: [[from, to]…] }`), `module` the wasm's one import
+ * module after it (`importModule`). Every function of the import object and every `wasm.<export>`
+ * must be found and renamed: an old export name left over is a GlueMismatch.
+ */
+export function useShortNames(glue, renamed, module) {
+  const { imports, exports } = renamed ?? {};
+  if (!Array.isArray(imports) || !Array.isArray(exports)) throw new GlueMismatch("wasm-opt's renaming has no imports/exports lists");
+  glue = replaceOnce(glue, '"./hubspot_wasm_bg.js": import0', `${JSON.stringify(module)}: import0`);
+  for (const [, from, to] of imports) glue = replaceOnce(glue, `\n        ${from}: function(`, `\n        ${JSON.stringify(to)}: function(`);
+  for (const [from, to] of exports) glue = glue.replace(new RegExp(`\\bwasm\\.${escape(from)}(?![\\w$])`, 'g'), `wasm.${to}`);
+  // Every export was renamed: a name not among the new ones is a reference the rewrite missed.
+  const short = new Set(exports.map(([, to]) => to));
+  const missed = [...glue.matchAll(/\bwasm\.([\w$]+)/g)].map((m) => m[1]).filter((name) => !short.has(name));
+  if (missed.length) throw new GlueMismatch(`the glue still uses the wasm's old export names ${[...new Set(missed)]}`);
+  return glue;
+}
+
+/** The glue with its exports and the unreachable warning removed, then the facade, as one module. */
+export function merge(glue, facade, { version }) {
+  glue = replaceOnce(glue, 'export class HubSpotPlugin', 'class HubSpotPlugin');
+  glue = replaceOnce(glue, 'export { initSync, __wbg_init as default };', '');
+  glue = replaceOnce(glue, `} else {
+            console.warn('using deprecated parameters for the initialization function; pass a single object instead')
+        }`, '}');
+  if (/^\s*export\b/m.test(glue)) throw new GlueMismatch('the glue exports something besides HubSpotPlugin, initSync and its init');
+  facade = replaceOnce(facade, "import start, { HubSpotPlugin } from './hubspot_wasm_core.js';", 'const start = __wbg_init;');
+  facade = replaceOnce(facade, "const VERSION = '0.0.0-dev'", `const VERSION = ${JSON.stringify(version)}`);
+  return `${glue}\n// ---- the facade, js/hubspot_wasm.js ----\n${facade}`;
+}
+
+/**
+ * The package entry, unminified: `glue` (wasm-bindgen's hubspot_wasm.js) with the short names
+ * when `renamed` is given (release; `module` from `importModule`), merged with `facade`.
+ */
+export function entry({ glue, facade, version, renamed = null, module = null }) {
+  if (renamed) glue = useShortNames(glue, renamed, module);
+  return merge(glue, facade, { version });
+}
+
+function escape(name) {
+  return name.replace(/[$]/g, '\\$&');
+}
