@@ -7,6 +7,18 @@ bash scripts/bootstrap.sh
 
 step() { printf '\n=== %s ===\n' "$*"; }
 
+# Style and lints first, the failures quickest to fix: rustfmt (rustfmt.toml), then clippy with
+# warnings as errors on the native build and on the wasm build (the browser edge, src/browser/,
+# and the wasm tests exist only there).
+step "cargo fmt --check"
+cargo fmt --check
+
+step "clippy, native (-D warnings)"
+cargo clippy --all-targets -- -D warnings
+
+step "clippy, wasm32 with the panic hook (-D warnings)"
+cargo clippy --all-targets --target wasm32-unknown-unknown --features panic-hook -- -D warnings
+
 step "native: cargo test (settings, mapping, session, destination; property tests and a fuzz run)"
 cargo test --quiet
 
@@ -20,7 +32,10 @@ step "wasm-bindgen-test in headless Firefox (tests/web*.rs)"
 GECKODRIVER=$(command -v geckodriver) WASM_BINDGEN_TEST_TIMEOUT=120 \
   wasm-pack test --headless --firefox . --features panic-hook
 
-step "package: npm run build -> pkg/, webpack demo -> www/dist/"
+step "the glue rewriting (scripts/glue.mjs) on the pinned wasm-bindgen's real output"
+node --test scripts/glue.test.mjs
+
+step "package: npm run build -> pkg/ (on the pinned nightly), webpack demo -> www/dist/"
 node scripts/build.mjs
 npx webpack --mode production
 
