@@ -1,11 +1,14 @@
-// The HubSpot emulator is the stand-in for the one thing these tests cannot reach, so it is
-// checked on its own first: driven by hand, the way HubSpot documents its _hsq queue, with no
-// plugin involved. If these fail, every other e2e result is suspect.
+// The HubSpot emulators are the stand-ins for the one thing these tests cannot reach, so they are
+// checked on their own first: driven by hand through _hsq and _hsp, the way HubSpot documents its
+// queues, with no plugin involved. Each test pins one behaviour of HubSpot's real tracker (SPEC
+// S12) as the emulator models it. If these fail, every other e2e result is suspect.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { useHarness } from './harness.mjs';
 
 const harness = useHarness();
+const PAGE = '/tests/e2e/fixtures/blank.html';
+const TRACKER = 'https://js.hs-scripts.com/62515.js';
 
 /** Injects a script the way HubSpot's embed code does, resolving when it has run. */
 function inject(page, src) {
@@ -18,50 +21,266 @@ function inject(page, src) {
   }), src);
 }
 
-test('emulator: queued commands run in order, then the automatic page view; identity rides the next tracking call', async () => {
-  const visit = await harness.open('/tests/e2e/fixtures/blank.html?from=ad');
-  await visit.page.evaluate(() => {
-    const q = (window._hsq = []);
-    q.push(['identify', { email: 'ada@example.com' }]);
-    q.push(['identify', { firstname: 'Ada' }]);
-    q.push(['trackEvent', { id: 'Queued', value: 3 }]);
+/** Opens the blank page, runs `queue` in it (the page's own pushes), then loads the tracker. */
+async function start(queue = () => {}, options) {
+  const visit = await harness.open(PAGE, options);
+  await visit.page.evaluate(queue);
+  await inject(visit.page, TRACKER);
+  return visit;
+}
+
+/** Waits until the banner emulator has taken over _hsp. */
+function bannerReady(visit) {
+  return visit.until(() => window.__hubspotBanner && window._hsp.push !== Array.prototype.push);
+}
+
+const pick = (entry, ...keys) => Object.fromEntries(keys.map((k) => [k, entry[k]]));
+
+test('emulator: the page\'s queue runs first with set-up commands ahead, then its own setPortalId and page view; the last queued setPath wins for both page views', async () => {
+  const visit = await start(() => {
+    window._hsq = [];
+    _hsq.push(['setPath', '/first']);
+    _hsq.push(['trackPageView']);
+    _hsq.push(['setPath', '/second']);
+    _hsq.push(['trackEvent', { id: 'Queued' }]);
   });
-  await inject(visit.page, 'https://js-eu1.hs-scripts.com/62515.js');
   const log = await visit.hubspot();
   assert.equal(log.portalId, '62515');
-  assert.equal(log.src, 'https://js-eu1.hs-scripts.com/62515.js');
-  assert.deepEqual(log.sent, [
-    { kind: 'event', id: 'Queued', properties: { value: 3 }, path: '/tests/e2e/fixtures/blank.html?from=ad',
-      identity: { email: 'ada@example.com', firstname: 'Ada' } },
-    { kind: 'pageView', initial: true, path: '/tests/e2e/fixtures/blank.html?from=ad', identity: null },
+  assert.equal(log.src, TRACKER);
+  assert.equal(log.loads, 1);
+  assert.deepEqual(log.commands, [
+    ['setPath', '/first'], ['setPath', '/second'], ['setPortalId', 62515],
+    ['trackPageView'], ['trackEvent', { id: 'Queued' }], ['trackPageView'],
   ]);
+  assert.deepEqual(log.sent.map((e) => pick(e, 'kind', 'path', 'initial')), [
+    { kind: 'pageView', path: '/second', initial: false },
+    { kind: 'event', path: '/second', initial: false },
+    { kind: 'pageView', path: '/second', initial: true },
+  ]);
+  assert.match(log.sent[0].url, /^https:\/\/track\.hubspot\.com\/__ptq\.gif\?k=1&/);
+  assert.match(log.sent[0].url, /[?&]a=62515(&|$)/);
+  assert.match(log.sent[0].url, /[?&]po=%2Fsecond&rpo=%2Ffirst(&|$)/);
   assert.equal(await visit.page.evaluate(() => window._hsq.push === Array.prototype.push), false);
+  assert.equal(await visit.page.evaluate(() => window._hsq.length), 0);
+  // HubSpot's loader: the cookie banner beside the tracker, once.
+  assert.equal(await visit.page.evaluate(() => document.getElementById('cookieBanner-62515')?.src), 'https://js.hs-banner.com/v2/62515/banner.js');
+  await inject(visit.page, TRACKER);
+  const again = await visit.hubspot();
+  assert.equal(again.loads, 2);
+  assert.equal(again.sent.length, 3, 'a second copy sends nothing');
+  assert.equal(await visit.page.evaluate(() => document.querySelectorAll('script[src*="hs-banner.com"]').length), 1);
+  await bannerReady(visit);
+  assert.deepEqual(visit.requestsTo('banner').map((r) => r.url), ['https://js.hs-banner.com/v2/62515/banner.js']);
+  assert.deepEqual(visit.unexpectedRequests, []);
   assert.deepEqual(visit.errors, []);
 });
 
-test('emulator: after start, push is processed at once; setPath, custom events, doNotTrack and consent', async () => {
-  const visit = await harness.open('/tests/e2e/fixtures/blank.html');
-  await inject(visit.page, 'https://js.hs-scripts.com/123.js');
+test('emulator: identify is kept and merged, and rides every later request (HubSpot keeps the first object and writes into it)', async () => {
+  const visit = await start();
   await visit.page.evaluate(() => {
-    _hsq.push(['identify', { email: 'bo@example.com' }]);
-    _hsq.push(['setPath', '/cart?step=2']);
+    window.first = { email: 'ada@example.com' };
+    _hsq.push(['identify', window.first]);
     _hsq.push(['trackPageView']);
-    _hsq.push(['trackCustomBehavioralEvent', { name: 'pe123_clicked', properties: { color: 'red' } }]);
-    _hsq.push(['doNotTrack']);
+    _hsq.push(['identify', { firstname: 'Ada', tags: ['a', 'b'] }]);
+    _hsq.push(['trackCustomBehavioralEvent', { name: 'pe62515_clicked' }]);
     _hsq.push(['trackPageView']);
-    _hsq.push(['doNotTrack', { track: true }]);
-    _hsq.push(['bogus']);
-    _hsp.push(['setHubSpotConsent', { analytics: true, advertisement: false, functionality: true }]);
+  });
+  const { sent } = await visit.hubspot();
+  assert.equal(sent[0].identity, null, 'the automatic page view went before any identify');
+  assert.deepEqual(sent.slice(1).map((e) => [e.kind, e.identity]), [
+    ['pageView', { email: 'ada@example.com' }],
+    ['customEvent', { email: 'ada@example.com', firstname: 'Ada', tags: ['a', 'b'] }],
+    ['pageView', { email: 'ada@example.com', firstname: 'Ada', tags: ['a', 'b'] }],
+  ]);
+  assert.match(sent[1].url, /[?&]i=email%3Dada%2540example.com(&|$)/, 'the identity is encoded twice');
+  assert.deepEqual(await visit.page.evaluate(() => Object.keys(window.first)), ['email', 'firstname', 'tags']);
+  assert.deepEqual(visit.errors, []);
+});
+
+test('emulator: function entries run in queue order, with the tracker, after _hsq.push became the dispatcher', async () => {
+  const visit = await start(() => {
+    window.seen = [];
+    window._hsq = [
+      (tracker, hstc) => {
+        seen.push(['first', window._hsq.push === Array.prototype.push, typeof tracker.trackPageView, typeof hstc]);
+        window._hsq.push(['setPath', '/from-function']); // runs at once
+        seen.push(['pushed', window._hsq.length]); // the rest: the page view, the function, the script's page view
+      },
+      ['trackPageView'],
+      () => seen.push(['second']),
+    ];
+  });
+  assert.deepEqual(await visit.page.evaluate(() => window.seen), [
+    ['first', false, 'function', 'object'], ['pushed', 3], ['second'],
+  ]);
+  const log = await visit.hubspot();
+  assert.deepEqual(log.commands, [
+    ['setPortalId', 62515], ['<function>'], ['setPath', '/from-function'], ['trackPageView'], ['<function>'], ['trackPageView'],
+  ]);
+  assert.deepEqual(log.sent.map((e) => [e.path, e.initial]), [['/from-function', false], ['/from-function', true]]);
+  assert.deepEqual(visit.errors, []);
+});
+
+test('emulator: after start, push runs its FIRST argument only; unknown names and throwing entries are swallowed', async () => {
+  const visit = await start();
+  await visit.page.evaluate(() => {
+    _hsq.push(['setPath', '/one'], ['trackPageView']);
+    _hsq.push(['trackPageView'], ['trackEvent', { id: 'lost' }]);
+    _hsq.push(['noSuchCommand', 1]);
+    _hsq.push(() => { throw new Error('boom'); });
+    _hsq.push('trackPageView');
   });
   const log = await visit.hubspot();
-  assert.deepEqual(log.sent.slice(1), [
-    { kind: 'pageView', path: '/cart?step=2', identity: { email: 'bo@example.com' } },
-    { kind: 'customEvent', name: 'pe123_clicked', properties: { color: 'red' }, path: '/cart?step=2', identity: null },
-  ]);
+  assert.deepEqual(log.sent.slice(1).map((e) => pick(e, 'kind', 'path')), [{ kind: 'pageView', path: '/one' }]);
+  assert.deepEqual(log.ignored.map((i) => i.command), [['noSuchCommand', 1], ['<function>'], 'trackPageView']);
+  assert.match(log.ignored[1].why, /boom/);
+  assert.deepEqual(visit.errors, []);
+});
+
+test('emulator: custom event properties arrive as HubSpot encodes them (objects as [object Object], arrays as repeated keys, empty values as "")', async () => {
+  const visit = await start();
+  await visit.page.evaluate(() => _hsq.push(['trackCustomBehavioralEvent', {
+    name: 'pe62515_checkout',
+    properties: { plan: { tier: 'pro' }, items: ['a', 'b'], total: 12.5, text: 'a b&c', zero: 0, no: false, none: null },
+  }]));
+  const [event] = (await visit.hubspot()).sent.slice(1);
+  assert.equal(event.kind, 'customEvent');
+  assert.equal(event.name, 'pe62515_checkout');
+  assert.deepEqual(event.properties, {
+    plan: '[object Object]', items: ['a', 'b'], total: '12.5', text: 'a b&c', zero: '', no: '', none: '',
+  });
+  assert.match(event.url, /^https:\/\/track\.hubspot\.com\/__ptbe\.gif\?n=pe62515_checkout&_plan=%5Bobject\+Object%5D&_items=a&_items=b&_total=12\.5&_text=a\+b%26c&/);
+  assert.deepEqual(visit.errors, []);
+});
+
+test('emulator: the legacy trackEvent sends k=3 with n=<id> and m=<value> beside the object\'s own keys', async () => {
+  const visit = await start();
+  await visit.page.evaluate(() => {
+    window.event3 = { id: 'Signed up', value: 12, plan: 'pro' };
+    _hsq.push(['trackEvent', window.event3]);
+  });
+  const [event] = (await visit.hubspot()).sent.slice(1);
+  assert.deepEqual(pick(event, 'kind', 'id', 'value'), { kind: 'event', id: 'Signed up', value: '12' });
+  assert.match(event.url, /__ptq\.gif\?id=Signed\+up&value=12&plan=pro&k=3&n=Signed\+up&m=12&/);
+  // HubSpot builds the request in the caller's object.
+  assert.equal(await visit.page.evaluate(() => window.event3.k), 3);
+  assert.deepEqual(visit.errors, []);
+});
+
+test('emulator: doNotTrack sets __hs_do_not_track=yes and nothing is sent until doNotTrack({ track: true })', async () => {
+  const visit = await start();
+  await visit.page.evaluate(() => {
+    _hsq.push(['doNotTrack']);
+    _hsq.push(['trackPageView']);
+    _hsq.push(['trackCustomBehavioralEvent', { name: 'pe62515_hidden' }]);
+  });
+  let log = await visit.hubspot();
+  assert.equal(log.doNotTrack, true);
+  assert.equal(log.sent.length, 1);
+  assert.match(await visit.page.evaluate(() => document.cookie), /__hs_do_not_track=yes/);
+  await visit.page.evaluate(() => {
+    _hsq.push(['doNotTrack', { track: true }]);
+    _hsq.push(['trackPageView']);
+  });
+  log = await visit.hubspot();
   assert.equal(log.doNotTrack, false);
-  assert.deepEqual(log.ignored.map((i) => i.command), [['bogus']]);
-  assert.deepEqual(log.consent, [['setHubSpotConsent', { analytics: true, advertisement: false, functionality: true }]]);
-  assert.equal(log.commands.length, 8);
+  assert.deepEqual(log.sent.map((e) => e.kind), ['pageView', 'pageView']);
+  assert.deepEqual(visit.errors, []);
+});
+
+test('emulator: resetVisitor starts a new visitor with no identity, and later requests say rv=1', async () => {
+  const visit = await start();
+  await bannerReady(visit);
+  await visit.page.evaluate(() => {
+    _hsq.push(['identify', { email: 'bo@example.com' }]);
+    _hsq.push(['trackPageView']);
+    _hsq.push(['resetVisitor']);
+    _hsq.push(['trackPageView']);
+  });
+  const log = await visit.hubspot();
+  const [before, after] = log.sent.slice(1);
+  assert.deepEqual(pick(before, 'identity', 'resetVisitor'), { identity: { email: 'bo@example.com' }, resetVisitor: false });
+  assert.deepEqual(pick(after, 'identity', 'resetVisitor', 'consentAllowed'), { identity: null, resetVisitor: true, consentAllowed: true });
+  assert.equal(before.visitor, log.sent[0].visitor);
+  assert.match(after.visitor, /^[0-9a-f]{32}$/);
+  assert.notEqual(after.visitor, before.visitor);
+  assert.equal(log.visitor, after.visitor);
+  assert.deepEqual(visit.errors, []);
+});
+
+test('emulator: revokeCookieConsent through the banner: cookies gone, a new visitor without identity, k=30 with ce=false', async () => {
+  const visit = await start();
+  await bannerReady(visit);
+  await visit.page.evaluate(() => {
+    _hsq.push(['identify', { email: 'cy@example.com' }]);
+    _hsq.push(['trackPageView']);
+  });
+  assert.match(await visit.page.evaluate(() => document.cookie), /__hstc=/);
+  await visit.page.evaluate(() => _hsp.push(['revokeCookieConsent']));
+  const log = await visit.hubspot();
+  const [initial, before, revoke] = log.sent;
+  assert.equal(initial.consentAllowed, false, 'the tracker ran before the banner answered');
+  assert.deepEqual(pick(before, 'kind', 'consentAllowed', 'identity'), { kind: 'pageView', consentAllowed: true, identity: { email: 'cy@example.com' } });
+  assert.deepEqual(pick(revoke, 'kind', 'consentAllowed', 'identity', 'resetVisitor'), { kind: 'revokeConsent', consentAllowed: false, identity: null, resetVisitor: true });
+  assert.match(revoke.url, /__ptq\.gif\?k=30&/);
+  assert.match(revoke.url, /&ce=false&/);
+  assert.notEqual(revoke.visitor, before.visitor);
+  assert.doesNotMatch(await visit.page.evaluate(() => document.cookie), /__hstc=|hubspotutk=/);
+  const banner = await visit.banner();
+  assert.deepEqual(banner.consent, { allowed: false, categories: { necessary: true, analytics: false, advertisement: false, functionality: false } });
+  // The tracker's listeners (consent, settings, cookie saving), the revocation, then the cookie
+  // saving listener of the new visitor.
+  assert.deepEqual(banner.commands.map((c) => c[0]), [
+    'addPrivacyConsentListener', 'addPrivacySettingsListener', 'addPrivacyConsentListener', 'revokeCookieConsent', 'addPrivacyConsentListener',
+  ]);
+  assert.deepEqual(visit.errors, []);
+});
+
+test('emulator: without the banner script _hsp is never processed', async () => {
+  const visit = await start(() => {}, { banner: 'abort' });
+  await visit.page.evaluate(() => {
+    _hsp.push(['revokeCookieConsent']);
+    _hsq.push(['trackPageView']);
+  });
+  await visit.page.waitForTimeout(200);
+  const log = await visit.hubspot();
+  assert.deepEqual(log.sent.map((e) => [e.kind, e.consentAllowed]), [['pageView', false], ['pageView', false]]);
+  assert.equal(await visit.page.evaluate(() => window._hsp.push === Array.prototype.push), true);
+  assert.deepEqual(await visit.page.evaluate(() => window._hsp.map((c) => c[0])), [
+    'addPrivacyConsentListener', 'addPrivacySettingsListener', 'addPrivacyConsentListener', 'revokeCookieConsent',
+  ]);
+  assert.equal(await visit.banner(), null);
+  assert.doesNotMatch(await visit.page.evaluate(() => document.cookie), /__hstc=/);
+});
+
+test('emulator: the banner calls a consent listener at once when consent exists, and on the visitor\'s choice (stored for the next page)', async () => {
+  const visit = await harness.open(PAGE);
+  await visit.page.evaluate(() => { window.__hubspotBannerPolicy = { mode: 'OPT_IN', choice: null }; });
+  await inject(visit.page, TRACKER);
+  await bannerReady(visit);
+  await visit.page.evaluate(() => {
+    window.heard = [];
+    _hsp.push(['addPrivacyConsentListener', (c) => heard.push(['early', c.allowed, c.categories])]);
+  });
+  assert.deepEqual(await visit.page.evaluate(() => window.heard), [], 'OPT_IN: no consent before the visitor chooses');
+  assert.equal((await visit.banner()).consent, null);
+  await visit.page.evaluate(() => {
+    __hubspotBanner.choose({ analytics: true, advertisement: false, functionality: true });
+    _hsp.push(['addPrivacyConsentListener', (c) => heard.push(['late', c.allowed, c.categories])]);
+    _hsq.push(['trackPageView']);
+  });
+  const categories = { necessary: true, analytics: true, advertisement: false, functionality: true };
+  assert.deepEqual(await visit.page.evaluate(() => window.heard), [['early', false, categories], ['late', false, categories]]);
+  assert.match(await visit.page.evaluate(() => document.cookie), /__hs_cookie_cat_pref=1%3Atrue%2C2%3Afalse%2C3%3Atrue/);
+  const log = await visit.hubspot();
+  assert.deepEqual(log.sent.map((e) => [e.kind, e.consentAllowed]), [['pageView', false], ['k28', true], ['pageView', true]]);
+
+  await visit.page.reload();
+  await visit.page.evaluate(() => { window.__hubspotBannerPolicy = { mode: 'OPT_IN', choice: null }; });
+  await inject(visit.page, TRACKER);
+  await bannerReady(visit);
+  assert.deepEqual((await visit.banner()).consent, { allowed: false, categories });
+  assert.deepEqual(visit.errors, []);
 });
 
 test('emulator: the forms stand-in renders into its target and logs submissions', async () => {

@@ -6,6 +6,10 @@
 //   *.hs-analytics.net -> www/hubspot-emulator.js       (the same code at the address Segment's
 //                                                       classic HubSpot destination loads it from)
 //   *.hsforms.net     -> www/hubspot-forms-emulator.js  (HubSpot's Forms SDK and form embed)
+//   *.hs-banner.com   -> www/hubspot-banner-emulator.js (HubSpot's cookie banner, the one script
+//                                                       that processes _hsp; HubSpot's loader, and
+//                                                       so the tracker emulator, injects
+//                                                       https://js.hs-banner.com/v2/<portalId>/banner.js)
 //   api.segment.io    -> 200 {} and the payload recorded (Segment's collection API)
 //   Segment's CDN     -> cdn.segment.com, or <local server>/segment-cdn for pages that give
 //                        analytics-next `cdnURL: harness.segmentCdnUrl()` (what the fixture's
@@ -28,7 +32,7 @@
 //     assert.deepEqual(visit.errors, []);
 //   });
 //
-// Each HubSpot host can be told how to answer with `tracker:` / `forms:` options (see `open`).
+// Each HubSpot host can be told how to answer with `tracker:` / `forms:` / `banner:` options (see `open`).
 import { before, after, afterEach } from 'node:test';
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
@@ -52,6 +56,7 @@ const EMULATOR = {
   tracker: 'www/hubspot-emulator.js',
   classicTracker: 'www/hubspot-emulator.js',
   forms: 'www/hubspot-forms-emulator.js',
+  banner: 'www/hubspot-banner-emulator.js',
 };
 
 /** The path on the local server that stands for Segment's CDN (analytics-next's `cdnURL`). */
@@ -74,6 +79,7 @@ export function serviceOf(url) {
   if (host === 'hs-scripts.com' || host.endsWith('.hs-scripts.com')) return 'tracker';
   if (host === 'hs-analytics.net' || host.endsWith('.hs-analytics.net')) return 'classicTracker';
   if (host === 'hsforms.net' || host.endsWith('.hsforms.net')) return 'forms';
+  if (host === 'hs-banner.com' || host.endsWith('.hs-banner.com')) return 'banner';
   if (host === 'api.segment.io') return 'segmentApi';
   if (host === 'cdn.segment.com') return 'segmentCdn';
   return null;
@@ -156,18 +162,19 @@ export class Harness {
    *                    { body } (this JavaScript instead of the emulator, e.g. a tracker that throws) |
    *                    a function (route, emulatorSource) => … that answers the playwright Route itself
    *   classicTracker:   the same, for *.hs-analytics.net (where Segment's classic HubSpot loads the tracker)
+   *   banner:           the same, for *.hs-banner.com (HubSpot's cookie banner, injected by the tracker)
    *   segment:          { settings }: Segment's CDN answers the project settings request
    *                     (/v1/projects/<writeKey>/settings) with `settings`, the JSON a workspace
    *                     serves (integrations, remotePlugins…); default { integrations: {} }
    *   pages:            { [url]: html }: external pages to serve (other origins for iframes)
    * Resolves once the page has loaded.
    */
-  async open(path, { tracker = 'emulate', forms = 'emulate', classicTracker = 'emulate', segment = {}, pages = {}, viewport } = {}) {
+  async open(path, { tracker = 'emulate', forms = 'emulate', classicTracker = 'emulate', banner = 'emulate', segment = {}, pages = {}, viewport } = {}) {
     const context = await this.browser.newContext(viewport ? { viewport } : {});
     const page = await context.newPage();
     const visit = new Visit(context, page);
     this.#visits.add(visit);
-    const answers = { tracker, forms, classicTracker, segment, pages };
+    const answers = { tracker, forms, classicTracker, banner, segment, pages };
 
     await context.route('**/*', (route) => this.#answer(route, visit, answers).catch(() => {
       // The visit was closed while a request was held: nothing left to answer.
@@ -189,6 +196,7 @@ export class Harness {
       case 'tracker':
       case 'classicTracker':
       case 'forms':
+      case 'banner':
         return this.#answerHubSpot(route, service, answers[service], visit);
       case 'segmentApi':
         return route.fulfill({ status: 200, contentType: 'application/json', body: '{}' });
@@ -267,7 +275,7 @@ export class Visit {
     return this.#gate(service).promise;
   }
 
-  /** Lets a held HubSpot host ('tracker', 'classicTracker' or 'forms') answer. */
+  /** Lets a held HubSpot host ('tracker', 'classicTracker', 'forms' or 'banner') answer. */
   release(service) {
     this.#gate(service).open();
   }
@@ -286,7 +294,7 @@ export class Visit {
     throw new Error(`no warning containing ${JSON.stringify(text)}; warnings were: ${JSON.stringify(this.warnings)}`);
   }
 
-  /** External requests of one service ('tracker', 'classicTracker', 'forms', 'segmentApi', 'segmentCdn', 'page'). */
+  /** External requests of one service ('tracker', 'classicTracker', 'forms', 'banner', 'segmentApi', 'segmentCdn', 'page'). */
   requestsTo(service) {
     return this.requests.filter((r) => r.service === service);
   }
@@ -318,6 +326,11 @@ export class Visit {
   /** What the emulated HubSpot servers received (window.__hubspot.sent), [] before the tracker ran. */
   async sent() {
     return (await this.hubspot())?.sent ?? [];
+  }
+
+  /** The cookie banner emulator's log (window.__hubspotBanner), or null before it ran. */
+  banner() {
+    return this.page.evaluate(() => window.__hubspotBanner ?? null);
   }
 
   /** The Forms SDK emulator's log (window.__hubspotForms), or null before it ran. */
