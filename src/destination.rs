@@ -2,15 +2,20 @@
 //! core's [`Value`]s, commands and problems out. The browser edge ([`crate::browser`]) reads
 //! `ctx.event` into values and pushes the commands; everything between is here, tested natively.
 
-use crate::mapping::{write_commands, Command, Problems};
+use crate::mapping::{Command, Problems};
 use crate::session::Session;
 use crate::settings::Settings;
-use crate::value::{write_json_string, Value};
+use crate::value::Value;
+
+/// Property names warned about (renamed or dropped) are remembered up to this many, so that
+/// each is warned about once per page, and a page inventing names cannot grow the list forever.
+const MAX_WARNED_NAMES: usize = 200;
 
 /// One HubSpot destination: its validated settings and its session.
 pub struct Destination {
     settings: Settings,
     session: Session,
+    warned_names: Vec<String>,
 }
 
 /// What one call makes: the commands to push onto `_hsq`, in order, and what to warn about.
@@ -20,22 +25,17 @@ pub struct Answer<'a> {
     pub commands: Vec<Command<'a>>,
     /// Problems with the call's data, one warning per kind.
     pub problems: Problems,
+    /// These commands set the path and identity of HubSpot's own first page view (the first
+    /// `page` call): they must reach the tracker before that view is sent.
+    pub hubspots_view: bool,
 }
 
+#[cfg(test)]
 impl Answer<'_> {
-    /// `[commands, warnings]` as JSON text: the form the fuzz run checks and a log can show.
+    /// `[commands, warnings]` as JSON text: the form the fuzz run checks.
     pub fn to_json(&self) -> String {
-        let mut out = String::from("[");
-        write_commands(&self.commands, &mut out);
-        out.push_str(",[");
-        for (i, message) in self.problems.messages().iter().enumerate() {
-            if i > 0 {
-                out.push(',');
-            }
-            write_json_string(message, &mut out);
-        }
-        out.push_str("]]");
-        out
+        let warnings = self.problems.messages().into_iter().map(|m| Value::String(m.into())).collect();
+        ["[", &crate::mapping::commands_json(&self.commands), ",", &Value::Array(warnings).to_json(), "]"].concat()
     }
 }
 
@@ -43,7 +43,7 @@ impl Destination {
     /// Validates Segment's settings; the error names the bad setting and its value.
     pub fn new(settings: &Value<'_>) -> Result<Destination, String> {
         let settings = Settings::from_value(settings)?;
-        Ok(Destination { session: Session::new(&settings), settings })
+        Ok(Destination { session: Session::new(&settings), settings, warned_names: Vec::new() })
     }
 
     /// The validated settings (script URLs, timeout, nonce: what loading needs).
@@ -55,13 +55,13 @@ impl Destination {
     /// `flushIdentifyImmediately`. `problems` carries what reading the event already found.
     pub fn identify<'a>(&mut self, event: &'a Value<'a>, mut problems: Problems) -> Answer<'a> {
         let commands = self.session.identify(event, &mut problems);
-        Answer { commands, problems }
+        self.answer(commands, problems, false)
     }
 
     /// A track event (`{ event, userId, properties, context: { traits } }`).
     pub fn track<'a>(&mut self, event: &Value<'a>, mut problems: Problems) -> Answer<'a> {
         let commands = self.session.track(event, &mut problems);
-        Answer { commands, problems }
+        self.answer(commands, problems, false)
     }
 
     /// A page event (`{ properties }`); the browser's location is the fallback for
@@ -73,11 +73,72 @@ impl Destination {
         location_search: &str,
         problems: Problems,
     ) -> Answer<'a> {
-        Answer { commands: self.session.page(event, location_path, location_search), problems }
+        let (commands, hubspots_view) = self.session.page(event, location_path, location_search);
+        self.answer(commands, problems, hubspots_view)
     }
 
-    /// Drops pending identify traits (analytics `reset()`, the plugin's `unload()`).
-    pub fn reset(&mut self) {
-        self.session.reset();
+    /// analytics `reset()`: held traits dropped, and a new visitor at HubSpot.
+    pub fn reset(&mut self) -> Answer<'static> {
+        let commands = self.session.reset();
+        self.answer(commands, Problems::default(), false)
+    }
+
+    /// The plugin's `unload()`: held traits dropped.
+    pub fn forget_pending(&mut self) {
+        self.session.forget_pending();
+    }
+
+    /// The answer, with renamed and dropped property names not warned about before left out.
+    fn answer<'a>(&mut self, commands: Vec<Command<'a>>, mut problems: Problems, hubspots_view: bool) -> Answer<'a> {
+        let warned = &mut self.warned_names;
+        let mut first_time = |key: &String| {
+            let new = !warned.contains(key);
+            if new && warned.len() < MAX_WARNED_NAMES {
+                warned.push(key.clone());
+            }
+            new
+        };
+        problems.renamed.retain(|(key, _)| first_time(key));
+        problems.unnamed.retain(&mut first_time);
+        Answer { commands, problems, hubspots_view }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::mapping::commands_json;
+
+    fn destination() -> Destination {
+        Destination::new(&Value::parse(r#"{"portalId":"62515"}"#, &mut false).unwrap()).unwrap()
+    }
+
+    fn track(d: &mut Destination, event: &str) -> (String, Vec<String>) {
+        let event = Value::parse(event, &mut false).unwrap();
+        let answer = d.track(&event, Problems::default());
+        (commands_json(&answer.commands), answer.problems.messages())
+    }
+
+    #[test]
+    fn each_renamed_or_dropped_name_is_warned_about_once() {
+        let mut d = destination();
+        let (commands, warnings) =
+            track(&mut d, r#"{"event":"Bought","properties":{"order-id":"1","😀":2,"plan":"x"}}"#);
+        assert_eq!(
+            commands,
+            r#"[["trackCustomBehavioralEvent",{"name":"pe62515_bought","properties":{"order_id":"1","plan":"x"}}]]"#
+        );
+        assert_eq!(warnings.len(), 2, "{warnings:?}");
+        assert!(warnings[0].contains(r#""order-id" is sent as "order_id""#), "{warnings:?}");
+        assert!(warnings[1].contains(r#""😀" is not sent"#), "{warnings:?}");
+        let (_, again) = track(&mut d, r#"{"event":"Bought","properties":{"order-id":"2","😀":3,"Other-Key":1}}"#);
+        assert_eq!(again.len(), 1, "{again:?}");
+        assert!(again[0].contains("other_key"));
+    }
+
+    #[test]
+    fn reset_asks_hubspot_for_a_new_visitor() {
+        let mut d = destination();
+        assert_eq!(commands_json(&d.reset().commands), r#"["resetVisitor"]"#);
     }
 }

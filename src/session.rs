@@ -1,5 +1,5 @@
-//! When commands go: identify traits held until the next page or track, the skipped first page
-//! view, and `reset()`. Pure: events in, commands out, tested natively.
+//! When commands go: identify traits held until the next page or track, the first page view
+//! (HubSpot's own), and `reset()`. Pure: events in, commands out, tested natively.
 
 use crate::mapping::{self, Command, Problems, Properties};
 use crate::settings::Settings;
@@ -12,7 +12,7 @@ pub struct Session {
     custom_behavioral_events: bool,
     track_initial_page_view: bool,
     flush_identify_immediately: bool,
-    /// Traits waiting for the next tracking call, HubSpot only sends identity along with one.
+    /// Traits waiting for the next tracking call: HubSpot only sends identity along with one.
     pending: Option<Properties<'static>>,
     /// Whether the first `page` call has been seen (HubSpot's code records that view itself).
     first_page_seen: bool,
@@ -41,7 +41,7 @@ impl Session {
         self.pending.is_some()
     }
 
-    /// S4: an identify holds its traits (merged over earlier ones) until the next page or track,
+    /// An identify holds its traits (merged over earlier ones) until the next page or track,
     /// or, with `flushIdentifyImmediately`, sends them at once with a page view.
     pub fn identify<'a>(&mut self, event: &'a Value<'_>, problems: &mut Problems) -> Vec<Command<'a>> {
         let traits = event.get("traits").unwrap_or(&Value::Null);
@@ -61,49 +61,61 @@ impl Session {
         vec![Command::Identify(properties), Command::TrackPageView]
     }
 
-    /// S5: the event, preceded by pending identity (and by `context.traits` carrying an email).
+    /// The event, preceded by pending identity (and by `context.traits` carrying an email).
     pub fn track<'a>(&mut self, event: &Value<'a>, problems: &mut Problems) -> Vec<Command<'a>> {
-        let name = match event.get("event").and_then(Value::as_text).map(mapping::trim_text) {
-            Some(name) if !name.is_empty() => name,
-            _ => {
-                problems.no_event_name = true;
-                return Vec::new();
+        let name = event.get("event").and_then(Value::as_text).map(mapping::trim_text).unwrap_or_default();
+        let properties = event.get("properties").unwrap_or(&Value::Null);
+        let command = match name {
+            "" => None,
+            name if self.custom_behavioral_events => {
+                mapping::custom_behavioral_event(&self.portal_id, name, properties, problems)
             }
+            name => Some(mapping::track_event(name, properties, problems)),
+        };
+        let Some(command) = command else {
+            problems.no_event_name = true;
+            return Vec::new();
         };
         if let Some(properties) =
             event.get("context").and_then(|c| c.get("traits")).and_then(|t| contact(event, t, problems))
         {
             self.hold(properties);
         }
-        let properties = event.get("properties").unwrap_or(&Value::Null);
-        let command = if self.custom_behavioral_events {
-            mapping::custom_behavioral_event(&self.portal_id, name, properties, problems)
-        } else {
-            mapping::track_event(name, properties, problems)
-        };
         let mut commands = self.pending_first();
         commands.push(command);
         commands
     }
 
-    /// S3/S6: `setPath` + `trackPageView`, except on the first page (HubSpot's code counts that
-    /// one itself), which still sends pending identity so it rides HubSpot's own page view.
-    pub fn page<'a>(&mut self, event: &Value<'a>, location_path: &str, location_search: &str) -> Vec<Command<'a>> {
+    /// `setPath` + `trackPageView`. The first page is HubSpot's own view (its code records it
+    /// when it starts) unless `trackInitialPageView`: then only its path and the pending
+    /// identity go, for that view. Whether this was that first page is returned beside.
+    pub fn page<'a>(
+        &mut self,
+        event: &Value<'a>,
+        location_path: &str,
+        location_search: &str,
+    ) -> (Vec<Command<'a>>, bool) {
         let first = !self.first_page_seen;
         self.first_page_seen = true;
-        if first && !self.track_initial_page_view {
-            return self.pending_first();
-        }
         let properties = event.get("properties").unwrap_or(&Value::Null);
-        let path = mapping::page_path(properties, location_path, location_search);
         let mut commands = self.pending_first();
-        commands.push(Command::SetPath(path));
-        commands.push(Command::TrackPageView);
-        commands
+        commands.push(Command::SetPath(mapping::page_path(properties, location_path, location_search)));
+        let hubspots_own = first && !self.track_initial_page_view;
+        if !hubspots_own {
+            commands.push(Command::TrackPageView);
+        }
+        (commands, hubspots_own)
     }
 
-    /// analytics `reset()`: one user's identity must never ride the next user's events.
-    pub fn reset(&mut self) {
+    /// analytics `reset()`: held traits are dropped, and HubSpot is told to start a new visitor,
+    /// since its tracker keeps every identity it was given for every later request.
+    pub fn reset(&mut self) -> Vec<Command<'static>> {
+        self.pending = None;
+        vec![Command::ResetVisitor]
+    }
+
+    /// The plugin's `unload()`: held traits are dropped; HubSpot's code stays on the page.
+    pub fn forget_pending(&mut self) {
         self.pending = None;
     }
 
@@ -113,13 +125,10 @@ impl Session {
     }
 
     /// The commands of a tracking call, starting with pending identity: HubSpot sends identity
-    /// with the next tracking call, so `identify` must come before it. (Pushing onto this, not
-    /// inserting at 0, keeps `Vec::insert`'s panic message out of the wasm.)
+    /// with the next tracking call, so `identify` must come before it.
     fn pending_first<'a>(&mut self) -> Vec<Command<'a>> {
         let mut commands = Vec::with_capacity(3);
-        if let Some(pending) = self.pending.take() {
-            commands.push(Command::Identify(pending));
-        }
+        commands.extend(self.pending.take().map(Command::Identify));
         commands
     }
 }

@@ -1,7 +1,7 @@
 //! Segment's settings object for the destination (S2), parsed and validated. Pure Rust.
 
 use crate::mapping::trim_text;
-use crate::value::{concat, digits, replace_ascii, split_once, Value};
+use crate::value::Value;
 
 /// HubSpot's data centres.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -29,8 +29,8 @@ impl Region {
     /// `https://{service}.{domain}` in na1, `https://{service}-{region}.{domain}` elsewhere.
     fn host(self, service: &str, domain: &str) -> String {
         match self {
-            Region::Na1 => concat(&["https://", service, ".", domain]),
-            _ => concat(&["https://", service, "-", self.code(), ".", domain]),
+            Region::Na1 => ["https://", service, ".", domain].concat(),
+            _ => ["https://", service, "-", self.code(), ".", domain].concat(),
         }
     }
 }
@@ -66,6 +66,9 @@ pub struct Settings {
     pub form_fields: Vec<Value<'static>>,
     /// A submitted email becomes an identify.
     pub identify_form_submitters: bool,
+    /// The Segment consent categories this destination needs (`consentCategories`, or the
+    /// workspace's `consentSettings.categories`); none: no consent is required.
+    pub consent_categories: Vec<String>,
     /// `apiKey` or `privateAppToken` was given: server credentials that must not ship to
     /// browsers. Only the fact is kept, never the value.
     pub has_server_credentials: bool,
@@ -80,11 +83,11 @@ fn invalid(key: &str, value: &Value, expected: &str) -> String {
         Value::Bool(true) => "true",
         Value::Bool(false) => "false",
         Value::Number(text) => text,
-        Value::String(text) => &concat(&["\"", text, "\""]),
+        Value::String(text) => &["\"", text, "\""].concat(),
         Value::Array(_) => "[…]",
         Value::Object(_) => "{…}",
     };
-    concat(&["hubspot-wasm: invalid setting ", key, " = ", shown, ": ", expected])
+    ["hubspot-wasm: invalid setting ", key, " = ", shown, ": ", expected].concat()
 }
 
 /// A setting, treating `null` (and so `undefined`, dropped by JSON) as absent.
@@ -92,7 +95,7 @@ fn setting<'v>(settings: &'v Value<'_>, key: &str) -> Option<&'v Value<'v>> {
     settings.get(key).filter(|v| !matches!(v, Value::Null))
 }
 
-fn boolean(settings: &Value, keys: &[&str]) -> Result<bool, String> {
+fn boolean(settings: &Value, keys: &[&str], default: bool) -> Result<bool, String> {
     for key in keys {
         match setting(settings, key) {
             None => continue,
@@ -100,7 +103,7 @@ fn boolean(settings: &Value, keys: &[&str]) -> Result<bool, String> {
             Some(other) => return Err(invalid(key, other, "expected true or false")),
         }
     }
-    Ok(false)
+    Ok(default)
 }
 
 /// A script URL setting: `https:`, `http:` or relative, never `javascript:`, `data:` and kin.
@@ -120,7 +123,7 @@ fn script_url(settings: &Value, key: &str, default: String) -> Result<String, St
     let bytes = text.as_bytes();
     let start = bytes.iter().position(|&b| b > b' ').unwrap_or(bytes.len());
     let end = bytes.iter().rposition(|&b| b > b' ').map_or(start, |last| last + 1);
-    let url = replace_ascii(text.get(start..end).unwrap_or_default(), |b| matches!(b, b'\t' | b'\n' | b'\r'), "");
+    let url = text[start..end].replace(['\t', '\n', '\r'], "");
     if url.is_empty() || url.bytes().any(|b| b < b' ') {
         return Err(bad());
     }
@@ -153,7 +156,7 @@ impl Settings {
         };
 
         // `region` wins over enableEuropeanDataCenter, but a malformed flag is an error either way.
-        let european = boolean(settings, &["enableEuropeanDataCenter"])?;
+        let european = boolean(settings, &["enableEuropeanDataCenter"], false)?;
         let bad_region = |value| invalid("region", value, "expected 'na1', 'na2', 'eu1' or 'ap1'");
         let region = match setting(settings, "region") {
             Some(value @ Value::String(s)) => match trim_text(s).to_ascii_lowercase().as_str() {
@@ -187,7 +190,7 @@ impl Settings {
         let tracker_url = script_url(
             settings,
             "trackerUrl",
-            concat(&[&region.host("js", "hs-scripts.com"), "/", &portal_id, ".js"]),
+            [&region.host("js", "hs-scripts.com"), "/", &portal_id, ".js"].concat(),
         )?;
         let forms_url = script_url(settings, "formsUrl", region.host("js", "hsforms.net") + "/forms/embed/v2.js")?;
 
@@ -201,16 +204,29 @@ impl Settings {
             }
         }
 
+        let mut consent_categories = Vec::new();
+        if let Some(value) = setting(settings, "consentCategories") {
+            let bad = || invalid("consentCategories", value, "expected a list of Segment consent category ids");
+            let Value::Array(ids) = value else { return Err(bad()) };
+            for id in ids {
+                match id.as_text().map(trim_text) {
+                    Some(id) if !id.is_empty() => consent_categories.push(id.to_string()),
+                    _ => return Err(bad()),
+                }
+            }
+        }
+
         Ok(Settings {
             region,
-            track_form_submissions: boolean(settings, &["trackFormSubmissions"])?,
+            consent_categories,
+            track_form_submissions: boolean(settings, &["trackFormSubmissions"], false)?,
             form_fields,
-            identify_form_submitters: boolean(settings, &["identifyFormSubmitters"])?,
-            load_forms_sdk: boolean(settings, &["loadFormsSdk", "loadFormsSDK"])?,
-            custom_behavioral_events: boolean(settings, &["customBehavioralEvents"])?,
-            track_initial_page_view: boolean(settings, &["trackInitialPageView"])?,
-            flush_identify_immediately: boolean(settings, &["flushIdentifyImmediately"])?,
-            disable_cookie_banner: boolean(settings, &["disableCookieBanner"])?,
+            identify_form_submitters: boolean(settings, &["identifyFormSubmitters"], false)?,
+            load_forms_sdk: boolean(settings, &["loadFormsSdk", "loadFormsSDK"], false)?,
+            custom_behavioral_events: boolean(settings, &["customBehavioralEvents"], true)?,
+            track_initial_page_view: boolean(settings, &["trackInitialPageView"], false)?,
+            flush_identify_immediately: boolean(settings, &["flushIdentifyImmediately"], false)?,
+            disable_cookie_banner: boolean(settings, &["disableCookieBanner"], false)?,
             load_timeout_ms,
             tracker_url,
             forms_url,
@@ -223,9 +239,14 @@ impl Settings {
     }
 }
 
+/// Whether `text` is one or more ASCII digits (a Hub ID, a whole number of milliseconds).
+fn digits(text: &str) -> bool {
+    !text.is_empty() && text.bytes().all(|b| b.is_ascii_digit())
+}
+
 /// `1500` or `1500.5` (floored) within setTimeout's range; no exponents, no negatives.
 fn parse_millis(text: &str) -> Option<u32> {
-    let whole = match split_once(text, b'.') {
+    let whole = match text.split_once('.') {
         Some((whole, fraction)) if fraction.is_empty() || digits(fraction) => whole,
         Some(_) => return None,
         None => text,
@@ -253,7 +274,8 @@ mod tests {
         assert_eq!(s.forms_url, "https://js.hsforms.net/forms/embed/v2.js");
         assert_eq!(s.load_timeout_ms, 10_000);
         assert_eq!(s.region, Region::Na1);
-        assert!(!s.load_forms_sdk && !s.custom_behavioral_events && !s.has_server_credentials);
+        assert!(!s.load_forms_sdk && s.custom_behavioral_events && !s.has_server_credentials);
+        assert!(s.consent_categories.is_empty());
     }
 
     #[test]
@@ -357,6 +379,19 @@ mod tests {
             assert!(err.contains(key), "{bad}: {err}");
         }
         assert!(parse(r#"{"portalId":"1","loadTimeoutMs":null,"region":null}"#).is_ok());
+        assert!(!parse(r#"{"portalId":"1","customBehavioralEvents":false}"#).unwrap().custom_behavioral_events);
+    }
+
+    #[test]
+    fn consent_categories_are_segment_category_ids() {
+        let s = parse(r#"{"portalId":"1","consentCategories":["C0002"," C0004 "]}"#).unwrap();
+        assert_eq!(s.consent_categories, ["C0002", "C0004"]);
+        for bad in
+            [r#""consentCategories":"C0002""#, r#""consentCategories":["C0002",""]"#, r#""consentCategories":[{}]"#]
+        {
+            let err = parse(&format!(r#"{{"portalId":"1",{bad}}}"#)).unwrap_err();
+            assert!(err.contains("consentCategories"), "{bad}: {err}");
+        }
     }
 
     #[test]

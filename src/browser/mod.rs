@@ -6,15 +6,19 @@
 //! page object returns `Result`, and no `RefCell` borrow is held across a call into JavaScript.
 //! The package's entry (`js/hubspot_wasm.js`) only starts the wasm and buffers calls until then.
 
+mod delivery;
 mod forms;
 mod loader;
 mod queue;
 mod read;
+mod trusted_types;
 
 use crate::destination::{Answer, Destination};
 use crate::mapping;
+use crate::mapping::Command;
 use crate::segment::{self, ACTIONS, CLASSIC};
-use crate::value::{concat, Value};
+use crate::value::Value;
+use delivery::Delivery;
 use js_sys::{Function, Promise, Reflect};
 use queue::{push, HSP, HSQ};
 use read::{get, Reader};
@@ -71,6 +75,8 @@ struct Inner {
     loading: RefCell<Option<loader::Loading>>,
     /// Whether analytics' `reset` is followed (subscribed once, at the first `load()`).
     follows_reset: Cell<bool>,
+    /// The way to `_hsq`, in order however late HubSpot's tracker starts.
+    delivery: Rc<Delivery>,
 }
 
 /// A destination for validated settings; an `Error` naming the setting otherwise.
@@ -78,6 +84,9 @@ fn destination(settings: &Value<'_>) -> Result<Destination, js_sys::Error> {
     let destination = Destination::new(settings).map_err(|message| js_sys::Error::new(&message))?;
     if destination.settings().has_server_credentials {
         warn("hubspot-wasm: apiKey/privateAppToken are server credentials, ignored here: never ship them to browsers");
+    }
+    if !destination.settings().custom_behavioral_events {
+        warn("hubspot-wasm: customBehavioralEvents: false sends HubSpot's legacy trackEvent, which HubSpot no longer processes (its tracking-code reference, 2026-03); leave the setting out to send custom behavioral events");
     }
     Ok(destination)
 }
@@ -125,6 +134,7 @@ impl HubSpotPlugin {
             code_settings,
             loading: RefCell::default(),
             follows_reset: Cell::new(false),
+            delivery: Delivery::new(),
         };
         Ok(HubSpotPlugin { inner: Rc::new(inner) })
     }
@@ -171,18 +181,24 @@ impl HubSpotPlugin {
         let loading = match segments_hubspot(&analytics) {
             Some(segments) => {
                 let key = if segments == CLASSIC { CLASSIC } else { "'HubSpot Web (Actions)'" };
-                warn(&concat(&[
-                    "hubspot-wasm: Segment's ",
-                    segments,
-                    " destination runs here too; this one stays quiet (no event twice). ",
-                    "To use hubspot-wasm instead, load analytics with { integrations: { ",
-                    key,
-                    ": false, 'hubspot-wasm': true } }",
-                ]));
+                warn(
+                    &[
+                        "hubspot-wasm: Segment's ",
+                        segments,
+                        " destination runs here too; this one stays quiet (no event twice). ",
+                        "To use hubspot-wasm instead, load analytics with { integrations: { ",
+                        key,
+                        ": false, 'hubspot-wasm': true } }",
+                    ]
+                    .concat(),
+                );
                 *self.inner.destination.borrow_mut() = None;
                 loader::Loading::stood_aside()
             }
-            None => loader::load(&settings),
+            None => {
+                self.inner.delivery.start();
+                loader::load(&settings)
+            }
         };
         let loaded = loading.loaded.clone();
         *self.inner.loading.borrow_mut() = Some(loading);
@@ -199,43 +215,50 @@ impl HubSpotPlugin {
 
     /// Drops held identify traits; HubSpot's code cannot be removed from a page.
     pub fn unload(&self) {
+        if let Some(destination) = self.inner.destination.borrow_mut().as_mut() {
+            destination.forget_pending();
+        }
+    }
+
+    /// analytics' `reset()` (log-out), for the entry to pass on one made before `load()`: held
+    /// traits dropped and a new visitor at HubSpot. Later ones the plugin hears itself.
+    pub fn reset(&self) {
         self.inner.reset();
     }
 
-    /// `page`: pending identity, then `setPath` and `trackPageView` (not on the first page).
+    /// `page`: pending identity, then `setPath` and `trackPageView` (the first page's view is
+    /// HubSpot's own).
     pub fn page(&self, ctx: JsValue) -> JsValue {
         if self.inner.destination.borrow().is_none() {
             return ctx; // before load() or beside Segment's own HubSpot destination
         }
-        let event = get(&ctx, "event");
         let mut reader = Reader::default();
-        let value = Value::Object(reader.members(&event, &["properties"]));
+        let value = Value::Object(reader.members(&get(&ctx, "event"), &["properties"]));
         let location = get(&global(), "location");
         let path = get(&location, "pathname").as_string().unwrap_or_default();
         let search = get(&location, "search").as_string().unwrap_or_default();
         let answer =
             self.inner.destination.borrow_mut().as_mut().map(|d| d.page(&value, &path, &search, reader.problems()));
-        deliver(answer, reader.dropped);
+        self.inner.deliver(answer, reader.dropped);
         ctx
     }
 
-    /// `identify`: traits held until the next page or track (S4).
+    /// `identify`: traits held until the next page or track.
     pub fn identify(&self, ctx: JsValue) -> JsValue {
         if self.inner.destination.borrow().is_none() {
-            return ctx; // before load() or beside Segment's own HubSpot destination
+            return ctx;
         }
-        let event = get(&ctx, "event");
         let mut reader = Reader::default();
-        let value = Value::Object(reader.members(&event, &["userId", "traits"]));
+        let value = Value::Object(reader.members(&get(&ctx, "event"), &["userId", "traits"]));
         let answer = self.inner.destination.borrow_mut().as_mut().map(|d| d.identify(&value, reader.problems()));
-        deliver(answer, reader.dropped);
+        self.inner.deliver(answer, reader.dropped);
         ctx
     }
 
-    /// `track`: pending identity, then the behavioural event (S5).
+    /// `track`: pending identity, then the custom behavioral event.
     pub fn track(&self, ctx: JsValue) -> JsValue {
         if self.inner.destination.borrow().is_none() {
-            return ctx; // before load() or beside Segment's own HubSpot destination
+            return ctx;
         }
         let event = get(&ctx, "event");
         let mut reader = Reader::default();
@@ -243,7 +266,7 @@ impl HubSpotPlugin {
         members.push((Cow::Borrowed("context"), Value::Object(reader.members(&get(&event, "context"), &["traits"]))));
         let value = Value::Object(members);
         let answer = self.inner.destination.borrow_mut().as_mut().map(|d| d.track(&value, reader.problems()));
-        deliver(answer, reader.dropped);
+        self.inner.deliver(answer, reader.dropped);
         ctx
     }
 
@@ -294,29 +317,26 @@ impl HubSpotPlugin {
 }
 
 impl Inner {
+    /// analytics' `reset()`: held traits dropped and a new visitor at HubSpot.
     fn reset(&self) {
-        if let Some(destination) = self.destination.borrow_mut().as_mut() {
-            destination.reset();
-        }
+        let answer = self.destination.borrow_mut().as_mut().map(Destination::reset);
+        self.deliver(answer, false);
     }
-}
 
-/// Warns about what the call's data had wrong, then pushes its commands. No answer: the plugin
-/// was called before `load()` gave it settings (analytics-next never does; the entry holds such
-/// calls until then).
-fn deliver(answer: Option<Answer<'_>>, dropped: bool) {
-    let Some(answer) = answer else { return };
-    for message in answer.problems.messages() {
-        warn(&message);
+    /// Warns about what the call's data had wrong, then hands its commands to HubSpot. No
+    /// answer: no destination (before `load()` gave it settings, or beside Segment's own).
+    fn deliver(&self, answer: Option<Answer<'_>>, dropped: bool) {
+        let Some(answer) = answer else { return };
+        for message in answer.problems.messages() {
+            warn(&message);
+        }
+        if dropped {
+            warn("hubspot-wasm: part of the event could not be read (a cycle, a throwing getter or a Proxy) and was dropped");
+        }
+        let entries = answer.commands.into_iter().filter_map(|command| match command {
+            Command::ResetVisitor => Some(self.delivery.reset_visitor()),
+            command => command.into_value().as_ref().and_then(queue::to_js),
+        });
+        self.delivery.deliver(entries.collect(), answer.hubspots_view);
     }
-    if dropped {
-        warn(
-            "hubspot-wasm: part of the event could not be read (a cycle, a throwing getter or a Proxy) and was dropped",
-        );
-    }
-    let mut commands = Vec::with_capacity(answer.commands.len());
-    for command in answer.commands {
-        commands.push(command.into_value());
-    }
-    push(HSQ, &commands);
 }

@@ -4,7 +4,7 @@
 
 use super::read::get;
 use super::{global, warn};
-use crate::value::{concat, Value};
+use crate::value::Value;
 use js_sys::{Array, Function, Reflect};
 use serde::ser::{Serialize, Serializer};
 use wasm_bindgen::{JsCast, JsValue};
@@ -36,18 +36,24 @@ pub fn tracker_started() -> bool {
     push.is_function() && push != get(&Array::new(), "push")
 }
 
-/// Pushes `commands` in order onto `window[name]`. A queue that throws is warned about once per
-/// call, however many commands it refused; the rest are still offered.
+/// Pushes `commands` (arrays) in order onto `window[name]`.
 pub fn push(name: &str, commands: &[Value<'_>]) {
+    let entries: Vec<JsValue> = commands.iter().filter_map(to_js).collect();
+    push_entries(name, &entries);
+}
+
+/// Pushes `entries` (command arrays or functions) in order onto `window[name]`. A queue that
+/// throws is warned about once per call, however many entries it refused; the rest are still
+/// offered.
+pub fn push_entries(name: &str, entries: &[JsValue]) {
     let mut refused = false;
-    for command in commands {
-        let Some(command) = to_js(command) else { continue };
-        // Looked up for each command: HubSpot's code may replace the queue while taking one.
+    for entry in entries {
+        // Looked up for each entry: HubSpot's code may replace the queue while taking one.
         let (queue, push) = queue(name);
-        refused |= push.call1(&queue, &command).is_err();
+        refused |= push.call1(&queue, entry).is_err();
     }
     if refused {
-        warn(&concat(&["hubspot-wasm: HubSpot's ", name, " threw while taking a command"]));
+        warn(&["hubspot-wasm: HubSpot's ", name, " threw while taking a command"].concat());
     }
 }
 

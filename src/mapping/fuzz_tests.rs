@@ -327,7 +327,7 @@ fn check_flat(members: &[(Cow<'_, str>, Value<'_>)], at: &str, limit: usize) -> 
     }
     let mut keys = BTreeSet::new();
     for (k, v) in members {
-        if k.is_empty() || property_name(k) != *k || FORBIDDEN.contains(&&**k) {
+        if k.is_empty() || property_name(k).as_deref() != Some(&**k) || FORBIDDEN.contains(&&**k) {
             return Err(format!("{at}: key {k:?} not in HubSpot's form"));
         }
         if !keys.insert(&**k) {
@@ -449,8 +449,8 @@ impl Text {
 }
 
 const CONFIGS: &[&str] = &[
-    r#"{"portalId":"62515"}"#,
-    r#"{"portalId":62515,"customBehavioralEvents":true}"#,
+    r#"{"portalId":"62515","customBehavioralEvents":false}"#,
+    r#"{"portalId":62515}"#,
     r#"{"portalId":"1","flushIdentifyImmediately":true,"trackInitialPageView":true}"#,
     r#"{"portalId":"42","customBehavioralEvents":true,"flushIdentifyImmediately":true,"region":"eu1"}"#,
 ];

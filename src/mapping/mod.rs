@@ -1,14 +1,17 @@
 //! Segment calls → HubSpot `_hsq` commands. Pure Rust: no browser, tested natively.
 //!
-//! Each rule here is one line of SPEC S4–S6; [`crate::session`] decides *when* the commands go.
+//! Each rule here is one of HubSpot's or Segment's mapping rules (the README's "What reaches
+//! HubSpot"); [`crate::session`] decides *when* the commands go.
 
 mod date;
 mod properties;
 
 pub use date::{decimal, epoch_millis};
-pub use properties::{blank, property_name, trim_text, Properties, MAX_PROPERTIES};
+pub use properties::{
+    clean_name, property_name, renamed_beyond_case, trim_text, Properties, MAX_NAME_LENGTH, MAX_PROPERTIES,
+};
 
-use crate::value::{concat, digits, has, split_once, Value};
+use crate::value::Value;
 use std::borrow::Cow;
 
 /// HubSpot's limit on properties of one custom behavioural event.
@@ -17,13 +20,13 @@ pub const MAX_CUSTOM_EVENT_PROPERTIES: usize = 50;
 /// One command for HubSpot's `_hsq` queue, in HubSpot's own words.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Command<'a> {
-    /// `['identify', properties]`: contact properties, sent with the next tracking call.
+    /// `['identify', properties]`: contact properties, sent with every later tracking call.
     Identify(Properties<'a>),
-    /// `['setPath', path]`: the path the next page view is recorded for.
+    /// `['setPath', path]`: the path later requests are recorded for.
     SetPath(String),
     /// `['trackPageView']`.
     TrackPageView,
-    /// `['trackEvent', { id, ...properties }]`: a legacy behavioural event.
+    /// `['trackEvent', { id, ...properties }]`: the legacy event HubSpot no longer processes.
     TrackEvent(Properties<'a>),
     /// `['trackCustomBehavioralEvent', { name, properties }]`.
     TrackCustomBehavioralEvent {
@@ -32,26 +35,21 @@ pub enum Command<'a> {
         /// Its normalised properties.
         properties: Properties<'a>,
     },
-}
-
-impl Command<'_> {
-    /// Appends the command as the JSON array HubSpot's queue takes.
-    pub fn write_json(&self, out: &mut String) {
-        self.clone().into_value().write_json(out);
-    }
+    /// A new visitor with no identity (analytics `reset()`): HubSpot's tracker's `resetVisitor`,
+    /// which its documented API lacks. The browser edge calls it from a function entry, only
+    /// where the tracker has it.
+    ResetVisitor,
 }
 
 impl<'a> Command<'a> {
-    /// The command as the array HubSpot's queue takes (`['identify', {…}]`), as one value: the
-    /// browser edge hands every command to `_hsq` through one value writer.
-    pub fn into_value(self) -> Value<'a> {
+    /// The command as the array HubSpot's queue takes (`['identify', {…}]`), as one value;
+    /// `None` for [`Command::ResetVisitor`], which is a function entry, not an array.
+    pub fn into_value(self) -> Option<Value<'a>> {
         let call = |name: &'static str, argument: Option<Value<'a>>| {
             let mut items = Vec::with_capacity(2);
             items.push(Value::String(Cow::Borrowed(name)));
-            if let Some(argument) = argument {
-                items.push(argument);
-            }
-            Value::Array(items)
+            items.extend(argument);
+            Some(Value::Array(items))
         };
         match self {
             Command::Identify(properties) => call("identify", Some(properties.into_value())),
@@ -65,30 +63,20 @@ impl<'a> Command<'a> {
                 ];
                 call("trackCustomBehavioralEvent", Some(Value::Object(event)))
             }
+            Command::ResetVisitor => None,
         }
     }
 }
 
-/// Writes commands as one JSON array: their text form, which the tests compare.
+/// Commands as one JSON array (a reset as the string `"resetVisitor"`): the form tests compare.
+#[cfg(test)]
 pub fn commands_json(commands: &[Command<'_>]) -> String {
-    let mut out = String::new();
-    write_commands(commands, &mut out);
-    out
+    let values = commands.iter().map(|c| c.clone().into_value().unwrap_or(Value::String("resetVisitor".into())));
+    Value::Array(values.collect()).to_json()
 }
 
-/// Appends commands as one JSON array.
-pub fn write_commands(commands: &[Command<'_>], out: &mut String) {
-    out.push('[');
-    for (i, command) in commands.iter().enumerate() {
-        if i > 0 {
-            out.push(',');
-        }
-        command.write_json(out);
-    }
-    out.push(']');
-}
-
-/// What was wrong with a call's data, gathered so that each kind is warned about once per call.
+/// What was wrong with a call's data, gathered so that each kind is warned about once per call
+/// (and each renamed or dropped property name once per page: see [`crate::destination`]).
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Problems {
     /// Nesting deeper than [`crate::value::MAX_DEPTH`] was dropped.
@@ -103,13 +91,24 @@ pub struct Problems {
     pub no_event_name: bool,
     /// Custom event properties past HubSpot's 50, by name.
     pub over_custom_limit: Vec<String>,
+    /// Keys sent under another name than lower-casing alone gives: (key, HubSpot's name).
+    pub renamed: Vec<(String, String)>,
+    /// Keys no HubSpot name could be made of.
+    pub unnamed: Vec<String>,
 }
 
 impl Problems {
-    /// Whether there is anything to warn about.
-    pub fn any(&self) -> bool {
-        let Problems { too_deep, forbidden_key, not_an_object, too_many, no_event_name, over_custom_limit } = self;
-        *too_deep || *forbidden_key || *not_an_object || *too_many || *no_event_name || !over_custom_limit.is_empty()
+    /// `key` as HubSpot's internal name ([`property_name`]), noting a rename or a drop.
+    pub fn name<'a>(&mut self, key: &Cow<'a, str>) -> Option<Cow<'a, str>> {
+        let name = property_name(key);
+        match &name {
+            Some(name) if renamed_beyond_case(key, name) && !self.renamed.iter().any(|(k, _)| k == key) => {
+                self.renamed.push((key.to_string(), name.to_string()))
+            }
+            None if !self.unnamed.iter().any(|k| k == key) => self.unnamed.push(key.to_string()),
+            _ => {}
+        }
+        name
     }
 
     /// One warning per kind of problem, worded for the developer reading the console.
@@ -117,7 +116,7 @@ impl Problems {
         let mut out = Vec::new();
         let mut say = |cond: bool, text: &str| {
             if cond {
-                out.push(concat(&["hubspot-wasm: ", text]));
+                out.push(["hubspot-wasm: ", text].concat());
             }
         };
         say(self.too_deep, "values nested more than 32 levels deep were dropped");
@@ -126,17 +125,35 @@ impl Problems {
         say(self.too_many, "more than 1000 properties in one call; the rest were dropped");
         say(self.no_event_name, "track without an event name was skipped");
         if !self.over_custom_limit.is_empty() {
-            let mut message =
-                String::from("hubspot-wasm: HubSpot takes at most 50 properties per custom behavioral event; dropped:");
-            for name in &self.over_custom_limit {
-                message.push(' ');
-                message.push_str(name);
-            }
-            out.push(message);
+            out.push(
+                [
+                    "hubspot-wasm: HubSpot takes at most 50 properties per custom behavioral event; dropped: ",
+                    &self.over_custom_limit.join(" "),
+                ]
+                .concat(),
+            );
+        }
+        for (key, name) in &self.renamed {
+            out.push(["hubspot-wasm: property \"", key, "\" is sent as \"", name, "\" (", NAME_RULE, ")"].concat());
+        }
+        for key in &self.unnamed {
+            out.push(
+                [
+                    "hubspot-wasm: property \"",
+                    key,
+                    "\" is not sent: no HubSpot name can be made of it (",
+                    NAME_RULE,
+                    ")",
+                ]
+                .concat(),
+            );
         }
         out
     }
 }
+
+/// HubSpot's rule for internal property names, as the warnings quote it.
+const NAME_RULE: &str = "HubSpot's internal names: a-z, 0-9 and _, starting with a letter, at most 50 characters";
 
 /// The members of traits or properties: none for null (and so undefined), none and a
 /// `not_an_object` problem for an array or a primitive.
@@ -151,7 +168,7 @@ fn members_of<'v, 'a>(value: &'v Value<'a>, problems: &mut Problems) -> &'v [(Co
     }
 }
 
-/// S4: the contact properties of an identify, or `None` when there is no email to send.
+/// The contact properties of an identify, or `None` when there is no email to send.
 pub fn identify_properties<'a>(
     user_id: Option<&'a str>,
     traits: &Value<'a>,
@@ -160,29 +177,29 @@ pub fn identify_properties<'a>(
     let members = members_of(traits, problems);
     let mut out = Properties::with_capacity(members.len() + 2); // and the id and email
     for (key, value) in members {
-        let name = property_name(key);
+        let Some(name) = problems.name(key) else { continue };
         match (&*name, value) {
             // A company object is sent as its name alone (HubSpot's `company` is text).
             ("company", Value::Object(_)) => {
                 if let Some(company) = value.get("name") {
-                    out.flatten(name, company, problems);
+                    out.flatten_named(name, company, problems);
                 }
             }
             ("address", Value::Object(parts)) => {
                 for (part, value) in parts {
-                    let part = property_name(part);
+                    let Some(part) = problems.name(part) else { continue };
                     let target = match &*part {
                         "street" => "address".into(),
                         "city" | "state" | "country" => part,
                         "postalcode" | "postal_code" => "zip".into(),
-                        _ => concat(&["address_", &part]).into(),
+                        _ => ["address_", &part].concat().into(),
                     };
-                    out.flatten(target, value, problems);
+                    out.flatten(&target, value, problems);
                 }
             }
-            ("first_name", _) => out.flatten("firstname".into(), value, problems),
-            ("last_name", _) => out.flatten("lastname".into(), value, problems),
-            _ => out.flatten(name, value, problems),
+            ("first_name", _) => out.flatten_named("firstname".into(), value, problems),
+            ("last_name", _) => out.flatten_named("lastname".into(), value, problems),
+            _ => out.flatten_named(name, value, problems),
         }
     }
     // Cleaned like every other string: a zero-width character must not start a contact's email.
@@ -212,89 +229,74 @@ fn make_room(out: &mut Properties<'_>, count: usize, problems: &mut Problems) {
 
 /// `local@domain.tld`, nothing more: enough to tell an email-shaped userId from an opaque one.
 pub fn is_email(text: &str) -> bool {
-    let Some((local, domain)) = split_once(text, b'@') else { return false };
-    let bytes = text.as_bytes();
-    let spaced = (0..bytes.len()).any(|at| bytes.get(at..).and_then(|rest| blank(rest, false, false)).is_some());
+    let Some((local, domain)) = text.split_once('@') else { return false };
     !local.is_empty()
-        && has(domain, b'.')
+        && domain.contains('.')
         && !domain.starts_with('.')
         && !domain.ends_with('.')
-        && !has(domain, b'@')
-        && !has(text, b',')
-        && !spaced
+        && !domain.contains('@')
+        && !text.contains(',')
+        && !text.contains(char::is_whitespace)
 }
 
-/// S5 (default): `trackEvent` in HubSpot's documented object form. `properties.id` becomes `_id`
-/// (`id` is the event), `revenue` becomes `value`; keys are otherwise left as the page wrote them.
-pub fn track_event<'a>(name: &str, properties: &Value<'a>, problems: &mut Problems) -> Command<'a> {
+/// Event properties as HubSpot takes them: names HubSpot's, objects flattened, arrays joined.
+fn event_properties<'a>(properties: &Value<'a>, problems: &mut Problems) -> Properties<'a> {
     let members = members_of(properties, problems);
-    let mut out = Properties::with_capacity(members.len() + 1); // and the id
-    let mut revenue = None;
+    let mut out = Properties::with_capacity(members.len());
     for (key, value) in members {
-        match &**key {
-            "id" => out.set_clean("_id".into(), value, problems),
-            "revenue" => revenue = Some(value),
-            _ => out.set_clean(key.clone(), value, problems),
-        }
+        out.flatten(key, value, problems);
     }
-    if let Some(revenue) = revenue {
-        out.set_clean("value".into(), revenue, problems);
-    }
-    make_room(&mut out, 1, problems);
-    out.set("id".into(), Value::String(String::from(name).into()), problems);
-    Command::TrackEvent(out)
+    out
 }
 
-/// S5 (`customBehavioralEvents`): name `pe{portalId}_…` and flattened, capped properties.
+/// The legacy `trackEvent` (only when `customBehavioralEvents: false`), in HubSpot's documented
+/// object form: `id` is the event, so `properties.id` becomes `_id`; `revenue` becomes `value`,
+/// the field HubSpot added to the contact's revenue.
+pub fn track_event<'a>(name: &str, properties: &Value<'a>, problems: &mut Problems) -> Command<'a> {
+    let properties = event_properties(properties, problems);
+    let mut legacy = Properties::with_capacity(properties.len() + 1);
+    for (key, value) in properties.into_members() {
+        let key = match &*key {
+            "id" => "_id".into(),
+            "revenue" => "value".into(),
+            _ => key,
+        };
+        legacy.set(key, value, problems);
+    }
+    make_room(&mut legacy, 1, problems);
+    legacy.set("id".into(), Value::String(String::from(name).into()), problems);
+    Command::TrackEvent(legacy)
+}
+
+/// A custom behavioral event: name `pe{portalId}_…`, properties with HubSpot's names, flat, at
+/// most 50. `None` when nothing of the name can be sent.
 pub fn custom_behavioral_event<'a>(
     portal_id: &str,
     name: &str,
     properties: &Value<'a>,
     problems: &mut Problems,
-) -> Command<'a> {
-    let members = members_of(properties, problems);
-    let mut out = Properties::with_capacity(members.len());
-    for (key, value) in members {
-        out.flatten(property_name(key), value, problems);
-    }
-    problems.over_custom_limit = out.truncate(MAX_CUSTOM_EVENT_PROPERTIES);
-    Command::TrackCustomBehavioralEvent { name: custom_event_name(portal_id, name), properties: out }
+) -> Option<Command<'a>> {
+    let name = custom_event_name(portal_id, name)?;
+    let mut properties = event_properties(properties, problems);
+    problems.over_custom_limit = properties.truncate(MAX_CUSTOM_EVENT_PROPERTIES);
+    Some(Command::TrackCustomBehavioralEvent { name, properties })
 }
 
-/// A name already in HubSpot's `pe<digits>_` form is kept; any other becomes
-/// `pe{portalId}_` + the name lower-cased, each run of whitespace and dots one `_`.
-pub fn custom_event_name(portal_id: &str, name: &str) -> String {
-    let internal =
-        name.strip_prefix("pe").and_then(|rest| split_once(rest, b'_')).is_some_and(|(portal, _)| digits(portal));
+/// A name already in HubSpot's `pe<digits>_` form is kept; any other becomes `pe{portalId}_` +
+/// the name in HubSpot's characters ([`clean_name`]). `None` when nothing is left of it.
+pub fn custom_event_name(portal_id: &str, name: &str) -> Option<String> {
+    let internal = name
+        .strip_prefix("pe")
+        .and_then(|rest| rest.split_once('_'))
+        .is_some_and(|(portal, _)| !portal.is_empty() && portal.bytes().all(|b| b.is_ascii_digit()));
     if internal {
-        return name.into();
+        return Some(name.into());
     }
-    let mut out = concat(&["pe", portal_id, "_"]);
-    let bytes = name.as_bytes();
-    let (mut at, mut kept, mut in_run) = (0, 0, false);
-    while let Some(rest) = bytes.get(at..).filter(|rest| !rest.is_empty()) {
-        match if rest.first() == Some(&b'.') { Some(1) } else { blank(rest, false, false) } {
-            Some(n) => {
-                out.push_str(name.get(kept..at).unwrap_or_default());
-                if !in_run {
-                    out.push('_');
-                }
-                in_run = true;
-                at += n;
-                kept = at;
-            }
-            None => {
-                in_run = false;
-                at += 1;
-            }
-        }
-    }
-    out.push_str(name.get(kept..).unwrap_or_default());
-    out.make_ascii_lowercase();
-    out
+    let name = clean_name(name);
+    (!name.is_empty()).then(|| ["pe", portal_id, "_", &name].concat())
 }
 
-/// S6: the path HubSpot records a page view for: `properties.path` + `properties.search`, each
+/// The path HubSpot records a page view for: `properties.path` + `properties.search`, each
 /// falling back to the browser's location.
 pub fn page_path(properties: &Value<'_>, location_path: &str, location_search: &str) -> String {
     let text = |key, fallback| match properties.get(key) {
@@ -312,7 +314,7 @@ pub fn page_path(properties: &Value<'_>, location_path: &str, location_search: &
     path + &search
 }
 
-/// S7: the consent object HubSpot's `setHubSpotConsent` takes: only its three boolean keys.
+/// The consent object HubSpot's `setHubSpotConsent` takes: only its three boolean keys.
 pub fn consent(choices: &Value<'_>) -> Value<'static> {
     let mut out = Vec::new();
     for key in ["analytics", "advertisement", "functionality"] {

@@ -2,24 +2,91 @@
 //! multi-select arrays, dates, trimmed strings, and keys that must never be written.
 
 use super::{decimal, epoch_millis, Problems};
-use crate::value::{concat, owned, replace_ascii, Value};
+use crate::value::{owned, Value};
 use std::borrow::Cow;
 
 /// Properties beyond this many in one call are dropped: far past any real contact or event,
 /// and the bound keeps a hostile 10,000-key object from costing more than a moment.
 pub const MAX_PROPERTIES: usize = 1000;
 
-/// Property names in HubSpot's form: lower case (ASCII: HubSpot's internal names are ASCII, and
-/// Unicode case tables would cost more bytes than the rest of the mapping); whitespace (`' '`, `\t`, `\n`, `\v`, `\f`, `\r`)
-/// and `.` become `_`. Idempotent.
-pub fn property_name<'a>(key: &Cow<'a, str>) -> Cow<'a, str> {
-    let separator = |b: u8| matches!(b, b' ' | b'\t' | b'\n' | 0x0b | 0x0c | b'\r' | b'.');
-    if !key.bytes().any(|b| b.is_ascii_uppercase() || separator(b)) {
-        return key.clone(); // most keys are already names; borrowed ones stay borrowed
+/// HubSpot's longest internal property name.
+pub const MAX_NAME_LENGTH: usize = 50;
+
+/// A key as HubSpot's internal property name: lowercase `a`–`z`, `0`–`9` and `_`, starting with a
+/// letter, at most [`MAX_NAME_LENGTH`] characters. A key already so passes as it is (borrowed).
+/// Otherwise: lower-cased, accented Latin letters written without their accents
+/// ([`latin_letters`]), every other character a `_`, runs of `_` one, none at either end, a
+/// leading digit prefixed with `p_`, and cut at 50. `None` when nothing is left. Idempotent.
+pub fn property_name<'a>(key: &Cow<'a, str>) -> Option<Cow<'a, str>> {
+    let valid = key.len() <= MAX_NAME_LENGTH
+        && key.starts_with(|c: char| c.is_ascii_lowercase())
+        && key.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_');
+    if valid {
+        return Some(key.clone());
     }
-    let mut name = replace_ascii(key, separator, "_");
-    name.make_ascii_lowercase();
-    Cow::Owned(name)
+    let mut name = clean_name(key);
+    if name.starts_with(|c: char| c.is_ascii_digit()) {
+        name.insert_str(0, "p_");
+    }
+    name.truncate(MAX_NAME_LENGTH); // ASCII by now: any byte is a character boundary
+    name.truncate(name.trim_end_matches('_').len());
+    (!name.is_empty()).then_some(Cow::Owned(name))
+}
+
+/// Whether turning `key` into `name` took more than the long-documented rule (lower case, and
+/// `_` for whitespace and dots): such names are worth a warning, plain camelCase is not.
+pub fn renamed_beyond_case(key: &str, name: &str) -> bool {
+    let plain = key.chars().map(|c| if c.is_ascii_whitespace() || c == '\u{b}' || c == '.' { '_' } else { c });
+    !plain.map(|c| c.to_ascii_lowercase()).eq(name.chars())
+}
+
+/// `text` lower-cased to `a`–`z`, `0`–`9` and single `_` between words, with accented Latin
+/// letters written plainly; no `_` at either end. Property names and event names share it.
+pub fn clean_name(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            'a'..='z' | '0'..='9' => out.push(c),
+            'A'..='Z' => out.push(c.to_ascii_lowercase()),
+            _ => match latin_letters(c) {
+                Some(letters) => out.push_str(letters),
+                None if !out.is_empty() && !out.ends_with('_') => out.push('_'),
+                None => {}
+            },
+        }
+    }
+    out.truncate(out.trim_end_matches('_').len());
+    out
+}
+
+/// The plain letters of an accented Latin letter (Latin-1 and Latin Extended-A: the letters of
+/// the European languages HubSpot's EU data centre serves): `Ü` → `u`, `ß` → `ss`, `ł` → `l`.
+fn latin_letters(c: char) -> Option<&'static str> {
+    // Latin Extended-A, U+0100 to U+017F, one base letter each; `*` marks the ligatures.
+    const EXTENDED_A: &[u8; 128] =
+        b"aaaaaaccccccccddddeeeeeeeeeegggggggghhhhiiiiiiiiii**jjkkkllllllllllnnnnnnnnnoooooo**rrrrrrssssssssttttttuuuuuuuuuuuuwwyyyzzzzzzs";
+    Some(match c {
+        'À'..='Å' | 'à'..='å' => "a",
+        'Æ' | 'æ' => "ae",
+        'Ç' | 'ç' => "c",
+        'È'..='Ë' | 'è'..='ë' => "e",
+        'Ì'..='Ï' | 'ì'..='ï' => "i",
+        'Ð' | 'ð' => "d",
+        'Ñ' | 'ñ' => "n",
+        'Ò'..='Ö' | 'Ø' | 'ò'..='ö' | 'ø' => "o",
+        'Ù'..='Ü' | 'ù'..='ü' => "u",
+        'Ý' | 'ý' | 'ÿ' => "y",
+        'Þ' | 'þ' => "th",
+        'ß' => "ss",
+        'Ĳ' | 'ĳ' => "ij",
+        'Œ' | 'œ' => "oe",
+        '\u{100}'..='\u{17f}' => {
+            let letter = EXTENDED_A.get(c as usize - 0x100)?;
+            // One-byte ASCII slices of the table itself: no allocation.
+            std::str::from_utf8(std::slice::from_ref(letter)).ok()?
+        }
+        _ => return None,
+    })
 }
 
 /// Keys that would reach an object's prototype when a page copies them with `obj[key] = …`.
@@ -27,50 +94,10 @@ fn forbidden(key: &str) -> bool {
     matches!(key, "__proto__" | "constructor" | "prototype")
 }
 
-/// `s` without surrounding whitespace and zero-width characters (U+200B–U+200D, U+FEFF).
+/// `s` without surrounding whitespace (Unicode's, as JavaScript's `trim`) and zero-width
+/// characters (U+200B–U+200D, U+FEFF).
 pub fn trim_text(s: &str) -> &str {
-    // Whitespace is Unicode's (as `char::is_whitespace` and JavaScript's `trim`), matched on
-    // UTF-8 bytes at both ends: no char decoding, which the wasm would pay for in size.
-    let bytes = s.as_bytes();
-    let visible = |b: Option<&u8>| b.is_some_and(|b| b.is_ascii_graphic());
-    if visible(bytes.first()) && visible(bytes.last()) {
-        return s; // most text: nothing to trim
-    }
-    let (mut start, mut end) = (0, bytes.len());
-    while let Some(n) = bytes.get(start..end).and_then(|rest| blank(rest, true, false)) {
-        start += n;
-    }
-    while let Some(n) = bytes.get(start..end).and_then(|rest| blank(rest, true, true)) {
-        end -= n;
-    }
-    s.get(start..end).unwrap_or_default()
-}
-
-/// The length of the whitespace character (Unicode `White_Space`) or, with `zero_width`, the
-/// zero-width character that `bytes` starts with (or, `at_end`, ends with). All of them are
-/// one to three bytes of UTF-8, read here without a general decoder.
-pub fn blank(bytes: &[u8], zero_width: bool, at_end: bool) -> Option<usize> {
-    // The character's bytes: at the end, back from the last byte over continuation bytes.
-    let length = if at_end {
-        let last = bytes.len().checked_sub(1)?;
-        1 + (1..3).take_while(|&n| bytes.get(last + 1 - n).is_some_and(|b| b & 0xc0 == 0x80)).count()
-    } else {
-        match bytes.first()? {
-            0xc0..=0xdf => 2,
-            0xe0..=0xef => 3,
-            _ => 1,
-        }
-    };
-    let start = if at_end { bytes.len() - length } else { 0 };
-    let c = bytes.get(start..start + length)?;
-    let point = match *c {
-        [b] if b < 0x80 => u32::from(b),
-        [a, b] if a & 0xe0 == 0xc0 => u32::from(a & 0x1f) << 6 | u32::from(b & 0x3f),
-        [a, b, c] if a & 0xf0 == 0xe0 => u32::from(a & 0x0f) << 12 | u32::from(b & 0x3f) << 6 | u32::from(c & 0x3f),
-        _ => return None, // four bytes (no blank is), or not a character's start
-    };
-    let white = matches!(point, 0x09..=0x0d | 0x20 | 0x85 | 0xa0 | 0x1680 | 0x2000..=0x200a | 0x2028 | 0x2029 | 0x202f | 0x205f | 0x3000);
-    (white || zero_width && matches!(point, 0x200b..=0x200d | 0xfeff)).then_some(length)
+    s.trim_matches(|c: char| c.is_whitespace() || matches!(c, '\u{200b}'..='\u{200d}' | '\u{feff}'))
 }
 
 /// Strings are trimmed of whitespace and zero-width characters; ISO dates become epoch millis.
@@ -129,6 +156,11 @@ impl<'a> Properties<'a> {
     /// The properties, in order.
     pub fn members(&self) -> &[(Cow<'a, str>, Value<'a>)] {
         &self.members
+    }
+
+    /// The properties, moved out.
+    pub fn into_members(self) -> Vec<(Cow<'a, str>, Value<'a>)> {
+        self.members
     }
 
     /// The properties as a JSON object value (no copy: the members move).
@@ -196,14 +228,26 @@ impl<'a> Properties<'a> {
         dropped
     }
 
-    /// S4 value rules under an already-normalised `key`: nested objects flatten into
-    /// `key_child` (children normalised too), arrays of scalars join with `;` (HubSpot's
-    /// multi-select form), strings are cleaned, null is dropped.
-    pub fn flatten(&mut self, key: Cow<'a, str>, value: &Value<'a>, problems: &mut Problems) {
+    /// The value rules under a key as the page wrote it: the key becomes HubSpot's internal name
+    /// ([`Problems::name`]), nested objects flatten into `key_child`, arrays of scalars join with
+    /// `;` (HubSpot's multi-select form; its tracker would send `[object Object]` or repeated
+    /// keys), strings are cleaned, null is dropped.
+    pub fn flatten(&mut self, key: &Cow<'a, str>, value: &Value<'a>, problems: &mut Problems) {
+        if let Some(name) = problems.name(key) {
+            self.flatten_named(name, value, problems);
+        }
+    }
+
+    /// [`Properties::flatten`] under a name already HubSpot's.
+    pub fn flatten_named(&mut self, name: Cow<'a, str>, value: &Value<'a>, problems: &mut Problems) {
         match value {
             Value::Object(members) => {
                 for (child, value) in members {
-                    self.flatten(concat(&[&key, "_", &property_name(child)]).into(), value, problems);
+                    let Some(child) = problems.name(child) else { continue };
+                    let path = Cow::Owned([&*name, "_", &child].concat());
+                    if let Some(path) = problems.name(&path) {
+                        self.flatten_named(path, value, problems);
+                    }
                 }
             }
             Value::Array(items) => {
@@ -222,43 +266,13 @@ impl<'a> Properties<'a> {
                         joined.push_str(&text);
                     }
                 }
-                self.set(key, Value::String(joined.into()), problems);
+                self.set(name, Value::String(joined.into()), problems);
             }
             scalar => {
                 if let Some(v) = clean_scalar(scalar) {
-                    self.set(key, v, problems)
+                    self.set(name, v, problems)
                 }
             }
         }
-    }
-
-    /// Sets `key` to `value` cleaned but kept in shape (legacy `trackEvent` properties): strings
-    /// cleaned, nulls and forbidden keys dropped at every depth.
-    pub fn set_clean(&mut self, key: Cow<'a, str>, value: &Value<'a>, problems: &mut Problems) {
-        if let Some(v) = clean_deep(value, problems) {
-            self.set(key, v, problems);
-        }
-    }
-}
-
-fn clean_deep<'a>(value: &Value<'a>, problems: &mut Problems) -> Option<Value<'a>> {
-    match value {
-        Value::Object(members) => {
-            let mut out = Properties::with_capacity(members.len());
-            for (key, value) in members {
-                out.set_clean(key.clone(), value, problems);
-            }
-            Some(Value::Object(out.members))
-        }
-        Value::Array(items) => {
-            let mut out = Vec::with_capacity(items.len());
-            for item in items {
-                if let Some(item) = clean_deep(item, problems) {
-                    out.push(item);
-                }
-            }
-            Some(Value::Array(out))
-        }
-        scalar => clean_scalar(scalar),
     }
 }

@@ -1,0 +1,172 @@
+//! Handing commands to HubSpot's tracker in order, however late it starts.
+//!
+//! When HubSpot's tracker starts it takes set-up commands (`setPath`, `identify` and others) out
+//! of everything queued in `_hsq` and runs them first, then the rest, then its own automatic page
+//! view. Two page views queued before it ran would both be recorded for the last path, and two
+//! people's events for the last identity. So order-sensitive commands never wait in `_hsq`: until
+//! the tracker runs, they are held here. One function entry waits in `_hsq` instead (HubSpot runs
+//! those with the tracker, in order, once `_hsq.push` is its own): it hands over the commands
+//! that belong to HubSpot's automatic page view (the first `page` call's path and identity)
+//! while the tracker starts, and the rest just after that view.
+
+use super::queue::{push_entries, queue, tracker_started, HSQ};
+use super::read::get;
+use super::warn;
+use gloo_timers::callback::Timeout;
+use js_sys::Function;
+use std::cell::RefCell;
+use std::collections::VecDeque;
+use std::rc::{Rc, Weak};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+
+/// Calls held while the tracker has not run: past this many, the oldest are dropped (one
+/// warning). A tracker that never runs receives nothing anyway; one that runs late receives the
+/// last thousand calls, and a page that runs for days without it holds bounded memory.
+pub const MAX_HELD_CALLS: usize = 1000;
+
+/// Where the plugin's commands go now.
+#[derive(Clone, Copy, PartialEq)]
+enum Stage {
+    /// Nothing asked of HubSpot yet (before the first call or `load()`).
+    Idle,
+    /// Held here; the start-up entry waits in `_hsq`.
+    Held,
+    /// The tracker has run the start-up entry; the rest goes right after its own page view.
+    Starting,
+    /// Straight to the tracker.
+    Direct,
+}
+
+struct State {
+    stage: Stage,
+    /// The held calls, each its entries for `_hsq`, in order.
+    held: VecDeque<Vec<JsValue>>,
+    /// How many held calls come before HubSpot's automatic page view (up to the first `page`).
+    before_view: usize,
+    overflowed: bool,
+}
+
+/// The plugin's way to HubSpot's `_hsq`.
+pub struct Delivery {
+    state: RefCell<State>,
+    /// The function entry for a new visitor: the tracker's `resetVisitor`, where it has one.
+    reset_visitor: JsValue,
+}
+
+impl Delivery {
+    /// A delivery that has asked nothing of HubSpot yet.
+    pub fn new() -> Rc<Delivery> {
+        let mut warned = false;
+        let reset_visitor = Closure::<dyn FnMut(JsValue)>::new(move |tracker: JsValue| {
+            match get(&tracker, "resetVisitor").dyn_into::<Function>() {
+                Ok(reset) => drop(reset.call0(&tracker)),
+                Err(_) if !warned => {
+                    warned = true;
+                    warn("hubspot-wasm: HubSpot's tracker has no resetVisitor, so after analytics.reset() it may still send the previous user's identity");
+                }
+                Err(_) => {}
+            }
+        });
+        let state = State { stage: Stage::Idle, held: VecDeque::new(), before_view: 0, overflowed: false };
+        Rc::new(Delivery { state: RefCell::new(state), reset_visitor: reset_visitor.into_js_value() })
+    }
+
+    /// The `_hsq` entry that starts a new visitor with no identity.
+    pub fn reset_visitor(&self) -> JsValue {
+        self.reset_visitor.clone()
+    }
+
+    /// Straight to the tracker when it runs; otherwise the start-up entry goes into `_hsq` and
+    /// calls are held until the tracker runs it. Once only.
+    pub fn start(self: &Rc<Self>) {
+        if self.state.borrow().stage != Stage::Idle {
+            return;
+        }
+        if tracker_started() {
+            self.state.borrow_mut().stage = Stage::Direct;
+            return;
+        }
+        self.state.borrow_mut().stage = Stage::Held;
+        let delivery: Weak<Delivery> = Rc::downgrade(self);
+        let on_start = Closure::<dyn FnMut()>::new(move || {
+            if let Some(delivery) = delivery.upgrade() {
+                delivery.tracker_starting();
+            }
+        });
+        let (hsq, _) = queue(HSQ);
+        let entry: JsValue = on_start.into_js_value();
+        // The array's own push: the tracker does not run yet.
+        let _ = js_sys::Array::from(&hsq).push(&entry);
+    }
+
+    /// One call's entries: to `_hsq` now, or held in order. `hubspots_view`: they set the path
+    /// and identity of HubSpot's automatic page view (the first `page` call).
+    pub fn deliver(self: &Rc<Self>, entries: Vec<JsValue>, hubspots_view: bool) {
+        self.start();
+        let stage = self.state.borrow().stage;
+        if stage == Stage::Held && tracker_started() {
+            // A tracker that runs but never ran the start-up entry: hand everything over now.
+            self.hand_over(usize::MAX);
+            self.state.borrow_mut().stage = Stage::Direct;
+        }
+        if self.state.borrow().stage == Stage::Direct {
+            push_entries(HSQ, &entries);
+            return;
+        }
+        let overflowed = {
+            let mut state = self.state.borrow_mut();
+            state.held.push_back(entries);
+            if hubspots_view {
+                state.before_view = state.held.len();
+            }
+            let over = state.held.len() > MAX_HELD_CALLS;
+            if over {
+                state.held.pop_front();
+                state.before_view = state.before_view.saturating_sub(1);
+            }
+            let first = over && !state.overflowed;
+            state.overflowed |= over;
+            first
+        };
+        if overflowed {
+            warn("hubspot-wasm: HubSpot's tracking code has not run and 1000 calls are waiting for it; the oldest are dropped");
+        }
+    }
+
+    /// Run by the tracker while it starts: the calls up to the first page go now, to ride its
+    /// automatic page view; the rest just after that view (the tracker sends it synchronously in
+    /// the same start-up, so a zero-delay timer comes after it).
+    fn tracker_starting(self: &Rc<Self>) {
+        let before_view = {
+            let mut state = self.state.borrow_mut();
+            if state.stage != Stage::Held {
+                return;
+            }
+            state.stage = Stage::Starting;
+            std::mem::take(&mut state.before_view)
+        };
+        self.hand_over(before_view);
+        let delivery = Rc::downgrade(self);
+        // Runs once, so its closure is left to the timer rather than kept in the state.
+        Timeout::new(0, move || {
+            if let Some(delivery) = delivery.upgrade() {
+                delivery.hand_over(usize::MAX);
+                delivery.state.borrow_mut().stage = Stage::Direct;
+            }
+        })
+        .forget();
+    }
+
+    /// Pushes the first `count` held calls, in order; no borrow is held while the tracker runs.
+    fn hand_over(&self, count: usize) {
+        let calls: Vec<Vec<JsValue>> = {
+            let mut state = self.state.borrow_mut();
+            let count = count.min(state.held.len());
+            state.held.drain(..count).collect()
+        };
+        for entries in calls {
+            push_entries(HSQ, &entries);
+        }
+    }
+}
