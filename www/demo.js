@@ -19,8 +19,9 @@ function pluginSettings() {
   if (params.get('region')) settings.region = params.get('region');
   if (!realPortal) {
     // Relative URLs resolve against this page, so the emulators are fetched from next to it.
-    // The emulator's file name has no portal id in it, hence the query parameter.
-    settings.trackerUrl = `hubspot-emulator.js?portalId=${EMULATED_PORTAL}`;
+    // The emulator's file name has no portal id in it, hence the query parameter; like HubSpot's
+    // loader it injects the cookie banner, here the local banner emulator named by `banner`.
+    settings.trackerUrl = `hubspot-emulator.js?portalId=${EMULATED_PORTAL}&banner=hubspot-banner-emulator.js`;
     settings.formsUrl = 'hubspot-forms-emulator.js';
   }
   return settings;
@@ -194,7 +195,10 @@ function showForwarded(ctx) {
   return ctx;
 }
 
-const KIND_LABEL = { pageView: 'Page view', event: 'Event', customEvent: 'Custom event', formSubmission: 'Form' };
+const KIND_LABEL = {
+  pageView: 'Page view', event: 'Event', customEvent: 'Custom event', formSubmission: 'Form',
+  revokeConsent: 'Consent revoked', k28: 'Consent given', k29: 'Consent declined',
+};
 const shown = { hsq: 0, hsp: 0, sent: 0, forms: 0 };
 
 /** Appends what is new in the emulators' logs; they fire 'hubspot-emulator' after every change. */
@@ -203,10 +207,11 @@ function renderFromEmulator() {
   if (log) {
     // Appending as changes arrive keeps _hsq and _hsp commands interleaved in their real order.
     for (; shown.hsq < log.commands.length; shown.hsq++) appendCommand('_hsq', log.commands[shown.hsq]);
-    for (; shown.hsp < log.consent.length; shown.hsp++) appendCommand('_hsp', log.consent[shown.hsp]);
     for (; shown.sent < log.sent.length; shown.sent++) prependSent(log.sent[shown.sent]);
     $('#dnt-banner').hidden = !log.doNotTrack;
   }
+  const banner = window.__hubspotBanner; // HubSpot's cookie banner: the one script that reads _hsp
+  if (banner) for (; shown.hsp < banner.commands.length; shown.hsp++) appendCommand('_hsp', banner.commands[shown.hsp]);
   const forms = window.__hubspotForms;
   if (forms) {
     // A form submission goes to HubSpot's forms API, not through _hsq: shown in the same feed.
@@ -258,11 +263,17 @@ function sentItem(entry) {
   const item = el('li', 'sent fresh');
   const head = el('div', 'sent-head');
   head.append(el('span', `kind kind-${entry.kind}`, KIND_LABEL[entry.kind] ?? entry.kind));
-  if (entry.kind !== 'pageView') head.append(el('strong', 'event-name', entry.id ?? entry.name));
+  if (entry.kind === 'event' || entry.kind === 'customEvent' || entry.kind === 'formSubmission') {
+    head.append(el('strong', 'event-name', entry.id ?? entry.name));
+  }
   head.append(el('code', 'path', entry.path));
   if (entry.initial) head.append(el('span', 'tag', 'automatic, on load'));
+  if (entry.consentAllowed === false) head.append(el('span', 'tag', 'ce=false: no consent'));
+  if (entry.resetVisitor) head.append(el('span', 'tag', 'after a visitor reset'));
+  if (entry.visitor) head.title = `visitor ${entry.visitor}`;
   item.append(head);
 
+  if (entry.kind === 'event' && entry.value) item.append(pairs('properties', { value: entry.value }));
   if (entry.properties && Object.keys(entry.properties).length) item.append(pairs('properties', entry.properties));
   if (entry.identity) {
     const { email, ...rest } = entry.identity;
