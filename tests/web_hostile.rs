@@ -118,7 +118,7 @@ fn identify_then_track(plugin: &JsValue, traits: &str) -> String {
     canonical(&js("window._hsq.find(([name]) => name === 'identify') ?? null"))
 }
 
-/// Sends `properties` in a legacy track: its `trackEvent` command.
+/// Sends `properties` in a track: its `trackCustomBehavioralEvent` command.
 fn track_properties(plugin: &JsValue, properties: &str) -> String {
     fresh_queue();
     send(plugin, "track", &js(&format!("{{ event: {{ event: 'E', properties: {properties} }} }}")));
@@ -128,7 +128,7 @@ fn track_properties(plugin: &JsValue, properties: &str) -> String {
 
 #[wasm_bindgen_test]
 async fn proxies_whose_traps_throw() {
-    clean_page();
+    tracker_page();
     for ctx in [
         "trap()",
         "{ event: trap() }",
@@ -164,7 +164,7 @@ async fn proxies_whose_traps_throw() {
 
 #[wasm_bindgen_test]
 fn getters_that_throw() {
-    clean_page();
+    tracker_page();
     through_every_method("{ event: { event: 'E', get userId() { throw new Error('getter') }, traits: { email: 'a@b.co', get plan() { throw 1 } } } }");
     through_every_method("{ get event() { throw new Error('getter') } }");
     through_every_method(
@@ -184,7 +184,7 @@ fn getters_that_throw() {
 
 #[wasm_bindgen_test]
 fn cyclic_objects() {
-    clean_page();
+    tracker_page();
     through_every_method("(() => { const traits = { email: 'a@b.co' }; traits.self = traits; const list = [1]; list.push(list); return { event: { event: 'E', traits, properties: { list, traits } } }; })()");
     through_every_method("(() => { const ctx = { event: { event: 'E' } }; ctx.event.ctx = ctx; ctx.event.properties = ctx; return ctx; })()");
 
@@ -205,7 +205,7 @@ fn cyclic_objects() {
 
 #[wasm_bindgen_test]
 fn a_megabyte_string() {
-    clean_page();
+    tracker_page();
     install_helpers();
     run("window.megabyte = 'x'.repeat(1 << 20);");
     through_every_method("{ event: { event: megabyte, userId: megabyte, traits: { email: 'a@b.co', bio: megabyte }, properties: { bio: megabyte } } }");
@@ -218,7 +218,7 @@ fn a_megabyte_string() {
 
 #[wasm_bindgen_test]
 fn ten_thousand_keys() {
-    clean_page();
+    tracker_page();
     install_helpers();
     run("window.manyKeys = (first) => Object.assign(first, Object.fromEntries(Array.from({ length: 10000 }, (_, i) => ['k' + i, i])));");
     through_every_method("{ event: { event: 'E', traits: manyKeys({ email: 'a@b.co' }), properties: manyKeys({}) } }");
@@ -228,13 +228,13 @@ fn ten_thousand_keys() {
     fresh_queue();
     send(&plugin, "identify", &js("{ event: { userId: 'u1', traits: manyKeys({ email: 'a@b.co' }) } }"));
     send(&plugin, "track", &js("{ event: { event: 'Many', properties: manyKeys({}) } }"));
-    let (identify, track) = (js("window._hsq[0][1]"), js("window._hsq[1][1]"));
+    let (identify, track) = (js("window._hsq[0][1]"), js("window._hsq[1][1].properties"));
     let keys = Function::new_with_args("o", "return Object.keys(o).length");
-    for (what, properties, must_have) in
-        [("identify", &identify, ["email", "id"]), ("trackEvent", &track, ["id", "k0"])]
+    for (what, properties, must_have, most) in
+        [("identify", &identify, ["email", "id"], 1000.0), ("trackCustomBehavioralEvent", &track, ["k0", "k49"], 50.0)]
     {
         let n = keys.call1(&JsValue::UNDEFINED, properties).unwrap().as_f64().unwrap();
-        assert!(n > 0.0 && n <= 1000.0, "{what} pushed {n} properties");
+        assert!(n > 0.0 && n <= most, "{what} pushed {n} properties");
         for key in must_have {
             assert!(js_sys::Reflect::has(properties, &key.into()).unwrap(), "{what} lost {key}");
         }
@@ -247,7 +247,7 @@ fn ten_thousand_keys() {
 
 #[wasm_bindgen_test]
 fn bigints_become_decimal_strings() {
-    clean_page();
+    tracker_page();
     through_every_method(
         "{ event: { event: 'E', userId: 10n, traits: { email: 'a@b.co', big: 2n ** 70n }, properties: { big: -5n } } }",
     );
@@ -259,14 +259,14 @@ fn bigints_become_decimal_strings() {
     );
     assert_eq!(
         track_properties(&plugin, "{ n: 2n ** 70n, revenue: 3n }"),
-        r#"["trackEvent",{"id":"E","n":"1180591620717411303424","value":"3"}]"#
+        r#"["trackCustomBehavioralEvent",{"name":"pe62515_e","properties":{"n":"1180591620717411303424","revenue":"3"}}]"#
     );
     assert_still_works(&plugin);
 }
 
 #[wasm_bindgen_test]
 fn symbols_and_functions_are_dropped() {
-    clean_page();
+    tracker_page();
     through_every_method(
         "{ event: { event: Symbol('e'), traits: { email: 'a@b.co', s: Symbol('x'), f() {} }, properties: () => 1 } }",
     );
@@ -279,14 +279,14 @@ fn symbols_and_functions_are_dropped() {
     assert_eq!(identify_then_track(&plugin, traits), r#"["identify",{"email":"a@b.co","n":"1","plan":"pro"}]"#);
     assert_eq!(
         track_properties(&plugin, "{ s: Symbol('x'), f() {}, list: [Symbol('y'), () => 1, 2], n: 1n }"),
-        r#"["trackEvent",{"id":"E","list":[2],"n":"1"}]"#
+        r#"["trackCustomBehavioralEvent",{"name":"pe62515_e","properties":{"list":"2","n":"1"}}]"#
     );
     assert_still_works(&plugin);
 }
 
 #[wasm_bindgen_test]
 fn the_careful_walk_reads_values_as_json_does() {
-    clean_page();
+    tracker_page();
     let plugin = js_plugin("{ portalId: '62515' }");
     // Values that define their JSON form: a URL (toJSON), boxed primitives, a class with toJSON.
     let values = "site: new URL('https://example.com/x'), plan: new String('pro'), seats: new Number(3), paid: new Boolean(true),
@@ -308,7 +308,7 @@ fn the_careful_walk_reads_values_as_json_does() {
 
 #[wasm_bindgen_test]
 fn date_objects_become_epoch_milliseconds_on_both_paths() {
-    clean_page();
+    tracker_page();
     let plugin = js_plugin("{ portalId: '62515' }");
     let dates = "at: new Date(Date.UTC(2024, 0, 15, 10)), bad: new Date(NaN)";
     let expected = r#"["identify",{"at":1705312800000,"email":"a@b.co"}]"#;
@@ -318,14 +318,14 @@ fn date_objects_become_epoch_milliseconds_on_both_paths() {
     assert_eq!(identify_then_track(&plugin, &format!("{{ email: 'a@b.co', n: 1n, {dates} }}")), expected);
     assert_eq!(
         track_properties(&plugin, &format!("{{ n: 1n, {dates} }}")),
-        r#"["trackEvent",{"at":1705312800000,"id":"E","n":"1"}]"#
+        r#"["trackCustomBehavioralEvent",{"name":"pe62515_e","properties":{"at":1705312800000,"n":"1"}}]"#
     );
     assert_still_works(&plugin);
 }
 
 #[wasm_bindgen_test]
 fn keys_aimed_at_prototypes_are_never_written() {
-    clean_page();
+    tracker_page();
     install_helpers();
     run(
         r#"window.poison = () => JSON.parse('{"email":"a@b.co","plan":"pro","__proto__":{"polluted":1},"constructor":{"prototype":{"polluted":1}},"prototype":{"polluted":1},"nested":{"__proto__":{"polluted":1},"ok":1}}');"#,
@@ -337,18 +337,21 @@ fn keys_aimed_at_prototypes_are_never_written() {
     through_every_method("{ event: { event: 'E', traits: Object.assign(poison(), { n: 1n }), properties: Object.assign(poison(), { n: 1n }) } }");
 
     let plugin = js_plugin("{ portalId: '62515' }");
-    // Traits are flattened, so the dangerous keys only survive inside longer, harmless names.
-    assert_eq!(
-        identify_then_track(&plugin, "poison()"),
-        r#"["identify",{"__proto___polluted":1,"constructor_prototype_polluted":1,"email":"a@b.co","nested___proto___polluted":1,"nested_ok":1,"plan":"pro","prototype_polluted":1}]"#
-    );
-    // Event properties keep their nesting: there the keys themselves are dropped, with one warning.
+    // Properties are flattened under HubSpot's names (`__proto__` is none: `proto`), so the
+    // dangerous keys only survive inside longer, harmless names.
     let warnings = Warnings::capture();
+    let flat = r#"{"constructor_prototype_polluted":1,"email":"a@b.co","nested_ok":1,"nested_proto_polluted":1,"plan":"pro","proto_polluted":1,"prototype_polluted":1}"#;
+    assert_eq!(identify_then_track(&plugin, "poison()"), format!(r#"["identify",{flat}]"#));
     assert_eq!(
         track_properties(&plugin, "poison()"),
-        r#"["trackEvent",{"email":"a@b.co","id":"E","nested":{"ok":1},"plan":"pro"}]"#
+        format!(r#"["trackCustomBehavioralEvent",{{"name":"pe62515_e","properties":{flat}}}]"#)
     );
-    assert_eq!(warnings.containing("__proto__").len(), 1, "{:?}", warnings.messages());
+    assert_eq!(
+        warnings.containing(r#""__proto__" is sent as "proto""#).len(),
+        1,
+        "once per page: {:?}",
+        warnings.messages()
+    );
     drop(warnings);
     // Through setConsent too.
     call(&plugin, "setConsent", &[js("JSON.parse('{\"analytics\":true,\"__proto__\":{\"advertisement\":true}}')")])
@@ -361,7 +364,7 @@ fn keys_aimed_at_prototypes_are_never_written() {
 
 #[wasm_bindgen_test]
 fn malformed_ctx_and_events() {
-    clean_page();
+    tracker_page();
     for ctx in [
         "null",
         "undefined",
@@ -383,7 +386,7 @@ fn malformed_ctx_and_events() {
 
 #[wasm_bindgen_test]
 fn deep_nesting() {
-    clean_page();
+    tracker_page();
     install_helpers();
     run("window.deep = (levels) => { const root = {}; let at = root; for (let i = 0; i < levels; i++) at = at.a = {}; return root; };");
     // 2,000 levels: JSON.stringify copes and the parser stops at its depth limit; 200,000: JSON.stringify
@@ -404,7 +407,7 @@ fn deep_nesting() {
 
 #[wasm_bindgen_test]
 fn an_endless_object_made_by_getters() {
-    clean_page();
+    tracker_page();
     // Every read makes two new children: no cycle to detect, no end to reach.
     run("window.endless = () => ({ get a() { return endless(); }, get b() { return endless(); } });");
     let plugin = js_plugin("{ portalId: '62515' }");
@@ -417,7 +420,7 @@ fn an_endless_object_made_by_getters() {
 
 #[wasm_bindgen_test]
 fn the_callers_objects_are_never_modified() {
-    clean_page();
+    tracker_page();
     run("window.deepFreeze = (o) => { Object.values(o).forEach((v) => v && typeof v === 'object' && deepFreeze(v)); return Object.freeze(o); };");
     let ctx = "{ event: { event: ' Bought ', userId: 'u1', properties: { revenue: 49.5, id: 'sku', path: '/p', at: new Date(0), nested: { a: [1, ' x '] } },
                  traits: { email: ' a@b.co ', firstName: 'Ann', company: { name: 'Acme' }, address: { city: 'Oslo' } },
@@ -443,7 +446,7 @@ fn the_callers_objects_are_never_modified() {
 
 #[wasm_bindgen_test]
 fn a_page_whose_queue_and_console_throw() {
-    clean_page();
+    tracker_page();
     let plugin = js_plugin("{ portalId: '62515' }");
     run("window.__warn = console.warn; console.warn = () => { throw new Error('console'); }; window._hsq = { push() { throw new Error('queue'); } };");
     // A track without a name warns, a track with one pushes: both throw inside; neither escapes.
@@ -457,7 +460,7 @@ fn a_page_whose_queue_and_console_throw() {
 
 #[wasm_bindgen_test]
 async fn hostile_analytics_objects_do_not_break_load() {
-    clean_page();
+    tracker_page();
     install_helpers();
     start_tracker(); // load() resolves at once, nothing injected
     for analytics in

@@ -163,9 +163,13 @@ async fn load_resolves_when_hubspot_starts() {
     assert!(settle(&loaded).await.is_ok());
     assert!(settle(&plugin.ready()).await.is_ok());
 
-    // Commands now go through HubSpot's push.
+    // Commands now go through HubSpot's push, even from a tracker that never ran the plugin's
+    // start-up entry (this stand-in runs nothing it finds queued).
     plugin.track(js("{ event: { event: 'Started' } }"));
-    assert_eq!(queue("_hsq"), r#"[["trackEvent",{"id":"Started"}]]"#);
+    assert_eq!(
+        canonical(&js("window._hsq.at(-1)")),
+        r#"["trackCustomBehavioralEvent",{"name":"pe62515_started","properties":{}}]"#
+    );
 }
 
 #[wasm_bindgen_test]
@@ -193,9 +197,16 @@ async fn a_failing_tracker_rejects_load_naming_the_url_and_ready_still_resolves(
     assert!(!plugin.is_loaded());
     assert_eq!(warnings.containing("has not started").len(), 0, "a failure is not also a timeout");
 
-    // Calls made after the failure still queue for HubSpot and do not throw.
+    // Calls made after the failure do not throw, and wait for HubSpot's tracker should it run after all.
     plugin.track(js("{ event: { event: 'After Failure' } }"));
-    assert_eq!(queue("_hsq"), r#"[["trackEvent",{"id":"After Failure"}]]"#);
+    assert_eq!(js("window._hsq.length === 1 && typeof window._hsq[0]"), JsValue::from("function"));
+    run_hubspot_startup();
+    sleep(10).await;
+    assert!(
+        received().ends_with(r#"["trackCustomBehavioralEvent",{"name":"pe62515_after_failure","properties":{}}]]"#),
+        "{}",
+        received()
+    );
 }
 
 #[wasm_bindgen_test]
@@ -286,7 +297,10 @@ async fn load_makes_the_queues_and_keeps_what_they_hold() {
     );
     plugin.track(js("{ event: { event: 'Bought' } }"));
     plugin.revoke_cookie_consent();
-    assert_eq!(queue("_hsq"), r#"[["setPortalId",62515],["trackEvent",{"id":"Bought"}]]"#);
+    assert_eq!(
+        queue("_hsq"),
+        r#"[["setPortalId",62515],["trackCustomBehavioralEvent",{"name":"pe62515_bought","properties":{}}]]"#
+    );
     assert_eq!(queue("_hsp"), r#"[["addPrivacyConsentListener"],["revokeCookieConsent"]]"#);
     run("delete window.__queues;");
 }

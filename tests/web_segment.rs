@@ -62,12 +62,13 @@ async fn without_a_portal_the_workspace_settings_are_taken_at_load() {
     let loaded = actions.load(analytics(ACTIONS_SETTINGS_ONLY, "[]"));
     assert_eq!(src("hs-script-loader").as_deref(), Some("https://js.hs-scripts.com/7.js"));
     finish(&loaded).await;
-    fresh_queue();
     actions.identify(js("{ event: { traits: { email: 'a@b.co' } } }"));
     actions.track(js("{ event: { event: 'Video Played' } }"));
+    run_hubspot_startup();
+    sleep(10).await;
     assert_eq!(
-        queue("_hsq"),
-        r#"[["identify",{"email":"a@b.co"}],["trackPageView"],["trackCustomBehavioralEvent",{"name":"pe7_video_played","properties":{}}]]"#
+        received(),
+        r#"[["setPortalId",62515],["trackPageView"],["identify",{"email":"a@b.co"}],["trackPageView"],["trackCustomBehavioralEvent",{"name":"pe7_video_played","properties":{}}]]"#
     );
 }
 

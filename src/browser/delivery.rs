@@ -94,10 +94,9 @@ impl Delivery {
                 delivery.tracker_starting();
             }
         });
-        let (hsq, _) = queue(HSQ);
-        let entry: JsValue = on_start.into_js_value();
-        // The array's own push: the tracker does not run yet.
-        let _ = js_sys::Array::from(&hsq).push(&entry);
+        // Its own push: the array's, the tracker does not run yet.
+        let (hsq, push) = queue(HSQ);
+        let _ = push.call1(&hsq, &on_start.into_js_value());
     }
 
     /// One call's entries: to `_hsq` now, or held in order. `hubspots_view`: they set the path

@@ -55,12 +55,14 @@ pub struct Reader {
     pub too_deep: bool,
     /// A cycle, a throwing getter or trap, or the object budget left part of a value out.
     pub dropped: bool,
+    /// An object or array had more than [`MAX_KEYS`] members; the rest were left out.
+    pub too_many: bool,
 }
 
 impl Reader {
     /// What the core warns about (too deep); `dropped` is the edge's own warning.
     pub fn problems(&self) -> Problems {
-        Problems { too_deep: self.too_deep, ..Problems::default() }
+        Problems { too_deep: self.too_deep, too_many: self.too_many, ..Problems::default() }
     }
 
     /// `value` as the core's value; `None` for what JSON leaves out.
@@ -143,7 +145,9 @@ impl Reader {
     }
 
     fn array(&mut self, v: &JsValue, depth: usize) -> Value<'static> {
-        let length = get(v, "length").as_f64().unwrap_or(0.0).min(MAX_KEYS as f64) as u32;
+        let length = get(v, "length").as_f64().unwrap_or(0.0);
+        self.too_many |= length > MAX_KEYS as f64;
+        let length = length.min(MAX_KEYS as f64) as u32;
         let mut items = Vec::with_capacity(length as usize);
         for i in 0..length {
             let item = Reflect::get_u32(v, i).map_err(|_| self.dropped = true).ok();
@@ -158,6 +162,7 @@ impl Reader {
             self.dropped = true;
             return Value::Object(Vec::new());
         };
+        self.too_many |= keys.length() > MAX_KEYS as u32;
         let count = keys.length().min(MAX_KEYS as u32);
         let mut members = Vec::with_capacity(count as usize);
         for i in 0..count {

@@ -125,10 +125,15 @@ impl Problems {
         say(self.too_many, "more than 1000 properties in one call; the rest were dropped");
         say(self.no_event_name, "track without an event name was skipped");
         if !self.over_custom_limit.is_empty() {
+            // The first ten by name: a 10,000-key object must not make a 10,000-name warning.
+            let named = &self.over_custom_limit[..self.over_custom_limit.len().min(10)];
+            let more = self.over_custom_limit.len() - named.len();
+            let more = if more > 0 { [" and ", &decimal(more as i64), " more"].concat() } else { String::new() };
             out.push(
                 [
                     "hubspot-wasm: HubSpot takes at most 50 properties per custom behavioral event; dropped: ",
-                    &self.over_custom_limit.join(" "),
+                    &named.join(" "),
+                    &more,
                 ]
                 .concat(),
             );
@@ -273,11 +278,21 @@ pub fn track_event<'a>(name: &str, properties: &Value<'a>, problems: &mut Proble
 pub fn custom_behavioral_event<'a>(
     portal_id: &str,
     name: &str,
-    properties: &Value<'a>,
+    properties_value: &Value<'a>,
     problems: &mut Problems,
 ) -> Option<Command<'a>> {
     let name = custom_event_name(portal_id, name)?;
-    let mut properties = event_properties(properties, problems);
+    let mut properties = Properties::with_capacity(MAX_CUSTOM_EVENT_PROPERTIES);
+    for (key, value) in event_properties(properties_value, problems).into_members() {
+        // HubSpot's tracker sends `0` and `false` (its "empty" values) as nothing at all: as text
+        // they arrive.
+        let value = match value {
+            Value::Number(n) if n == "0" || n == "-0" => Value::String("0".into()),
+            Value::Bool(false) => Value::String("false".into()),
+            value => value,
+        };
+        properties.set(key, value, problems);
+    }
     problems.over_custom_limit = properties.truncate(MAX_CUSTOM_EVENT_PROPERTIES);
     Some(Command::TrackCustomBehavioralEvent { name, properties })
 }

@@ -176,6 +176,16 @@ fn custom_event_keeps_revenue_as_a_property() {
 }
 
 #[test]
+fn custom_event_zero_and_false_go_as_text() {
+    let c =
+        custom_behavioral_event("1", "E", &json(r#"{"n":0,"ok":false,"yes":true,"m":0.5}"#), &mut Problems::default());
+    assert_eq!(
+        one(c.unwrap()),
+        r#"[["trackCustomBehavioralEvent",{"name":"pe1_e","properties":{"n":"0","ok":"false","yes":true,"m":0.5}}]]"#
+    );
+}
+
+#[test]
 fn property_names_follow_hubspots_rule() {
     let name = |k: &str| property_name(&Cow::Owned(k.into())).map(Cow::into_owned);
     for (key, expected) in [
@@ -230,10 +240,10 @@ fn custom_event_normalises_and_caps_at_fifty() {
     let Command::TrackCustomBehavioralEvent { name, properties } = &c else { panic!() };
     assert_eq!(name, "pe1_signed_up");
     assert_eq!(properties.len(), 50);
-    assert_eq!(properties.get("key_00"), Some(&Value::Number("0".into())));
+    assert_eq!(properties.get("key_00"), Some(&Value::String("0".into())), "0 as text");
     assert_eq!(problems.over_custom_limit, ["key_50", "key_51", "key_52", "key_53", "key_54", "plan_name"]);
     assert!(problems.messages().iter().any(|m| m.contains("key_54") && m.contains("plan_name")));
-    assert!(one(c).starts_with(r#"[["trackCustomBehavioralEvent",{"name":"pe1_signed_up","properties":{"key_00":0,"#));
+    assert!(one(c).starts_with(r#"[["trackCustomBehavioralEvent",{"name":"pe1_signed_up","properties":{"key_00":"0","#));
 }
 
 #[test]

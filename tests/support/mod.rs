@@ -68,9 +68,43 @@ pub fn queue(name: &str) -> String {
     canonical(&js(&format!("window.{name} ?? []")))
 }
 
-/// Empties `window._hsq` (a fresh array), so a test sees only what comes next.
+/// Empties `window._hsq` in place (keeping its `push`, so a started tracker stays started), so a
+/// test sees only what comes next.
 pub fn fresh_queue() {
-    run("window._hsq = [];");
+    run("if (Array.isArray(window._hsq)) window._hsq.length = 0; else window._hsq = [];");
+}
+
+/// [`clean_page`] with HubSpot's tracker already running ([`start_tracker`]): the plugin's
+/// commands then reach `_hsq` at once, in order, and the suite reads them there.
+pub fn tracker_page() {
+    clean_page();
+    start_tracker();
+}
+
+/// What HubSpot's real tracker does when it finally starts, for the commands queued before it:
+/// `_hsq.push` becomes a dispatcher (functions are called with the tracker, commands recorded
+/// in `window.__received`), the script's own `setPortalId` and `trackPageView` are appended to
+/// the queue, set-up commands (`setPath`, `identify`, …) are taken out of the whole queue and run
+/// first, then the rest in order. The tracker's `resetVisitor` is recorded as a command.
+pub fn run_hubspot_startup() {
+    run(r#"
+        const q = (window._hsq ??= []);
+        const received = (window.__received = []);
+        const tracker = { resetVisitor() { received.push(['resetVisitor']); } };
+        const dispatch = (entry) => (typeof entry === 'function' ? entry(tracker) : received.push(entry));
+        q.push = dispatch;
+        Array.prototype.push.call(q, ['setPortalId', 62515], ['trackPageView']);
+        const first = ['setPortalId', 'setCanonicalUrl', 'setPath', 'setContentType', 'identify'];
+        for (let i = 0; i < q.length; i++) {
+          if (Array.isArray(q[i]) && first.includes(q[i][0])) dispatch(q.splice(i--, 1)[0]);
+        }
+        while (q.length) dispatch(q.shift());
+    "#);
+}
+
+/// What the tracker received, in order, as canonical JSON (see [`run_hubspot_startup`]).
+pub fn received() -> String {
+    canonical(&js("window.__received ?? []"))
 }
 
 /// What HubSpot's code does when it starts: it replaces `_hsq.push`. This stand-in keeps storing
