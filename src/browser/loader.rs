@@ -107,11 +107,15 @@ fn inject(present: &str, id: &str, url: &str, nonce: Option<&str>, running: bool
     let _ = element.add_event_listener_with_callback("error", on_error.unchecked_ref());
     // Attributes, not the typed setters: one import instead of five, and `setAttribute` reports
     // (as an `Err`) what a page with Trusted Types refuses, where a plain `src =` would throw.
-    let attributes = [("id", id), ("async", ""), ("defer", ""), ("nonce", nonce.unwrap_or_default()), ("src", url)];
+    let attributes = [("id", id), ("async", ""), ("defer", ""), ("nonce", nonce.unwrap_or_default())];
     let set = attributes
         .iter()
         .filter(|(name, value)| *name != "nonce" || !value.is_empty())
-        .all(|(name, value)| element.set_attribute(name, value).is_ok());
+        .all(|(name, value)| element.set_attribute(name, value).is_ok())
+        // The URL as a TrustedScriptURL of the plugin's own policy where the page allows one,
+        // else as a string: on a page that requires Trusted Types and does not allow the
+        // policy, that fails here, cleanly.
+        && super::trusted_types::set_script_url(&element, url);
     // Every HTML document has a head (the parser makes one when the page has none).
     if !set || document.head().is_none_or(|head| head.append_child(&element).is_err()) {
         script.errored.set(true);
