@@ -101,9 +101,11 @@ export type WasmSource = RequestInfo | URL | Response | BufferSource | WebAssemb
 
 /**
  * Fetches, compiles and instantiates the wasm, once per page (a failed start may be retried).
- * Optional: the plugin starts the wasm itself in load(); call it earlier to preload. By default
- * the .wasm next to this module; `init(source)`, without the object, is accepted too. Resolves
- * to the wasm's exports.
+ * Optional: `hubspotPlugin()` starts the wasm itself in a browser; call init() first to get
+ * settings errors thrown by `hubspotPlugin()`, or to take the wasm from `module_or_path`. By
+ * default the .wasm next to this module; `init(source)`, without the object, is accepted too.
+ * Resolves once the wasm runs, to an opaque value (the wasm's exports under minified names that
+ * change from build to build): await it, do not read it.
  */
 export default function init(options?: { module_or_path?: WasmSource | Promise<WasmSource> } | WasmSource | Promise<WasmSource>): Promise<unknown>;
 

@@ -18,9 +18,12 @@ let running = false;
 
 /**
  * Fetches, compiles and instantiates the wasm once per page (later calls share it; a failed one
- * may be retried). Optional: the plugin calls it in `load()`; call it earlier to preload.
+ * may be retried). Optional: `hubspotPlugin()` starts it in a browser; call it first to get
+ * settings errors from `hubspotPlugin()` itself, or to take the wasm from elsewhere.
  * `module_or_path`: where else to get the wasm (a URL, a Response, its bytes or a compiled
- * WebAssembly.Module); by default the .wasm next to this file. Resolves to the wasm's exports.
+ * WebAssembly.Module); by default the .wasm next to this file. Resolves once the wasm runs, to an
+ * opaque value (wasm-bindgen's instance exports, under names the release build shortens and
+ * changes from build to build): await it, do not read it.
  */
 export default function init(options) {
   // `init(source)` without the object, wasm-bindgen's older form, is taken too.
@@ -55,6 +58,18 @@ export function hubspotPlugin(settings) {
   let loaded;
   const browser = typeof document === 'object';
   let early = browser ? [] : null;
+  // Start-up: in a browser the wasm's fetch and compile start now, while analytics-next fetches
+  // its settings, not a round trip later when it calls load(). A microtask later, so an
+  // `init({ module_or_path })` made right after this call still chooses the wasm. Never on
+  // import, never outside a browser. A failure is load()'s rejection only (caught here too, so
+  // that it is no unhandled rejection before load() runs). Pages can start both requests even
+  // earlier, in their <head>:
+  //   <link rel="modulepreload" href=".../hubspot_wasm.js">
+  //   <link rel="preload" as="fetch" type="application/wasm" crossorigin href=".../hubspot_wasm_bg.wasm">
+  // (`crossorigin` even on the same origin: fetch() requests the wasm in CORS mode, and only a
+  // preload made in the same mode is reused.)
+  const starting = browser && !running ? Promise.resolve().then(() => init()) : null;
+  starting?.catch(() => {});
   const call = (method, args) => {
     if (!plugin) return void early?.push([method, args]);
     try {
@@ -78,7 +93,7 @@ export function hubspotPlugin(settings) {
       // Until the Rust plugin follows analytics' reset itself, a reset must still drop the
       // traits held so far: one user's identity never rides the next user's events.
       analytics?.on?.('reset', () => plugin || call('unload', []));
-      return (loaded = init().then(() => {
+      return (loaded = (starting ?? init()).then(() => {
         created ??= new HubSpotPlugin(settings);
         const result = created.load(analytics);
         // In this same callback, so that no call made from now on can overtake a held one.
