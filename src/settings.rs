@@ -1,7 +1,7 @@
 //! Segment's settings object for the destination (S2), parsed and validated. Pure Rust.
 
 use crate::mapping::trim_text;
-use crate::value::Value;
+use crate::value::{concat, Value};
 
 /// HubSpot's data centres.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -29,8 +29,8 @@ impl Region {
     /// `https://{service}.{domain}` in na1, `https://{service}-{region}.{domain}` elsewhere.
     fn host(self, service: &str, domain: &str) -> String {
         match self {
-            Region::Na1 => ["https://", service, ".", domain].concat(),
-            _ => ["https://", service, "-", self.code(), ".", domain].concat(),
+            Region::Na1 => concat(&["https://", service, ".", domain]),
+            _ => concat(&["https://", service, "-", self.code(), ".", domain]),
         }
     }
 }
@@ -83,11 +83,11 @@ fn invalid(key: &str, value: &Value, expected: &str) -> String {
         Value::Bool(true) => "true",
         Value::Bool(false) => "false",
         Value::Number(text) => text,
-        Value::String(text) => &["\"", text, "\""].concat(),
+        Value::String(text) => &concat(&["\"", text, "\""]),
         Value::Array(_) => "[…]",
         Value::Object(_) => "{…}",
     };
-    ["hubspot-wasm: invalid setting ", key, " = ", shown, ": ", expected].concat()
+    concat(&["hubspot-wasm: invalid setting ", key, " = ", shown, ": ", expected])
 }
 
 /// A setting, treating `null` (and so `undefined`, dropped by JSON) as absent.
@@ -190,7 +190,7 @@ impl Settings {
         let tracker_url = script_url(
             settings,
             "trackerUrl",
-            [&region.host("js", "hs-scripts.com"), "/", &portal_id, ".js"].concat(),
+            concat(&[&region.host("js", "hs-scripts.com"), "/", &portal_id, ".js"]),
         )?;
         let forms_url = script_url(settings, "formsUrl", region.host("js", "hsforms.net") + "/forms/embed/v2.js")?;
 

@@ -15,7 +15,6 @@ use super::warn;
 use gloo_timers::callback::Timeout;
 use js_sys::Function;
 use std::cell::RefCell;
-use std::collections::VecDeque;
 use std::rc::{Rc, Weak};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -41,7 +40,7 @@ enum Stage {
 struct State {
     stage: Stage,
     /// The held calls, each its entries for `_hsq`, in order.
-    held: VecDeque<Vec<JsValue>>,
+    held: Vec<Vec<JsValue>>,
     /// How many held calls come before HubSpot's automatic page view (up to the first `page`).
     before_view: usize,
     overflowed: bool,
@@ -68,7 +67,7 @@ impl Delivery {
                 Err(_) => {}
             }
         });
-        let state = State { stage: Stage::Idle, held: VecDeque::new(), before_view: 0, overflowed: false };
+        let state = State { stage: Stage::Idle, held: Vec::new(), before_view: 0, overflowed: false };
         Rc::new(Delivery { state: RefCell::new(state), reset_visitor: reset_visitor.into_js_value() })
     }
 
@@ -115,13 +114,13 @@ impl Delivery {
         }
         let overflowed = {
             let mut state = self.state.borrow_mut();
-            state.held.push_back(entries);
+            state.held.push(entries);
             if hubspots_view {
                 state.before_view = state.held.len();
             }
             let over = state.held.len() > MAX_HELD_CALLS;
             if over {
-                state.held.pop_front();
+                state.held.remove(0); // once per call past the limit, on a page already in trouble
                 state.before_view = state.before_view.saturating_sub(1);
             }
             let first = over && !state.overflowed;

@@ -17,7 +17,7 @@ use crate::destination::{Answer, Destination};
 use crate::mapping;
 use crate::mapping::Command;
 use crate::segment::{self, ACTIONS, CLASSIC};
-use crate::value::Value;
+use crate::value::{concat, Value};
 use delivery::Delivery;
 use js_sys::{Function, Promise, Reflect};
 use queue::{push, HSP, HSQ};
@@ -181,17 +181,14 @@ impl HubSpotPlugin {
         let loading = match segments_hubspot(&analytics) {
             Some(segments) => {
                 let key = if segments == CLASSIC { CLASSIC } else { "'HubSpot Web (Actions)'" };
-                warn(
-                    &[
-                        "hubspot-wasm: Segment's ",
-                        segments,
-                        " destination runs here too; this one stays quiet (no event twice). ",
-                        "To use hubspot-wasm instead, load analytics with { integrations: { ",
-                        key,
-                        ": false, 'hubspot-wasm': true } }",
-                    ]
-                    .concat(),
-                );
+                warn(&concat(&[
+                    "hubspot-wasm: Segment's ",
+                    segments,
+                    " destination runs here too; this one stays quiet (no event twice). ",
+                    "To use hubspot-wasm instead, load analytics with { integrations: { ",
+                    key,
+                    ": false, 'hubspot-wasm': true } }",
+                ]));
                 *self.inner.destination.borrow_mut() = None;
                 loader::Loading::stood_aside()
             }

@@ -11,7 +11,7 @@ pub use properties::{
     clean_name, property_name, renamed_beyond_case, trim_text, Properties, MAX_NAME_LENGTH, MAX_PROPERTIES,
 };
 
-use crate::value::Value;
+use crate::value::{concat, Value};
 use std::borrow::Cow;
 
 /// HubSpot's limit on properties of one custom behavioural event.
@@ -103,9 +103,9 @@ impl Problems {
         let name = property_name(key);
         match &name {
             Some(name) if renamed_beyond_case(key, name) && !self.renamed.iter().any(|(k, _)| k == key) => {
-                self.renamed.push((key.to_string(), name.to_string()))
+                self.renamed.push((String::from(&**key), String::from(&**name)))
             }
-            None if !self.unnamed.iter().any(|k| k == key) => self.unnamed.push(key.to_string()),
+            None if !self.unnamed.iter().any(|k| k == key) => self.unnamed.push(String::from(&**key)),
             _ => {}
         }
         name
@@ -116,7 +116,7 @@ impl Problems {
         let mut out = Vec::new();
         let mut say = |cond: bool, text: &str| {
             if cond {
-                out.push(["hubspot-wasm: ", text].concat());
+                out.push(concat(&["hubspot-wasm: ", text]));
             }
         };
         say(self.too_deep, "values nested more than 32 levels deep were dropped");
@@ -126,32 +126,28 @@ impl Problems {
         say(self.no_event_name, "track without an event name was skipped");
         if !self.over_custom_limit.is_empty() {
             // The first ten by name: a 10,000-key object must not make a 10,000-name warning.
-            let named = &self.over_custom_limit[..self.over_custom_limit.len().min(10)];
-            let more = self.over_custom_limit.len() - named.len();
-            let more = if more > 0 { [" and ", &decimal(more as i64), " more"].concat() } else { String::new() };
-            out.push(
-                [
-                    "hubspot-wasm: HubSpot takes at most 50 properties per custom behavioral event; dropped: ",
-                    &named.join(" "),
-                    &more,
-                ]
-                .concat(),
-            );
+            let mut message =
+                String::from("hubspot-wasm: HubSpot takes at most 50 properties per custom behavioral event; dropped:");
+            for name in self.over_custom_limit.iter().take(10) {
+                message.push(' ');
+                message.push_str(name);
+            }
+            if let Some(more) = self.over_custom_limit.len().checked_sub(10).filter(|more| *more > 0) {
+                message.push_str(&concat(&[" and ", &decimal(more as i64), " more"]));
+            }
+            out.push(message);
         }
         for (key, name) in &self.renamed {
-            out.push(["hubspot-wasm: property \"", key, "\" is sent as \"", name, "\" (", NAME_RULE, ")"].concat());
+            out.push(concat(&["hubspot-wasm: property \"", key, "\" is sent as \"", name, "\" (", NAME_RULE, ")"]));
         }
         for key in &self.unnamed {
-            out.push(
-                [
-                    "hubspot-wasm: property \"",
-                    key,
-                    "\" is not sent: no HubSpot name can be made of it (",
-                    NAME_RULE,
-                    ")",
-                ]
-                .concat(),
-            );
+            out.push(concat(&[
+                "hubspot-wasm: property \"",
+                key,
+                "\" is not sent: no HubSpot name can be made of it (",
+                NAME_RULE,
+                ")",
+            ]));
         }
         out
     }
@@ -197,7 +193,7 @@ pub fn identify_properties<'a>(
                         "street" => "address".into(),
                         "city" | "state" | "country" => part,
                         "postalcode" | "postal_code" => "zip".into(),
-                        _ => ["address_", &part].concat().into(),
+                        _ => concat(&["address_", &part]).into(),
                     };
                     out.flatten(&target, value, problems);
                 }
@@ -308,7 +304,7 @@ pub fn custom_event_name(portal_id: &str, name: &str) -> Option<String> {
         return Some(name.into());
     }
     let name = clean_name(name);
-    (!name.is_empty()).then(|| ["pe", portal_id, "_", &name].concat())
+    (!name.is_empty()).then(|| concat(&["pe", portal_id, "_", &name]))
 }
 
 /// The path HubSpot records a page view for: `properties.path` + `properties.search`, each

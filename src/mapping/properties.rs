@@ -2,7 +2,7 @@
 //! multi-select arrays, dates, trimmed strings, and keys that must never be written.
 
 use super::{decimal, epoch_millis, Problems};
-use crate::value::{owned, Value};
+use crate::value::{concat, owned, Value};
 use std::borrow::Cow;
 
 /// Properties beyond this many in one call are dropped: far past any real contact or event,
@@ -63,8 +63,8 @@ pub fn clean_name(text: &str) -> String {
 /// the European languages HubSpot's EU data centre serves): `Ü` → `u`, `ß` → `ss`, `ł` → `l`.
 fn latin_letters(c: char) -> Option<&'static str> {
     // Latin Extended-A, U+0100 to U+017F, one base letter each; `*` marks the ligatures.
-    const EXTENDED_A: &[u8; 128] =
-        b"aaaaaaccccccccddddeeeeeeeeeegggggggghhhhiiiiiiiiii**jjkkkllllllllllnnnnnnnnnoooooo**rrrrrrssssssssttttttuuuuuuuuuuuuwwyyyzzzzzzs";
+    const EXTENDED_A: &str =
+        "aaaaaaccccccccddddeeeeeeeeeegggggggghhhhiiiiiiiiii**jjkkkllllllllllnnnnnnnnnoooooo**rrrrrrssssssssttttttuuuuuuuuuuuuwwyyyzzzzzzs";
     Some(match c {
         'À'..='Å' | 'à'..='å' => "a",
         'Æ' | 'æ' => "ae",
@@ -81,9 +81,8 @@ fn latin_letters(c: char) -> Option<&'static str> {
         'Ĳ' | 'ĳ' => "ij",
         'Œ' | 'œ' => "oe",
         '\u{100}'..='\u{17f}' => {
-            let letter = EXTENDED_A.get(c as usize - 0x100)?;
-            // One-byte ASCII slices of the table itself: no allocation.
-            std::str::from_utf8(std::slice::from_ref(letter)).ok()?
+            let at = c as usize - 0x100;
+            EXTENDED_A.get(at..=at)?
         }
         _ => return None,
     })
@@ -244,7 +243,7 @@ impl<'a> Properties<'a> {
             Value::Object(members) => {
                 for (child, value) in members {
                     let Some(child) = problems.name(child) else { continue };
-                    let path = Cow::Owned([&*name, "_", &child].concat());
+                    let path = Cow::Owned(concat(&[&*name, "_", &child]));
                     if let Some(path) = problems.name(&path) {
                         self.flatten_named(path, value, problems);
                     }
