@@ -1,0 +1,64 @@
+// The in-page half of the Segment site's cold visit (bench/visit.mjs drives it, one fresh browser
+// context per visit). The page's modules are imported first, as an app bundle would have them:
+// the real analytics-next (bench/.build/analytics/) and the plugin (ours from /pkg/, or the plain
+// JS one). Then the clock starts and the site does what Segment's docs show:
+//   AnalyticsBrowser.load({ writeKey, cdnURL, plugins: [hubspotPlugin({ portalId })] }), then
+//   analytics.page() and analytics.track(…) at once (analytics-next buffers them),
+// and stops at the first write into window._hsq (a Proxy of an empty array: its `push` is
+// Array.prototype.push, so both plugins take HubSpot's tracker as still loading, as on a real
+// first visit). Everything is fetched from the local server, each request answered after the
+// added round trip (bench/visit.mjs): the settings from the local "CDN", analytics-next's lazy
+// chunks, the .wasm.
+const params = new URLSearchParams(location.search);
+const PLUGIN = params.get('plugin');
+
+let first;
+const pushed = new Promise((ok) => { first = ok; });
+let at = null;
+window._hsq = new Proxy([], {
+  set(target, key, value) {
+    if (at === null && key === '0') {
+      at = performance.now();
+      first({ at, command: Array.isArray(value) ? value[0] : typeof value });
+    }
+    target[key] = value;
+    return true;
+  },
+});
+
+window.visit = async function visit() {
+  const [{ AnalyticsBrowser }, { hubspotPlugin, default: init }] = await Promise.all([
+    import('./.build/analytics/analytics.mjs'),
+    import(PLUGIN === 'ours' ? '/pkg/hubspot_wasm.js' : './plain-hubspot.js'),
+  ]);
+  await new Promise((ok) => setTimeout(ok, 50)); // the imports' own work settles
+  let loadCalled = null, trackCalled = null, initDone = null;
+  const t0 = performance.now();
+  const plugin = hubspotPlugin({ portalId: '62515' });
+  const load = plugin.load;
+  plugin.load = (...args) => { loadCalled = performance.now(); return load.apply(plugin, args); };
+  const track = plugin.track;
+  plugin.track = (...args) => { trackCalled ??= performance.now(); return track.apply(plugin, args); };
+  const analytics = AnalyticsBrowser.load(
+    { writeKey: 'bench-visit', cdnURL: `${location.origin}/segment-cdn`, plugins: [plugin] },
+    // Segment's own delivery off: api.segment.io does not resolve here.
+    { integrations: { 'Segment.io': false } },
+  );
+  // Ours: when the wasm runs (init() shares the start hubspotPlugin() made; not called for the plain plugin).
+  init?.().then(() => { initDone = performance.now(); });
+  analytics.page();
+  analytics.track('Signed Up', { plan: 'pro', seats: 3 });
+  const done = await Promise.race([pushed, new Promise((ok) => setTimeout(() => ok(null), 10000))]);
+  if (!done) return { error: 'no command in _hsq within 10 s' };
+  const entry = (test) => performance.getEntriesByType('resource').find((e) => test(new URL(e.name).pathname));
+  const span = (e) => (e ? { start: e.startTime - t0, end: e.responseEnd - t0 } : null);
+  return {
+    total: done.at - t0,
+    command: done.command,
+    loadCalled: loadCalled === null ? null : loadCalled - t0,
+    trackCalled: trackCalled === null ? null : trackCalled - t0,
+    initDone: initDone === null ? null : initDone - t0,
+    settings: span(entry((p) => p.endsWith('/settings'))),
+    wasm: span(entry((p) => p.endsWith('.wasm'))),
+  };
+};
