@@ -4,7 +4,7 @@
 
 use super::read::get;
 use super::{global, warn};
-use crate::value::Value;
+use crate::value::{concat, Value};
 use js_sys::{Array, Function, Reflect};
 use serde::ser::{Serialize, Serializer};
 use wasm_bindgen::{JsCast, JsValue};
@@ -53,7 +53,7 @@ pub fn push_entries(name: &str, entries: &[JsValue]) {
         refused |= push.call1(&queue, entry).is_err();
     }
     if refused {
-        warn(&["hubspot-wasm: HubSpot's ", name, " threw while taking a command"].concat());
+        warn(&concat(&["hubspot-wasm: HubSpot's ", name, " threw while taking a command"]));
     }
 }
 
