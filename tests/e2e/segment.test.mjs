@@ -85,11 +85,39 @@ function calls(visit, { event = 'Signed Up' } = {}) {
   }, event);
 }
 
-/** Commands that reached HubSpot's _hsq, by name: { trackPageView: n, … }. */
+/** The HubSpot custom behavioral event name our plugin sends for a Segment event name. */
+const eventName = (event) => `pe${PORTAL}_${event.toLowerCase().replace(/[^a-z0-9]/g, '_')}`;
+
+/**
+ * The _hsq commands the page's code pushed (ours or Segment's), in the order the tracker processed
+ * them: the log without the tracker script's own ['setPortalId', N] and its automatic
+ * ['trackPageView'] (HubSpot's script appends both after the page's queue and processes them at
+ * start-up; the automatic view is the one sent as `initial`). '<function>' entries are kept: they
+ * are pushed by the page too.
+ */
+function pageCommands(log) {
+  const commands = log?.commands ?? [];
+  const started = commands.some(([name]) => name === 'setPortalId');
+  // The automatic page view is ['trackPageView'] like any other: dropping any one of them leaves
+  // the same counts, and the controls below only look at counts and at `sent` for the order.
+  let automatic = started ? 1 : 0;
+  return commands.filter(([name]) => {
+    if (name === 'setPortalId') return false;
+    if (name === 'trackPageView' && automatic > 0) return (automatic -= 1), false;
+    return true;
+  });
+}
+
+/** Commands the page's code pushed to HubSpot's _hsq (pageCommands), by name: { trackPageView: n, … }. */
 async function commandCounts(visit) {
   const counts = {};
-  for (const [name] of (await visit.hubspot())?.commands ?? []) counts[name] = (counts[name] ?? 0) + 1;
+  for (const [name] of pageCommands(await visit.hubspot())) counts[name] = (counts[name] ?? 0) + 1;
   return counts;
+}
+
+/** What HubSpot's servers received, as [kind, event name or id or path, identity email, initial]. */
+async function received(visit) {
+  return (await visit.sent()).map((s) => [s.kind, s.name ?? s.id ?? s.path, s.identity?.email ?? null, s.initial]);
 }
 
 /** The HubSpot script tags on the page, by id. */
@@ -137,11 +165,21 @@ test("control: Segment's classic HubSpot alone loads the tracker from hs-analyti
   const [script] = await hubspotScripts(visit);
   assert.equal(script.id, 'hs-analytics');
   assert.match(script.src, new RegExp(`^https://js\\.hs-analytics\\.net/analytics/\\d+/${PORTAL}\\.js$`));
+  await visit.until(() => window.__hubspot?.sent.some((s) => s.id === 'Signed Up'));
   const log = await visit.hubspot();
-  assert.deepEqual(log.commands, [
+  // What Segment's destination pushed (HubSpot's script adds its own setPortalId and page view).
+  assert.deepEqual(pageCommands(log), [
     ['trackPageView'],
     ['identify', { email: 'ann@example.com', firstname: 'Ann', id: 'ann-1' }],
     ['trackEvent', 'Signed Up', { plan: 'pro', id: 'Signed Up' }],
+  ]);
+  // What HubSpot received: its own automatic page view AND Segment's (Segment's classic
+  // destination pushes trackPageView on the first page too: two views for one page), then the
+  // legacy event (k=3), with the identity.
+  assert.deepEqual(await received(visit), [
+    ['pageView', '/tests/e2e/fixtures/esm.html', null, true],
+    ['pageView', '/tests/e2e/fixtures/esm.html', null, false],
+    ['event', 'Signed Up', 'ann@example.com', false],
   ]);
   assert.equal(visit.requestsTo('classicTracker').length, 1);
   assert.deepEqual(visit.errors, []);
@@ -152,12 +190,20 @@ test('control: HubSpot Web (Actions) alone loads hs-scripts.com and pushes page,
   await calls(visit);
 
   assert.deepEqual(await hubspotScripts(visit), [{ id: 'hs-script-loader', src: `https://js.hs-scripts.com/${PORTAL}.js` }]);
+  await visit.until(() => window.__hubspot?.sent.some((s) => s.kind === 'customEvent'));
   const log = await visit.hubspot();
-  assert.deepEqual(log.commands, [
+  // What Segment's destination pushed (HubSpot's script adds its own setPortalId and page view).
+  assert.deepEqual(pageCommands(log), [
     ['trackPageView'],
     ['identify', { email: 'ann@example.com', firstName: 'Ann', id: 'ann-1' }],
     ['trackCustomBehavioralEvent', { name: 'Signed Up', properties: { plan: 'pro' } }],
   ]);
+  // What HubSpot received: Segment's Actions destination sends the event name as given (not
+  // HubSpot's pe<portal>_ form) and pushes its own trackPageView beside HubSpot's automatic one.
+  const sent = await received(visit);
+  assert.deepEqual(sent.filter(([kind]) => kind === 'customEvent'), [['customEvent', 'Signed Up', 'ann@example.com', false]]);
+  assert.equal(sent.filter(([kind, , , initial]) => kind === 'pageView' && !initial).length, 1, JSON.stringify(sent));
+  assert.equal(sent.filter(([, , , initial]) => initial).length, 1, JSON.stringify(sent));
   assert.ok(visit.requestsTo('segmentCdn').some((r) => r.url.endsWith('/next-integrations/actions/hubspot-web/5c1ab1f3a3b2d9e1.js')));
   assert.deepEqual(visit.errors, []);
 });
@@ -173,17 +219,20 @@ test('zero-config from Classic settings: the portal, the region and the Forms SD
   );
   assert.deepEqual(await loadOutcome(visit), { state: 'resolved', message: null, isError: null });
   await calls(visit);
-  await visit.until(() => window.__hubspot?.sent.some((s) => s.id === 'Signed Up'));
+  await visit.until((name) => window.__hubspot?.sent.some((s) => s.name === name), eventName('Signed Up'));
 
   assert.deepEqual(visit.requestsTo('tracker').map((r) => r.url), [`https://js-eu1.hs-scripts.com/${PORTAL}.js`]);
   assert.deepEqual(visit.requestsTo('forms').map((r) => r.url), ['https://js-eu1.hsforms.net/forms/embed/v2.js']);
   assert.equal(visit.requestsTo('classicTracker').length, 0);
   const log = await visit.hubspot();
   assert.equal(log.portalId, PORTAL);
-  // Classic settings: track stays HubSpot's legacy trackEvent.
-  const event = log.sent.find((s) => s.id === 'Signed Up');
-  assert.equal(event.kind, 'event');
+  // Classic settings too: track is a custom behavioral event (the default now: HubSpot no longer
+  // processes the legacy trackEvent Classic used; the old expectation kept trackEvent here).
+  const event = log.sent.find((s) => s.name === eventName('Signed Up'));
+  assert.equal(event.kind, 'customEvent');
+  assert.deepEqual(event.properties, { plan: 'pro' });
   assert.equal(event.identity.email, 'ann@example.com');
+  assert.equal(log.sent.filter((s) => s.kind === 'event').length, 0, 'no legacy trackEvent');
   assert.deepEqual(segmentWarnings(visit), []);
   assert.deepEqual(visit.errors, []);
 });
@@ -195,7 +244,7 @@ test('zero-config from Classic settings in cloud mode: no Segment HubSpot on the
   );
   assert.equal((await loadOutcome(visit)).state, 'resolved');
   await calls(visit);
-  await visit.until(() => window.__hubspot?.sent.some((s) => s.id === 'Signed Up'));
+  await visit.until((name) => window.__hubspot?.sent.some((s) => s.name === name), eventName('Signed Up'));
 
   assert.deepEqual(await hubspotScripts(visit), [{ id: 'hs-script-loader', src: `https://js-eu1.hs-scripts.com/${PORTAL}.js` }]);
   assert.equal(visit.requestsTo('forms').length, 0, 'the workspace did not ask for the Forms SDK');
@@ -227,6 +276,14 @@ test('zero-config from HubSpot Web (Actions) settings: EU, the Forms SDK, custom
   const identify = log.commands.findIndex((c) => c[0] === 'identify');
   assert.ok(identify >= 0, 'identify pushed');
   assert.deepEqual(log.commands[identify + 1], ['trackPageView']);
+  // What HubSpot received: its own first page view, the identify's page view with the identity,
+  // then the event with it (HubSpot keeps the identity).
+  await visit.until(() => window.__hubspot.sent.some((s) => s.kind === 'customEvent'));
+  assert.deepEqual(await received(visit), [
+    ['pageView', '/tests/e2e/fixtures/esm.html', null, true],
+    ['pageView', '/tests/e2e/fixtures/esm.html', 'ann@example.com', false],
+    ['customEvent', eventName('Signed Up'), 'ann@example.com', false],
+  ]);
   assert.deepEqual(segmentWarnings(visit), []);
   assert.deepEqual(visit.errors, []);
 });
@@ -283,6 +340,11 @@ test("Segment's classic HubSpot in device mode: one warning with the fix, one tr
   assert.equal((await visit.hubspot()).loads, 1);
   // Every event reached HubSpot exactly once (from Segment's destination).
   assert.deepEqual(await commandCounts(visit), { trackPageView: 1, identify: 1, trackEvent: 1 });
+  // What HubSpot received: what Segment's destination alone sends (see the control), nothing of ours.
+  assert.deepEqual((await received(visit)).filter(([, , , initial]) => !initial), [
+    ['pageView', '/tests/e2e/fixtures/esm.html', null, false],
+    ['event', 'Signed Up', 'ann@example.com', false],
+  ]);
   assert.deepEqual((await visit.recorded()).map((e) => e.type), ['page', 'identify', 'track']);
   assert.deepEqual(visit.errors, []);
 });
@@ -302,6 +364,9 @@ test('Segment\'s HubSpot Web (Actions): one warning with the fix, one tracker (S
   assert.equal(visit.requestsTo('tracker').length, 1);
   assert.equal((await visit.hubspot()).loads, 1);
   assert.deepEqual(await commandCounts(visit), { trackPageView: 1, identify: 1, trackCustomBehavioralEvent: 1 });
+  // What HubSpot received: the event once, as Segment's destination names it (ours would send pe<portal>_…).
+  const events = (await visit.sent()).filter((s) => s.kind === 'customEvent' || s.kind === 'event');
+  assert.deepEqual(events.map((s) => s.name ?? s.id), ['Signed Up']);
   assert.deepEqual(visit.errors, []);
 });
 
@@ -325,8 +390,10 @@ test("a page that already has Segment's classic tracker tag (script#hs-analytics
   assert.ok(warnings[0].includes(CLASSIC_FIX), warnings[0]);
   assert.deepEqual((await hubspotScripts(visit)).map((s) => s.id), ['hs-analytics']);
   assert.equal(visit.requestsTo('tracker').length, 0);
-  // Ours pushed nothing: the tracker on the page is Segment's to feed.
+  // Ours pushed nothing (not even its start-up function entry): the tracker on the page is
+  // Segment's to feed. HubSpot received only its own automatic page view.
   assert.deepEqual(await commandCounts(visit), {});
+  assert.deepEqual(await received(visit), [['pageView', '/tests/e2e/fixtures/esm.html', null, true]]);
   assert.deepEqual(visit.errors, []);
 });
 
@@ -338,7 +405,7 @@ test('load-time integrations: { All: false } without HubSpot: true keeps Segment
   );
   assert.equal((await loadOutcome(visit)).state, 'resolved');
   await calls(visit);
-  await visit.until(() => window.__hubspot?.sent.some((s) => s.id === 'Signed Up'));
+  await visit.until((name) => window.__hubspot?.sent.some((s) => s.name === name), eventName('Signed Up'));
 
   assert.equal(await visit.segmentHubSpot(), null);
   assert.deepEqual((await hubspotScripts(visit)).map((s) => s.id), ['hs-script-loader']);
@@ -361,13 +428,14 @@ test("the load-time switch { HubSpot: false, 'hubspot-wasm': true } keeps Segmen
   assert.ok(!visit.requestsTo('segmentCdn').some((r) => r.url.includes('/next-integrations/integrations/hubspot/')));
   assert.deepEqual((await hubspotScripts(visit)).map((s) => s.id), ['hs-script-loader']);
   assert.equal(visit.requestsTo('classicTracker').length, 0);
-  const log = await visit.hubspot();
-  assert.deepEqual(log.sent.map((s) => [s.kind, s.id ?? s.path]), [
-    ['pageView', '/tests/e2e/fixtures/esm.html'], // HubSpot's own initial page view (ours sends none for the first page)
-    ['event', 'Signed Up'],
-    ['pageView', '/second'],
+  // HubSpot's own initial page view (ours sends none for the first page), our event as a custom
+  // behavioral event (the default now; it was the legacy trackEvent), the second page. HubSpot keeps
+  // the identity on every later request (the old expectation had it consumed by the event).
+  assert.deepEqual(await received(visit), [
+    ['pageView', '/tests/e2e/fixtures/esm.html', null, true],
+    ['customEvent', eventName('Signed Up'), 'ann@example.com', false],
+    ['pageView', '/second', 'ann@example.com', false],
   ]);
-  assert.equal(log.sent[1].identity.email, 'ann@example.com');
   assert.deepEqual(segmentWarnings(visit), []);
   assert.deepEqual(visit.errors, []);
 });
@@ -380,11 +448,11 @@ test('per-event integrations: { HubSpot: false } keeps one event from ours, othe
     await analytics.track('Kept Out Too', {}, { integrations: { 'HubSpot Web (Actions)': false } });
     await analytics.track('Let Through', {});
   });
-  await visit.until(() => window.__hubspot?.sent.some((s) => s.id === 'Let Through'));
-  await new Promise((ok) => setTimeout(ok, 200));
+  await visit.until((name) => window.__hubspot?.sent.some((s) => s.name === name), eventName('Let Through'));
 
-  const events = (await visit.hubspot()).sent.filter((s) => s.kind === 'event').map((s) => s.id);
-  assert.deepEqual(events, ['Let Through']);
+  // Events were made in order, so one kept out would have reached HubSpot before 'Let Through'.
+  const events = (await visit.sent()).filter((s) => s.kind === 'customEvent' || s.kind === 'event').map((s) => s.name ?? s.id);
+  assert.deepEqual(events, [eventName('Let Through')]);
   // The opt-out is HubSpot's only: the Recorder and Segment got all three.
   assert.deepEqual((await visit.recorded()).map((e) => e.event), ['Kept Out', 'Kept Out Too', 'Let Through']);
   await visit.segmentEvent('Kept Out');
