@@ -30,6 +30,14 @@ async function loadedEsm(settings, { recordRequests } = {}) {
 
 const leaks = (text) => MARKERS.filter((m) => String(text).includes(m));
 
+/** The HubSpot custom behavioral event name the plugin sends for a Segment event name. */
+const eventName = (event) => `pe${PORTAL}_${event.toLowerCase().replace(/[^a-z0-9]/g, '_')}`;
+
+/** Page side: the consent commands (_hsp) HubSpot's cookie banner processed, in order (the tracker's own listeners left out). */
+function consentCommands() {
+  return (window.__hubspotBanner?.commands ?? []).filter(([name]) => ['setHubSpotConsent', 'revokeCookieConsent'].includes(name));
+}
+
 test('apiKey and privateAppToken never reach a request, the DOM, storage, HubSpot\'s queues or the console', async () => {
   const visit = await loadedEsm(
     { portalId: PORTAL, loadFormsSdk: true, apiKey: API_KEY, privateAppToken: APP_TOKEN, nonce: 'n0nce' },
@@ -57,7 +65,9 @@ test('apiKey and privateAppToken never reach a request, the DOM, storage, HubSpo
     }
     return messages;
   });
-  await visit.until(() => window.__hubspot.sent.some((s) => s.id === 'Checked Secrets'));
+  await visit.until((name) => window.__hubspot.sent.some((s) => s.name === name), eventName('Checked Secrets'));
+  // Both consent calls processed by HubSpot's banner (the revoke's k=30 request sent), so its log is checked too.
+  await visit.until(() => window.__hubspot.sent.some((s) => s.kind === 'revokeConsent'));
   await visit.until(() => document.querySelector('#form-target form'));
   await visit.segmentEvent('Checked Secrets'); // Segment's own delivery ran too
 
@@ -86,7 +96,7 @@ test('apiKey and privateAppToken never reach a request, the DOM, storage, HubSpo
     attributes: [...document.querySelectorAll('*')].flatMap((e) => [...e.attributes].map((a) => `${a.name}=${a.value}`)).join('\n'),
     scripts: [...document.scripts].map((s) => `${s.src} ${s.nonce} ${s.text}`).join('\n'),
     storage: JSON.stringify({ ...localStorage }) + JSON.stringify({ ...sessionStorage }) + document.cookie,
-    queues: JSON.stringify([window._hsq, window._hsp, window.__hubspot, window.__hubspotForms]),
+    queues: JSON.stringify([window._hsq, window._hsp, window.__hubspot, window.__hubspotBanner, window.__hubspotForms]),
     plugin: JSON.stringify(Object.entries(fixture.plugin).map(([k, v]) => [k, typeof v === 'function' ? v.toString() : v])),
     globals: Object.keys(window).filter((k) => { try { return JSON.stringify(window[k])?.includes('MARKER-'); } catch { return false; } }),
   }));
@@ -142,11 +152,17 @@ test('doNotTrack(): HubSpot stops sending; doNotTrack(false) resumes; both in Hu
     fixture.plugin.doNotTrack('');
     await analytics.track('Still Opted Out');
   });
+  // Every track reached the tracker (the last one processed means all were); only those made
+  // while the visitor was not opted out were sent (custom behavioral events, the default now).
+  await visit.until((name) => window.__hubspot.commands.some((c) => c[0] === 'trackCustomBehavioralEvent' && c[1]?.name === name), eventName('Still Opted Out'));
   const log = await visit.hubspot();
   const doNotTrack = log.commands.filter((c) => c[0] === 'doNotTrack');
   assert.deepEqual(doNotTrack, [['doNotTrack'], ['doNotTrack', { track: true }], ['doNotTrack'], ['doNotTrack'], ['doNotTrack'], ['doNotTrack']]);
-  assert.deepEqual(log.sent.filter((s) => s.kind === 'event').map((s) => s.id), ['Before Opt-Out', 'After Opt-In']);
+  assert.deepEqual(log.commands.filter((c) => c[0] === 'trackCustomBehavioralEvent').map((c) => c[1].name),
+    ['Before Opt-Out', 'While Opted Out', 'After Opt-In', 'Opted Out Again', 'Still Opted Out'].map(eventName));
+  assert.deepEqual(log.sent.filter((s) => s.kind === 'customEvent').map((s) => s.name), [eventName('Before Opt-Out'), eventName('After Opt-In')]);
   assert.equal(log.doNotTrack, true);
+  assert.equal(await visit.page.evaluate(() => document.cookie.includes('__hs_do_not_track=yes')), true, "HubSpot's opt-out cookie is set");
   assert.deepEqual(log.ignored, []);
 });
 
@@ -159,14 +175,28 @@ test('doNotTrack() before the tracker starts: queued first, so HubSpot never rec
     await analytics.track('Never Sent');
   });
   // (Issue 10: the wasm may still be on its way here; calls made meanwhile land in order once it runs.)
+  // Before HubSpot's tracker runs, the plugin puts only its start-up function entry into _hsq and
+  // holds the track; the opt-out goes to _hsq at once (the old expectation had the track queued
+  // there too), so HubSpot processes it at start-up before its automatic page view.
   await visit.until(() => window._hsq?.length === 2);
-  assert.deepEqual(await visit.page.evaluate(() => window._hsq.map((c) => c[0])), ['doNotTrack', 'trackEvent']);
+  assert.deepEqual(await visit.page.evaluate(() => window._hsq.map((c) => (typeof c === 'function' ? '<function>' : c))),
+    ['<function>', ['doNotTrack']]);
   assert.deepEqual(await visit.page.evaluate(() => window._hsp), [['setHubSpotConsent', { analytics: false, advertisement: false, functionality: true }]]);
   visit.release('tracker');
   await visit.page.evaluate(() => fixture.loaded());
+  // The held track reaches the tracker after its start-up; HubSpot's opt-out cookie stops it too.
+  await visit.until((name) => window.__hubspot.commands.some((c) => c[0] === 'trackCustomBehavioralEvent' && c[1]?.name === name), eventName('Never Sent'));
+  await visit.until(() => window.__hubspotBanner?.commands.some((c) => c[0] === 'setHubSpotConsent'));
   const log = await visit.hubspot();
+  assert.deepEqual(log.commands.filter((c) => c[0] !== '<function>'), [
+    ['setPortalId', Number(PORTAL)],
+    ['doNotTrack'],
+    ['trackPageView'], // HubSpot's automatic page view, after the opt-out
+    ['trackCustomBehavioralEvent', { name: eventName('Never Sent'), properties: {} }],
+  ]);
   assert.deepEqual(log.sent, [], 'nothing was sent, not even the initial page view');
-  assert.deepEqual(log.consent, [['setHubSpotConsent', { analytics: false, advertisement: false, functionality: true }]]);
+  assert.equal(log.doNotTrack, true);
+  assert.deepEqual(await visit.page.evaluate(consentCommands), [['setHubSpotConsent', { analytics: false, advertisement: false, functionality: true }]]);
 });
 
 test('revokeCookieConsent() and setConsent(): onto _hsp, with only the three boolean categories', async () => {
@@ -191,8 +221,11 @@ test('revokeCookieConsent() and setConsent(): onto _hsp, with only the three boo
     attempt(() => p.setConsent());
     attempt(() => p.setConsent('analytics'));
     attempt(() => p.setConsent({ analytics: 10n, advertisement: true }));
-    return { threw, polluted: ({}).polluted ?? null, hsp: window.__hubspot.consent };
+    return { threw, polluted: ({}).polluted ?? null };
   });
+  // HubSpot's cookie banner processes _hsp (it may start after these calls: then it takes them from the queue, in order).
+  await visit.until((n) => window.__hubspotBanner?.commands.filter(([name]) => ['setHubSpotConsent', 'revokeCookieConsent'].includes(name)).length >= n, 12);
+  results.hsp = await visit.page.evaluate(consentCommands);
   assert.deepEqual(results.threw, []);
   assert.equal(results.polluted, null);
   assert.deepEqual(results.hsp, [
@@ -213,6 +246,13 @@ test('revokeCookieConsent() and setConsent(): onto _hsp, with only the three boo
     assert.deepEqual(Object.keys(choices).filter((k) => !['analytics', 'advertisement', 'functionality'].includes(k)), []);
     assert.ok(Object.values(choices).every((v) => typeof v === 'boolean'));
   }
+  assert.deepEqual((await visit.banner()).ignored, [], 'the banner took every command');
+  // What HubSpot received for the revoke: its k=30 request, consent not allowed, no identity.
+  await visit.until(() => window.__hubspot.sent.some((s) => s.kind === 'revokeConsent'));
+  const revoke = (await visit.sent()).filter((s) => s.kind === 'revokeConsent');
+  assert.equal(revoke.length, 1);
+  assert.equal(revoke[0].consentAllowed, false);
+  assert.equal(revoke[0].identity, null);
   assert.deepEqual(visit.errors.map(String), []);
 });
 
