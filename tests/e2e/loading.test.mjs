@@ -92,7 +92,11 @@ test('a page that already embeds HubSpot keeps its tracker: nothing is injected 
   await visit.page.evaluate(async () => {
     await analytics.track('Existing Tracker Used');
   });
-  await visit.until(() => window.__hubspot.sent.some((s) => s.id === 'Existing Tracker Used'));
+  // A custom behavioral event now (the plugin's default), sent by the page's own tracker.
+  await visit.until(() => window.__hubspot.sent.some((s) => s.kind === 'customEvent' && s.name === 'pe62515_existing_tracker_used'));
+  const sent = await visit.sent();
+  assert.equal(sent.filter((s) => s.initial).length, 1, 'one automatic page view: the page\'s tracker ran once');
+  assert.equal(sent.filter((s) => s.kind === 'customEvent').length, 1, 'the event reached HubSpot once');
   assert.equal(visit.requestsTo('tracker').length, 1);
   assert.equal(await visit.page.evaluate(() => document.querySelectorAll('script[src*="hs-scripts.com"]').length), 1);
   assert.equal((await visit.hubspot()).loads, 1);
