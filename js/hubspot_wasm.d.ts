@@ -14,8 +14,10 @@ export interface HubSpotSettings {
   loadFormsSdk?: boolean;
   /** Segment's spelling of loadFormsSdk. */
   loadFormsSDK?: boolean;
-  /** track sends trackCustomBehavioralEvent instead of the legacy trackEvent. */
+  /** track sends trackCustomBehavioralEvent (default true). false: HubSpot's legacy trackEvent, which HubSpot no longer processes (one warning). */
   customBehavioralEvents?: boolean;
+  /** Segment consent category ids this destination needs (default: the workspace's consentSettings.categories). */
+  consentCategories?: string[];
   /** Forward the first page call too (HubSpot's code records that view itself). */
   trackInitialPageView?: boolean;
   /** identify sends its traits at once, with a trackPageView. */
@@ -114,3 +116,35 @@ export default function init(options?: { module_or_path?: WasmSource | Promise<W
  * setting when the wasm already runs; otherwise load() rejects with that Error.
  */
 export function hubspotPlugin(settings: HubSpotSettings): HubSpotPlugin;
+
+/** HubSpot's banner categories mapped to the workspace's Segment consent category ids. */
+export interface HubSpotBannerCategories {
+  analytics?: string | string[];
+  advertisement?: string | string[];
+  functionality?: string | string[];
+  necessary?: string | string[];
+}
+
+/** What `hubspotBannerConsent()` needs: where HubSpot's tracking code (and banner) is, and the mapping. */
+export interface HubSpotBannerOptions {
+  portalId: string | number;
+  region?: 'na1' | 'na2' | 'eu1' | 'ap1';
+  enableEuropeanDataCenter?: boolean;
+  trackerUrl?: string;
+  nonce?: string;
+  categories: HubSpotBannerCategories;
+}
+
+/** The consent-source part of `createWrapper`'s settings (`@segment/analytics-consent-tools`). */
+export interface HubSpotBannerConsent {
+  shouldLoadWrapper(): Promise<void>;
+  getCategories(): Promise<Record<string, boolean>>;
+  registerOnConsentChanged(changed: (categories: Record<string, boolean>) => void): void;
+}
+
+/**
+ * HubSpot's cookie banner as the page's consent source for Segment's consent wrapper: spread the
+ * result into `createWrapper({ ...hubspotBannerConsent(options), shouldLoadSegment })`. Loads
+ * HubSpot's tracking code at once (the banner comes with it).
+ */
+export function hubspotBannerConsent(options: HubSpotBannerOptions): HubSpotBannerConsent;

@@ -8,7 +8,7 @@
 // outside a browser (server-side rendering) it does nothing at all.
 // (scripts/build.mjs puts it after wasm-bindgen's glue, in one module: this import becomes a
 // reference to the glue's init.)
-import start, { HubSpotPlugin } from './hubspot_wasm_core.js';
+import start, { HubSpotBannerConsent, HubSpotPlugin } from './hubspot_wasm_core.js';
 
 const PREFIX = 'hubspot-wasm: ';
 // Written by scripts/build.mjs from Cargo.toml.
@@ -68,7 +68,9 @@ export function hubspotPlugin(settings) {
   //   <link rel="preload" as="fetch" type="application/wasm" crossorigin href=".../hubspot_wasm_bg.wasm">
   // (`crossorigin` even on the same origin: fetch() requests the wasm in CORS mode, and only a
   // preload made in the same mode is reused.)
-  const starting = browser && !running ? Promise.resolve().then(() => init()) : null;
+  // The Rust plugin is made as soon as the wasm runs, off load()'s path too (invalid settings
+  // then reject `starting`, which is what load() returns).
+  const starting = browser && !running ? Promise.resolve().then(() => init()).then(() => { created ??= new HubSpotPlugin(settings); }) : null;
   starting?.catch(() => {});
   const call = (method, args) => {
     if (!plugin) return void early?.push([method, args]);
@@ -90,9 +92,9 @@ export function hubspotPlugin(settings) {
     load(_ctx, analytics) {
       if (!browser) return Promise.resolve(); // server-side rendering: inert
       if (loaded) return loaded; // once: later calls share the promise
-      // Until the Rust plugin follows analytics' reset itself, a reset must still drop the
-      // traits held so far: one user's identity never rides the next user's events.
-      analytics?.on?.('reset', () => plugin || call('unload', []));
+      // Until the Rust plugin follows analytics' reset itself, a reset waits in order with the
+      // calls around it: one user's identity never rides the next user's events.
+      analytics?.on?.('reset', () => plugin || call('reset', []));
       return (loaded = (starting ?? init()).then(() => {
         created ??= new HubSpotPlugin(settings);
         const result = created.load(analytics);
@@ -117,5 +119,26 @@ export function hubspotPlugin(settings) {
     doNotTrack: (...args) => call('doNotTrack', args),
     revokeCookieConsent: () => call('revokeCookieConsent', []),
     setConsent: (...args) => call('setConsent', args),
+  };
+}
+
+/**
+ * HubSpot's cookie banner as the page's consent source for Segment's consent wrapper
+ * (`@segment/analytics-consent-tools`' `createWrapper`): spread what this returns into its
+ * settings. `options`: `{ portalId, region?, trackerUrl?, nonce?, categories }`, where
+ * `categories` maps HubSpot's banner categories (`analytics`, `advertisement`, `functionality`,
+ * `necessary`) to the workspace's consent category ids. HubSpot's tracking code, which brings the
+ * banner, loads at once; `getCategories()` answers with the visitor's choice in the banner (all
+ * false while there is none), and each later choice is reported to the wrapper. Invalid options:
+ * an Error in the console, and no category granted.
+ */
+export function hubspotBannerConsent(options) {
+  const browser = typeof document === 'object';
+  const banner = browser ? init().then(() => new HubSpotBannerConsent(options)) : Promise.reject(new Error(`${PREFIX}no browser`));
+  banner.catch((error) => browser && console.error(error));
+  return {
+    shouldLoadWrapper: () => banner.then(() => {}, () => {}),
+    getCategories: () => banner.then((b) => b.getCategories(), () => ({})),
+    registerOnConsentChanged: (changed) => void banner.then((b) => b.onConsentChanged(changed), () => {}),
   };
 }

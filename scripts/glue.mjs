@@ -6,9 +6,9 @@
 //   - short names: wasm-opt --minify-imports-and-exports-and-modules renames the wasm's imports
 //     (one module, one or two letters each) and exports, and prints the renaming as JSON; the
 //     glue's import object and every `wasm.<export>` are rewritten to match (`useShortNames`);
-//   - one module: the glue's own exports (the HubSpotPlugin class, `initSync`, its init as the
-//     default) give way to the facade of js/hubspot_wasm.js, which follows the glue and takes its
-//     init and class directly (`merge`);
+//   - one module: the glue's own exports (the classes, `initSync`, its init as the default) give
+//     way to the facade of js/hubspot_wasm.js, which follows the glue and takes its init and
+//     classes directly (`merge`);
 //   - the glue's warning for init's older argument form goes: the facade always passes an object
 //     or nothing, so it cannot be reached; its warning for a .wasm served without the
 //     application/wasm type (no streaming compile) is said shorter, in the plugin's words.
@@ -61,7 +61,11 @@ export function useShortNames(glue, renamed, module) {
 
 /** The glue with its exports and the unreachable warning removed, then the facade, as one module. */
 export function merge(glue, facade, { version }) {
-  glue = replaceOnce(glue, 'export class HubSpotPlugin', 'class HubSpotPlugin');
+  // The classes the facade imports from the glue (HubSpotPlugin, HubSpotBannerConsent): no
+  // longer the glue's exports, the facade's own names for them.
+  const imported = /^import start, \{ ([\w$, ]+) \} from '\.\/hubspot_wasm_core\.js';$/m.exec(facade);
+  if (!imported) throw new GlueMismatch("the facade's import of the glue's init and classes was not found");
+  for (const name of imported[1].split(', ')) glue = replaceOnce(glue, `export class ${name} `, `class ${name} `);
   glue = replaceOnce(glue, 'export { initSync, __wbg_init as default };', '');
   glue = replaceOnce(glue, `} else {
             console.warn('using deprecated parameters for the initialization function; pass a single object instead')
@@ -70,8 +74,8 @@ export function merge(glue, facade, { version }) {
   // (and 120 bytes shorter): the page still works, it compiles only once the download is done.
   glue = replaceOnce(glue, 'console.warn("`WebAssembly.instantiateStreaming` failed because your server does not serve Wasm with `application/wasm` MIME type. Falling back to `WebAssembly.instantiate` which is slower. Original error:\\n", e);',
     "console.warn('hubspot-wasm: the .wasm is not served as application/wasm, so it compiles only once downloaded (slower)', e);");
-  if (/^\s*export\b/m.test(glue)) throw new GlueMismatch('the glue exports something besides HubSpotPlugin, initSync and its init');
-  facade = replaceOnce(facade, "import start, { HubSpotPlugin } from './hubspot_wasm_core.js';", 'const start = __wbg_init;');
+  if (/^\s*export\b/m.test(glue)) throw new GlueMismatch("the glue exports something besides the facade's classes, initSync and its init");
+  facade = replaceOnce(facade, imported[0], 'const start = __wbg_init;');
   facade = replaceOnce(facade, "const VERSION = '0.0.0-dev'", `const VERSION = ${JSON.stringify(version)}`);
   return `${glue}\n// ---- the facade, js/hubspot_wasm.js ----\n${facade}`;
 }

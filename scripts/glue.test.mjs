@@ -80,7 +80,7 @@ test('output that no longer matches stops with a GlueMismatch naming what and th
   mismatch(() => merge(glue.replace('export class HubSpotPlugin', 'export class Renamed'), facade, { version: '1' }), /export class HubSpotPlugin/);
   mismatch(() => merge(glue.replace('export { initSync', 'export { initSync, other'), facade, { version: '1' }), /export \{ initSync/);
   mismatch(() => merge(`${glue}\nexport const extra = 1;`, facade, { version: '1' }), /exports something besides/);
-  mismatch(() => merge(glue, facade.replace("import start, { HubSpotPlugin } from './hubspot_wasm_core.js';", ''), { version: '1' }), /hubspot_wasm_core/);
+  mismatch(() => merge(glue, facade.replace(/^import start, .*$/m, ''), { version: '1' }), /facade's import of the glue/);
   mismatch(() => useShortNames(glue.replace('"./hubspot_wasm_bg.js": import0', '"./other.js": import0'), renamed, 'a'), /import0/);
   const [, name] = renamed.imports[0];
   mismatch(() => useShortNames(glue.replace(`\n        ${name}: function(`, `\n        ${name}_renamed: function(`), renamed, 'a'), new RegExp(name));

@@ -51,6 +51,13 @@ impl Destination {
         &self.settings
     }
 
+    /// The workspace's consent categories, where the settings name none (`consentCategories`).
+    pub fn govern(&mut self, categories: Vec<String>) {
+        if self.settings.consent_categories.is_empty() {
+            self.settings.consent_categories = categories;
+        }
+    }
+
     /// An identify event (`{ userId, traits }`): held, or sent at once with
     /// `flushIdentifyImmediately`. `problems` carries what reading the event already found.
     pub fn identify<'a>(&mut self, event: &'a Value<'a>, mut problems: Problems) -> Answer<'a> {

@@ -19,6 +19,7 @@
 //! (serde-wasm-bindgen).
 #![deny(missing_docs)]
 
+pub mod consent;
 pub mod destination;
 pub mod forms;
 pub mod mapping;

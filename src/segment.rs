@@ -21,6 +21,21 @@ pub fn names_portal(code: &Value<'_>) -> bool {
     given(code, "portalId")
 }
 
+/// The consent categories the workspace gives Segment's HubSpot destination
+/// (`consentSettings.categories` of Classic, else of Actions): the categories this plugin needs
+/// when the code names none. A consent wrapper in opt-in mode deletes the entry of a destination
+/// the visitor has not consented to, so there the code must name them (`consentCategories`).
+pub fn consent_categories(cdn_settings: &Value<'_>) -> Vec<String> {
+    let integrations = cdn_settings.get("integrations");
+    let categories = [CLASSIC, ACTIONS].iter().find_map(|name| {
+        match integrations?.get(name)?.get("consentSettings")?.get("categories")? {
+            Value::Array(ids) => Some(ids),
+            _ => None,
+        }
+    });
+    categories.into_iter().flatten().filter_map(Value::as_text).map(String::from).collect()
+}
+
 /// The settings to validate: the code's when they name a portal, else the workspace's HubSpot
 /// settings mapped onto ours, with each key the code gives winning. Classic's are taken when the
 /// workspace has both destinations.
@@ -115,6 +130,22 @@ mod tests {
         );
         // The later portalId wins when read, as in JavaScript.
         assert_eq!(value(&out).get("portalId").and_then(Value::as_text), Some("7"));
+    }
+
+    #[test]
+    fn consent_categories_come_from_classic_else_actions() {
+        let both = r#"{"integrations":{"HubSpot Web (Actions)":{"consentSettings":{"categories":["C9"]}},"HubSpot":{"consentSettings":{"categories":["C0002","C0004"]}}}}"#;
+        assert_eq!(consent_categories(&value(both)), ["C0002", "C0004"]);
+        let actions = r#"{"integrations":{"HubSpot Web (Actions)":{"consentSettings":{"categories":["C9"]}}}}"#;
+        assert_eq!(consent_categories(&value(actions)), ["C9"]);
+        for none in [
+            "{}",
+            "null",
+            r#"{"integrations":{"HubSpot":{"portalId":"1"}}}"#,
+            r#"{"integrations":{"HubSpot":{"consentSettings":{"categories":"C1"}}}}"#,
+        ] {
+            assert!(consent_categories(&value(none)).is_empty(), "{none}");
+        }
     }
 
     #[test]

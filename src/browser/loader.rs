@@ -38,8 +38,9 @@ pub struct Loading {
 }
 
 impl Loading {
-    /// Nothing to load: Segment's own HubSpot destination brings the tracker.
-    pub fn stood_aside() -> Loading {
+    /// Nothing loaded (yet): Segment's own HubSpot destination brings the tracker, or the
+    /// visitor's consent is still to come.
+    pub fn nothing() -> Loading {
         let done = Promise::resolve(&JsValue::UNDEFINED);
         Loading { loaded: done.clone(), ready: done, _progress: None }
     }
@@ -121,6 +122,14 @@ fn inject(present: &str, id: &str, url: &str, nonce: Option<&str>, running: bool
         script.errored.set(true);
     }
     script
+}
+
+/// HubSpot's tracking code alone, for its cookie banner (`hubspotBannerConsent`): injected once,
+/// as `load()` would, which then finds it on the page.
+pub fn inject_tracker(settings: &Settings) {
+    queue::queue(queue::HSQ);
+    queue::queue(queue::HSP);
+    inject(TRACKER_PRESENT, TRACKER_ID, &settings.tracker_url, settings.nonce.as_deref(), tracker_started());
 }
 
 /// Prepares the queues, injects the scripts and starts watching them.

@@ -6,6 +6,7 @@
 //! page object returns `Result`, and no `RefCell` borrow is held across a call into JavaScript.
 //! The package's entry (`js/hubspot_wasm.js`) only starts the wasm and buffers calls until then.
 
+mod banner;
 mod delivery;
 mod forms;
 mod loader;
@@ -13,10 +14,12 @@ mod queue;
 mod read;
 mod trusted_types;
 
+use crate::consent::{self, Stamp};
 use crate::destination::{Answer, Destination};
 use crate::mapping;
 use crate::mapping::Command;
 use crate::segment::{self, ACTIONS, CLASSIC};
+use crate::settings::Settings;
 use crate::value::{concat, Value};
 use delivery::Delivery;
 use js_sys::{Function, Promise, Reflect};
@@ -27,6 +30,8 @@ use std::cell::{Cell, RefCell};
 use std::rc::{Rc, Weak};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
+
+pub use banner::HubSpotBannerConsent;
 
 #[wasm_bindgen]
 extern "C" {
@@ -77,6 +82,18 @@ struct Inner {
     follows_reset: Cell<bool>,
     /// The way to `_hsq`, in order however late HubSpot's tracker starts.
     delivery: Rc<Delivery>,
+    /// Consent, where Segment's consent categories govern this destination.
+    governed: RefCell<Governed>,
+}
+
+/// A governed destination's state: HubSpot's scripts wait for the first event whose consent
+/// passes, and a withdrawal stops HubSpot's tracker through its do-not-track switch.
+#[derive(Default)]
+struct Governed {
+    /// The settings to load HubSpot with once consent passes; `None` once it has.
+    waiting: Option<Settings>,
+    /// HubSpot was told to stop (`['doNotTrack']`) when consent was withdrawn.
+    withdrawn: bool,
 }
 
 /// A destination for validated settings; an `Error` naming the setting otherwise.
@@ -109,6 +126,22 @@ fn segments_hubspot(analytics: &JsValue) -> Option<&'static str> {
     document().and_then(|d| d.query_selector("#hs-analytics").ok().flatten()).map(|_| CLASSIC)
 }
 
+/// `['doNotTrack']` stops HubSpot's tracker for this visitor (a cookie), `['doNotTrack', {
+/// track: true }]` lifts that.
+fn do_not_track(stop: bool) {
+    let mut command = vec![text("doNotTrack")];
+    if !stop {
+        command.push(Value::Object(vec![(Cow::Borrowed("track"), Value::Bool(true))]));
+    }
+    push(HSQ, &[Value::Array(command)]);
+}
+
+/// Whether HubSpot's do-not-track cookie is set on this page.
+fn hubspot_do_not_track_cookie() -> bool {
+    let cookies = document().map(|d| get(&d, "cookie").as_string().unwrap_or_default()).unwrap_or_default();
+    cookies.split(';').any(|cookie| cookie.trim_start().starts_with("__hs_do_not_track="))
+}
+
 /// A string value, for command names.
 fn text(name: &'static str) -> Value<'static> {
     Value::String(Cow::Borrowed(name))
@@ -135,6 +168,7 @@ impl HubSpotPlugin {
             loading: RefCell::default(),
             follows_reset: Cell::new(false),
             delivery: Delivery::new(),
+            governed: RefCell::default(),
         };
         Ok(HubSpotPlugin { inner: Rc::new(inner) })
     }
@@ -157,23 +191,23 @@ impl HubSpotPlugin {
         if let Some(loaded) = started {
             return loaded;
         }
-        // The settings, completed from the workspace's when the code names no portal. They are
-        // read under short borrows: loading calls into the page after.
-        let made = self.inner.destination.borrow().as_ref().map(|d| d.settings().clone());
-        let settings = match made {
-            Some(settings) => settings,
-            None => {
-                let cdn_settings =
-                    Reader::default().read(&get(&get(&analytics, "settings"), "cdnSettings")).unwrap_or(Value::Null);
-                match destination(&segment::settings(&self.inner.code_settings, &cdn_settings)) {
-                    Ok(made) => {
-                        let settings = made.settings().clone();
-                        *self.inner.destination.borrow_mut() = Some(made);
-                        settings
-                    }
-                    Err(error) => return Promise::reject(&error),
-                }
+        // The settings, completed from the workspace's when the code names no portal, and its
+        // consent categories when the code names none. Read under short borrows: loading calls
+        // into the page after.
+        let cdn_settings =
+            Reader::default().read(&get(&get(&analytics, "settings"), "cdnSettings")).unwrap_or(Value::Null);
+        let made = self.inner.destination.borrow().is_some();
+        if !made {
+            match destination(&segment::settings(&self.inner.code_settings, &cdn_settings)) {
+                Ok(made) => *self.inner.destination.borrow_mut() = Some(made),
+                Err(error) => return Promise::reject(&error),
             }
+        }
+        let settings = {
+            let mut destination = self.inner.destination.borrow_mut();
+            let Some(destination) = destination.as_mut() else { return Promise::resolve(&JsValue::UNDEFINED) };
+            destination.govern(segment::consent_categories(&cdn_settings));
+            destination.settings().clone()
         };
         if settings.track_form_submissions {
             forms::listen(&analytics, &settings);
@@ -190,12 +224,15 @@ impl HubSpotPlugin {
                     ": false, 'hubspot-wasm': true } }",
                 ]));
                 *self.inner.destination.borrow_mut() = None;
-                loader::Loading::stood_aside()
+                loader::Loading::nothing()
             }
-            None => {
-                self.inner.delivery.start();
-                loader::load(&settings)
+            // Governed by consent: nothing of HubSpot's (no script, no cookie, no request) before
+            // the first event whose consent passes.
+            None if !settings.consent_categories.is_empty() => {
+                self.inner.governed.borrow_mut().waiting = Some(settings);
+                loader::Loading::nothing()
             }
+            None => self.inner.start_hubspot(&settings),
         };
         let loaded = loading.loaded.clone();
         *self.inner.loading.borrow_mut() = Some(loading);
@@ -226,8 +263,8 @@ impl HubSpotPlugin {
     /// `page`: pending identity, then `setPath` and `trackPageView` (the first page's view is
     /// HubSpot's own).
     pub fn page(&self, ctx: JsValue) -> JsValue {
-        if self.inner.destination.borrow().is_none() {
-            return ctx; // before load() or beside Segment's own HubSpot destination
+        if !self.inner.consents(&ctx) {
+            return ctx; // no destination (before load(), beside Segment's own) or no consent
         }
         let mut reader = Reader::default();
         let value = Value::Object(reader.members(&get(&ctx, "event"), &["properties"]));
@@ -242,7 +279,7 @@ impl HubSpotPlugin {
 
     /// `identify`: traits held until the next page or track.
     pub fn identify(&self, ctx: JsValue) -> JsValue {
-        if self.inner.destination.borrow().is_none() {
+        if !self.inner.consents(&ctx) {
             return ctx;
         }
         let mut reader = Reader::default();
@@ -254,10 +291,14 @@ impl HubSpotPlugin {
 
     /// `track`: pending identity, then the custom behavioral event.
     pub fn track(&self, ctx: JsValue) -> JsValue {
-        if self.inner.destination.borrow().is_none() {
+        let event = get(&ctx, "event");
+        // The wrapper's news of a changed choice: the consent check acts on it; HubSpot has no
+        // use for it as an event.
+        if !self.inner.consents(&ctx)
+            || get(&event, "event").as_string().as_deref() == Some(consent::PREFERENCE_UPDATED)
+        {
             return ctx;
         }
-        let event = get(&ctx, "event");
         let mut reader = Reader::default();
         let mut members = reader.members(&event, &["event", "userId", "properties"]);
         members.push((Cow::Borrowed("context"), Value::Object(reader.members(&get(&event, "context"), &["traits"]))));
@@ -271,11 +312,7 @@ impl HubSpotPlugin {
     /// explicit `false` resumes: a stray `null` or `0` fails safe.
     #[wasm_bindgen(js_name = doNotTrack)]
     pub fn do_not_track(&self, enabled: JsValue) {
-        let mut command = vec![text("doNotTrack")];
-        if enabled == JsValue::FALSE {
-            command.push(Value::Object(vec![(Cow::Borrowed("track"), Value::Bool(true))]));
-        }
-        push(HSQ, &[Value::Array(command)]);
+        do_not_track(enabled != JsValue::FALSE);
     }
 
     /// Removes HubSpot's cookies and stops tracking until consent is given again.
@@ -314,6 +351,70 @@ impl HubSpotPlugin {
 }
 
 impl Inner {
+    /// Whether this event may reach HubSpot: a destination exists, and Segment's consent rule
+    /// passes where consent categories govern it. The first event that passes loads HubSpot; a
+    /// failing one after that tells HubSpot's tracker to stop, and a passing one to go on.
+    fn consents(&self, ctx: &JsValue) -> bool {
+        let categories = match self.destination.borrow().as_ref() {
+            Some(destination) => destination.settings().consent_categories.clone(),
+            None => return false,
+        };
+        if categories.is_empty() {
+            return true;
+        }
+        // `context.consent`, where a getter or trap that throws makes it unreadable (and so blocks).
+        let event = get(ctx, "event");
+        let stamped = Reflect::get(&event, &"context".into()).and_then(|context| match context.is_object() {
+            true => Reflect::get(&context, &"consent".into()),
+            false => Ok(JsValue::UNDEFINED),
+        });
+        let mut reader = Reader::default();
+        let read = match stamped {
+            Ok(consent) if consent.is_undefined() || consent.is_null() => None,
+            Ok(consent) => reader.read(&consent),
+            Err(_) => {
+                reader.dropped = true;
+                None
+            }
+        };
+        let stamp = match (&read, reader.dropped) {
+            (_, true) => Stamp::Unreadable,
+            (Some(consent), false) => Stamp::Consent(consent),
+            (None, false) => Stamp::Absent,
+        };
+        let allowed = consent::allows(&categories, &stamp);
+        let (start, tell) = {
+            let mut governed = self.governed.borrow_mut();
+            match allowed {
+                true => (governed.waiting.take(), std::mem::take(&mut governed.withdrawn).then_some(true)),
+                false if governed.waiting.is_none() && !governed.withdrawn => {
+                    governed.withdrawn = true;
+                    (None, Some(false))
+                }
+                false => (None, None),
+            }
+        };
+        if let Some(settings) = start {
+            let loading = self.start_hubspot(&settings);
+            *self.loading.borrow_mut() = Some(loading);
+        }
+        if let Some(track) = tell {
+            do_not_track(!track);
+        }
+        allowed
+    }
+
+    /// HubSpot's scripts loaded and calls on their way to its tracker.
+    fn start_hubspot(&self, settings: &Settings) -> loader::Loading {
+        // Where consent governs HubSpot, the visitor's consent also lifts a do-not-track that an
+        // earlier withdrawal left in HubSpot's cookie.
+        if !settings.consent_categories.is_empty() && hubspot_do_not_track_cookie() {
+            do_not_track(false);
+        }
+        self.delivery.start();
+        loader::load(settings)
+    }
+
     /// analytics' `reset()`: held traits dropped and a new visitor at HubSpot.
     fn reset(&self) {
         let answer = self.destination.borrow_mut().as_mut().map(Destination::reset);

@@ -231,6 +231,7 @@ impl<'a> Properties<'a> {
     /// ([`Problems::name`]), nested objects flatten into `key_child`, arrays of scalars join with
     /// `;` (HubSpot's multi-select form; its tracker would send `[object Object]` or repeated
     /// keys), strings are cleaned, null is dropped.
+    #[allow(clippy::ptr_arg)] // a `Cow`, not a `&str`: a key borrowed from the event stays borrowed
     pub fn flatten(&mut self, key: &Cow<'a, str>, value: &Value<'a>, problems: &mut Problems) {
         if let Some(name) = problems.name(key) {
             self.flatten_named(name, value, problems);

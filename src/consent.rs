@@ -1,0 +1,195 @@
+//! Segment Consent Management's rule, in plain Rust. A consent wrapper
+//! (`@segment/analytics-consent-tools` and those built on it) stamps every event with
+//! `context.consent.categoryPreferences`, and filters or blocks only the destinations the
+//! workspace's CDN settings describe: a plugin registered in code applies the rule itself.
+//! HubSpot's cookie banner can be that wrapper's source: its choices become Segment categories.
+
+use crate::mapping::trim_text;
+use crate::value::{concat, Value};
+use std::borrow::Cow;
+
+/// The event that a consent wrapper sends when the visitor changes their choice. It carries
+/// the new choice for the plugin; HubSpot has no use for it as an event.
+pub const PREFERENCE_UPDATED: &str = "Segment Consent Preference Updated";
+
+/// What an event says of consent.
+#[derive(Debug, PartialEq)]
+pub enum Stamp<'a> {
+    /// No `context.consent` (or `null`): no consent management on this event.
+    Absent,
+    /// `context.consent` could not be read (a getter or a `Proxy` trap threw).
+    Unreadable,
+    /// `context.consent` as read.
+    Consent(&'a Value<'a>),
+}
+
+/// Segment's rule: a destination without categories is not governed; an event without a consent
+/// object flows; with one, every category of the destination must be `true` in its
+/// `categoryPreferences` (so an empty object blocks). Anything malformed or unreadable blocks.
+pub fn allows(categories: &[String], stamp: &Stamp<'_>) -> bool {
+    if categories.is_empty() {
+        return true;
+    }
+    match stamp {
+        Stamp::Absent => true,
+        Stamp::Unreadable => false,
+        Stamp::Consent(consent) => match consent.get("categoryPreferences") {
+            Some(preferences @ Value::Object(_)) => {
+                categories.iter().all(|category| matches!(preferences.get(category), Some(Value::Bool(true))))
+            }
+            _ => false,
+        },
+    }
+}
+
+/// HubSpot's consent categories, as its banner names them.
+pub const HUBSPOT_CATEGORIES: [&str; 4] = ["necessary", "analytics", "advertisement", "functionality"];
+
+/// Which Segment category ids each of HubSpot's banner categories stands for.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct BannerMapping {
+    /// (HubSpot's category, a Segment category id), one pair per id.
+    pairs: Vec<(&'static str, String)>,
+}
+
+impl BannerMapping {
+    /// From `{ analytics: 'C0002', advertisement: ['C0004', 'C0005'], … }`: each key one of HubSpot's
+    /// categories, each value a Segment category id or a list of them. The error names the key.
+    pub fn from_value(mapping: &Value<'_>) -> Result<BannerMapping, String> {
+        let invalid = |what: &str| {
+            concat(&[
+                "hubspot-wasm: invalid setting categories",
+                what,
+                ": expected { analytics, advertisement, functionality, necessary } mapped to Segment category ids",
+            ])
+        };
+        let Value::Object(members) = mapping else { return Err(invalid("")) };
+        let mut pairs = Vec::new();
+        for (key, ids) in members {
+            let Some(category) = HUBSPOT_CATEGORIES.iter().find(|c| **c == &**key) else {
+                return Err(invalid(&concat(&[".", key])));
+            };
+            let ids = match ids {
+                Value::Array(ids) => ids.as_slice(),
+                id => std::slice::from_ref(id),
+            };
+            for id in ids {
+                match id {
+                    Value::String(id) if !trim_text(id).is_empty() => pairs.push((*category, trim_text(id).to_owned())),
+                    _ => return Err(invalid(&concat(&[".", key]))),
+                }
+            }
+        }
+        if pairs.is_empty() {
+            return Err(invalid(""));
+        }
+        Ok(BannerMapping { pairs })
+    }
+
+    /// The Segment categories of a HubSpot banner choice (`{ allowed, categories: { analytics, … } }`):
+    /// an id is granted when every HubSpot category mapped to it is. Without categories (a banner
+    /// that only allows or not), `allowed` stands for all of them; without a choice, nothing is.
+    pub fn categories(&self, choice: &Value<'_>) -> Value<'static> {
+        let allowed = matches!(choice.get("allowed"), Some(Value::Bool(true)));
+        let chosen = choice.get("categories").filter(|c| matches!(c, Value::Object(_)));
+        let granted = |category: &str| match chosen {
+            Some(categories) => matches!(categories.get(category), Some(Value::Bool(true))),
+            None => allowed,
+        };
+        let mut out: Vec<(Cow<'static, str>, Value<'static>)> = Vec::new();
+        for (category, id) in &self.pairs {
+            let granted = granted(category);
+            match out.iter_mut().find(|(known, _)| known == id) {
+                Some((_, Value::Bool(all))) => *all &= granted,
+                _ => out.push((Cow::Owned(id.clone()), Value::Bool(granted))),
+            }
+        }
+        Value::Object(out)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn value(json: &str) -> Value<'_> {
+        Value::parse(json, &mut false).unwrap()
+    }
+
+    fn allowed(categories: &[&str], consent: &str) -> bool {
+        let categories: Vec<String> = categories.iter().map(|c| c.to_string()).collect();
+        let consent = value(consent);
+        allows(&categories, &Stamp::Consent(&consent))
+    }
+
+    #[test]
+    fn every_category_must_be_true() {
+        assert!(allowed(&["C0002"], r#"{"categoryPreferences":{"C0002":true,"C0004":false}}"#));
+        assert!(allowed(&["C0002", "C0004"], r#"{"categoryPreferences":{"C0002":true,"C0004":true}}"#));
+        assert!(!allowed(&["C0002", "C0004"], r#"{"categoryPreferences":{"C0002":true,"C0004":false}}"#));
+        assert!(!allowed(&["C0002"], r#"{"categoryPreferences":{}}"#), "an empty object blocks");
+        assert!(!allowed(&["C0002"], r#"{"categoryPreferences":{"C0002":"true"}}"#), "only true is true");
+        assert!(!allowed(&["C0002"], r#"{"categoryPreferences":{"C0002":1}}"#));
+    }
+
+    #[test]
+    fn malformed_consent_blocks_and_no_consent_flows() {
+        for malformed in [r#"{}"#, r#"{"categoryPreferences":null}"#, r#"{"categoryPreferences":[true]}"#, "[]", "7"] {
+            assert!(!allowed(&["C0002"], malformed), "{malformed}");
+        }
+        let governed = ["C0002".to_string()];
+        assert!(allows(&governed, &Stamp::Absent));
+        assert!(!allows(&governed, &Stamp::Unreadable));
+    }
+
+    #[test]
+    fn a_destination_without_categories_is_not_governed() {
+        assert!(allowed(&[], r#"{"categoryPreferences":{}}"#));
+        assert!(allows(&[], &Stamp::Unreadable));
+    }
+
+    #[test]
+    fn hubspot_banner_choices_become_segment_categories() {
+        let mapping = BannerMapping::from_value(&value(
+            r#"{"analytics":"C0002","advertisement":["C0004","C0005"],"functionality":" C0003 ","necessary":"C0002"}"#,
+        ))
+        .unwrap();
+        let chosen = mapping.categories(&value(
+            r#"{"allowed":true,"categories":{"necessary":true,"analytics":true,"advertisement":false,"functionality":true}}"#,
+        ));
+        assert_eq!(chosen.to_json(), r#"{"C0002":true,"C0004":false,"C0005":false,"C0003":true}"#);
+        let declined =
+            mapping.categories(&value(r#"{"allowed":true,"categories":{"necessary":true,"analytics":false}}"#));
+        assert_eq!(
+            declined.to_json(),
+            r#"{"C0002":false,"C0004":false,"C0005":false,"C0003":false}"#,
+            "all must be granted"
+        );
+        assert_eq!(
+            mapping.categories(&value(r#"{"allowed":true}"#)).to_json(),
+            r#"{"C0002":true,"C0004":true,"C0005":true,"C0003":true}"#
+        );
+        assert_eq!(
+            mapping.categories(&Value::Null).to_json(),
+            r#"{"C0002":false,"C0004":false,"C0005":false,"C0003":false}"#
+        );
+    }
+
+    #[test]
+    fn banner_mappings_are_validated() {
+        for bad in [
+            r#"{}"#,
+            r#"[]"#,
+            r#"{"marketing":"C1"}"#,
+            r#"{"analytics":""}"#,
+            r#"{"analytics":[1]}"#,
+            r#"{"analytics":null}"#,
+        ] {
+            let error = BannerMapping::from_value(&value(bad)).unwrap_err();
+            assert!(error.contains("invalid setting categories"), "{bad}: {error}");
+        }
+        assert!(BannerMapping::from_value(&value(r#"{"marketing":"C1"}"#))
+            .unwrap_err()
+            .contains("categories.marketing"));
+    }
+}
