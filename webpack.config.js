@@ -30,6 +30,8 @@ export default [
       app: here('./tests/e2e/fixtures/app.js'),
       // analytics-next only: the no-bundler test imports the plugin as a plain ES module.
       'analytics-only': here('./tests/e2e/fixtures/analytics-only.js'),
+      // analytics-next + Segment's consent wrapper (analytics-consent-tools) + the plugin.
+      consent: here('./tests/e2e/fixtures/consent.js'),
     },
     output: { ...shared.output, path: here('./tests/e2e/fixtures/dist') },
   },
