@@ -109,7 +109,7 @@ export function describeVisit(v) {
   const x = (r) => (r == null ? '—' : `${r.toFixed(3)}×`);
   return `ours ${ms(v.ours.total)}, plain JS ${ms(v.plain.total)}, ours/plain ${x(v.ratio)} (median of the pairs' ratios ${x(v.pairRatio)}) ` +
     `(medians of ${v.runs} visits each, ${v.rttMs} ms per request); ours: settings in at ${ms(v.ours.settingsEnd)}, ` +
-    `wasm requested at ${ms(v.ours.wasmStart)}, in at ${ms(v.ours.wasmEnd)}, running at ${ms(v.ours.initDone)}, load() called at ${ms(v.ours.loadCalled)}, ` +
+    `wasm requested at ${ms(v.ours.wasmStart)}, in at ${ms(v.ours.wasmEnd)}, instantiated at ${ms(v.ours.initDone)}, load() called at ${ms(v.ours.loadCalled)}, ` +
     `track() at ${ms(v.ours.trackCalled)}; plain: load() at ${ms(v.plain.loadCalled)}, track() at ${ms(v.plain.trackCalled)}`;
 }
 
