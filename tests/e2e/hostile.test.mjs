@@ -1,7 +1,12 @@
 // SPEC S8, hostile input: the plugin's event methods take whatever a page hands them (through the
 // public plugin API, and through analytics-next) and never throw, always give `ctx` back, push only
-// well-formed commands onto `_hsq`, never pollute a prototype, warn at most once per kind of
-// problem per call, and stay usable: the very next well-formed call is delivered.
+// well-formed commands onto `_hsq` (property names as HubSpot takes them), never pollute a
+// prototype, warn at most once per kind of problem per call, and stay usable: the very next
+// well-formed call is delivered.
+//
+// The plugin holds its calls until HubSpot's tracker runs (HubSpot's sign: `_hsq.push` is no
+// longer the array's own), so the plugin-API probe gives it a stand-in tracker: an `_hsq` whose
+// push is its own and records what it is given, which the plugin feeds directly.
 //
 // The hostile values are built inside the page (Proxies, BigInts, cycles cannot cross the
 // Playwright boundary); each case is run through every event method of several plugin configs.
@@ -23,6 +28,9 @@ async function installProbe() {
   await pkg.default();
 
   const KNOWN = new Set(['identify', 'setPath', 'trackPageView', 'trackEvent', 'trackCustomBehavioralEvent', 'doNotTrack']);
+  // HubSpot's rule for property names (identify traits, event properties).
+  const PROPERTY_NAME = /^[a-z][a-z0-9_]{0,49}$/;
+  const named = (object) => Object.keys(object).every((key) => PROPERTY_NAME.test(key));
   const FORBIDDEN = new Set(['__proto__', 'constructor', 'prototype']);
   const PROTOTYPES = [Object.prototype, Array.prototype, Function.prototype, String.prototype, Number.prototype,
     Boolean.prototype, Symbol.prototype, Date.prototype, RegExp.prototype, Error.prototype, Promise.prototype];
@@ -77,12 +85,12 @@ async function installProbe() {
     const isObject = (v) => v !== null && typeof v === 'object' && !Array.isArray(v);
     const shapes = {
       identify: () => command.length === 2 && isObject(arg) && typeof arg.email === 'string' && arg.email !== ''
-        && Object.values(arg).every((v) => v === null || typeof v !== 'object'),
+        && Object.values(arg).every((v) => v === null || typeof v !== 'object') && named(arg),
       setPath: () => command.length === 2 && typeof arg === 'string' && arg !== '',
       trackPageView: () => command.length === 1,
       trackEvent: () => command.length === 2 && isObject(arg) && typeof arg.id === 'string' && arg.id.trim() !== '',
-      trackCustomBehavioralEvent: () => command.length === 2 && isObject(arg) && /^pe\d+_/.test(arg.name)
-        && isObject(arg.properties) && Object.keys(arg.properties).length <= 50,
+      trackCustomBehavioralEvent: () => command.length === 2 && isObject(arg) && /^pe\d+_[a-z0-9_]*$/.test(arg.name)
+        && isObject(arg.properties) && Object.keys(arg.properties).length <= 50 && named(arg.properties),
       doNotTrack: () => command.length === 1 || (command.length === 2 && isObject(arg)),
     };
     if (!shapes[name]()) out.push(`${name}: wrong shape`);
@@ -95,8 +103,15 @@ async function installProbe() {
     return out;
   }
 
+  /** A stand-in for HubSpot's running tracker: an array whose push is its own, recording. */
+  const standIn = () => Object.defineProperty([], 'push', {
+    value(...entries) { return Array.prototype.push.apply(this, entries); }, writable: true, configurable: true,
+  });
+  window._hsq = standIn();
+
   let followUps = 0;
   window.probe = {
+    standIn,
     pkg,
     plugins: {},
     cases: {},
@@ -105,7 +120,8 @@ async function installProbe() {
     polluted,
     /**
      * Creates and loads a named plugin: calls wait for load(), which analytics-next always makes.
-     * Its _hsq stays an array: the tracker is held, never served, here.
+     * HubSpot's script is held, never served, here: `_hsq` is a stand-in tracker, so the plugin
+     * hands its commands straight to it.
      */
     plugin(name, settings) {
       this.plugins[name] = pkg.hubspotPlugin(settings);
@@ -118,7 +134,7 @@ async function installProbe() {
     run(pluginName, caseName, method) {
       const plugin = this.plugins[pluginName];
       const failures = [];
-      window._hsq = [];
+      window._hsq = standIn();
       warnings.length = 0;
       let ctx;
       try {
@@ -143,7 +159,7 @@ async function installProbe() {
       }
       // The next well-formed call must work.
       const n = ++followUps;
-      window._hsq = [];
+      window._hsq = standIn();
       const name = `Well Formed ${n}`;
       try {
         const ok = { event: { type: 'track', event: name, properties: { n } } };
@@ -371,9 +387,11 @@ function defineCases() {
 }
 
 const METHODS = ['identify', 'track', 'page', 'group', 'alias', 'screen'];
-// (The tracker never starts here: no load timeout may warn in the middle of the cases.)
+// (The tracker never starts here: no load timeout may warn in the middle of the cases.) 'classic'
+// asks for HubSpot's legacy trackEvent explicitly now (custom behavioral events are the default),
+// so that both ways of sending a track stay covered.
 const CONFIGS = {
-  classic: { portalId: PORTAL, loadTimeoutMs: 2147483647 },
+  classic: { portalId: PORTAL, customBehavioralEvents: false, loadTimeoutMs: 2147483647 },
   custom: { portalId: PORTAL, customBehavioralEvents: true, flushIdentifyImmediately: true, trackInitialPageView: true, loadTimeoutMs: 2147483647 },
 };
 
@@ -428,10 +446,13 @@ test('hostile input: the caller\'s objects are never modified', { timeout: 60_00
   assert.deepEqual(changed, []);
 });
 
+// Both ways the plugin meets `_hsq`: with HubSpot's tracker running (commands pushed straight in)
+// and before it runs (calls held, `_hsq.push` looked at on every call to see whether the tracker
+// has started). A held plugin is made fresh for each state; afterwards a running tracker (the
+// stand-in) appears and must receive the plugin's commands, well-formed, the next call last.
 test('hostile page state: a broken or hostile _hsq never makes an event method throw', { timeout: 60_000 }, async () => {
   const { visit } = await openProbe();
-  const results = await visit.page.evaluate(() => {
-    const plugin = probe.plugins.classic;
+  const results = await visit.page.evaluate(async (settings) => {
     const states = {
       'a string': () => 'not a queue',
       'a number': () => 42,
@@ -443,35 +464,55 @@ test('hostile page state: a broken or hostile _hsq never makes an event method t
       'a getter that throws': 'getter',
     };
     const out = {};
-    for (const [name, make] of Object.entries(states)) {
-      const failures = [];
-      if (make === 'getter') Object.defineProperty(window, '_hsq', { configurable: true, get() { throw new Error('_hsq'); } });
-      else window._hsq = make();
-      probe.warnings.length = 0;
-      for (const method of ['identify', 'track', 'page', 'page']) {
-        const ctx = { event: { type: method, event: 'Queue State', userId: 'q@example.com', traits: { email: 'q@example.com' } } };
-        probe.warnings.length = 0;
-        try {
-          if (plugin[method](ctx) !== ctx) failures.push(`${method}: not the same ctx`);
-        } catch (e) {
-          failures.push(`${method} threw ${e}`);
+    for (const stage of ['running', 'held']) {
+      for (const [name, make] of Object.entries(states)) {
+        const failures = [];
+        let plugin = probe.plugins.classic;
+        if (stage === 'held') {
+          window._hsq = []; // HubSpot's tracker has not run: the new plugin holds its calls
+          plugin = probe.pkg.hubspotPlugin(settings);
+          plugin.load(null);
+          await new Promise((ok) => setTimeout(ok, 0)); // the plugin takes calls from now on
+          if (plugin.isLoaded()) failures.push('the new plugin thinks HubSpot\'s tracker runs');
         }
-        // At most one warning per kind of problem per call, even when the call pushes two commands.
-        if (new Set(probe.warnings).size !== probe.warnings.length) failures.push(`${method} warned ${JSON.stringify(probe.warnings)}`);
+        if (make === 'getter') Object.defineProperty(window, '_hsq', { configurable: true, get() { throw new Error('_hsq'); } });
+        else window._hsq = make();
+        probe.warnings.length = 0;
+        for (const method of ['identify', 'track', 'page', 'page']) {
+          const ctx = { event: { type: method, event: 'Queue State', userId: 'q@example.com', traits: { email: 'q@example.com' } } };
+          probe.warnings.length = 0;
+          try {
+            if (plugin[method](ctx) !== ctx) failures.push(`${method}: not the same ctx`);
+          } catch (e) {
+            failures.push(`${method} threw ${e}`);
+          }
+          // At most one warning per kind of problem per call, even when the call pushes two commands.
+          if (new Set(probe.warnings).size !== probe.warnings.length) failures.push(`${method} warned ${JSON.stringify(probe.warnings)}`);
+        }
+        if (make === 'getter') delete window._hsq;
+        // consent methods too
+        for (const call of [() => plugin.doNotTrack(), () => plugin.revokeCookieConsent(), () => plugin.setConsent({ analytics: true })]) {
+          try { call(); } catch (e) { failures.push(`consent call threw ${e}`); }
+        }
+        window._hsq = probe.standIn();
+        const ok = { event: { type: 'track', event: `After ${name}` } };
+        plugin.track(ok);
+        const pushed = window._hsq.slice();
+        if (JSON.stringify(pushed.at(-1)) !== JSON.stringify(['trackEvent', { id: `After ${name}` }])) failures.push(`not usable afterwards: ${JSON.stringify(pushed)}`);
+        pushed.forEach((c, i) => probe.commandProblems(c).forEach((p) => failures.push(`_hsq[${i}] ${p}`)));
+        // Held calls are not lost to a broken queue: the tracker gets them when it runs. (A queue
+        // whose push is a function of its own is HubSpot's sign of a running tracker: the plugin
+        // hands its calls to it, and that one throws them away.)
+        if (stage === 'held' && name !== 'an object whose push throws') {
+          const names = pushed.map((c) => c[0]);
+          const expected = ['identify', 'trackEvent', 'setPath', 'setPath', 'trackPageView', 'trackEvent'];
+          if (JSON.stringify(names) !== JSON.stringify(expected)) failures.push(`held calls handed over as ${JSON.stringify(pushed)}`);
+        }
+        out[`${stage}: ${name}`] = failures;
       }
-      if (make === 'getter') delete window._hsq;
-      // consent methods too
-      for (const call of [() => plugin.doNotTrack(), () => plugin.revokeCookieConsent(), () => plugin.setConsent({ analytics: true })]) {
-        try { call(); } catch (e) { failures.push(`consent call threw ${e}`); }
-      }
-      window._hsq = [];
-      const ok = { event: { type: 'track', event: `After ${name}` } };
-      plugin.track(ok);
-      if (JSON.stringify(window._hsq.at(-1)) !== JSON.stringify(['trackEvent', { id: `After ${name}` }])) failures.push(`not usable afterwards: ${JSON.stringify(window._hsq)}`);
-      out[name] = failures;
     }
     return out;
-  });
+  }, CONFIGS.classic);
   tried += Object.keys(results).length * 6;
   for (const [state, failures] of Object.entries(results)) assert.deepEqual(failures, [], `_hsq as ${state}`);
   assert.deepEqual(visit.errors.map(String), []);
@@ -526,6 +567,10 @@ test('hostile input through analytics-next: HubSpot receives only well-formed co
       commands: hubspot.commands.map((c) => JSON.stringify(c).length > 300 ? [c[0], '(long)'] : c),
       ignored: hubspot.ignored,
       sentIds: hubspot.sent.map((s) => s.id ?? s.name ?? s.kind),
+      // What HubSpot's servers received, in brief: each custom event's name, property names and
+      // its `n` property; each request's identity names.
+      customEvents: hubspot.sent.filter((s) => s.kind === 'customEvent').map((s) => ({ name: s.name, keys: Object.keys(s.properties), n: s.properties.n })),
+      identityKeys: [...new Set(hubspot.sent.flatMap((s) => Object.keys(s.identity ?? {})))],
       polluted: probeFree(),
       rejectedByAnalytics,
     };
@@ -536,11 +581,23 @@ test('hostile input through analytics-next: HubSpot receives only well-formed co
   tried += calls.done.length;
   console.log(`# rejected by analytics-next before reaching the plugin: ${JSON.stringify(calls.rejectedByAnalytics)}`);
   assert.deepEqual(calls.ignored, [], 'HubSpot ignored nothing as malformed');
-  const known = new Set(['identify', 'setPath', 'trackPageView', 'trackEvent']);
-  assert.deepEqual(calls.commands.filter((c) => !known.has(c[0])), []);
+  // The plugin's commands: custom behavioral events now (its default), besides identify and pages;
+  // the tracker's own setPortalId and the plugin's start-up function entry left out.
+  const known = new Set(['identify', 'setPath', 'trackPageView', 'trackCustomBehavioralEvent']);
+  assert.deepEqual(calls.commands.filter((c) => !known.has(c[0]) && c[0] !== 'setPortalId' && c[0] !== '<function>'), []);
   for (const { label, id } of calls.done) {
-    assert.equal(calls.sentIds.filter((s) => s === id).length, 1, `the well-formed call after ${label} reached HubSpot once`);
+    const name = `pe${PORTAL}_${id.toLowerCase().replace(/[^a-z0-9]/g, '_')}`;
+    assert.equal(calls.sentIds.filter((s) => s === name).length, 1, `the well-formed call after ${label} reached HubSpot once`);
+    const n = id.slice('Next '.length);
+    assert.deepEqual(calls.customEvents.filter((e) => e.name === name).map((e) => e.n), [n], `with its property n (as text): ${label}`);
   }
+  const PROPERTY_NAME = /^[a-z][a-z0-9_]{0,49}$/;
+  for (const { name, keys } of calls.customEvents) {
+    assert.match(name, /^pe62515_[a-z0-9_]+$/);
+    assert.ok(keys.length <= 50, `${name}: at most 50 properties (${keys.length})`);
+    assert.deepEqual(keys.filter((k) => !PROPERTY_NAME.test(k)), [], `${name}: property names as HubSpot takes them`);
+  }
+  assert.deepEqual(calls.identityKeys.filter((k) => !PROPERTY_NAME.test(k)), [], 'identity names as HubSpot takes them');
   assert.deepEqual(calls.polluted, []);
   assert.deepEqual(visit.errors.map(String), [], 'no uncaught exception or unhandled rejection');
   console.log(`# hostile inputs tried in total (plugin API, page state, analytics-next): ${tried}`);
