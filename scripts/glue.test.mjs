@@ -1,6 +1,6 @@
 // scripts/glue.mjs on the real output of the pinned wasm-bindgen: `node --test scripts/glue.test.mjs`
 // (npm test runs it). Nothing checked in is used as a sample: the crate is built for wasm32 with
-// cargo (stable, debug profile, the main target/ dir), wasm-bindgen (the CLI on PATH, which must
+// cargo (stable, debug profile, the main target/ dir or CARGO_TARGET_DIR), wasm-bindgen (the CLI on PATH, which must
 // be the pinned version) writes its glue, npm binaryen's wasm-opt shortens the names as the
 // release build does, and the entry glue.mjs makes of it is imported and run in Node: the wasm
 // instantiated through the rewritten import object, the Rust plugin created through the facade.
@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { entry, GlueMismatch, importModule, merge, replaceOnce, useShortNames, WASM_BINDGEN } from './glue.mjs';
 import { MINIFY_NAMES, STRIP } from './wasm-flags.mjs';
@@ -24,7 +24,7 @@ before(() => {
   dir = mkdtempSync(join(tmpdir(), 'hubspot-wasm-glue-'));
   execFileSync('cargo', ['build', '--lib', '--target', 'wasm32-unknown-unknown', '--quiet'], { cwd: root, env, stdio: ['ignore', 'inherit', 'inherit'] });
   execFileSync('wasm-bindgen', ['--target', 'web', '--no-typescript', '--out-dir', dir, '--out-name', 'hubspot_wasm',
-    `${root}target/wasm32-unknown-unknown/debug/hubspot_wasm.wasm`], { env, stdio: ['ignore', 'inherit', 'inherit'] });
+    join(resolve(root, process.env.CARGO_TARGET_DIR ?? 'target'), 'wasm32-unknown-unknown/debug/hubspot_wasm.wasm')], { env, stdio: ['ignore', 'inherit', 'inherit'] });
   glue = readFileSync(join(dir, 'hubspot_wasm.js'), 'utf8');
   wasmPath = join(dir, 'hubspot_wasm_bg.wasm');
   const short = join(dir, 'short.wasm');
