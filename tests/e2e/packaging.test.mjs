@@ -27,19 +27,25 @@ test('webpack 5 bundle: the demo page identifies a visitor on their next event, 
   assert.equal(await page.locator('#sent li').count(), 1);
   assert.match(await page.locator('#sent li').first().textContent(), /automatic/);
 
+  // The commands panel shows everything HubSpot's tracker processed (its own set-up too): only
+  // what the two clicks add is compared.
+  const before = await page.locator('#commands .name').count();
   await page.getByLabel('Email').fill('grace@example.com');
   await page.getByRole('button', { name: 'Send identify' }).click();
   await page.getByLabel('Event name').fill('Booked Demo');
   await page.getByRole('button', { name: 'Send track' }).click();
 
+  // A custom behavioral event now (the plugin's default), named as HubSpot requires.
   const newest = page.locator('#sent li').first();
-  await newest.getByText('Booked Demo').waitFor();
+  await newest.getByText('pe62515_booked_demo').waitFor();
   assert.equal(await newest.locator('.email').textContent(), 'grace@example.com');
-  assert.match(await newest.textContent(), /value\s*49/, 'revenue 49 arrives as HubSpot value');
+  assert.match(await newest.textContent(), /revenue\s*49/, 'revenue 49 arrives as the event\'s revenue property');
 
-  const commands = await page.locator('#commands .name').allTextContents();
-  assert.deepEqual(commands, ['identify', 'trackEvent']);
+  const commands = (await page.locator('#commands .name').allTextContents()).slice(before);
+  assert.deepEqual(commands, ['identify', 'trackCustomBehavioralEvent']);
   const sent = await visit.sent();
+  assert.equal(sent.at(-1).kind, 'customEvent');
+  assert.equal(sent.at(-1).name, 'pe62515_booked_demo');
   assert.equal(sent.at(-1).identity.email, 'grace@example.com');
   assert.equal(sent.at(-1).identity.company, 'Analytical Engines Ltd');
 
@@ -68,9 +74,11 @@ test('plain ES module, no bundler: /pkg/hubspot_wasm.js imported by the browser 
     await analytics.track('Module Loaded', { bundler: 'none' });
   });
   await visit.until(() => window.__hubspot?.sent.length === 2);
-  const [, event] = await visit.sent();
-  assert.deepEqual(event, {
-    kind: 'event', id: 'Module Loaded', properties: { bundler: 'none' }, path: '/tests/e2e/fixtures/esm.html',
+  // HubSpot's own automatic page view, then the track as a custom behavioral event (the default).
+  const [view, { kind, name, properties, path, identity }] = await visit.sent();
+  assert.equal(view.initial, true);
+  assert.deepEqual({ kind, name, properties, path, identity }, {
+    kind: 'customEvent', name: 'pe62515_module_loaded', properties: { bundler: 'none' }, path: '/tests/e2e/fixtures/esm.html',
     identity: { email: 'esm@example.com' },
   });
   assert.deepEqual(await wasmFetched(visit.page), [`/pkg/${WASM}`]);
@@ -79,10 +87,15 @@ test('plain ES module, no bundler: /pkg/hubspot_wasm.js imported by the browser 
 });
 
 /**
- * One track through a loaded plugin: calls wait for `load()`, which analytics-next always makes
- * (the tracker is held, so `_hsq` stays the array the plugin pushed onto).
+ * One track through a loaded plugin: calls wait for `load()`, which analytics-next always makes.
+ * HubSpot's script is held, so `_hsq` is made a stand-in for its running tracker (an array whose
+ * push is its own, HubSpot's sign that it runs): the plugin pushes its commands straight onto it
+ * (it would hold them for a tracker that has not run).
  */
 async function loadThenTrack(mod, event) {
+  window._hsq = Object.defineProperty([], 'push', {
+    value(...entries) { return Array.prototype.push.apply(this, entries); }, writable: true, configurable: true,
+  });
   const plugin = mod.hubspotPlugin({ portalId: '62515' });
   plugin.load(null);
   plugin.track({ event });
@@ -130,7 +143,7 @@ async function initThenTrack(setup) {
 }
 
 test('init() loads the wasm once per page, from its URL (also given bare), bytes or a compiled Module; a failed fetch can be retried', async () => {
-  const sent = [['trackEvent', { id: 'Loaded' }]];
+  const sent = [['trackCustomBehavioralEvent', { name: 'pe62515_loaded', properties: {} }]];
   const retry = await initThenTrack('retry');
   assert.equal(retry.steps.length, 2);
   // (Issue 10: the message is the facade's, around wasm-bindgen's own.)
@@ -159,6 +172,6 @@ test('init() from a server that sends the wasm as application/octet-stream still
     return { steps: performance.getEntriesByType('resource').filter((e) => e.name.includes('.wasm')).map((e) => new URL(e.name).search), hsq: window._hsq };
   });
   assert.deepEqual(steps, ['?as=octet-stream'], 'only the given URL was fetched');
-  assert.deepEqual(hsq, [['trackEvent', { id: 'Loaded' }]]);
+  assert.deepEqual(hsq, [['trackCustomBehavioralEvent', { name: 'pe62515_loaded', properties: {} }]]);
   assert.deepEqual(visit.errors, []);
 });
