@@ -76,18 +76,24 @@ test('Vite 8 production build, no wasm plugin: the app identifies and tracks thr
   try {
     await servedBy(server, async () => {
       const visit = await harness.open('/');
-      // The app calls identify then track at once; HubSpot receives them with the tracker.
-      const sent = await visit.until(() => window.__hubspot?.sent.some((s) => s.kind === 'event') && window.__hubspot.sent);
+      // The app calls identify then track at once, before HubSpot's tracker runs: the plugin holds
+      // them and hands them over right after HubSpot's own automatic page view, the track as a
+      // custom behavioral event (the plugin's default) carrying the identity.
+      const sent = await visit.until(() => window.__hubspot?.sent.some((s) => s.kind === 'customEvent') && window.__hubspot.sent);
       const hubspot = await visit.hubspot();
-      assert.deepEqual(hubspot.commands, [
+      assert.deepEqual(hubspot.commands.filter(([name]) => name !== 'setPortalId' && name !== '<function>'), [
+        ['trackPageView'],
         ['identify', { id: 'vite-user-1', email: 'vite@example.com', firstname: 'Evan' }],
-        ['trackEvent', { id: 'Vite App Started', bundler: 'vite', value: 8 }],
+        ['trackCustomBehavioralEvent', { name: 'pe62515_vite_app_started', properties: { bundler: 'vite', revenue: 8 } }],
       ]);
-      assert.deepEqual(sent.find((s) => s.kind === 'event'), {
-        kind: 'event', id: 'Vite App Started', properties: { bundler: 'vite', value: 8 }, path: '/',
-        identity: { id: 'vite-user-1', email: 'vite@example.com', firstname: 'Evan' },
-      });
-      assert.equal(sent.filter((s) => s.kind === 'pageView').length, 1, "HubSpot's own automatic page view, once");
+      const brief = ({ kind, name, properties, path, identity, initial }) => ({ kind, name, properties, path, identity, initial });
+      assert.deepEqual(sent.map(brief), [
+        { kind: 'pageView', name: undefined, properties: undefined, path: '/', identity: null, initial: true },
+        {
+          kind: 'customEvent', name: 'pe62515_vite_app_started', properties: { bundler: 'vite', revenue: '8' }, path: '/',
+          identity: { id: 'vite-user-1', email: 'vite@example.com', firstname: 'Evan' }, initial: false,
+        },
+      ], "HubSpot's own automatic page view, once, then the event with its identity");
       assert.deepEqual(visit.requestsTo('tracker').map((r) => r.url), ['https://js.hs-scripts.com/62515.js']);
 
       // The wasm the page ran is the one Vite emitted, from the Vite output's server.
@@ -125,7 +131,8 @@ test('SSR: importing the package in Node (no window, no document) throws nothing
   const report = await ssr();
   assert.deepEqual(report.environment, { window: 'undefined', document: 'undefined', WebAssembly: 'object', after: { window: 'undefined', document: 'undefined' } });
   assert.equal(report.importError, null);
-  assert.deepEqual(report.exports, ['default', 'hubspotPlugin']);
+  // hubspotBannerConsent(): HubSpot's cookie banner as the consent source for Segment's consent wrapper.
+  assert.deepEqual(report.exports, ['default', 'hubspotBannerConsent', 'hubspotPlugin']);
   assert.deepEqual(report.globalsChangedByImport, { added: [], removed: [], changed: [] });
   assert.deepEqual(report.fetchedByImport, []);
 });
