@@ -4,9 +4,9 @@
 // script; the package from /pkg/, analytics-next as a plain script) served with the CSP header,
 // started as a Segment site (`fixture.load`: settings from the local CDN).
 //
-// HubSpot's own loader then injects further scripts itself (the emulator, as the real one, its
-// cookie banner from js.hs-banner.com) with plain string URLs: a page that requires Trusted Types
-// gives those a `default` policy of its own. The first test has one, for HubSpot's banner host
+// HubSpot's own loader then injects further scripts itself, with plain string URLs (the emulator
+// models its cookie banner from js.hs-banner.com): a page that requires Trusted Types gives
+// those a `default` policy of its own. The first test has one, for HubSpot's banner host
 // only, and checks that the plugin's tracker URL never went through it.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
