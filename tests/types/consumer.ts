@@ -2,7 +2,7 @@
 // (pkg/hubspot_wasm.d.ts) and analytics-next's own types. Every HubSpotSettings key is used once.
 // The `@ts-expect-error` lines must each be an error: tsc fails on one that is not.
 import { AnalyticsBrowser, type Context } from '@segment/analytics-next';
-import init, { hubspotPlugin, type HubSpotPlugin, type HubSpotSettings } from 'hubspot-wasm';
+import init, { hubspotBannerConsent, hubspotPlugin, type HubSpotPlugin, type HubSpotSettings } from 'hubspot-wasm';
 
 const settings: HubSpotSettings = {
   portalId: '62515',
@@ -11,6 +11,7 @@ const settings: HubSpotSettings = {
   loadFormsSdk: true,
   loadFormsSDK: true,
   customBehavioralEvents: true,
+  consentCategories: ['C0002'],
   trackInitialPageView: false,
   flushIdentifyImmediately: false,
   disableCookieBanner: true,
@@ -71,3 +72,10 @@ hubspotPlugin({ formFields: 'email' });
 hubspotPlugin('62515');
 // @ts-expect-error consent choices are booleans
 plugin.setConsent({ analytics: 'yes' });
+
+// HubSpot's cookie banner as the consent source: what createWrapper takes.
+const banner = hubspotBannerConsent({ portalId: '62515', categories: { analytics: 'C0002', advertisement: ['C0004'] } });
+const categories: Record<string, boolean> = await banner.getCategories();
+banner.registerOnConsentChanged((changed: Record<string, boolean>) => void changed);
+await banner.shouldLoadWrapper();
+void categories;
