@@ -2,8 +2,8 @@
 // what each crate costs inside the wasm.
 //
 // The shipped wasm has no names (the build strips them), so the cost per crate is read from a
-// named copy of the same build: cargo (own target dir, bench/.build/target, so the main one is
-// left alone) → wasm-bindgen --keep-debug → npm binaryen's wasm-opt with the build's flags and
+// named copy of the same build: cargo on the release build's pinned nightly (own target dir,
+// bench/.build/target, so the main one is left alone) → wasm-bindgen --keep-debug → npm binaryen's wasm-opt with the build's flags and
 // --debuginfo. Its function bodies, taken from the code section and named from the name
 // section, are grouped by crate and each group gzipped -9 alone.
 import { execFileSync } from 'node:child_process';
