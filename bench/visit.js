@@ -11,6 +11,13 @@
 // chunks, the .wasm.
 const params = new URLSearchParams(location.search);
 const PLUGIN = params.get('plugin');
+// `?preload`: the page's <head> hints the facade documents, as a site would add them (added
+// here before the imports, where the parser would have met them).
+if (params.has('preload') && PLUGIN === 'ours') {
+  const link = (attributes) => document.head.append(Object.assign(document.createElement('link'), attributes));
+  link({ rel: 'modulepreload', href: '/pkg/hubspot_wasm.js' });
+  link({ rel: 'preload', as: 'fetch', type: 'application/wasm', crossOrigin: 'anonymous', href: '/pkg/hubspot_wasm_bg.wasm' });
+}
 
 let first;
 const pushed = new Promise((ok) => { first = ok; });

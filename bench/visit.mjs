@@ -5,7 +5,10 @@
 // Segment's CDN, analytics-next's lazy chunks and the .wasm included. bench/run.mjs runs it as
 // one row; alone:
 //
-//   node bench/visit.mjs [--runs N] [--rtt MS] [--pkg DIR]
+//   node bench/visit.mjs [--runs N] [--rtt MS] [--pkg DIR] [--preload]
+//
+// --preload: ours with the facade's <link rel=modulepreload> and <link rel=preload as=fetch> hints
+// in the page (they fetch before the clock starts: for information, not the row's figure).
 //
 // Each visit is a fresh browser context (its own renderer, nothing compiled or cached reused;
 // the server sends no-store), ours and plain in pairs, the order alternating, one pair dropped as
@@ -53,7 +56,7 @@ export function startSlowServer({ pkg = join(ROOT, 'pkg'), rttMs = 40 } = {}) {
 const median = (xs) => { const s = xs.filter((x) => x != null).sort((a, b) => a - b); const m = s.length >> 1; return !s.length ? null : s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2; };
 
 /** The visits, in pairs; returns medians per plugin, the ratio, the samples and problems seen. */
-export async function measureVisit(browser, { pkg, rttMs = 40, runs = 20 } = {}) {
+export async function measureVisit(browser, { pkg, rttMs = 40, runs = 20, preload = false } = {}) {
   const server = await startSlowServer({ pkg, rttMs });
   const samples = { ours: [], plain: [] };
   const problems = [];
@@ -66,7 +69,7 @@ export async function measureVisit(browser, { pkg, rttMs = 40, runs = 20 } = {})
         const page = await context.newPage();
         page.on('pageerror', (e) => problems.push(`${plugin}: ${String(e).split('\n')[0]}`));
         page.on('console', (m) => { if (m.type() === 'error' || m.type() === 'warning') problems.push(`${plugin}: console.${m.type()}: ${m.text().slice(0, 200)}`); });
-        await page.goto(`${server.url}/bench/visit.html?plugin=${plugin}`);
+        await page.goto(`${server.url}/bench/visit.html?plugin=${plugin}${preload ? '&preload' : ''}`);
         await page.waitForFunction(() => window.visit);
         const r = await page.evaluate(() => window.visit());
         await context.close();
@@ -94,7 +97,7 @@ export async function measureVisit(browser, { pkg, rttMs = 40, runs = 20 } = {})
   });
   const ours = summary('ours'), plain = summary('plain');
   return {
-    rttMs, runs: Math.min(samples.ours.length, samples.plain.length), ours, plain,
+    rttMs, preload, runs: Math.min(samples.ours.length, samples.plain.length), ours, plain,
     ratio: ours.total != null && plain.total ? ours.total / plain.total : null,
     // Each pair's ratio, then their median: steadier when the machine's load drifts.
     pairRatio: median(pairRatios),
@@ -125,7 +128,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   const { chromium } = await import('playwright-core');
   const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1'] });
   try {
-    const v = await measureVisit(browser, { pkg, rttMs: Number(option('--rtt', 40)), runs: Number(option('--runs', 20)) });
+    const v = await measureVisit(browser, { pkg, rttMs: Number(option('--rtt', 40)), runs: Number(option('--runs', 20)), preload: args.includes('--preload') });
     console.log(`Segment site cold visit, AnalyticsBrowser.load() → first _hsq command (${pkg}):\n  ${describeVisit(v)}\n  first commands: ours ${v.ours.command}, plain ${v.plain.command}`);
     if (v.problems.length) console.log(`  problems: ${v.problems.join(' | ')}`);
   } finally {
