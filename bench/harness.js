@@ -151,26 +151,27 @@ export async function share({ analyticsUrl, pkgUrl, plainUrl, events, block, war
 // Start-up.
 
 /**
- * From `import(url)` to the first command in `_hsq`, in a fresh browser context (run.mjs opens
- * one per sample): import → hubspotPlugin(PORTAL) → load(ctx, analytics) → track(ctx), then wait
- * for the command. `_hsq` is a Proxy of an empty array: its `push` IS Array.prototype.push, so
- * the plugin sees a tracker still loading (as on a real page), and the Proxy's `set` trap notes
- * the time the first element is written: no polling. `ours` also notes when `init()` settles.
+ * From `import(url)` to the first event command in `_hsq`, in a fresh browser context (run.mjs
+ * opens one per sample): import → hubspotPlugin(PORTAL) → load(ctx, analytics) → track(ctx),
+ * then wait for the command. `_hsq` stands for a HubSpot tracker already running (its `push`
+ * replaced, as HubSpot's code does), so both plugins hand it their commands at once: the figure
+ * is the plugin's own start-up (ours holds commands for a tracker still loading, to keep HubSpot's
+ * start-up order). `ours` also notes when `init()` settles.
  */
 export async function startup({ url, ours }) {
   let first;
   const pushed = new Promise((ok) => { first = ok; });
   let at = null;
-  window._hsq = new Proxy([], {
-    set(target, key, value) {
-      if (at === null && key === '0') {
-        at = performance.now();
-        first({ at, command: JSON.parse(JSON.stringify(value)) });
-      }
-      target[key] = value;
-      return true;
-    },
-  });
+  const hsq = [];
+  hsq.push = function (...commands) {
+    const command = commands[0];
+    if (at === null && Array.isArray(command) && /^track(Custom|Event)/.test(command[0])) {
+      at = performance.now();
+      first({ at, command: JSON.parse(JSON.stringify(command)) });
+    }
+    return Array.prototype.push.apply(this, commands);
+  };
+  window._hsq = hsq;
   const t0 = performance.now();
   const mod = await import(url);
   const imported = performance.now();

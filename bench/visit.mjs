@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Start-up on a Segment site's cold visit, ours beside the plain-JS plugin (bench/plain-hubspot.js):
-// from `AnalyticsBrowser.load()` to the first command in `window._hsq`, with every request
+// from `AnalyticsBrowser.load()` to the first event command in `window._hsq`, with every request
 // answered after an added round trip (40 ms by default), the settings from a local stand-in for
 // Segment's CDN, analytics-next's lazy chunks and the .wasm included. bench/run.mjs runs it as
 // one row; alone:
@@ -129,7 +129,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1'] });
   try {
     const v = await measureVisit(browser, { pkg, rttMs: Number(option('--rtt', 40)), runs: Number(option('--runs', 20)), preload: args.includes('--preload') });
-    console.log(`Segment site cold visit, AnalyticsBrowser.load() → first _hsq command (${pkg}):\n  ${describeVisit(v)}\n  first commands: ours ${v.ours.command}, plain ${v.plain.command}`);
+    console.log(`Segment site cold visit, AnalyticsBrowser.load() → first event in _hsq (${pkg}):\n  ${describeVisit(v)}\n  first commands: ours ${v.ours.command}, plain ${v.plain.command}`);
     if (v.problems.length) console.log(`  problems: ${v.problems.join(' | ')}`);
   } finally {
     await browser.close();
