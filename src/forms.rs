@@ -1,4 +1,4 @@
-//! HubSpot form submissions forwarded to analytics (S10), in plain Rust: which announcements to
+//! HubSpot form submissions forwarded to analytics, in plain Rust: which announcements to
 //! believe, and the `Form Submitted` event (and, when asked, the identify) a submission becomes.
 //!
 //! Privacy by default: a field's value leaves the form only when the settings list that field.

@@ -1,4 +1,4 @@
-//! A Segment site (S10), in plain Rust: the HubSpot settings a Segment workspace serves for the
+//! A Segment site in plain Rust: the HubSpot settings a Segment workspace serves for the
 //! write key (analytics-next's `analytics.settings.cdnSettings`, handed over as a value by the
 //! browser edge), and the names of Segment's own HubSpot destinations.
 

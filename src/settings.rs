@@ -1,4 +1,4 @@
-//! Segment's settings object for the destination (S2), parsed and validated. Pure Rust.
+//! Segment's settings object for the destination, parsed and validated. Pure Rust.
 
 use crate::mapping::trim_text;
 use crate::value::{concat, Value};

@@ -1,4 +1,4 @@
-//! S4–S7 through the real wasm: events in as analytics-next's `ctx`, commands out on
+//! Events through the real wasm: events in as analytics-next's `ctx`, commands out on
 //! `window._hsq` / `window._hsp` as the JS values HubSpot reads (numbers as numbers, in order).
 //! Queues are read back as JSON with sorted object keys (see [`canonical`]).
 #![cfg(target_arch = "wasm32")]

@@ -1,4 +1,4 @@
-//! S8, hostile input through the real wasm: values only JavaScript can make (Proxies whose traps
+//! Hostile input through the real wasm: values only JavaScript can make (Proxies whose traps
 //! throw, throwing getters, cycles, BigInts, symbols, a megabyte string, ten thousand keys, keys
 //! aimed at prototypes). Every method is called from JavaScript, as a page calls it: it must
 //! return `ctx` without throwing, push only well-formed commands, leave every prototype alone,
@@ -87,7 +87,7 @@ fn assert_still_works(plugin: &JsValue) {
 }
 
 /// Sends `ctx` (a JS expression, evaluated afresh for each call) to every event method of a
-/// plugin of each kind, checking S8's promises after each call.
+/// plugin of each kind, checking the plugin's promises after each call.
 fn through_every_method(ctx: &str) {
     install_helpers();
     let shape = js("protoShape()");

@@ -1,4 +1,4 @@
-//! S3, loading: the scripts the plugin injects, the embeds it detects, and how `load()` and
+//! Loading: the scripts the plugin injects, the embeds it detects, and how `load()` and
 //! `ready()` settle. The page's CSP refuses HubSpot's hosts ([`clean_page`]), so an injected
 //! script fails at once with an `error` event; a tracker that never starts is staged with a planted
 //! `#hs-script-loader` (never fetched, so it never fails), and HubSpot starting with

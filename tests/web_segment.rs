@@ -1,4 +1,4 @@
-//! S10, a Segment site, in the browser: settings from the workspace (analytics-next's
+//! A Segment site, in the browser: settings from the workspace (analytics-next's
 //! `analytics.settings.cdnSettings`), standing aside for Segment's own HubSpot destination, and
 //! HubSpot's form announcements turned into analytics calls. `analytics` is a stand-in with the
 //! members the plugin reads; the end-to-end suites run the real analytics-next.

@@ -1,7 +1,7 @@
 /*
  * A stand-in for HubSpot's cookie banner script (js.hs-banner.com/v2/<portalId>/banner.js), the
  * only code that processes window._hsp. Our own code, modelling what HubSpot's banner was observed
- * to do (SPEC S12); it shows no banner, a test "clicks" with window.__hubspotBanner.choose().
+ * to do; it shows no banner, a test "clicks" with window.__hubspotBanner.choose().
  *
  *   - Starts once document.readyState is 'complete' (else on window load): _hsp.push becomes a
  *     synchronous dispatcher of ['name', ...args] (anything else is ignored), then the queue is

@@ -1,7 +1,7 @@
 /*
  * A stand-in for HubSpot's tracking code (js.hs-scripts.com/<portalId>.js), for the demo and the
  * end-to-end tests, which run with no internet. It is our own code, written to reproduce what
- * HubSpot's tracker (build 1.398) was observed to do with every request stubbed (SPEC S12), so
+ * HubSpot's tracker (build 1.398) was observed to do with every request stubbed, so
  * that tests assert what HubSpot's servers would actually receive:
  *
  *   - As HubSpot's loader, it injects the cookie banner script

@@ -1,4 +1,4 @@
-//! HubSpot form submissions into analytics (S10, `trackFormSubmissions`): HubSpot's forms announce
+//! HubSpot form submissions into analytics (`trackFormSubmissions`): HubSpot's forms announce
 //! each submission on `window`, and every one becomes `analytics.track('Form Submitted', …)` (with
 //! an identify first, when asked) as [`crate::forms`] decides, kept from HubSpot itself.
 //!

@@ -1,4 +1,4 @@
-//! Loading HubSpot's scripts (S3): the tracker's `<script id="hs-script-loader" async defer>`
+//! Loading HubSpot's scripts: the tracker's `<script id="hs-script-loader" async defer>`
 //! and, independently, the Forms SDK's, injected with web-sys; their readiness polled and their
 //! time limit kept with gloo-timers; the outcome given to analytics-next as promises.
 //!

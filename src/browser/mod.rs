@@ -63,7 +63,7 @@ fn warn(message: &str) {
 }
 
 /// HubSpot's destination plugin for analytics-next: `isLoaded()`, `load()`, `ready()`,
-/// `unload()`, `page`, `identify`, `track` and the consent methods of S7. The package's entry
+/// `unload()`, `page`, `identify`, `track` and the consent methods. The package's entry
 /// gives it its name, type and version, and answers `group`, `alias` and `screen` itself:
 /// HubSpot's browser code has no such calls.
 #[wasm_bindgen]

@@ -7,7 +7,7 @@
 //! what `JSON.stringify` would have written, where that can be read: `undefined`, functions and
 //! symbols are left out, `NaN` and `±Infinity` are null, an object with `toJSON` is what that
 //! gives (a `Date`: its ISO text, which the mapping turns into epoch milliseconds), a boxed
-//! primitive is its value, and a `BigInt` its decimal text (S4).
+//! primitive is its value, and a `BigInt` its decimal text.
 
 use crate::mapping::Problems;
 use crate::value::{Value, MAX_DEPTH};

@@ -3,7 +3,7 @@
 //! mutated into arbitrary (mostly invalid) text — and sends each through [`Destination`] the way the
 //! browser edge does (text the edge could not read is `null`), and 20,000 settings objects through
 //! [`Settings::from_value`]. Nothing may panic, and every answer must be strict JSON whose
-//! commands keep the S4–S6 rules.
+//! commands keep the mapping rules.
 //!
 //! `cargo fuzz` would need a nightly toolchain, which these machines cannot install; a fixed seed
 //! also keeps every failure reproducible (the message names the case and its text).
@@ -320,7 +320,7 @@ fn trimmed(s: &str) -> bool {
     s.trim_matches(|c: char| c.is_whitespace() || matches!(c, '\u{200B}'..='\u{200D}' | '\u{FEFF}')) == s
 }
 
-/// S4: contact (and custom event) properties are flat, named in HubSpot's form, cleaned.
+/// Contact (and custom event) properties are flat, named in HubSpot's form, cleaned.
 fn check_flat(members: &[(Cow<'_, str>, Value<'_>)], at: &str, limit: usize) -> Result<(), String> {
     if members.len() > limit {
         return Err(format!("{at}: {} properties", members.len()));
@@ -385,7 +385,7 @@ fn check_answer(answer: &str) -> Result<Vec<String>, String> {
             ("setPath", [Value::String(path)]) if !path.is_empty() => {}
             ("trackPageView", []) => {}
             ("trackEvent", [p @ Value::Object(members)]) => {
-                // The event name is trimmed of whitespace (S5 says nothing of zero-width characters in it).
+                // The event name is trimmed of whitespace (zero-width characters in it are left alone).
                 match p.get("id") {
                     Some(Value::String(id)) if !id.is_empty() && id.trim() == id => {}
                     other => return Err(format!("trackEvent id {other:?}")),

@@ -1,4 +1,4 @@
-//! HubSpot property maps and the value rules every call shares (S4): key names, flattening,
+//! HubSpot property maps and the value rules every call shares: key names, flattening,
 //! multi-select arrays, dates, trimmed strings, and keys that must never be written.
 
 use super::{decimal, epoch_millis, Problems};

@@ -1,4 +1,4 @@
-//! One test per rule of SPEC S4–S7, on JSON as analytics-next hands it over.
+//! One test per mapping rule, on JSON as analytics-next hands it over.
 
 use super::*;
 use std::{format, string::String, vec::Vec};
@@ -283,7 +283,7 @@ fn too_many_properties_are_capped() {
 
 #[cfg(not(target_arch = "wasm32"))] // proptest is a native dev-dependency
 mod properties {
-    //! Property tests over arbitrary value trees: no panic, and outputs keep the S4 rules.
+    //! Property tests over arbitrary value trees: no panic, and outputs keep the mapping rules.
     use super::*;
     use proptest::prelude::*;
 

@@ -1,4 +1,4 @@
-//! The ordering rules of S3–S5: held identity, the skipped first page, reset.
+//! The ordering rules: held identity, the skipped first page, reset.
 
 use super::*;
 use crate::mapping::commands_json;
