@@ -102,6 +102,7 @@ async fn nothing_of_hubspots_loads_before_the_first_consented_event() {
     let plugin: JsValue = plugin.into();
     let denied = js("{ event: { event: 'Denied', context: { consent: { categoryPreferences: {} } } } }");
     call(&plugin, "track", &[denied]).unwrap();
+    call(&plugin, "reset", &[]).unwrap(); // a log-out before consent: nothing for HubSpot to forget
     assert_eq!(count("#hs-script-loader"), 0, "no HubSpot script before consent");
     assert!(js("window._hsq === undefined || window._hsq.length === 0").is_truthy(), "{}", queue("_hsq"));
     let granted = js("{ event: { event: 'Granted', context: { consent: { categoryPreferences: { C0002: true } } } } }");

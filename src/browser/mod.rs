@@ -415,8 +415,15 @@ impl Inner {
         loader::load(settings)
     }
 
-    /// analytics' `reset()`: held traits dropped and a new visitor at HubSpot.
+    /// analytics' `reset()`: held traits dropped and a new visitor at HubSpot (where HubSpot has
+    /// been loaded at all: before consent it knows no visitor to forget).
     fn reset(&self) {
+        if self.governed.borrow().waiting.is_some() {
+            if let Some(destination) = self.destination.borrow_mut().as_mut() {
+                destination.forget_pending();
+            }
+            return;
+        }
         let answer = self.destination.borrow_mut().as_mut().map(Destination::reset);
         self.deliver(answer, false);
     }
