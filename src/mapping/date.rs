@@ -94,7 +94,8 @@ fn days_from_civil(year: i64, month: i64, day: i64) -> i64 {
     era * 146_097 + doe - 719_468
 }
 
-/// `n` in decimal: what `i64::to_string` gives, without linking `core::fmt`.
+/// `n` in decimal: what `i64::to_string` gives, without linking `core::fmt`'s integer formatting
+/// (nothing else in the wasm formats; measured: `to_string` makes the download 263 B larger).
 pub fn decimal(n: i64) -> String {
     // Digits from the right; an i64 has at most 19 of them, plus a sign.
     let mut digits = [b'-'; 20];
@@ -102,9 +103,7 @@ pub fn decimal(n: i64) -> String {
     let mut rest = n.unsigned_abs();
     loop {
         at -= 1;
-        if let Some(d) = digits.get_mut(at) {
-            *d = b'0' + (rest % 10) as u8;
-        }
+        digits[at] = b'0' + (rest % 10) as u8;
         rest /= 10;
         if rest == 0 {
             break;
@@ -114,7 +113,7 @@ pub fn decimal(n: i64) -> String {
         at -= 1; // onto a '-'
     }
     let mut out = String::with_capacity(digits.len() - at);
-    for &b in digits.get(at..).unwrap_or_default() {
+    for &b in &digits[at..] {
         out.push(char::from(b));
     }
     out
