@@ -686,7 +686,9 @@ test('10,000 calls through the no-await factory, about half before the wasm and 
   const perCall = expectedPerCall(seen);
   const suffix = [0];
   for (let i = perCall.length - 1; i >= 0; i--) suffix.unshift(suffix[0] + perCall[i].length);
-  const dropped = suffix.findIndex((n) => n === received.length);
+  // (The last such start: a call that makes no command of its own, an identify held for the next
+  // track, may stand on either side of the boundary.)
+  const dropped = suffix.findLastIndex((n) => n === received.length);
   assert.ok(dropped >= 0, `HubSpot received ${received.length} commands: no suffix of the deliveries makes that many`);
   assert.deepEqual(received, perCall.slice(dropped).flat(), 'every kept call reached HubSpot exactly once, in order');
   for (const what of ['wasm', 'tracker']) {

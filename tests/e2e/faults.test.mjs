@@ -568,7 +568,9 @@ test('10,000 mixed calls in a burst, 3,000 before the tracker arrives: the last 
   // The calls that reached HubSpot are a suffix of the deliveries: find where it starts.
   const suffix = [0];
   for (let i = perCall.length - 1; i >= 0; i--) suffix.unshift(suffix[0] + perCall[i].length);
-  const dropped = suffix.findIndex((n) => n === received.length);
+  // (The last such start: a call that makes no command of its own, an identify held for the next
+  // track, may stand on either side of the boundary.)
+  const dropped = suffix.findLastIndex((n) => n === received.length);
   assert.ok(dropped >= 0, `HubSpot received ${received.length} commands: no suffix of the deliveries makes that many`);
   assert.deepEqual(received, perCall.slice(dropped).flat(), 'every kept call reached HubSpot exactly once, in order');
   // Held were the calls made before the tracker ran, plus at most one 250-call slice made while it
