@@ -276,6 +276,13 @@ async function checkDelivery(visit, { expected, url, pluginsLoaded }) {
   callsChecked += delivered.length;
   assert.deepEqual(visit.errors.map(String), [], 'no uncaught exception or unhandled rejection');
   assert.deepEqual(lies, [], 'isLoaded() told the truth at every sample');
+  assertLoads(loads, expected, url);
+  if (pluginsLoaded !== undefined) assert.deepEqual(loadedNow, loadedNow.map(() => pluginsLoaded));
+  return { delivered, received, loads };
+}
+
+/** Every load() settled as `expected`; a rejection is an Error naming `url`. */
+function assertLoads(loads, expected, url) {
   assert.ok(loads.length > 0);
   for (const load of loads) {
     assert.equal(load.state, expected, `load() ${expected}`);
@@ -284,8 +291,6 @@ async function checkDelivery(visit, { expected, url, pluginsLoaded }) {
       assert.ok(load.message.includes(url), `the message names ${url}: ${load.message}`);
     }
   }
-  if (pluginsLoaded !== undefined) assert.deepEqual(loadedNow, loadedNow.map(() => pluginsLoaded));
-  return { delivered, received, loads };
 }
 
 /**
@@ -307,14 +312,7 @@ async function checkHeld(visit, { expected, url, plugins = 1 }) {
   assert.deepEqual(visit.errors.map(String), [], 'no uncaught exception or unhandled rejection');
   assert.deepEqual(lies, [], 'isLoaded() told the truth at every sample');
   assert.deepEqual(loadedNow, loadedNow.map(() => false));
-  assert.ok(loads.length > 0);
-  for (const load of loads) {
-    assert.equal(load.state, expected, `load() ${expected}`);
-    if (expected === 'rejected') {
-      assert.equal(load.isError, true, 'rejected with an Error');
-      assert.ok(load.message.includes(url), `the message names ${url}: ${load.message}`);
-    }
-  }
+  assertLoads(loads, expected, url);
 }
 
 /**
