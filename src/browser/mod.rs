@@ -142,6 +142,15 @@ fn hubspot_do_not_track_cookie() -> bool {
     cookies.split(';').any(|cookie| cookie.trim_start().starts_with("__hs_do_not_track="))
 }
 
+/// Of the workspace's settings analytics-next fetched (`analytics.settings.cdnSettings`), the
+/// entries of Segment's two HubSpot destinations: all the plugin reads of them, where the whole
+/// can hold every destination of the workspace.
+fn workspace_hubspot(analytics: &JsValue) -> Value<'static> {
+    let integrations = get(&get(&get(analytics, "settings"), "cdnSettings"), "integrations");
+    let entries = Reader::default().members(&integrations, &[CLASSIC, ACTIONS]);
+    Value::Object(vec![(Cow::Borrowed("integrations"), Value::Object(entries))])
+}
+
 /// A string value, for command names.
 fn text(name: &'static str) -> Value<'static> {
     Value::String(Cow::Borrowed(name))
@@ -194,8 +203,7 @@ impl HubSpotPlugin {
         // The settings, completed from the workspace's when the code names no portal, and its
         // consent categories when the code names none. Read under short borrows: loading calls
         // into the page after.
-        let cdn_settings =
-            Reader::default().read(&get(&get(&analytics, "settings"), "cdnSettings")).unwrap_or(Value::Null);
+        let cdn_settings = workspace_hubspot(&analytics);
         let made = self.inner.destination.borrow().is_some();
         if !made {
             match destination(&segment::settings(&self.inner.code_settings, &cdn_settings)) {
