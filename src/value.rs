@@ -72,14 +72,11 @@ impl<'a> Value<'a> {
     }
 }
 
-/// `parts` joined. std's `[..].concat()` links a generic join per element type (measured: 0.9 KB
-/// of wasm for the two this crate would use, about 0.5 KB gzipped), for messages and URLs.
+/// `parts` joined: std's `concat`, funnelled through this one signature so that the crate links a
+/// single copy of its generic join (each element type, `&str` or `String`, is a copy of its own:
+/// measured, about 0.5 KB gzipped for the second).
 pub fn concat(parts: &[&str]) -> String {
-    let mut out = String::with_capacity(parts.iter().map(|p| p.len()).sum());
-    for part in parts {
-        out.push_str(part);
-    }
-    out
+    parts.concat()
 }
 
 /// Text that no longer borrows.
