@@ -73,8 +73,8 @@ impl<'a> Value<'a> {
 }
 
 /// `parts` joined: std's `concat`, funnelled through this one signature so that the crate links a
-/// single copy of its generic join (each element type, `&str` or `String`, is a copy of its own:
-/// measured, about 0.5 KB gzipped for the second).
+/// single copy of its generic join (called at each site with `&str` and `String` parts, it linked
+/// two, 1.7 KB of raw wasm between them).
 pub fn concat(parts: &[&str]) -> String {
     parts.concat()
 }
