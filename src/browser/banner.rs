@@ -7,9 +7,9 @@
 //! governs its own collection by the same choice.
 
 use super::loader::inject_tracker;
-use super::queue::{push_entries, HSP};
-use super::read::{get, Reader};
-use super::{global, warn};
+use super::queue::{push_entries, taken_over, HSP};
+use super::read::Reader;
+use super::warn;
 use crate::consent::BannerMapping;
 use crate::settings::Settings;
 use crate::value::Value;
@@ -72,7 +72,7 @@ impl HubSpotBannerConsent {
         // click): nothing is granted then. One that never runs (blocked) is waited for so long.
         let (ran, late) = (Rc::downgrade(&banner), Rc::downgrade(&banner));
         let watch = Interval::new(20, move || {
-            if let Some(banner) = ran.upgrade().filter(|_| banner_running()) {
+            if let Some(banner) = ran.upgrade().filter(|_| taken_over(HSP)) {
                 banner.answer_without_choice();
             }
         });
@@ -156,10 +156,4 @@ impl Banner {
             let _ = resolve.call1(&JsValue::UNDEFINED, &categories);
         }
     }
-}
-
-/// HubSpot's banner replaces `_hsp.push` when it runs, having taken what was queued.
-fn banner_running() -> bool {
-    let push = get(&get(&global(), HSP), "push");
-    push.is_function() && push != get(&Array::new(), "push")
 }

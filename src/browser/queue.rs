@@ -32,7 +32,13 @@ pub fn queue(name: &str) -> (JsValue, Function) {
 
 /// HubSpot's code replaces `_hsq.push` when it starts: the one sign that the tracker runs.
 pub fn tracker_started() -> bool {
-    let push = get(&get(&global(), HSQ), "push");
+    taken_over(HSQ)
+}
+
+/// Whether HubSpot's script for `window[name]` runs: it replaces the array's `push` with its own
+/// (the tracker `_hsq`'s, the cookie banner `_hsp`'s).
+pub fn taken_over(name: &str) -> bool {
+    let push = get(&get(&global(), name), "push");
     push.is_function() && push != get(&Array::new(), "push")
 }
 
