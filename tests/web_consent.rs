@@ -43,6 +43,7 @@ async fn events_without_a_consent_object_flow_and_malformed_ones_are_blocked() {
         ("TruthyString", "{ consent: { categoryPreferences: { C0002: 'true' } } }", false),
         ("ArrayConsent", "{ consent: [true] }", false),
         ("StringConsent", "{ consent: 'granted' }", false),
+        ("FunctionConsent", "{ consent: () => true }", false),
         ("ArrayPreferences", "{ consent: { categoryPreferences: [true] } }", false),
         ("NullPreferences", "{ consent: { categoryPreferences: null } }", false),
         ("ThrowingConsent", "throwing('consent')", false),

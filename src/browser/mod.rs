@@ -376,19 +376,20 @@ impl Inner {
             true => Reflect::get(&context, &"consent".into()),
             false => Ok(JsValue::UNDEFINED),
         });
-        let mut reader = Reader::default();
+        // `Ok(None)`: no consent object; `Err`: one that could not be read whole (or that JSON
+        // would leave out, as a function), which blocks like any other malformed one.
         let read = match stamped {
-            Ok(consent) if consent.is_undefined() || consent.is_null() => None,
-            Ok(consent) => reader.read(&consent),
-            Err(_) => {
-                reader.dropped = true;
-                None
+            Ok(consent) if consent.is_undefined() || consent.is_null() => Ok(None),
+            Ok(consent) => {
+                let mut reader = Reader::default();
+                reader.read(&consent).filter(|_| !reader.dropped).map(Some).ok_or(())
             }
+            Err(_) => Err(()),
         };
-        let stamp = match (&read, reader.dropped) {
-            (_, true) => Stamp::Unreadable,
-            (Some(consent), false) => Stamp::Consent(consent),
-            (None, false) => Stamp::Absent,
+        let stamp = match &read {
+            Ok(None) => Stamp::Absent,
+            Ok(Some(consent)) => Stamp::Consent(consent),
+            Err(()) => Stamp::Unreadable,
         };
         let allowed = consent::allows(&categories, &stamp);
         let (start, tell) = {
