@@ -133,7 +133,7 @@ fn do_not_track(stop: bool) {
     if !stop {
         command.push(Value::Object(vec![(Cow::Borrowed("track"), Value::Bool(true))]));
     }
-    push(HSQ, &[Value::Array(command)]);
+    push(HSQ, &Value::Array(command));
 }
 
 /// Whether HubSpot's do-not-track cookie is set on this page.
@@ -326,7 +326,7 @@ impl HubSpotPlugin {
     /// Removes HubSpot's cookies and stops tracking until consent is given again.
     #[wasm_bindgen(js_name = revokeCookieConsent)]
     pub fn revoke_cookie_consent(&self) {
-        push(HSP, &[Value::Array(vec![text("revokeCookieConsent")])]);
+        push(HSP, &Value::Array(vec![text("revokeCookieConsent")]));
     }
 
     /// Passes a consent choice to HubSpot: `analytics`, `advertisement`, `functionality`
@@ -334,7 +334,7 @@ impl HubSpotPlugin {
     #[wasm_bindgen(js_name = setConsent)]
     pub fn set_consent(&self, choices: JsValue) {
         let choices = Reader::default().read(&choices).unwrap_or(Value::Null);
-        push(HSP, &[Value::Array(vec![text("setHubSpotConsent"), mapping::consent(&choices)])]);
+        push(HSP, &Value::Array(vec![text("setHubSpotConsent"), mapping::consent(&choices)]));
     }
 }
 
@@ -447,10 +447,14 @@ impl Inner {
         if dropped {
             warn("hubspot-wasm: part of the event could not be read (a cycle, a throwing getter or a Proxy) and was dropped");
         }
-        let entries = answer.commands.into_iter().filter_map(|command| match command {
-            Command::ResetVisitor => Some(self.delivery.reset_visitor()),
-            command => command.into_value().as_ref().and_then(queue::to_js),
-        });
-        self.delivery.deliver(entries.collect(), answer.hubspots_view);
+        let mut entries = Vec::with_capacity(answer.commands.len());
+        for command in answer.commands {
+            let entry = match command {
+                Command::ResetVisitor => Some(self.delivery.reset_visitor()),
+                command => command.into_value().as_ref().and_then(queue::to_js),
+            };
+            entries.extend(entry);
+        }
+        self.delivery.deliver(entries, answer.hubspots_view);
     }
 }

@@ -42,10 +42,11 @@ pub fn taken_over(name: &str) -> bool {
     push.is_function() && push != get(&Array::new(), "push")
 }
 
-/// Pushes `commands` (arrays) in order onto `window[name]`.
-pub fn push(name: &str, commands: &[Value<'_>]) {
-    let entries: Vec<JsValue> = commands.iter().filter_map(to_js).collect();
-    push_entries(name, &entries);
+/// Pushes one command (an array) onto `window[name]`.
+pub fn push(name: &str, command: &Value<'_>) {
+    if let Some(entry) = to_js(command) {
+        push_entries(name, &[entry]);
+    }
 }
 
 /// Pushes `entries` (command arrays or functions) in order onto `window[name]`. A queue that
