@@ -85,9 +85,35 @@ struct Progress {
     forms: Option<Script>,
     settle_loaded: Option<(Function, Function)>,
     settle_ready: Option<Function>,
-    poll: Option<Interval>,
-    deadline: Option<Timeout>,
+    watch: Option<Watch>,
     timeout_ms: u32,
+}
+
+/// A script's start watched: `check(false)` every [`POLL_MS`], `check(true)` at the deadline,
+/// until dropped (both timers cancel themselves then). One for HubSpot's scripts here, one for
+/// the cookie banner (`banner.rs`).
+pub struct Watch {
+    _poll: Interval,
+    _deadline: Timeout,
+}
+
+impl Watch {
+    pub fn new(deadline_ms: u32, check: Rc<dyn Fn(bool)>) -> Watch {
+        let poll = check.clone();
+        Watch {
+            _poll: Interval::new(POLL_MS, move || poll(false)),
+            _deadline: Timeout::new(deadline_ms, move || check(true)),
+        }
+    }
+}
+
+/// A new promise and its `resolve` and `reject`.
+pub fn deferred() -> (Promise, Function, Function) {
+    // `new Promise` runs the executor before it returns: both are set by then.
+    let (mut resolve, mut reject): (Function, Function) =
+        (JsValue::UNDEFINED.unchecked_into(), JsValue::UNDEFINED.unchecked_into());
+    let promise = Promise::new(&mut |res, rej| (resolve, reject) = (res, rej));
+    (promise, resolve, reject)
 }
 
 fn forms_started() -> bool {
@@ -144,28 +170,25 @@ pub fn load(settings: &Settings) -> Loading {
     let forms =
         settings.load_forms_sdk.then(|| inject(FORMS_PRESENT, FORMS_ID, &settings.forms_url, nonce, forms_started()));
 
-    let mut settle_loaded = None;
-    let loaded = Promise::new(&mut |resolve, reject| settle_loaded = Some((resolve, reject)));
-    let mut settle_ready = None;
-    let ready = Promise::new(&mut |resolve, _| settle_ready = Some(resolve));
+    let (loaded, resolve_loaded, reject_loaded) = deferred();
+    let (ready, resolve_ready, _) = deferred();
     let progress = Rc::new(RefCell::new(Progress {
         tracker,
         forms,
-        settle_loaded,
-        settle_ready,
-        poll: None,
-        deadline: None,
+        settle_loaded: Some((resolve_loaded, reject_loaded)),
+        settle_ready: Some(resolve_ready),
+        watch: None,
         timeout_ms: settings.load_timeout_ms,
     }));
     if !check(&progress, false) {
-        let (poll, deadline) = (progress.clone(), progress.clone());
-        let mut p = progress.borrow_mut();
-        p.poll = Some(Interval::new(POLL_MS, move || {
-            check(&poll, false);
-        }));
-        p.deadline = Some(Timeout::new(settings.load_timeout_ms, move || {
-            check(&deadline, true);
-        }));
+        let watched = progress.clone();
+        let watch = Watch::new(
+            settings.load_timeout_ms,
+            Rc::new(move |timed_out| {
+                check(&watched, timed_out);
+            }),
+        );
+        progress.borrow_mut().watch = Some(watch);
     }
     Loading { loaded, ready, _progress: Some(progress) }
 }
@@ -215,7 +238,7 @@ fn check(progress: &Rc<RefCell<Progress>>, timed_out: bool) -> bool {
         .and_then(|outcome| p.settle_loaded.take().map(|settle| (settle, outcome)));
         done = tracker != State::Loading && forms_settled;
         ready = if done { p.settle_ready.take() } else { None };
-        timers = if done { (p.poll.take(), p.deadline.take()) } else { (None, None) };
+        timers = if done { p.watch.take() } else { None };
     }
     for message in &warnings {
         warn(message);

@@ -453,7 +453,9 @@ impl Inner {
                 Command::ResetVisitor => Some(self.delivery.reset_visitor()),
                 command => command.into_value().as_ref().and_then(queue::to_js),
             };
-            entries.extend(entry);
+            if let Some(entry) = entry {
+                entries.push(entry);
+            }
         }
         self.delivery.deliver(entries, answer.hubspots_view);
     }
