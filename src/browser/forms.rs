@@ -12,7 +12,6 @@ use super::global;
 use super::queue::to_js;
 use super::read::{get, Reader};
 use crate::forms::{calls, submission, trusted_origin};
-use crate::settings::Settings;
 use crate::value::Value;
 use js_sys::{Function, Promise, Reflect};
 use std::rc::Rc;
@@ -90,14 +89,12 @@ impl Forwarder {
 }
 
 /// Listens on `window` for HubSpot's form announcements, for the life of the page.
-pub fn listen(analytics: &JsValue, settings: &Settings) {
+/// `fields`: the form fields whose values go with `Form Submitted`; `identify`: a submitted email
+/// becomes an identify.
+pub fn listen(analytics: &JsValue, fields: Vec<Value<'static>>, identify: bool) {
     let window = global();
     let Ok(add) = get(&window, "addEventListener").dyn_into::<Function>() else { return };
-    let forwarder = Rc::new(Forwarder {
-        analytics: analytics.clone(),
-        fields: settings.form_fields.clone(),
-        identify: settings.identify_form_submitters,
-    });
+    let forwarder = Rc::new(Forwarder { analytics: analytics.clone(), fields, identify });
     let announced =
         Closure::<dyn FnMut(JsValue)>::new(move |event: JsValue| forwarder.announced(&event)).into_js_value();
     for name in ["message", SUCCESS] {

@@ -158,17 +158,39 @@ pub fn inject_tracker(settings: &Settings) {
     inject(TRACKER_PRESENT, TRACKER_ID, &settings.tracker_url, settings.nonce.as_deref(), tracker_started());
 }
 
+/// What loading takes of the settings, its own copy: no borrow of them is held while loading
+/// calls into the page.
+pub struct Scripts {
+    tracker_url: String,
+    /// The Forms SDK's URL, when it is to be loaded.
+    forms_url: Option<String>,
+    nonce: Option<String>,
+    disable_cookie_banner: bool,
+    timeout_ms: u32,
+}
+
+impl Scripts {
+    pub fn new(settings: &Settings) -> Scripts {
+        Scripts {
+            tracker_url: settings.tracker_url.clone(),
+            forms_url: settings.load_forms_sdk.then(|| settings.forms_url.clone()),
+            nonce: settings.nonce.clone(),
+            disable_cookie_banner: settings.disable_cookie_banner,
+            timeout_ms: settings.load_timeout_ms,
+        }
+    }
+}
+
 /// Prepares the queues, injects the scripts and starts watching them.
-pub fn load(settings: &Settings) -> Loading {
+pub fn load(scripts: &Scripts) -> Loading {
     queue::queue(queue::HSQ);
     queue::queue(queue::HSP);
-    if settings.disable_cookie_banner {
+    if scripts.disable_cookie_banner {
         let _ = Reflect::set(&global(), &"disableHubSpotCookieBanner".into(), &JsValue::TRUE);
     }
-    let nonce = settings.nonce.as_deref();
-    let tracker = inject(TRACKER_PRESENT, TRACKER_ID, &settings.tracker_url, nonce, tracker_started());
-    let forms =
-        settings.load_forms_sdk.then(|| inject(FORMS_PRESENT, FORMS_ID, &settings.forms_url, nonce, forms_started()));
+    let nonce = scripts.nonce.as_deref();
+    let tracker = inject(TRACKER_PRESENT, TRACKER_ID, &scripts.tracker_url, nonce, tracker_started());
+    let forms = scripts.forms_url.as_ref().map(|url| inject(FORMS_PRESENT, FORMS_ID, url, nonce, forms_started()));
 
     let (loaded, resolve_loaded, reject_loaded) = deferred();
     let (ready, resolve_ready, _) = deferred();
@@ -178,12 +200,12 @@ pub fn load(settings: &Settings) -> Loading {
         settle_loaded: Some((resolve_loaded, reject_loaded)),
         settle_ready: Some(resolve_ready),
         watch: None,
-        timeout_ms: settings.load_timeout_ms,
+        timeout_ms: scripts.timeout_ms,
     }));
     if !check(&progress, false) {
         let watched = progress.clone();
         let watch = Watch::new(
-            settings.load_timeout_ms,
+            scripts.timeout_ms,
             Rc::new(move |timed_out| {
                 check(&watched, timed_out);
             }),

@@ -19,10 +19,10 @@ use crate::destination::{Answer, Destination};
 use crate::mapping;
 use crate::mapping::Command;
 use crate::segment::{self, ACTIONS, CLASSIC};
-use crate::settings::Settings;
 use crate::value::{concat, Value};
 use delivery::Delivery;
 use js_sys::{Function, Promise, Reflect};
+use loader::Scripts;
 use queue::{push, HSP, HSQ};
 use read::{get, Reader};
 use std::borrow::Cow;
@@ -90,8 +90,8 @@ struct Inner {
 /// passes, and a withdrawal stops HubSpot's tracker through its do-not-track switch.
 #[derive(Default)]
 struct Governed {
-    /// The settings to load HubSpot with once consent passes; `None` once it has.
-    waiting: Option<Settings>,
+    /// The scripts to load once consent passes; `None` once it has.
+    waiting: Option<Scripts>,
     /// HubSpot was told to stop (`['doNotTrack']`) when consent was withdrawn.
     withdrawn: bool,
 }
@@ -211,14 +211,18 @@ impl HubSpotPlugin {
                 Err(error) => return Promise::reject(&error),
             }
         }
-        let settings = {
+        let (scripts, governed, forms) = {
             let mut destination = self.inner.destination.borrow_mut();
             let Some(destination) = destination.as_mut() else { return Promise::resolve(&JsValue::UNDEFINED) };
             destination.govern(segment::consent_categories(&cdn_settings));
-            destination.settings().clone()
+            let settings = destination.settings();
+            let forms = settings
+                .track_form_submissions
+                .then(|| (settings.form_fields.clone(), settings.identify_form_submitters));
+            (Scripts::new(settings), !settings.consent_categories.is_empty(), forms)
         };
-        if settings.track_form_submissions {
-            forms::listen(&analytics, &settings);
+        if let Some((fields, identify)) = forms {
+            forms::listen(&analytics, fields, identify);
         }
         let loading = match segments_hubspot(&analytics) {
             Some(segments) => {
@@ -236,11 +240,11 @@ impl HubSpotPlugin {
             }
             // Governed by consent: nothing of HubSpot's (no script, no cookie, no request) before
             // the first event whose consent passes.
-            None if !settings.consent_categories.is_empty() => {
-                self.inner.governed.borrow_mut().waiting = Some(settings);
+            None if governed => {
+                self.inner.governed.borrow_mut().waiting = Some(scripts);
                 loader::Loading::nothing()
             }
-            None => self.inner.start_hubspot(&settings),
+            None => self.inner.start_hubspot(&scripts),
         };
         let loaded = loading.loaded.clone();
         *self.inner.loading.borrow_mut() = Some(loading);
@@ -363,12 +367,10 @@ impl Inner {
     /// passes where consent categories govern it. The first event that passes loads HubSpot; a
     /// failing one after that tells HubSpot's tracker to stop, and a passing one to go on.
     fn consents(&self, ctx: &JsValue) -> bool {
-        let categories = match self.destination.borrow().as_ref() {
-            Some(destination) => destination.settings().consent_categories.clone(),
+        match self.destination.borrow().as_ref() {
+            Some(destination) if destination.settings().consent_categories.is_empty() => return true,
+            Some(_) => {}
             None => return false,
-        };
-        if categories.is_empty() {
-            return true;
         }
         // `context.consent`, where a getter or trap that throws makes it unreadable (and so blocks).
         let event = get(ctx, "event");
@@ -391,7 +393,12 @@ impl Inner {
             Ok(Some(consent)) => Stamp::Consent(consent),
             Err(()) => Stamp::Unreadable,
         };
-        let allowed = consent::allows(&categories, &stamp);
+        // The categories looked at again after the page was read: no borrow is held across that.
+        let allowed = self
+            .destination
+            .borrow()
+            .as_ref()
+            .is_some_and(|d| consent::allows(&d.settings().consent_categories, &stamp));
         let (start, tell) = {
             let mut governed = self.governed.borrow_mut();
             match allowed {
@@ -403,8 +410,13 @@ impl Inner {
                 false => (None, None),
             }
         };
-        if let Some(settings) = start {
-            let loading = self.start_hubspot(&settings);
+        if let Some(scripts) = start {
+            // The visitor's consent also lifts a do-not-track that an earlier withdrawal left in
+            // HubSpot's cookie.
+            if hubspot_do_not_track_cookie() {
+                do_not_track(false);
+            }
+            let loading = self.start_hubspot(&scripts);
             *self.loading.borrow_mut() = Some(loading);
         }
         if let Some(track) = tell {
@@ -414,14 +426,9 @@ impl Inner {
     }
 
     /// HubSpot's scripts loaded and calls on their way to its tracker.
-    fn start_hubspot(&self, settings: &Settings) -> loader::Loading {
-        // Where consent governs HubSpot, the visitor's consent also lifts a do-not-track that an
-        // earlier withdrawal left in HubSpot's cookie.
-        if !settings.consent_categories.is_empty() && hubspot_do_not_track_cookie() {
-            do_not_track(false);
-        }
+    fn start_hubspot(&self, scripts: &Scripts) -> loader::Loading {
         self.delivery.start();
-        loader::load(settings)
+        loader::load(scripts)
     }
 
     /// analytics' `reset()`: held traits dropped and a new visitor at HubSpot (where HubSpot has
