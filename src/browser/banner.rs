@@ -52,11 +52,11 @@ impl HubSpotBannerConsent {
     /// functionality, necessary } → Segment category id(s) }`: loads HubSpot's tracking code
     /// (with its banner) and listens to the visitor's choice. Throws an `Error` naming a bad setting.
     #[wasm_bindgen(constructor)]
-    pub fn new(options: &JsValue) -> Result<HubSpotBannerConsent, js_sys::Error> {
+    pub fn new(options: &JsValue) -> Result<HubSpotBannerConsent, JsError> {
         let options = Reader::default().read(options).unwrap_or(Value::Null);
-        let settings = Settings::from_value(&options).map_err(|message| js_sys::Error::new(&message))?;
+        let settings = Settings::from_value(&options).map_err(|message| JsError::new(&message))?;
         let mapping = BannerMapping::from_value(options.get("categories").unwrap_or(&Value::Null))
-            .map_err(|message| js_sys::Error::new(&message))?;
+            .map_err(|message| JsError::new(&message))?;
         let (first, answer_first, _) = deferred();
         let state = State { categories: None, answer_first: Some(answer_first), listeners: Vec::new(), watch: None };
         let banner = Rc::new(Banner { mapping, first, state: RefCell::new(state) });

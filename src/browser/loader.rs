@@ -270,11 +270,12 @@ fn check(progress: &Rc<RefCell<Progress>>, timed_out: bool) -> bool {
             Ok(()) => resolve.call0(&JsValue::UNDEFINED),
             Err(url) => reject.call1(
                 &JsValue::UNDEFINED,
-                &js_sys::Error::new(&concat(&[
+                &JsError::new(&concat(&[
                     "hubspot-wasm: HubSpot's tracking code could not be loaded from ",
                     &url,
                     " (blocked, missing, or refused by the page's Content-Security-Policy)",
-                ])),
+                ]))
+                .into(),
             ),
         };
     }

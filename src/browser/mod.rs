@@ -97,8 +97,8 @@ struct Governed {
 }
 
 /// A destination for validated settings; an `Error` naming the setting otherwise.
-fn destination(settings: &Value<'_>) -> Result<Destination, js_sys::Error> {
-    let destination = Destination::new(settings).map_err(|message| js_sys::Error::new(&message))?;
+fn destination(settings: &Value<'_>) -> Result<Destination, JsError> {
+    let destination = Destination::new(settings).map_err(|message| JsError::new(&message))?;
     if destination.settings().has_server_credentials {
         warn("hubspot-wasm: apiKey/privateAppToken are server credentials, ignored here: never ship them to browsers");
     }
@@ -161,7 +161,7 @@ impl HubSpotPlugin {
     /// Validates Segment's settings for the destination; throws an `Error` naming the setting.
     /// Settings without a `portalId` wait for `load()`, which adds the workspace's.
     #[wasm_bindgen(constructor)]
-    pub fn new(settings: &JsValue) -> Result<HubSpotPlugin, js_sys::Error> {
+    pub fn new(settings: &JsValue) -> Result<HubSpotPlugin, JsError> {
         #[cfg(feature = "panic-hook")]
         console_error_panic_hook::set_once();
         let code_settings = match Reader::default().read(settings) {
@@ -208,7 +208,7 @@ impl HubSpotPlugin {
         if !made {
             match destination(&segment::settings(&self.inner.code_settings, &cdn_settings)) {
                 Ok(made) => *self.inner.destination.borrow_mut() = Some(made),
-                Err(error) => return Promise::reject(&error),
+                Err(error) => return Promise::reject(&error.into()),
             }
         }
         let (scripts, governed, forms) = {
