@@ -13,7 +13,7 @@ use super::warn;
 use crate::consent::BannerMapping;
 use crate::settings::Settings;
 use crate::value::Value;
-use js_sys::{Array, Function, Promise};
+use js_sys::{Array, Function, Object, Promise};
 use std::cell::RefCell;
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
@@ -65,7 +65,7 @@ impl HubSpotBannerConsent {
         let heard = Rc::downgrade(&banner);
         let listener = Closure::<dyn FnMut(JsValue)>::new(move |choice: JsValue| {
             if let Some(banner) = heard.upgrade() {
-                banner.chose(&Reader::default().read(&choice).unwrap_or(Value::Null));
+                banner.answer(Some(&Reader::default().read(&choice).unwrap_or(Value::Null)));
             }
         });
         let listen = Array::of2(&"addPrivacyConsentListener".into(), &listener.into_js_value());
@@ -104,27 +104,36 @@ impl HubSpotBannerConsent {
 }
 
 impl Banner {
-    /// A choice from the banner: the first answers `getCategories()`, a later different one is
-    /// reported to the wrapper.
-    fn chose(&self, choice: &Value<'_>) {
-        let categories = self.mapping.categories(choice);
-        let (first, listeners) = {
+    /// The banner's answer: `Some(choice)` from its listener; `None` where it has none to give
+    /// (it runs without a choice yet, opt-in before a click, or never ran): nothing granted then,
+    /// so that events are not held forever, and never in place of a choice. The first answer
+    /// settles `getCategories()`; a later different one is reported to the wrapper.
+    fn answer(&self, choice: Option<&Value<'_>>) {
+        let categories = self.mapping.categories(choice.unwrap_or(&Value::Null));
+        let js = to_js(&categories);
+        let (answer_first, listeners) = {
             let mut state = self.state.borrow_mut();
-            let changed = state.categories.as_ref() != Some(&categories);
-            let first = state.categories.is_none();
-            state.categories = Some(categories.clone());
             state.watch = None;
-            (first, if changed && !first { state.listeners.len() } else { 0 })
+            let first = state.categories.is_none();
+            if choice.is_none() && !first {
+                return;
+            }
+            let changed = state.categories.as_ref() != Some(&categories);
+            state.categories = Some(categories);
+            match first {
+                true => (state.answer_first.take(), 0),
+                false => (None, if changed { state.listeners.len() } else { 0 }),
+            }
         };
-        if first {
-            self.answer_first();
+        if let Some(answer_first) = answer_first {
+            let _ = answer_first.call1(&JsValue::UNDEFINED, &js.clone().unwrap_or_else(|| Object::new().into()));
         }
-        let Some(categories) = to_js(&categories) else { return };
+        let Some(js) = js else { return };
         // The listeners registered when the choice came, each looked up without a borrow held
         // while it runs (it may register another).
         for i in 0..listeners {
             let listener = self.state.borrow().listeners[i].clone();
-            let _ = listener.call1(&JsValue::UNDEFINED, &categories);
+            let _ = listener.call1(&JsValue::UNDEFINED, &js);
         }
     }
 
@@ -137,31 +146,6 @@ impl Banner {
         if timed_out && self.state.borrow().categories.is_none() {
             warn("hubspot-wasm: HubSpot's cookie banner has not answered within 10 s; no consent category is granted until it does");
         }
-        self.answer_without_choice();
-    }
-
-    /// No choice to be had (yet): nothing granted, so that events are not held forever.
-    fn answer_without_choice(&self) {
-        {
-            let mut state = self.state.borrow_mut();
-            state.watch = None;
-            if state.categories.is_some() {
-                return;
-            }
-            state.categories = Some(self.mapping.categories(&Value::Null));
-        }
-        self.answer_first();
-    }
-
-    /// Resolves `first`, and so the `getCategories()` calls made before the banner's first answer.
-    fn answer_first(&self) {
-        let (answer, categories) = {
-            let mut state = self.state.borrow_mut();
-            (state.answer_first.take(), state.categories.as_ref().and_then(to_js))
-        };
-        let categories = categories.unwrap_or_else(|| js_sys::Object::new().into());
-        if let Some(answer) = answer {
-            let _ = answer.call1(&JsValue::UNDEFINED, &categories);
-        }
+        self.answer(None);
     }
 }
