@@ -17,6 +17,7 @@ use js_sys::{Function, Promise, Reflect};
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
+use web_sys::EventTarget;
 
 /// The event the newer embed dispatches on `window` for a successful submission.
 const SUCCESS: &str = "hs-form-event:on-submission:success";
@@ -92,12 +93,11 @@ impl Forwarder {
 /// `fields`: the form fields whose values go with `Form Submitted`; `identify`: a submitted email
 /// becomes an identify.
 pub fn listen(analytics: &JsValue, fields: Vec<Value<'static>>, identify: bool) {
-    let window = global();
-    let Ok(add) = get(&window, "addEventListener").dyn_into::<Function>() else { return };
+    let window: EventTarget = global().unchecked_into();
     let forwarder = Rc::new(Forwarder { analytics: analytics.clone(), fields, identify });
     let announced =
         Closure::<dyn FnMut(JsValue)>::new(move |event: JsValue| forwarder.announced(&event)).into_js_value();
     for name in ["message", SUCCESS] {
-        let _ = add.call2(&window, &name.into(), &announced);
+        let _ = window.add_event_listener_with_callback(name, announced.unchecked_ref());
     }
 }

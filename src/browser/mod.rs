@@ -139,7 +139,8 @@ fn do_not_track(stop: bool) {
 /// Whether HubSpot's do-not-track cookie is set on this page.
 fn hubspot_do_not_track_cookie() -> bool {
     let cookies = document().map(|d| get(&d, "cookie").as_string().unwrap_or_default()).unwrap_or_default();
-    cookies.split(';').any(|cookie| cookie.trim_start().starts_with("__hs_do_not_track="))
+    // `document.cookie` separates cookies with "; " (ASCII whitespace, as all of cookie syntax).
+    cookies.split(';').any(|cookie| cookie.trim_ascii_start().starts_with("__hs_do_not_track="))
 }
 
 /// Of the workspace's settings analytics-next fetched (`analytics.settings.cdnSettings`), the
