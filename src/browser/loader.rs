@@ -54,9 +54,8 @@ enum State {
     TimedOut,
 }
 
-/// One script: its URL and whether its `error` event has fired.
+/// One script: where it stands, and whether its `error` event has fired.
 struct Script {
-    url: String,
     state: State,
     errored: Rc<Cell<bool>>,
 }
@@ -81,12 +80,13 @@ impl Script {
 }
 
 struct Progress {
+    /// The URLs, for the warnings, and the time limit.
+    scripts: Scripts,
     tracker: Script,
     forms: Option<Script>,
     settle_loaded: Option<(Function, Function)>,
     settle_ready: Option<Function>,
     watch: Option<Watch>,
-    timeout_ms: u32,
 }
 
 /// A script's start watched: `check(false)` every [`POLL_MS`], `check(true)` at the deadline,
@@ -123,7 +123,7 @@ fn forms_started() -> bool {
 /// `<script id async defer src nonce>` unless `present` matches an element already there.
 fn inject(present: &str, id: &str, url: &str, nonce: Option<&str>, running: bool) -> Script {
     let errored = Rc::new(Cell::new(false));
-    let script = Script { url: url.into(), state: State::Loading, errored: errored.clone() };
+    let script = Script { state: State::Loading, errored: errored.clone() };
     let Some(document) = document() else { return script };
     if running || !matches!(document.query_selector(present), Ok(None)) {
         return script;
@@ -134,10 +134,10 @@ fn inject(present: &str, id: &str, url: &str, nonce: Option<&str>, running: bool
     let _ = element.add_event_listener_with_callback("error", on_error.unchecked_ref());
     // Attributes, not the typed setters: one import instead of five, and `setAttribute` reports
     // (as an `Err`) what a page with Trusted Types refuses, where a plain `src =` would throw.
-    let attributes = [("id", id), ("async", ""), ("defer", ""), ("nonce", nonce.unwrap_or_default())];
-    let set = attributes
+    let nonce = nonce.map(|nonce| ("nonce", nonce)); // never empty: the settings leave that out
+    let set = [("id", id), ("async", ""), ("defer", "")]
         .iter()
-        .filter(|(name, value)| *name != "nonce" || !value.is_empty())
+        .chain(&nonce)
         .all(|(name, value)| element.set_attribute(name, value).is_ok())
         // The URL as a TrustedScriptURL of the plugin's own policy where the page allows one,
         // else as a string: on a page that requires Trusted Types and does not allow the
@@ -182,7 +182,7 @@ impl Scripts {
 }
 
 /// Prepares the queues, injects the scripts and starts watching them.
-pub fn load(scripts: &Scripts) -> Loading {
+pub fn load(scripts: Scripts) -> Loading {
     queue::queue(queue::HSQ);
     queue::queue(queue::HSP);
     if scripts.disable_cookie_banner {
@@ -194,18 +194,19 @@ pub fn load(scripts: &Scripts) -> Loading {
 
     let (loaded, resolve_loaded, reject_loaded) = deferred();
     let (ready, resolve_ready, _) = deferred();
+    let timeout_ms = scripts.timeout_ms;
     let progress = Rc::new(RefCell::new(Progress {
+        scripts,
         tracker,
         forms,
         settle_loaded: Some((resolve_loaded, reject_loaded)),
         settle_ready: Some(resolve_ready),
         watch: None,
-        timeout_ms: scripts.timeout_ms,
     }));
     if !check(&progress, false) {
         let watched = progress.clone();
         let watch = Watch::new(
-            scripts.timeout_ms,
+            timeout_ms,
             Rc::new(move |timed_out| {
                 check(&watched, timed_out);
             }),
@@ -224,7 +225,8 @@ fn check(progress: &Rc<RefCell<Progress>>, timed_out: bool) -> bool {
     let (loaded, ready, timers, done);
     {
         let mut p = progress.borrow_mut();
-        let timeout_ms = p.timeout_ms;
+        let p = &mut *p;
+        let (scripts, timeout_ms) = (&p.scripts, p.scripts.timeout_ms);
         let not_started = |what: &str, url: &str| {
             concat(&[
                 "hubspot-wasm: ",
@@ -238,13 +240,13 @@ fn check(progress: &Rc<RefCell<Progress>>, timed_out: bool) -> bool {
         };
         // A failed tracker is the rejection of `load()` below; a failed Forms SDK only a warning.
         if p.tracker.advance(tracker_running, timed_out) == Some(State::TimedOut) {
-            warnings.push(not_started(TRACKER, &p.tracker.url));
+            warnings.push(not_started(TRACKER, &scripts.tracker_url));
         }
-        if let Some(forms) = p.forms.as_mut() {
+        if let (Some(forms), Some(url)) = (p.forms.as_mut(), &scripts.forms_url) {
             match forms.advance(forms_running, timed_out) {
-                Some(State::TimedOut) => warnings.push(not_started(FORMS, &forms.url)),
+                Some(State::TimedOut) => warnings.push(not_started(FORMS, url)),
                 Some(State::Failed) => {
-                    warnings.push(concat(&["hubspot-wasm: ", FORMS, " could not be loaded from ", &forms.url]))
+                    warnings.push(concat(&["hubspot-wasm: ", FORMS, " could not be loaded from ", url]))
                 }
                 _ => {}
             }
@@ -253,7 +255,7 @@ fn check(progress: &Rc<RefCell<Progress>>, timed_out: bool) -> bool {
         let forms_settled = p.forms.as_ref().is_none_or(|f| f.state != State::Loading);
         loaded = match tracker {
             State::Loading => None,
-            State::Failed => Some(Err(p.tracker.url.clone())),
+            State::Failed => Some(Err(scripts.tracker_url.clone())),
             _ if forms_settled => Some(Ok(())),
             _ => None,
         }

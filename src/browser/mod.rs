@@ -245,7 +245,7 @@ impl HubSpotPlugin {
                 self.inner.governed.borrow_mut().waiting = Some(scripts);
                 loader::Loading::nothing()
             }
-            None => self.inner.start_hubspot(&scripts),
+            None => self.inner.start_hubspot(scripts),
         };
         let loaded = loading.loaded.clone();
         *self.inner.loading.borrow_mut() = Some(loading);
@@ -417,7 +417,7 @@ impl Inner {
             if hubspot_do_not_track_cookie() {
                 do_not_track(false);
             }
-            let loading = self.start_hubspot(&scripts);
+            let loading = self.start_hubspot(scripts);
             *self.loading.borrow_mut() = Some(loading);
         }
         if let Some(track) = tell {
@@ -427,7 +427,7 @@ impl Inner {
     }
 
     /// HubSpot's scripts loaded and calls on their way to its tracker.
-    fn start_hubspot(&self, scripts: &Scripts) -> loader::Loading {
+    fn start_hubspot(&self, scripts: Scripts) -> loader::Loading {
         self.delivery.start();
         loader::load(scripts)
     }
