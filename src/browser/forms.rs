@@ -42,9 +42,9 @@ fn call(target: &JsValue, name: &str, arg: &JsValue) -> Option<JsValue> {
 impl Forwarder {
     /// One submission to analytics, as `crate::forms::calls` says.
     fn forward(&self, form_id: Value<'static>, values: &Value<'static>) {
-        for (method, arguments) in calls(form_id, values, &self.fields, self.identify) {
+        for (method, arguments) in &calls(form_id, values, &self.fields, self.identify) {
             if let (Ok(method), Some(arguments)) =
-                (get(&self.analytics, method).dyn_into::<Function>(), to_js(&arguments))
+                (get(&self.analytics, method).dyn_into::<Function>(), to_js(arguments))
             {
                 let _ = Reflect::apply(&method, &self.analytics, arguments.unchecked_ref());
             }

@@ -449,8 +449,8 @@ impl Inner {
     /// answer: no destination (before `load()` gave it settings, or beside Segment's own).
     fn deliver(&self, answer: Option<Answer<'_>>, dropped: bool) {
         let Some(answer) = answer else { return };
-        for message in answer.problems.messages() {
-            warn(&message);
+        for message in &answer.problems.messages() {
+            warn(message);
         }
         if dropped {
             warn("hubspot-wasm: part of the event could not be read (a cycle, a throwing getter or a Proxy) and was dropped");
