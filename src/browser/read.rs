@@ -42,7 +42,7 @@ pub fn get(target: &JsValue, key: &str) -> JsValue {
     if !target.is_object() && !target.is_function() {
         return JsValue::UNDEFINED;
     }
-    Reflect::get(target, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED)
+    Reflect::get(target, &JsValue::from_str(key)).unwrap_or_default()
 }
 
 /// One call's reading: the objects on the path from the root (to tell a cycle from a shared
