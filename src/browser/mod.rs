@@ -379,20 +379,20 @@ impl Inner {
             true => Reflect::get(&context, &"consent".into()),
             false => Ok(JsValue::UNDEFINED),
         });
-        // `Ok(None)`: no consent object; `Err`: one that could not be read whole (or that JSON
-        // would leave out, as a function), which blocks like any other malformed one.
-        let read = match stamped {
-            Ok(consent) if consent.is_undefined() || consent.is_null() => Ok(None),
+        // One that could not be read whole (or that JSON would leave out, as a function) blocks
+        // like any other malformed one.
+        let mut reader = Reader::default();
+        let read;
+        let stamp = match stamped {
+            Ok(consent) if consent.is_undefined() || consent.is_null() => Stamp::Absent,
             Ok(consent) => {
-                let mut reader = Reader::default();
-                reader.read(&consent).filter(|_| !reader.dropped).map(Some).ok_or(())
+                read = reader.read(&consent);
+                match &read {
+                    Some(consent) if !reader.dropped => Stamp::Consent(consent),
+                    _ => Stamp::Unreadable,
+                }
             }
-            Err(_) => Err(()),
-        };
-        let stamp = match &read {
-            Ok(None) => Stamp::Absent,
-            Ok(Some(consent)) => Stamp::Consent(consent),
-            Err(()) => Stamp::Unreadable,
+            Err(_) => Stamp::Unreadable,
         };
         // The categories looked at again after the page was read: no borrow is held across that.
         let allowed = self
