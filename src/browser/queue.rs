@@ -6,7 +6,7 @@ use super::read::get;
 use super::{global, warn};
 use crate::value::{concat, Value};
 use js_sys::{Array, Function, Reflect};
-use serde::ser::{Serialize, Serializer};
+use serde::ser::{Serialize, SerializeMap, SerializeSeq, Serializer};
 use wasm_bindgen::{JsCast, JsValue};
 
 /// The tracking queue.
@@ -82,8 +82,20 @@ impl Serialize for Js<'_> {
             // exactly (Rust's float parser would add about 15 KB of wasm).
             Value::Number(text) => s.serialize_f64(js_sys::Number::parse_float(text)),
             Value::String(text) => s.serialize_str(text),
-            Value::Array(items) => s.collect_seq(items.iter().map(Js)),
-            Value::Object(members) => s.collect_map(members.iter().map(|(key, value)| (&**key, Js(value)))),
+            Value::Array(items) => {
+                let mut array = s.serialize_seq(Some(items.len()))?;
+                for item in items {
+                    array.serialize_element(&Js(item))?;
+                }
+                array.end()
+            }
+            Value::Object(members) => {
+                let mut object = s.serialize_map(Some(members.len()))?;
+                for (key, value) in members {
+                    object.serialize_entry(&**key, &Js(value))?;
+                }
+                object.end()
+            }
         }
     }
 }
