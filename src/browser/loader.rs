@@ -134,11 +134,9 @@ fn inject(present: &str, id: &str, url: &str, nonce: Option<&str>, running: bool
     let _ = element.add_event_listener_with_callback("error", on_error.unchecked_ref());
     // Attributes, not the typed setters: one import instead of five, and `setAttribute` reports
     // (as an `Err`) what a page with Trusted Types refuses, where a plain `src =` would throw.
-    let nonce = nonce.map(|nonce| ("nonce", nonce)); // never empty: the settings leave that out
-    let set = [("id", id), ("async", ""), ("defer", "")]
-        .iter()
-        .chain(&nonce)
-        .all(|(name, value)| element.set_attribute(name, value).is_ok())
+    let set = [("id", id), ("async", ""), ("defer", "")].iter().all(|(name, value)| element.set_attribute(name, value).is_ok())
+        // (Never empty: the settings leave an empty nonce out.)
+        && nonce.is_none_or(|nonce| element.set_attribute("nonce", nonce).is_ok())
         // The URL as a TrustedScriptURL of the plugin's own policy where the page allows one,
         // else as a string: on a page that requires Trusted Types and does not allow the
         // policy, that fails here, cleanly.
