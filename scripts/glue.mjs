@@ -9,6 +9,9 @@
 //   - one module: the glue's own exports (the classes, `initSync`, its init as the default) give
 //     way to the facade of js/hubspot_wasm.js, which follows the glue and takes its init and
 //     classes directly (`merge`);
+//   - the classes' `free()` (and `__destroy_into_raw()`, `Symbol.dispose`) go: the facade keeps
+//     each Rust object for the page's life and never frees one by hand (the glue's
+//     FinalizationRegistry still frees one the garbage collector takes);
 //   - the glue's warning for init's older argument form goes: the facade always passes an object
 //     or nothing, so it cannot be reached; its warning for a .wasm served without the
 //     application/wasm type (no streaming compile) is said shorter, in the plugin's words.
@@ -31,6 +34,13 @@ export function replaceOnce(text, from, to) {
   const parts = text.split(from);
   if (parts.length !== 2) throw new GlueMismatch(`expected exactly one ${JSON.stringify(from)}, found ${parts.length - 1}`);
   return parts.join(to);
+}
+
+/** `text` with the one match of `pattern` (global) replaced by `to`; a GlueMismatch unless exactly one. */
+export function replaceOnceMatching(text, pattern, to, what) {
+  const found = text.match(pattern)?.length ?? 0;
+  if (found !== 1) throw new GlueMismatch(`expected exactly one ${what}, found ${found}`);
+  return text.replace(pattern, to);
 }
 
 /** The one import module of a wasm (after renaming, wasm-opt's single short module name). */
@@ -65,7 +75,12 @@ export function merge(glue, facade, { version }) {
   // longer the glue's exports, the facade's own names for them.
   const imported = /^import start, \{ ([\w$, ]+) \} from '\.\/hubspot_wasm_core\.js';$/m.exec(facade);
   if (!imported) throw new GlueMismatch("the facade's import of the glue's init and classes was not found");
-  for (const name of imported[1].split(', ')) glue = replaceOnce(glue, `export class ${name} `, `class ${name} `);
+  for (const name of imported[1].split(', ')) {
+    glue = replaceOnce(glue, `export class ${name} `, `class ${name} `);
+    const free = new RegExp(String.raw`\n    __destroy_into_raw\(\) \{\n        const ptr = this\.__wbg_ptr;\n        this\.__wbg_ptr = 0;\n        ${name}Finalization\.unregister\(this\);\n        return ptr;\n    \}\n    free\(\) \{\n        const ptr = this\.__destroy_into_raw\(\);\n        wasm\.[\w$]+\(ptr, 0\);\n    \}`, 'g');
+    glue = replaceOnceMatching(glue, free, '', `${name}'s free()`);
+    glue = replaceOnce(glue, `\nif (Symbol.dispose) ${name}.prototype[Symbol.dispose] = ${name}.prototype.free;`, '');
+  }
   glue = replaceOnce(glue, 'export { initSync, __wbg_init as default };', '');
   glue = replaceOnce(glue, `} else {
             console.warn('using deprecated parameters for the initialization function; pass a single object instead')

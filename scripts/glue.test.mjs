@@ -66,6 +66,7 @@ test('release form: the short names of wasm-opt, one module with the facade; it 
   const text = entry({ glue, facade, version: '9.8.7', renamed, module: importModule(shortWasm) });
   assert.doesNotMatch(text, /__wbg_[A-Za-z]+_[0-9a-f]{16}|hubspot_wasm_bg\.js|hubspot_wasm_core\.js/, 'no long name or module path is left');
   assert.doesNotMatch(text, /deprecated parameters for the initialization function/);
+  assert.doesNotMatch(text, /free\(\)|__destroy_into_raw|Symbol\.dispose/, 'no free() the facade never calls');
   assert.equal(importModule(shortWasm).length <= 2, true);
   await exercise(await load('release.mjs', text), shortWasm);
 });
@@ -81,6 +82,7 @@ test('output that no longer matches stops with a GlueMismatch naming what and th
   mismatch(() => merge(glue.replace('export { initSync', 'export { initSync, other'), facade, { version: '1' }), /export \{ initSync/);
   mismatch(() => merge(`${glue}\nexport const extra = 1;`, facade, { version: '1' }), /exports something besides/);
   mismatch(() => merge(glue, facade.replace(/^import start, .*$/m, ''), { version: '1' }), /facade's import of the glue/);
+  mismatch(() => merge(glue.replace('    free() {', '    release() {'), facade, { version: '1' }), /free\(\)/);
   mismatch(() => useShortNames(glue.replace('"./hubspot_wasm_bg.js": import0', '"./other.js": import0'), renamed, 'a'), /import0/);
   const [, name] = renamed.imports[0];
   mismatch(() => useShortNames(glue.replace(`\n        ${name}: function(`, `\n        ${name}_renamed: function(`), renamed, 'a'), new RegExp(name));

@@ -56,7 +56,7 @@ fn invalid_settings_are_refused_naming_the_setting_and_the_value() {
     ] {
         let message = match HubSpotPlugin::new(&js(settings)) {
             Ok(_) => panic!("{settings} was accepted"),
-            Err(error) => String::from(error.message()),
+            Err(error) => message(error),
         };
         assert!(message.contains(setting) && message.contains(value), "{settings}: {message}");
     }

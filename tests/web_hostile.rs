@@ -155,7 +155,7 @@ async fn proxies_whose_traps_throw() {
     assert_eq!(queue("_hsp"), r#"[["setHubSpotConsent",{}]]"#);
     assert_eq!(canonical(&js("window._hsq.at(-1)")), r#"["doNotTrack"]"#, "a Proxy is not `false`: still opted out");
     // Settings that cannot be read are no settings: no portal, which load() says.
-    let unreadable = HubSpotPlugin::new(&js("trap()")).unwrap_or_else(|e| panic!("{}", String::from(e.message())));
+    let unreadable = HubSpotPlugin::new(&js("trap()")).unwrap_or_else(|e| panic!("{}", message(e)));
     let refused = settle(&unreadable.load(JsValue::UNDEFINED)).await.expect_err("load() resolved without a portal");
     assert!(canonical(&js_sys::Reflect::get(&refused, &"message".into()).unwrap()).contains("portalId"));
     drop(warnings);

@@ -6,15 +6,14 @@
 //! The banner comes with HubSpot's tracking code, so that code loads at once here: HubSpot
 //! governs its own collection by the same choice.
 
-use super::loader::inject_tracker;
-use super::queue::{push_entries, taken_over, HSP};
+use super::loader::{deferred, inject_tracker, Watch};
+use super::queue::{push_entries, taken_over, to_js, HSP};
 use super::read::Reader;
 use super::warn;
 use crate::consent::BannerMapping;
 use crate::settings::Settings;
 use crate::value::Value;
-use gloo_timers::callback::{Interval, Timeout};
-use js_sys::{Array, Function, Promise};
+use js_sys::{Array, Function, Object, Promise};
 use std::cell::RefCell;
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
@@ -30,19 +29,21 @@ pub struct HubSpotBannerConsent {
 
 struct Banner {
     mapping: BannerMapping,
+    /// Settles at the banner's first answer: what `getCategories()` gives until then.
+    first: Promise,
     state: RefCell<State>,
 }
 
-#[derive(Default)]
+/// What the banner has said, and who waits for it.
 struct State {
     /// The Segment categories of the latest choice; `None` until the banner has answered.
     categories: Option<Value<'static>>,
-    /// `getCategories()` calls waiting for the banner's first answer.
-    waiting: Vec<Function>,
+    /// Resolves `first` (at the banner's first answer).
+    answer_first: Option<Function>,
     /// The wrapper's callbacks for changes.
     listeners: Vec<Function>,
     /// Watching for the banner to run, and the time limit.
-    watch: Option<(Interval, Timeout)>,
+    watch: Option<Watch>,
 }
 
 #[wasm_bindgen]
@@ -51,41 +52,36 @@ impl HubSpotBannerConsent {
     /// functionality, necessary } → Segment category id(s) }`: loads HubSpot's tracking code
     /// (with its banner) and listens to the visitor's choice. Throws an `Error` naming a bad setting.
     #[wasm_bindgen(constructor)]
-    pub fn new(options: &JsValue) -> Result<HubSpotBannerConsent, js_sys::Error> {
+    pub fn new(options: &JsValue) -> Result<HubSpotBannerConsent, JsError> {
         let options = Reader::default().read(options).unwrap_or(Value::Null);
-        let settings = Settings::from_value(&options).map_err(|message| js_sys::Error::new(&message))?;
+        let settings = Settings::from_value(&options).map_err(|message| JsError::new(&message))?;
         let mapping = BannerMapping::from_value(options.get("categories").unwrap_or(&Value::Null))
-            .map_err(|message| js_sys::Error::new(&message))?;
-        let banner = Rc::new(Banner { mapping, state: RefCell::default() });
+            .map_err(|message| JsError::new(&message))?;
+        let (first, answer_first, _) = deferred();
+        let state = State { categories: None, answer_first: Some(answer_first), listeners: Vec::new(), watch: None };
+        let banner = Rc::new(Banner { mapping, first, state: RefCell::new(state) });
         inject_tracker(&settings);
 
         let heard = Rc::downgrade(&banner);
         let listener = Closure::<dyn FnMut(JsValue)>::new(move |choice: JsValue| {
             if let Some(banner) = heard.upgrade() {
-                banner.chose(&Reader::default().read(&choice).unwrap_or(Value::Null));
+                banner.answer(Some(&Reader::default().read(&choice).unwrap_or(Value::Null)));
             }
         });
         let listen = Array::of2(&"addPrivacyConsentListener".into(), &listener.into_js_value());
         push_entries(HSP, &[listen.into()]);
 
-        // A banner that has run and not called the listener has no choice yet (opt-in, before a
-        // click): nothing is granted then. One that never runs (blocked) is waited for so long.
-        let (ran, late) = (Rc::downgrade(&banner), Rc::downgrade(&banner));
-        let watch = Interval::new(20, move || {
-            if let Some(banner) = ran.upgrade().filter(|_| taken_over(HSP)) {
-                banner.answer_without_choice();
-            }
-        });
-        let deadline = Timeout::new(BANNER_TIMEOUT_MS, move || {
-            if let Some(banner) = late.upgrade() {
-                if banner.state.borrow().categories.is_none() {
-                    warn("hubspot-wasm: HubSpot's cookie banner has not answered within 10 s; no consent category is granted until it does");
+        let watched = Rc::downgrade(&banner);
+        let watch = Watch::new(
+            BANNER_TIMEOUT_MS,
+            Rc::new(move |timed_out| {
+                if let Some(banner) = watched.upgrade() {
+                    banner.watched(timed_out);
                 }
-                banner.answer_without_choice();
-            }
-        });
+            }),
+        );
         if banner.state.borrow().categories.is_none() {
-            banner.state.borrow_mut().watch = Some((watch, deadline));
+            banner.state.borrow_mut().watch = Some(watch);
         }
         Ok(HubSpotBannerConsent { inner: banner })
     }
@@ -94,12 +90,10 @@ impl HubSpotBannerConsent {
     /// `{ [categoryId]: boolean }`; waits for the banner's first answer.
     #[wasm_bindgen(js_name = getCategories)]
     pub fn get_categories(&self) -> Promise {
-        let known = self.inner.state.borrow().categories.as_ref().and_then(super::queue::to_js);
-        if let Some(categories) = known {
-            return Promise::resolve(&categories);
+        match self.inner.state.borrow().categories.as_ref() {
+            Some(categories) => Promise::resolve(&to_js(categories).unwrap_or_default()),
+            None => self.inner.first.clone(),
         }
-        let inner = self.inner.clone();
-        Promise::new(&mut |resolve, _| inner.state.borrow_mut().waiting.push(resolve))
     }
 
     /// Calls `callback(categories)` whenever the visitor changes their choice in the banner.
@@ -110,50 +104,48 @@ impl HubSpotBannerConsent {
 }
 
 impl Banner {
-    /// A choice from the banner: the first answers `getCategories()`, a later different one is
-    /// reported to the wrapper.
-    fn chose(&self, choice: &Value<'_>) {
-        let categories = self.mapping.categories(choice);
-        let (first, listeners) = {
+    /// The banner's answer: `Some(choice)` from its listener; `None` where it has none to give
+    /// (it runs without a choice yet, opt-in before a click, or never ran): nothing granted then,
+    /// so that events are not held forever, and never in place of a choice. The first answer
+    /// settles `getCategories()`; a later different one is reported to the wrapper.
+    fn answer(&self, choice: Option<&Value<'_>>) {
+        let categories = self.mapping.categories(choice.unwrap_or(&Value::Null));
+        let js = to_js(&categories);
+        let (answer_first, listeners) = {
             let mut state = self.state.borrow_mut();
-            let changed = state.categories.as_ref() != Some(&categories);
+            state.watch = None;
             let first = state.categories.is_none();
-            state.categories = Some(categories.clone());
-            state.watch = None;
-            let listeners = if changed && !first { state.listeners.clone() } else { Vec::new() };
-            (first, listeners)
-        };
-        if first {
-            self.answer_waiting();
-        }
-        if let Some(categories) = super::queue::to_js(&categories) {
-            for listener in listeners {
-                let _ = listener.call1(&JsValue::UNDEFINED, &categories);
-            }
-        }
-    }
-
-    /// No choice to be had (yet): nothing granted, so that events are not held forever.
-    fn answer_without_choice(&self) {
-        {
-            let mut state = self.state.borrow_mut();
-            state.watch = None;
-            if state.categories.is_some() {
+            if choice.is_none() && !first {
                 return;
             }
-            state.categories = Some(self.mapping.categories(&Value::Null));
+            let changed = state.categories.as_ref() != Some(&categories);
+            state.categories = Some(categories);
+            match first {
+                true => (state.answer_first.take(), 0),
+                false => (None, if changed { state.listeners.len() } else { 0 }),
+            }
+        };
+        if let Some(answer_first) = answer_first {
+            let _ = answer_first.call1(&JsValue::UNDEFINED, &js.clone().unwrap_or_else(|| Object::new().into()));
         }
-        self.answer_waiting();
+        let Some(js) = js else { return };
+        // The listeners registered when the choice came, each looked up without a borrow held
+        // while it runs (it may register another).
+        for i in 0..listeners {
+            let listener = self.state.borrow().listeners[i].clone();
+            let _ = listener.call1(&JsValue::UNDEFINED, &js);
+        }
     }
 
-    fn answer_waiting(&self) {
-        let (waiting, categories) = {
-            let mut state = self.state.borrow_mut();
-            (std::mem::take(&mut state.waiting), state.categories.as_ref().and_then(super::queue::to_js))
-        };
-        let categories = categories.unwrap_or_else(|| js_sys::Object::new().into());
-        for resolve in waiting {
-            let _ = resolve.call1(&JsValue::UNDEFINED, &categories);
+    /// Every [`POLL_MS`](super::loader) whether the banner runs (then it has no choice yet:
+    /// opt-in, before a click), and at the time limit (it never ran: blocked).
+    fn watched(&self, timed_out: bool) {
+        if !timed_out && !taken_over(HSP) {
+            return;
         }
+        if timed_out && self.state.borrow().categories.is_none() {
+            warn("hubspot-wasm: HubSpot's cookie banner has not answered within 10 s; no consent category is granted until it does");
+        }
+        self.answer(None);
     }
 }

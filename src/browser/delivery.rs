@@ -156,14 +156,17 @@ impl Delivery {
         .forget();
     }
 
-    /// Pushes the first `count` held calls, in order; no borrow is held while the tracker runs.
+    /// Pushes the first `count` held calls, in order, one at a time: no borrow is held while the
+    /// tracker runs.
     fn hand_over(&self, count: usize) {
-        let calls: Vec<Vec<JsValue>> = {
-            let mut state = self.state.borrow_mut();
-            let count = count.min(state.held.len());
-            state.held.drain(..count).collect()
-        };
-        for entries in calls {
+        for _ in 0..count {
+            let entries = {
+                let mut state = self.state.borrow_mut();
+                if state.held.is_empty() {
+                    return;
+                }
+                state.held.remove(0)
+            };
             push_entries(HSQ, &entries);
         }
     }

@@ -12,12 +12,12 @@ use super::global;
 use super::queue::to_js;
 use super::read::{get, Reader};
 use crate::forms::{calls, submission, trusted_origin};
-use crate::settings::Settings;
 use crate::value::Value;
 use js_sys::{Function, Promise, Reflect};
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
+use web_sys::EventTarget;
 
 /// The event the newer embed dispatches on `window` for a successful submission.
 const SUCCESS: &str = "hs-form-event:on-submission:success";
@@ -42,9 +42,9 @@ fn call(target: &JsValue, name: &str, arg: &JsValue) -> Option<JsValue> {
 impl Forwarder {
     /// One submission to analytics, as `crate::forms::calls` says.
     fn forward(&self, form_id: Value<'static>, values: &Value<'static>) {
-        for (method, arguments) in calls(form_id, values, &self.fields, self.identify) {
+        for (method, arguments) in &calls(form_id, values, &self.fields, self.identify) {
             if let (Ok(method), Some(arguments)) =
-                (get(&self.analytics, method).dyn_into::<Function>(), to_js(&arguments))
+                (get(&self.analytics, method).dyn_into::<Function>(), to_js(arguments))
             {
                 let _ = Reflect::apply(&method, &self.analytics, arguments.unchecked_ref());
             }
@@ -90,17 +90,14 @@ impl Forwarder {
 }
 
 /// Listens on `window` for HubSpot's form announcements, for the life of the page.
-pub fn listen(analytics: &JsValue, settings: &Settings) {
-    let window = global();
-    let Ok(add) = get(&window, "addEventListener").dyn_into::<Function>() else { return };
-    let forwarder = Rc::new(Forwarder {
-        analytics: analytics.clone(),
-        fields: settings.form_fields.clone(),
-        identify: settings.identify_form_submitters,
-    });
+/// `fields`: the form fields whose values go with `Form Submitted`; `identify`: a submitted email
+/// becomes an identify.
+pub fn listen(analytics: &JsValue, fields: Vec<Value<'static>>, identify: bool) {
+    let window: EventTarget = global().unchecked_into();
+    let forwarder = Rc::new(Forwarder { analytics: analytics.clone(), fields, identify });
     let announced =
         Closure::<dyn FnMut(JsValue)>::new(move |event: JsValue| forwarder.announced(&event)).into_js_value();
     for name in ["message", SUCCESS] {
-        let _ = add.call2(&window, &name.into(), &announced);
+        let _ = window.add_event_listener_with_callback(name, announced.unchecked_ref());
     }
 }

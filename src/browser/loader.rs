@@ -54,9 +54,8 @@ enum State {
     TimedOut,
 }
 
-/// One script: its URL and whether its `error` event has fired.
+/// One script: where it stands, and whether its `error` event has fired.
 struct Script {
-    url: String,
     state: State,
     errored: Rc<Cell<bool>>,
 }
@@ -81,13 +80,40 @@ impl Script {
 }
 
 struct Progress {
+    /// The URLs, for the warnings, and the time limit.
+    scripts: Scripts,
     tracker: Script,
     forms: Option<Script>,
     settle_loaded: Option<(Function, Function)>,
     settle_ready: Option<Function>,
-    poll: Option<Interval>,
-    deadline: Option<Timeout>,
-    timeout_ms: u32,
+    watch: Option<Watch>,
+}
+
+/// A script's start watched: `check(false)` every [`POLL_MS`], `check(true)` at the deadline,
+/// until dropped (both timers cancel themselves then). One for HubSpot's scripts here, one for
+/// the cookie banner (`banner.rs`).
+pub struct Watch {
+    _poll: Interval,
+    _deadline: Timeout,
+}
+
+impl Watch {
+    pub fn new(deadline_ms: u32, check: Rc<dyn Fn(bool)>) -> Watch {
+        let poll = check.clone();
+        Watch {
+            _poll: Interval::new(POLL_MS, move || poll(false)),
+            _deadline: Timeout::new(deadline_ms, move || check(true)),
+        }
+    }
+}
+
+/// A new promise and its `resolve` and `reject`.
+pub fn deferred() -> (Promise, Function, Function) {
+    // `new Promise` runs the executor before it returns: both are set by then.
+    let (mut resolve, mut reject): (Function, Function) =
+        (JsValue::UNDEFINED.unchecked_into(), JsValue::UNDEFINED.unchecked_into());
+    let promise = Promise::new(&mut |res, rej| (resolve, reject) = (res, rej));
+    (promise, resolve, reject)
 }
 
 fn forms_started() -> bool {
@@ -97,7 +123,7 @@ fn forms_started() -> bool {
 /// `<script id async defer src nonce>` unless `present` matches an element already there.
 fn inject(present: &str, id: &str, url: &str, nonce: Option<&str>, running: bool) -> Script {
     let errored = Rc::new(Cell::new(false));
-    let script = Script { url: url.into(), state: State::Loading, errored: errored.clone() };
+    let script = Script { state: State::Loading, errored: errored.clone() };
     let Some(document) = document() else { return script };
     if running || !matches!(document.query_selector(present), Ok(None)) {
         return script;
@@ -108,11 +134,9 @@ fn inject(present: &str, id: &str, url: &str, nonce: Option<&str>, running: bool
     let _ = element.add_event_listener_with_callback("error", on_error.unchecked_ref());
     // Attributes, not the typed setters: one import instead of five, and `setAttribute` reports
     // (as an `Err`) what a page with Trusted Types refuses, where a plain `src =` would throw.
-    let attributes = [("id", id), ("async", ""), ("defer", ""), ("nonce", nonce.unwrap_or_default())];
-    let set = attributes
-        .iter()
-        .filter(|(name, value)| *name != "nonce" || !value.is_empty())
-        .all(|(name, value)| element.set_attribute(name, value).is_ok())
+    let set = [("id", id), ("async", ""), ("defer", "")].iter().all(|(name, value)| element.set_attribute(name, value).is_ok())
+        // (Never empty: the settings leave an empty nonce out.)
+        && nonce.is_none_or(|nonce| element.set_attribute("nonce", nonce).is_ok())
         // The URL as a TrustedScriptURL of the plugin's own policy where the page allows one,
         // else as a string: on a page that requires Trusted Types and does not allow the
         // policy, that fails here, cleanly.
@@ -132,40 +156,60 @@ pub fn inject_tracker(settings: &Settings) {
     inject(TRACKER_PRESENT, TRACKER_ID, &settings.tracker_url, settings.nonce.as_deref(), tracker_started());
 }
 
+/// What loading takes of the settings, its own copy: no borrow of them is held while loading
+/// calls into the page.
+pub struct Scripts {
+    tracker_url: String,
+    /// The Forms SDK's URL, when it is to be loaded.
+    forms_url: Option<String>,
+    nonce: Option<String>,
+    disable_cookie_banner: bool,
+    timeout_ms: u32,
+}
+
+impl Scripts {
+    pub fn new(settings: &Settings) -> Scripts {
+        Scripts {
+            tracker_url: settings.tracker_url.clone(),
+            forms_url: settings.load_forms_sdk.then(|| settings.forms_url.clone()),
+            nonce: settings.nonce.clone(),
+            disable_cookie_banner: settings.disable_cookie_banner,
+            timeout_ms: settings.load_timeout_ms,
+        }
+    }
+}
+
 /// Prepares the queues, injects the scripts and starts watching them.
-pub fn load(settings: &Settings) -> Loading {
+pub fn load(scripts: Scripts) -> Loading {
     queue::queue(queue::HSQ);
     queue::queue(queue::HSP);
-    if settings.disable_cookie_banner {
+    if scripts.disable_cookie_banner {
         let _ = Reflect::set(&global(), &"disableHubSpotCookieBanner".into(), &JsValue::TRUE);
     }
-    let nonce = settings.nonce.as_deref();
-    let tracker = inject(TRACKER_PRESENT, TRACKER_ID, &settings.tracker_url, nonce, tracker_started());
-    let forms =
-        settings.load_forms_sdk.then(|| inject(FORMS_PRESENT, FORMS_ID, &settings.forms_url, nonce, forms_started()));
+    let nonce = scripts.nonce.as_deref();
+    let tracker = inject(TRACKER_PRESENT, TRACKER_ID, &scripts.tracker_url, nonce, tracker_started());
+    let forms = scripts.forms_url.as_ref().map(|url| inject(FORMS_PRESENT, FORMS_ID, url, nonce, forms_started()));
 
-    let mut settle_loaded = None;
-    let loaded = Promise::new(&mut |resolve, reject| settle_loaded = Some((resolve, reject)));
-    let mut settle_ready = None;
-    let ready = Promise::new(&mut |resolve, _| settle_ready = Some(resolve));
+    let (loaded, resolve_loaded, reject_loaded) = deferred();
+    let (ready, resolve_ready, _) = deferred();
+    let timeout_ms = scripts.timeout_ms;
     let progress = Rc::new(RefCell::new(Progress {
+        scripts,
         tracker,
         forms,
-        settle_loaded,
-        settle_ready,
-        poll: None,
-        deadline: None,
-        timeout_ms: settings.load_timeout_ms,
+        settle_loaded: Some((resolve_loaded, reject_loaded)),
+        settle_ready: Some(resolve_ready),
+        watch: None,
     }));
     if !check(&progress, false) {
-        let (poll, deadline) = (progress.clone(), progress.clone());
-        let mut p = progress.borrow_mut();
-        p.poll = Some(Interval::new(POLL_MS, move || {
-            check(&poll, false);
-        }));
-        p.deadline = Some(Timeout::new(settings.load_timeout_ms, move || {
-            check(&deadline, true);
-        }));
+        let watched = progress.clone();
+        let watch = Watch::new(
+            timeout_ms,
+            Rc::new(move |timed_out| {
+                check(&watched, timed_out);
+            }),
+        );
+        progress.borrow_mut().watch = Some(watch);
     }
     Loading { loaded, ready, _progress: Some(progress) }
 }
@@ -179,7 +223,8 @@ fn check(progress: &Rc<RefCell<Progress>>, timed_out: bool) -> bool {
     let (loaded, ready, timers, done);
     {
         let mut p = progress.borrow_mut();
-        let timeout_ms = p.timeout_ms;
+        let p = &mut *p;
+        let (scripts, timeout_ms) = (&p.scripts, p.scripts.timeout_ms);
         let not_started = |what: &str, url: &str| {
             concat(&[
                 "hubspot-wasm: ",
@@ -193,13 +238,13 @@ fn check(progress: &Rc<RefCell<Progress>>, timed_out: bool) -> bool {
         };
         // A failed tracker is the rejection of `load()` below; a failed Forms SDK only a warning.
         if p.tracker.advance(tracker_running, timed_out) == Some(State::TimedOut) {
-            warnings.push(not_started(TRACKER, &p.tracker.url));
+            warnings.push(not_started(TRACKER, &scripts.tracker_url));
         }
-        if let Some(forms) = p.forms.as_mut() {
+        if let (Some(forms), Some(url)) = (p.forms.as_mut(), &scripts.forms_url) {
             match forms.advance(forms_running, timed_out) {
-                Some(State::TimedOut) => warnings.push(not_started(FORMS, &forms.url)),
+                Some(State::TimedOut) => warnings.push(not_started(FORMS, url)),
                 Some(State::Failed) => {
-                    warnings.push(concat(&["hubspot-wasm: ", FORMS, " could not be loaded from ", &forms.url]))
+                    warnings.push(concat(&["hubspot-wasm: ", FORMS, " could not be loaded from ", url]))
                 }
                 _ => {}
             }
@@ -208,14 +253,14 @@ fn check(progress: &Rc<RefCell<Progress>>, timed_out: bool) -> bool {
         let forms_settled = p.forms.as_ref().is_none_or(|f| f.state != State::Loading);
         loaded = match tracker {
             State::Loading => None,
-            State::Failed => Some(Err(p.tracker.url.clone())),
+            State::Failed => Some(Err(scripts.tracker_url.clone())),
             _ if forms_settled => Some(Ok(())),
             _ => None,
         }
         .and_then(|outcome| p.settle_loaded.take().map(|settle| (settle, outcome)));
         done = tracker != State::Loading && forms_settled;
         ready = if done { p.settle_ready.take() } else { None };
-        timers = if done { (p.poll.take(), p.deadline.take()) } else { (None, None) };
+        timers = if done { p.watch.take() } else { None };
     }
     for message in &warnings {
         warn(message);
@@ -225,11 +270,12 @@ fn check(progress: &Rc<RefCell<Progress>>, timed_out: bool) -> bool {
             Ok(()) => resolve.call0(&JsValue::UNDEFINED),
             Err(url) => reject.call1(
                 &JsValue::UNDEFINED,
-                &js_sys::Error::new(&concat(&[
+                &JsError::new(&concat(&[
                     "hubspot-wasm: HubSpot's tracking code could not be loaded from ",
                     &url,
                     " (blocked, missing, or refused by the page's Content-Security-Policy)",
-                ])),
+                ]))
+                .into(),
             ),
         };
     }

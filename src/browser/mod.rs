@@ -19,10 +19,10 @@ use crate::destination::{Answer, Destination};
 use crate::mapping;
 use crate::mapping::Command;
 use crate::segment::{self, ACTIONS, CLASSIC};
-use crate::settings::Settings;
 use crate::value::{concat, Value};
 use delivery::Delivery;
 use js_sys::{Function, Promise, Reflect};
+use loader::Scripts;
 use queue::{push, HSP, HSQ};
 use read::{get, Reader};
 use std::borrow::Cow;
@@ -90,15 +90,15 @@ struct Inner {
 /// passes, and a withdrawal stops HubSpot's tracker through its do-not-track switch.
 #[derive(Default)]
 struct Governed {
-    /// The settings to load HubSpot with once consent passes; `None` once it has.
-    waiting: Option<Settings>,
+    /// The scripts to load once consent passes; `None` once it has.
+    waiting: Option<Scripts>,
     /// HubSpot was told to stop (`['doNotTrack']`) when consent was withdrawn.
     withdrawn: bool,
 }
 
 /// A destination for validated settings; an `Error` naming the setting otherwise.
-fn destination(settings: &Value<'_>) -> Result<Destination, js_sys::Error> {
-    let destination = Destination::new(settings).map_err(|message| js_sys::Error::new(&message))?;
+fn destination(settings: &Value<'_>) -> Result<Destination, JsError> {
+    let destination = Destination::new(settings).map_err(|message| JsError::new(&message))?;
     if destination.settings().has_server_credentials {
         warn("hubspot-wasm: apiKey/privateAppToken are server credentials, ignored here: never ship them to browsers");
     }
@@ -133,13 +133,14 @@ fn do_not_track(stop: bool) {
     if !stop {
         command.push(Value::Object(vec![(Cow::Borrowed("track"), Value::Bool(true))]));
     }
-    push(HSQ, &[Value::Array(command)]);
+    push(HSQ, &Value::Array(command));
 }
 
 /// Whether HubSpot's do-not-track cookie is set on this page.
 fn hubspot_do_not_track_cookie() -> bool {
     let cookies = document().map(|d| get(&d, "cookie").as_string().unwrap_or_default()).unwrap_or_default();
-    cookies.split(';').any(|cookie| cookie.trim_start().starts_with("__hs_do_not_track="))
+    // `document.cookie` separates cookies with "; " (ASCII whitespace, as all of cookie syntax).
+    cookies.split(';').any(|cookie| cookie.trim_ascii_start().starts_with("__hs_do_not_track="))
 }
 
 /// Of the workspace's settings analytics-next fetched (`analytics.settings.cdnSettings`), the
@@ -161,7 +162,7 @@ impl HubSpotPlugin {
     /// Validates Segment's settings for the destination; throws an `Error` naming the setting.
     /// Settings without a `portalId` wait for `load()`, which adds the workspace's.
     #[wasm_bindgen(constructor)]
-    pub fn new(settings: &JsValue) -> Result<HubSpotPlugin, js_sys::Error> {
+    pub fn new(settings: &JsValue) -> Result<HubSpotPlugin, JsError> {
         #[cfg(feature = "panic-hook")]
         console_error_panic_hook::set_once();
         let code_settings = match Reader::default().read(settings) {
@@ -208,17 +209,21 @@ impl HubSpotPlugin {
         if !made {
             match destination(&segment::settings(&self.inner.code_settings, &cdn_settings)) {
                 Ok(made) => *self.inner.destination.borrow_mut() = Some(made),
-                Err(error) => return Promise::reject(&error),
+                Err(error) => return Promise::reject(&error.into()),
             }
         }
-        let settings = {
+        let (scripts, governed, forms) = {
             let mut destination = self.inner.destination.borrow_mut();
             let Some(destination) = destination.as_mut() else { return Promise::resolve(&JsValue::UNDEFINED) };
             destination.govern(segment::consent_categories(&cdn_settings));
-            destination.settings().clone()
+            let settings = destination.settings();
+            let forms = settings
+                .track_form_submissions
+                .then(|| (settings.form_fields.clone(), settings.identify_form_submitters));
+            (Scripts::new(settings), !settings.consent_categories.is_empty(), forms)
         };
-        if settings.track_form_submissions {
-            forms::listen(&analytics, &settings);
+        if let Some((fields, identify)) = forms {
+            forms::listen(&analytics, fields, identify);
         }
         let loading = match segments_hubspot(&analytics) {
             Some(segments) => {
@@ -236,11 +241,11 @@ impl HubSpotPlugin {
             }
             // Governed by consent: nothing of HubSpot's (no script, no cookie, no request) before
             // the first event whose consent passes.
-            None if !settings.consent_categories.is_empty() => {
-                self.inner.governed.borrow_mut().waiting = Some(settings);
+            None if governed => {
+                self.inner.governed.borrow_mut().waiting = Some(scripts);
                 loader::Loading::nothing()
             }
-            None => self.inner.start_hubspot(&settings),
+            None => self.inner.start_hubspot(scripts),
         };
         let loaded = loading.loaded.clone();
         *self.inner.loading.borrow_mut() = Some(loading);
@@ -326,7 +331,7 @@ impl HubSpotPlugin {
     /// Removes HubSpot's cookies and stops tracking until consent is given again.
     #[wasm_bindgen(js_name = revokeCookieConsent)]
     pub fn revoke_cookie_consent(&self) {
-        push(HSP, &[Value::Array(vec![text("revokeCookieConsent")])]);
+        push(HSP, &Value::Array(vec![text("revokeCookieConsent")]));
     }
 
     /// Passes a consent choice to HubSpot: `analytics`, `advertisement`, `functionality`
@@ -334,7 +339,7 @@ impl HubSpotPlugin {
     #[wasm_bindgen(js_name = setConsent)]
     pub fn set_consent(&self, choices: JsValue) {
         let choices = Reader::default().read(&choices).unwrap_or(Value::Null);
-        push(HSP, &[Value::Array(vec![text("setHubSpotConsent"), mapping::consent(&choices)])]);
+        push(HSP, &Value::Array(vec![text("setHubSpotConsent"), mapping::consent(&choices)]));
     }
 }
 
@@ -363,12 +368,10 @@ impl Inner {
     /// passes where consent categories govern it. The first event that passes loads HubSpot; a
     /// failing one after that tells HubSpot's tracker to stop, and a passing one to go on.
     fn consents(&self, ctx: &JsValue) -> bool {
-        let categories = match self.destination.borrow().as_ref() {
-            Some(destination) => destination.settings().consent_categories.clone(),
+        match self.destination.borrow().as_ref() {
+            Some(destination) if destination.settings().consent_categories.is_empty() => return true,
+            Some(_) => {}
             None => return false,
-        };
-        if categories.is_empty() {
-            return true;
         }
         // `context.consent`, where a getter or trap that throws makes it unreadable (and so blocks).
         let event = get(ctx, "event");
@@ -376,22 +379,27 @@ impl Inner {
             true => Reflect::get(&context, &"consent".into()),
             false => Ok(JsValue::UNDEFINED),
         });
-        // `Ok(None)`: no consent object; `Err`: one that could not be read whole (or that JSON
-        // would leave out, as a function), which blocks like any other malformed one.
-        let read = match stamped {
-            Ok(consent) if consent.is_undefined() || consent.is_null() => Ok(None),
+        // One that could not be read whole (or that JSON would leave out, as a function) blocks
+        // like any other malformed one.
+        let mut reader = Reader::default();
+        let read;
+        let stamp = match stamped {
+            Ok(consent) if consent.is_undefined() || consent.is_null() => Stamp::Absent,
             Ok(consent) => {
-                let mut reader = Reader::default();
-                reader.read(&consent).filter(|_| !reader.dropped).map(Some).ok_or(())
+                read = reader.read(&consent);
+                match &read {
+                    Some(consent) if !reader.dropped => Stamp::Consent(consent),
+                    _ => Stamp::Unreadable,
+                }
             }
-            Err(_) => Err(()),
+            Err(_) => Stamp::Unreadable,
         };
-        let stamp = match &read {
-            Ok(None) => Stamp::Absent,
-            Ok(Some(consent)) => Stamp::Consent(consent),
-            Err(()) => Stamp::Unreadable,
-        };
-        let allowed = consent::allows(&categories, &stamp);
+        // The categories looked at again after the page was read: no borrow is held across that.
+        let allowed = self
+            .destination
+            .borrow()
+            .as_ref()
+            .is_some_and(|d| consent::allows(&d.settings().consent_categories, &stamp));
         let (start, tell) = {
             let mut governed = self.governed.borrow_mut();
             match allowed {
@@ -403,8 +411,13 @@ impl Inner {
                 false => (None, None),
             }
         };
-        if let Some(settings) = start {
-            let loading = self.start_hubspot(&settings);
+        if let Some(scripts) = start {
+            // The visitor's consent also lifts a do-not-track that an earlier withdrawal left in
+            // HubSpot's cookie.
+            if hubspot_do_not_track_cookie() {
+                do_not_track(false);
+            }
+            let loading = self.start_hubspot(scripts);
             *self.loading.borrow_mut() = Some(loading);
         }
         if let Some(track) = tell {
@@ -414,14 +427,9 @@ impl Inner {
     }
 
     /// HubSpot's scripts loaded and calls on their way to its tracker.
-    fn start_hubspot(&self, settings: &Settings) -> loader::Loading {
-        // Where consent governs HubSpot, the visitor's consent also lifts a do-not-track that an
-        // earlier withdrawal left in HubSpot's cookie.
-        if !settings.consent_categories.is_empty() && hubspot_do_not_track_cookie() {
-            do_not_track(false);
-        }
+    fn start_hubspot(&self, scripts: Scripts) -> loader::Loading {
         self.delivery.start();
-        loader::load(settings)
+        loader::load(scripts)
     }
 
     /// analytics' `reset()`: held traits dropped and a new visitor at HubSpot (where HubSpot has
@@ -441,16 +449,22 @@ impl Inner {
     /// answer: no destination (before `load()` gave it settings, or beside Segment's own).
     fn deliver(&self, answer: Option<Answer<'_>>, dropped: bool) {
         let Some(answer) = answer else { return };
-        for message in answer.problems.messages() {
-            warn(&message);
+        for message in &answer.problems.messages() {
+            warn(message);
         }
         if dropped {
             warn("hubspot-wasm: part of the event could not be read (a cycle, a throwing getter or a Proxy) and was dropped");
         }
-        let entries = answer.commands.into_iter().filter_map(|command| match command {
-            Command::ResetVisitor => Some(self.delivery.reset_visitor()),
-            command => command.into_value().as_ref().and_then(queue::to_js),
-        });
-        self.delivery.deliver(entries.collect(), answer.hubspots_view);
+        let mut entries = Vec::with_capacity(answer.commands.len());
+        for command in answer.commands {
+            let entry = match command {
+                Command::ResetVisitor => Some(self.delivery.reset_visitor()),
+                command => command.into_value().as_ref().and_then(queue::to_js),
+            };
+            if let Some(entry) = entry {
+                entries.push(entry);
+            }
+        }
+        self.delivery.deliver(entries, answer.hubspots_view);
     }
 }

@@ -6,7 +6,7 @@ use super::read::get;
 use super::{global, warn};
 use crate::value::{concat, Value};
 use js_sys::{Array, Function, Reflect};
-use serde::ser::{Serialize, Serializer};
+use serde::ser::{Serialize, SerializeMap, SerializeSeq, Serializer};
 use wasm_bindgen::{JsCast, JsValue};
 
 /// The tracking queue.
@@ -42,10 +42,11 @@ pub fn taken_over(name: &str) -> bool {
     push.is_function() && push != get(&Array::new(), "push")
 }
 
-/// Pushes `commands` (arrays) in order onto `window[name]`.
-pub fn push(name: &str, commands: &[Value<'_>]) {
-    let entries: Vec<JsValue> = commands.iter().filter_map(to_js).collect();
-    push_entries(name, &entries);
+/// Pushes one command (an array) onto `window[name]`.
+pub fn push(name: &str, command: &Value<'_>) {
+    if let Some(entry) = to_js(command) {
+        push_entries(name, &[entry]);
+    }
 }
 
 /// Pushes `entries` (command arrays or functions) in order onto `window[name]`. A queue that
@@ -81,8 +82,20 @@ impl Serialize for Js<'_> {
             // exactly (Rust's float parser would add about 15 KB of wasm).
             Value::Number(text) => s.serialize_f64(js_sys::Number::parse_float(text)),
             Value::String(text) => s.serialize_str(text),
-            Value::Array(items) => s.collect_seq(items.iter().map(Js)),
-            Value::Object(members) => s.collect_map(members.iter().map(|(key, value)| (&**key, Js(value)))),
+            Value::Array(items) => {
+                let mut array = s.serialize_seq(Some(items.len()))?;
+                for item in items {
+                    array.serialize_element(&Js(item))?;
+                }
+                array.end()
+            }
+            Value::Object(members) => {
+                let mut object = s.serialize_map(Some(members.len()))?;
+                for (key, value) in members {
+                    object.serialize_entry(&**key, &Js(value))?;
+                }
+                object.end()
+            }
         }
     }
 }

@@ -42,7 +42,7 @@ pub fn get(target: &JsValue, key: &str) -> JsValue {
     if !target.is_object() && !target.is_function() {
         return JsValue::UNDEFINED;
     }
-    Reflect::get(target, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED)
+    Reflect::get(target, &JsValue::from_str(key)).unwrap_or_default()
 }
 
 /// One call's reading: the objects on the path from the root (to tell a cycle from a shared
@@ -144,10 +144,15 @@ impl Reader {
         }
     }
 
-    fn array(&mut self, v: &JsValue, depth: usize) -> Value<'static> {
-        let length = get(v, "length").as_f64().unwrap_or(0.0);
+    /// `list.length`, at most [`MAX_KEYS`] (`too_many` past that).
+    fn length(&mut self, list: &JsValue) -> u32 {
+        let length = get(list, "length").as_f64().unwrap_or(0.0);
         self.too_many |= length > MAX_KEYS as f64;
-        let length = length.min(MAX_KEYS as f64) as u32;
+        length.min(MAX_KEYS as f64) as u32
+    }
+
+    fn array(&mut self, v: &JsValue, depth: usize) -> Value<'static> {
+        let length = self.length(v);
         let mut items = Vec::with_capacity(length as usize);
         for i in 0..length {
             let item = Reflect::get_u32(v, i).map_err(|_| self.dropped = true).ok();
@@ -162,8 +167,7 @@ impl Reader {
             self.dropped = true;
             return Value::Object(Vec::new());
         };
-        self.too_many |= keys.length() > MAX_KEYS as u32;
-        let count = keys.length().min(MAX_KEYS as u32);
+        let count = self.length(&keys);
         let mut members = Vec::with_capacity(count as usize);
         for i in 0..count {
             let key = Reflect::get_u32(&keys, i).unwrap_or_default();

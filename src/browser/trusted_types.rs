@@ -15,7 +15,7 @@ use js_sys::{Function, Object, Reflect};
 use wasm_bindgen::{JsCast, JsValue};
 
 thread_local! {
-    /// The policy, created at the first script; `null` when the browser has no Trusted Types or
+    /// The policy, created at the first script; `undefined` when the browser has no Trusted Types or
     /// the page does not allow the name (asked once: every refusal is a CSP violation report).
     static POLICY: JsValue = create();
 }
@@ -25,12 +25,12 @@ fn method(this: &JsValue, name: &str) -> Function {
     get(this, name).unchecked_into()
 }
 
-/// `trustedTypes.createPolicy('hubspot-wasm', { createScriptURL: String })`, or `null`.
+/// `trustedTypes.createPolicy('hubspot-wasm', { createScriptURL: String })`, or `undefined`.
 fn create() -> JsValue {
     let factory = get(&global(), "trustedTypes");
     let rules = Object::new();
     let _ = Reflect::set(&rules, &"createScriptURL".into(), &get(&global(), "String"));
-    method(&factory, "createPolicy").call2(&factory, &"hubspot-wasm".into(), &rules).unwrap_or(JsValue::NULL)
+    method(&factory, "createPolicy").call2(&factory, &"hubspot-wasm".into(), &rules).unwrap_or_default()
 }
 
 /// Sets `script.src` to `url` (validated by the settings): a `TrustedScriptURL` of the plugin's
@@ -38,6 +38,9 @@ fn create() -> JsValue {
 /// the page refuses it (it requires Trusted Types and does not allow the policy).
 pub fn set_script_url(script: &JsValue, url: &str) -> bool {
     let url = JsValue::from_str(url);
-    let trusted = POLICY.with(|policy| method(policy, "createScriptURL").call1(policy, &url));
-    Reflect::set(script, &"src".into(), &trusted.unwrap_or(url)).is_ok()
+    let src = match POLICY.with(|policy| method(policy, "createScriptURL").call1(policy, &url)) {
+        Ok(trusted) => trusted,
+        Err(_) => url,
+    };
+    Reflect::set(script, &"src".into(), &src).is_ok()
 }

@@ -5,7 +5,7 @@
 
 use hubspot_wasm::browser::HubSpotPlugin;
 use js_sys::{Array, Function, Object, Promise, Reflect};
-use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen::{JsCast, JsError, JsValue};
 use wasm_bindgen_futures::JsFuture;
 
 /// The default script URLs for portal 62515, the one every suite uses.
@@ -49,7 +49,12 @@ pub fn clean_page() {
 
 /// A plugin for valid settings written as a JS object literal.
 pub fn plugin(settings: &str) -> HubSpotPlugin {
-    HubSpotPlugin::new(&js(settings)).unwrap_or_else(|e| panic!("{settings} refused: {}", String::from(e.message())))
+    HubSpotPlugin::new(&js(settings)).unwrap_or_else(|e| panic!("{settings} refused: {}", message(e)))
+}
+
+/// The message of an `Error` the plugin threw.
+pub fn message(error: JsError) -> String {
+    JsValue::from(error).unchecked_into::<js_sys::Error>().message().into()
 }
 
 /// JSON with object keys sorted: expectations do not depend on the order properties were set in,
