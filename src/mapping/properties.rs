@@ -218,8 +218,12 @@ impl<'a> Properties<'a> {
 
     /// Keeps the first `limit` properties and returns the names of the rest.
     pub fn truncate(&mut self, limit: usize) -> Vec<String> {
-        let rest = self.members.split_off(limit.min(self.members.len()));
-        rest.into_iter().map(|(key, _)| key.into_owned()).collect()
+        let mut rest = Vec::new();
+        for (key, _) in self.members.get(limit..).unwrap_or_default() {
+            rest.push(String::from(&**key));
+        }
+        self.members.truncate(limit);
+        rest
     }
 
     /// The value rules under a key as the page wrote it: the key becomes HubSpot's internal name
