@@ -33,7 +33,13 @@ pub fn consent_categories(cdn_settings: &Value<'_>) -> Vec<String> {
             _ => None,
         }
     });
-    categories.into_iter().flatten().filter_map(Value::as_text).map(String::from).collect()
+    let mut ids = Vec::new();
+    for id in categories.into_iter().flatten() {
+        if let Some(id) = id.as_text() {
+            ids.push(String::from(id));
+        }
+    }
+    ids
 }
 
 /// The settings to validate: the code's when they name a portal, else the workspace's HubSpot
