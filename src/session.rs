@@ -128,7 +128,9 @@ impl Session {
     /// with the next tracking call, so `identify` must come before it.
     fn pending_first<'a>(&mut self) -> Vec<Command<'a>> {
         let mut commands = Vec::with_capacity(3);
-        commands.extend(self.pending.take().map(Command::Identify));
+        if let Some(properties) = self.pending.take() {
+            commands.push(Command::Identify(properties));
+        }
         commands
     }
 }

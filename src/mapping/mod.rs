@@ -45,26 +45,26 @@ impl<'a> Command<'a> {
     /// The command as the array HubSpot's queue takes (`['identify', {…}]`), as one value;
     /// `None` for [`Command::ResetVisitor`], which is a function entry, not an array.
     pub fn into_value(self) -> Option<Value<'a>> {
-        let call = |name: &'static str, argument: Option<Value<'a>>| {
-            let mut items = Vec::with_capacity(2);
-            items.push(Value::String(Cow::Borrowed(name)));
-            items.extend(argument);
-            Some(Value::Array(items))
-        };
-        match self {
-            Command::Identify(properties) => call("identify", Some(properties.into_value())),
-            Command::SetPath(path) => call("setPath", Some(Value::String(path.into()))),
-            Command::TrackPageView => call("trackPageView", None),
-            Command::TrackEvent(properties) => call("trackEvent", Some(properties.into_value())),
+        let (name, argument) = match self {
+            Command::Identify(properties) => ("identify", Some(properties.into_value())),
+            Command::SetPath(path) => ("setPath", Some(Value::String(path.into()))),
+            Command::TrackPageView => ("trackPageView", None),
+            Command::TrackEvent(properties) => ("trackEvent", Some(properties.into_value())),
             Command::TrackCustomBehavioralEvent { name, properties } => {
                 let event = vec![
                     (Cow::Borrowed("name"), Value::String(name.into())),
                     (Cow::Borrowed("properties"), properties.into_value()),
                 ];
-                call("trackCustomBehavioralEvent", Some(Value::Object(event)))
+                ("trackCustomBehavioralEvent", Some(Value::Object(event)))
             }
-            Command::ResetVisitor => None,
+            Command::ResetVisitor => return None,
+        };
+        let mut items = Vec::with_capacity(2);
+        items.push(Value::String(Cow::Borrowed(name)));
+        if let Some(argument) = argument {
+            items.push(argument);
         }
+        Some(Value::Array(items))
     }
 }
 
