@@ -98,15 +98,13 @@ impl Destination {
     /// The answer, with renamed and dropped property names not warned about before left out.
     fn answer<'a>(&mut self, commands: Vec<Command<'a>>, mut problems: Problems, hubspots_view: bool) -> Answer<'a> {
         let warned = &mut self.warned_names;
-        let mut first_time = |key: &String| {
+        problems.names.retain(|(key, _)| {
             let new = !warned.contains(key);
             if new && warned.len() < MAX_WARNED_NAMES {
                 warned.push(key.clone());
             }
             new
-        };
-        problems.renamed.retain(|(key, _)| first_time(key));
-        problems.unnamed.retain(&mut first_time);
+        });
         Answer { commands, problems, hubspots_view }
     }
 }

@@ -91,22 +91,18 @@ pub struct Problems {
     pub no_event_name: bool,
     /// Custom event properties past HubSpot's 50, by name.
     pub over_custom_limit: Vec<String>,
-    /// Keys sent under another name than lower-casing alone gives: (key, HubSpot's name).
-    pub renamed: Vec<(String, String)>,
-    /// Keys no HubSpot name could be made of.
-    pub unnamed: Vec<String>,
+    /// Keys worth a warning, once each: (key, HubSpot's name) for a key sent under another name
+    /// than lower-casing alone gives, (key, `None`) for a key no HubSpot name could be made of.
+    pub names: Vec<(String, Option<String>)>,
 }
 
 impl Problems {
     /// `key` as HubSpot's internal name ([`property_name`]), noting a rename or a drop.
     pub fn name<'a>(&mut self, key: &Cow<'a, str>) -> Option<Cow<'a, str>> {
         let name = property_name(key);
-        match &name {
-            Some(name) if renamed_beyond_case(key, name) && !self.renamed.iter().any(|(k, _)| k == key) => {
-                self.renamed.push((String::from(&**key), String::from(&**name)))
-            }
-            None if !self.unnamed.iter().any(|k| k == key) => self.unnamed.push(String::from(&**key)),
-            _ => {}
+        let worth_a_warning = name.as_ref().is_none_or(|name| renamed_beyond_case(key, name));
+        if worth_a_warning && !self.names.iter().any(|(k, _)| k == key) {
+            self.names.push((String::from(&**key), name.as_deref().map(String::from)));
         }
         name
     }
@@ -137,10 +133,13 @@ impl Problems {
             }
             out.push(message);
         }
-        for (key, name) in &self.renamed {
-            out.push(concat(&["hubspot-wasm: property \"", key, "\" is sent as \"", name, "\" (", NAME_RULE, ")"]));
+        // Renamed keys first, then dropped ones.
+        for (key, name) in &self.names {
+            if let Some(name) = name {
+                out.push(concat(&["hubspot-wasm: property \"", key, "\" is sent as \"", name, "\" (", NAME_RULE, ")"]));
+            }
         }
-        for key in &self.unnamed {
+        for (key, _) in self.names.iter().filter(|(_, name)| name.is_none()) {
             out.push(concat(&[
                 "hubspot-wasm: property \"",
                 key,
