@@ -17,6 +17,9 @@ pub enum Region {
 }
 
 impl Region {
+    const ALL: [Region; 4] = [Region::Na1, Region::Na2, Region::Eu1, Region::Ap1];
+
+    /// HubSpot's name of the data centre, as the `region` setting gives it.
     fn code(self) -> &'static str {
         match self {
             Region::Na1 => "na1",
@@ -159,12 +162,13 @@ impl Settings {
         let european = boolean(settings, &["enableEuropeanDataCenter"], false)?;
         let bad_region = |value| invalid("region", value, "expected 'na1', 'na2', 'eu1' or 'ap1'");
         let region = match setting(settings, "region") {
-            Some(value @ Value::String(s)) => match trim_text(s).to_ascii_lowercase().as_str() {
-                "na1" | "" => Region::Na1,
-                "na2" => Region::Na2,
-                "eu1" => Region::Eu1,
-                "ap1" => Region::Ap1,
-                _ => return Err(bad_region(value)),
+            // A code in any case; an empty one is the default.
+            Some(value @ Value::String(s)) => match trim_text(s) {
+                "" => Region::Na1,
+                code => match Region::ALL.into_iter().find(|region| region.code().eq_ignore_ascii_case(code)) {
+                    Some(region) => region,
+                    None => return Err(bad_region(value)),
+                },
             },
             Some(value) => return Err(bad_region(value)),
             None if european => Region::Eu1,
