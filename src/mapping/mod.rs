@@ -277,18 +277,17 @@ pub fn custom_behavioral_event<'a>(
     problems: &mut Problems,
 ) -> Option<Command<'a>> {
     let name = custom_event_name(portal_id, name)?;
-    let mut properties = Properties::with_capacity(MAX_CUSTOM_EVENT_PROPERTIES);
-    for (key, value) in event_properties(properties_value, problems).into_members() {
+    let mut properties = event_properties(properties_value, problems);
+    problems.over_custom_limit = properties.truncate(MAX_CUSTOM_EVENT_PROPERTIES);
+    for value in properties.values_mut() {
         // HubSpot's tracker sends `0` and `false` (its "empty" values) as nothing at all: as text
         // they arrive.
-        let value = match value {
-            Value::Number(n) if n == "0" || n == "-0" => Value::String("0".into()),
-            Value::Bool(false) => Value::String("false".into()),
-            value => value,
-        };
-        properties.set(key, value, problems);
+        match value {
+            Value::Number(n) if n == "0" || n == "-0" => *value = Value::String("0".into()),
+            Value::Bool(false) => *value = Value::String("false".into()),
+            _ => {}
+        }
     }
-    problems.over_custom_limit = properties.truncate(MAX_CUSTOM_EVENT_PROPERTIES);
     Some(Command::TrackCustomBehavioralEvent { name, properties })
 }
 

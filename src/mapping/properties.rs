@@ -157,6 +157,11 @@ impl<'a> Properties<'a> {
         &self.members
     }
 
+    /// The values, to change in place.
+    pub fn values_mut(&mut self) -> impl Iterator<Item = &mut Value<'a>> {
+        self.members.iter_mut().map(|(_, value)| value)
+    }
+
     /// The properties, moved out.
     pub fn into_members(self) -> Vec<(Cow<'a, str>, Value<'a>)> {
         self.members
