@@ -62,30 +62,24 @@ pub fn clean_name(text: &str) -> String {
 /// The plain letters of an accented Latin letter (Latin-1 and Latin Extended-A: the letters of
 /// the European languages HubSpot's EU data centre serves): `Ü` → `u`, `ß` → `ss`, `ł` → `l`.
 fn latin_letters(c: char) -> Option<&'static str> {
-    // Latin Extended-A, U+0100 to U+017F, one base letter each; `*` marks the ligatures.
-    const EXTENDED_A: &str =
-        "aaaaaaccccccccddddeeeeeeeeeegggggggghhhhiiiiiiiiii**jjkkkllllllllllnnnnnnnnnoooooo**rrrrrrssssssssttttttuuuuuuuuuuuuwwyyyzzzzzzs";
-    Some(match c {
-        'À'..='Å' | 'à'..='å' => "a",
-        'Æ' | 'æ' => "ae",
-        'Ç' | 'ç' => "c",
-        'È'..='Ë' | 'è'..='ë' => "e",
-        'Ì'..='Ï' | 'ì'..='ï' => "i",
-        'Ð' | 'ð' => "d",
-        'Ñ' | 'ñ' => "n",
-        'Ò'..='Ö' | 'Ø' | 'ò'..='ö' | 'ø' => "o",
-        'Ù'..='Ü' | 'ù'..='ü' => "u",
-        'Ý' | 'ý' | 'ÿ' => "y",
-        'Þ' | 'þ' => "th",
-        'ß' => "ss",
-        'Ĳ' | 'ĳ' => "ij",
-        'Œ' | 'œ' => "oe",
-        '\u{100}'..='\u{17f}' => {
-            let at = c as usize - 0x100;
-            EXTENDED_A.get(at..=at)?
-        }
-        _ => return None,
-    })
+    // The base letter of each character from U+00C0 to U+017F; `*` marks the ligatures (written
+    // below), `_` the two that are no letters (× and ÷).
+    const BASE_LETTERS: &str = concat!(
+        "aaaaaa*ceeeeiiiidnooooo_ouuuuy**aaaaaa*ceeeeiiiidnooooo_ouuuuy*y",
+        "aaaaaaccccccccddddeeeeeeeeeegggggggghhhhiiiiiiiiii**jjkkkllllllllllnnnnnnnnnoooooo**rrrrrrssssssssttttttuuuuuuuuuuuuwwyyyzzzzzzs",
+    );
+    let at = (c as usize).checked_sub(0xc0)?;
+    match BASE_LETTERS.get(at..=at)? {
+        "_" => None,
+        "*" => Some(match c {
+            'Æ' | 'æ' => "ae",
+            'Þ' | 'þ' => "th",
+            'ß' => "ss",
+            'Ĳ' | 'ĳ' => "ij",
+            _ => "oe", // Œ, œ
+        }),
+        letter => Some(letter),
+    }
 }
 
 /// Keys that would reach an object's prototype when a page copies them with `obj[key] = …`.
