@@ -29,11 +29,14 @@ impl Region {
         }
     }
 
-    /// `https://{service}.{domain}` in na1, `https://{service}-{region}.{domain}` elsewhere.
-    fn host(self, service: &str, domain: &str) -> String {
+    /// Where the URLs of HubSpot's scripts start: `https://js.` in na1, `https://js-{region}.`
+    /// elsewhere.
+    fn scripts(self) -> &'static str {
         match self {
-            Region::Na1 => concat(&["https://", service, ".", domain]),
-            _ => concat(&["https://", service, "-", self.code(), ".", domain]),
+            Region::Na1 => "https://js.",
+            Region::Na2 => "https://js-na2.",
+            Region::Eu1 => "https://js-eu1.",
+            Region::Ap1 => "https://js-ap1.",
         }
     }
 }
@@ -109,12 +112,10 @@ fn boolean(settings: &Value, keys: &[&str], default: bool) -> Result<bool, Strin
     Ok(default)
 }
 
-/// A script URL setting: `https:`, `http:` or relative, never `javascript:`, `data:` and kin.
-fn script_url(settings: &Value, key: &str, default: String) -> Result<String, String> {
-    let value = match setting(settings, key) {
-        None => return Ok(default),
-        Some(v) => v,
-    };
+/// A script URL setting, if given: `https:`, `http:` or relative, never `javascript:`, `data:`
+/// and kin.
+fn script_url(settings: &Value, key: &str) -> Result<Option<String>, String> {
+    let Some(value) = setting(settings, key) else { return Ok(None) };
     let bad = || invalid(key, value, "expected an https:, http: or relative URL");
     let text = match value {
         Value::String(s) => s,
@@ -138,7 +139,7 @@ fn script_url(settings: &Value, key: &str, default: String) -> Result<String, St
             return Err(bad());
         }
     }
-    Ok(url)
+    Ok(Some(url))
 }
 
 impl Settings {
@@ -191,12 +192,14 @@ impl Settings {
             Some(other) => return Err(invalid("nonce", other, "expected a string")),
         };
 
-        let tracker_url = script_url(
-            settings,
-            "trackerUrl",
-            concat(&[&region.host("js", "hs-scripts.com"), "/", &portal_id, ".js"]),
-        )?;
-        let forms_url = script_url(settings, "formsUrl", region.host("js", "hsforms.net") + "/forms/embed/v2.js")?;
+        let tracker_url = match script_url(settings, "trackerUrl")? {
+            Some(url) => url,
+            None => concat(&[region.scripts(), "hs-scripts.com/", &portal_id, ".js"]),
+        };
+        let forms_url = match script_url(settings, "formsUrl")? {
+            Some(url) => url,
+            None => concat(&[region.scripts(), "hsforms.net/forms/embed/v2.js"]),
+        };
 
         let mut form_fields = Vec::new();
         if let Some(value) = setting(settings, "formFields") {
