@@ -80,12 +80,11 @@ pub fn submission<'a>(message: bool, announcement: &Value<'a>) -> Option<(Value<
 pub fn calls<'a>(
     form_id: Value<'a>,
     values: &Value<'a>,
-    listed: &[Value<'a>],
+    listed: &[String],
     identify: bool,
 ) -> Vec<(&'static str, Value<'a>)> {
     let mut properties = vec![(Cow::Borrowed("form_id"), form_id)];
     for name in listed {
-        let Some(name) = name.as_text() else { continue };
         if let Some(value) = field(values, name) {
             properties.push((Cow::Owned(name.into()), value.clone()));
         }
@@ -122,7 +121,7 @@ mod tests {
 
     /// The calls as JSON, `[[method, ...arguments], …]`, without the options every call carries.
     fn submitted(values: &str, listed: &[&str], identify: bool) -> String {
-        let listed: Vec<Value> = listed.iter().map(|name| Value::String((*name).into())).collect();
+        let listed: Vec<String> = listed.iter().map(|name| String::from(*name)).collect();
         let calls = calls(Value::String("f-1".into()), &value(values), &listed, identify);
         let calls = calls.into_iter().map(|(method, args)| {
             let Value::Array(mut args) = args else { panic!("arguments are a list") };

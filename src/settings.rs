@@ -68,8 +68,8 @@ pub struct Settings {
     pub nonce: Option<String>,
     /// Forward HubSpot form submissions to analytics as `Form Submitted`.
     pub track_form_submissions: bool,
-    /// Form fields (names, as strings) whose values go with `Form Submitted`; none by default.
-    pub form_fields: Vec<Value<'static>>,
+    /// Form fields (names) whose values go with `Form Submitted`; none by default.
+    pub form_fields: Vec<String>,
     /// A submitted email becomes an identify.
     pub identify_form_submitters: bool,
     /// The Segment consent categories this destination needs (`consentCategories`, or the
@@ -207,7 +207,7 @@ impl Settings {
             let Value::Array(names) = value else { return Err(bad()) };
             for name in names {
                 let Value::String(name) = name else { return Err(bad()) };
-                form_fields.push(Value::String(String::from(&**name).into()));
+                form_fields.push(String::from(&**name));
             }
         }
 
@@ -407,7 +407,7 @@ mod tests {
         assert!(!s.track_form_submissions && !s.identify_form_submitters && s.form_fields.is_empty());
         let s = parse(r#"{"portalId":"1","trackFormSubmissions":true,"identifyFormSubmitters":true,"formFields":["firstname","0-1/company"]}"#).unwrap();
         assert!(s.track_form_submissions && s.identify_form_submitters);
-        assert_eq!(Value::Array(s.form_fields).to_json(), r#"["firstname","0-1/company"]"#);
+        assert_eq!(s.form_fields, ["firstname", "0-1/company"]);
         for (bad, key) in [
             (r#""formFields":"firstname""#, "formFields"),
             (r#""formFields":["a",1]"#, "formFields"),
