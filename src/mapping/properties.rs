@@ -125,8 +125,10 @@ pub struct Properties<'a> {
 
 impl Properties<'static> {
     /// Merges `other` over these held properties (its values win), copying its text: held
-    /// properties outlive the call they came with. A key already held is not copied again.
+    /// properties outlive the call they came with.
     pub fn absorb(&mut self, other: Properties<'_>) {
+        // Its keys were checked when it was made: nothing new to report.
+        let mut checked = Problems::default();
         for (key, value) in other.members {
             // Contact properties are flat (see `flatten`): a scalar copy is all a value needs.
             let value = match value {
@@ -135,7 +137,7 @@ impl Properties<'static> {
                 Value::Bool(b) => Value::Bool(b),
                 Value::Null | Value::Array(_) | Value::Object(_) => continue,
             };
-            self.put(key, value, owned, &mut Problems::default());
+            self.set(owned(key), value, &mut checked);
         }
     }
 }
@@ -188,17 +190,6 @@ impl<'a> Properties<'a> {
 
     /// Sets `key`, unless it is empty or forbidden, or the map is full.
     pub fn set(&mut self, key: Cow<'a, str>, value: Value<'a>, problems: &mut Problems) {
-        self.put(key, value, |key| key, problems);
-    }
-
-    /// [`Properties::set`], with `own` making the key storable (only when it is new).
-    fn put<'k>(
-        &mut self,
-        key: Cow<'k, str>,
-        value: Value<'a>,
-        own: fn(Cow<'k, str>) -> Cow<'a, str>,
-        problems: &mut Problems,
-    ) {
         if key.is_empty() {
             return;
         }
@@ -209,7 +200,7 @@ impl<'a> Properties<'a> {
                 slot.1 = value;
             }
         } else if self.members.len() < MAX_PROPERTIES {
-            self.members.push((own(key), value));
+            self.members.push((key, value));
         } else {
             problems.too_many = true;
         }
