@@ -117,27 +117,15 @@ fn boolean(settings: &Value, keys: &[&str], default: bool) -> Result<bool, Strin
 fn script_url(settings: &Value, key: &str) -> Result<Option<String>, String> {
     let Some(value) = setting(settings, key) else { return Ok(None) };
     let bad = || invalid(key, value, "expected an https:, http: or relative URL");
-    let text = match value {
-        Value::String(s) => s,
-        _ => return Err(bad()),
-    };
+    let Value::String(text) = value else { return Err(bad()) };
     // The URL parser strips surrounding C0 controls and spaces and removes tabs and newlines
     // anywhere (`java\nscript:` is `javascript:`), so the scheme is judged on that same text.
-    // (All of these are ASCII, so the text is cut between whole characters.)
-    let bytes = text.as_bytes();
-    let start = bytes.iter().position(|&b| b > b' ').unwrap_or(bytes.len());
-    let end = bytes.iter().rposition(|&b| b > b' ').map_or(start, |last| last + 1);
-    let url = text[start..end].replace(['\t', '\n', '\r'], "");
-    if url.is_empty() || url.bytes().any(|b| b < b' ') {
+    let url = text.trim_matches(|c| c <= ' ').replace(['\t', '\n', '\r'], "");
+    // The scheme, if any: what comes before a `:` that no `/`, `?` or `#` precedes.
+    let scheme = url.split_once(':').map(|(scheme, _)| scheme).filter(|s| !s.contains(['/', '?', '#']));
+    let web = scheme.is_none_or(|s| s.eq_ignore_ascii_case("https") || s.eq_ignore_ascii_case("http"));
+    if url.is_empty() || url.bytes().any(|b| b < b' ') || !web {
         return Err(bad());
-    }
-    let scheme_end = url.bytes().position(|b| matches!(b, b':' | b'/' | b'?' | b'#'));
-    if let Some(scheme) =
-        scheme_end.filter(|&end| url.as_bytes().get(end) == Some(&b':')).and_then(|end| url.get(..end))
-    {
-        if !scheme.eq_ignore_ascii_case("https") && !scheme.eq_ignore_ascii_case("http") {
-            return Err(bad());
-        }
     }
     Ok(Some(url))
 }
