@@ -29,12 +29,12 @@ pub fn consent_categories(cdn_settings: &Value<'_>) -> Vec<String> {
     let integrations = cdn_settings.get("integrations");
     let categories = [CLASSIC, ACTIONS].iter().find_map(|name| {
         match integrations?.get(name)?.get("consentSettings")?.get("categories")? {
-            Value::Array(ids) => Some(ids),
+            Value::Array(ids) => Some(ids.as_slice()),
             _ => None,
         }
     });
     let mut ids = Vec::new();
-    for id in categories.into_iter().flatten() {
+    for id in categories.unwrap_or_default() {
         if let Some(id) = id.as_text() {
             ids.push(String::from(id));
         }
