@@ -11,9 +11,8 @@ use crate::value::Value;
 /// each is warned about once per page, and a page inventing names cannot grow the list forever.
 const MAX_WARNED_NAMES: usize = 200;
 
-/// One HubSpot destination: its validated settings and its session.
+/// One HubSpot destination: its session (which holds its validated settings).
 pub struct Destination {
-    settings: Settings,
     session: Session,
     warned_names: Vec<String>,
 }
@@ -43,18 +42,19 @@ impl Destination {
     /// Validates Segment's settings; the error names the bad setting and its value.
     pub fn new(settings: &Value<'_>) -> Result<Destination, String> {
         let settings = Settings::from_value(settings)?;
-        Ok(Destination { session: Session::new(&settings), settings, warned_names: Vec::new() })
+        Ok(Destination { session: Session::new(settings), warned_names: Vec::new() })
     }
 
     /// The validated settings (script URLs, timeout, nonce: what loading needs).
     pub fn settings(&self) -> &Settings {
-        &self.settings
+        &self.session.settings
     }
 
     /// The workspace's consent categories, where the settings name none (`consentCategories`).
     pub fn govern(&mut self, categories: Vec<String>) {
-        if self.settings.consent_categories.is_empty() {
-            self.settings.consent_categories = categories;
+        let settings = &mut self.session.settings;
+        if settings.consent_categories.is_empty() {
+            settings.consent_categories = categories;
         }
     }
 
