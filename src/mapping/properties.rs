@@ -36,8 +36,14 @@ pub fn property_name<'a>(key: &Cow<'a, str>) -> Option<Cow<'a, str>> {
 /// Whether turning `key` into `name` took more than the long-documented rule (lower case, and
 /// `_` for whitespace and dots): such names are worth a warning, plain camelCase is not.
 pub fn renamed_beyond_case(key: &str, name: &str) -> bool {
-    let plain = key.chars().map(|c| if c.is_ascii_whitespace() || c == '\u{b}' || c == '.' { '_' } else { c });
-    !plain.map(|c| c.to_ascii_lowercase()).eq(name.chars())
+    let mut name = name.chars();
+    for c in key.chars() {
+        let plain = if c.is_ascii_whitespace() || c == '\u{b}' || c == '.' { '_' } else { c.to_ascii_lowercase() };
+        if name.next() != Some(plain) {
+            return true;
+        }
+    }
+    name.next().is_some()
 }
 
 /// `text` lower-cased to `a`–`z`, `0`–`9` and single `_` between words, with accented Latin
