@@ -112,14 +112,14 @@ impl Problems {
         let mut out = Vec::new();
         let mut say = |cond: bool, text: &str| {
             if cond {
-                out.push(concat(&["hubspot-wasm: ", text]));
+                out.push(String::from(text));
             }
         };
-        say(self.too_deep, "values nested more than 32 levels deep were dropped");
-        say(self.forbidden_key, "keys __proto__, constructor and prototype were dropped");
-        say(self.not_an_object, "traits and properties must be objects; a non-object was ignored");
-        say(self.too_many, "more than 1000 properties in one call; the rest were dropped");
-        say(self.no_event_name, "track without an event name was skipped");
+        say(self.too_deep, "hubspot-wasm: values nested more than 32 levels deep were dropped");
+        say(self.forbidden_key, "hubspot-wasm: keys __proto__, constructor and prototype were dropped");
+        say(self.not_an_object, "hubspot-wasm: traits and properties must be objects; a non-object was ignored");
+        say(self.too_many, "hubspot-wasm: more than 1000 properties in one call; the rest were dropped");
+        say(self.no_event_name, "hubspot-wasm: track without an event name was skipped");
         if !self.over_custom_limit.is_empty() {
             // The first ten by name: a 10,000-key object must not make a 10,000-name warning.
             let mut message =
