@@ -84,16 +84,16 @@ pub struct Settings {
 /// or an object by its kind: no JSON writer in the wasm for one message).
 #[inline(never)] // one copy, not one per setting
 fn invalid(key: &str, value: &Value, expected: &str) -> String {
-    let shown = match value {
-        Value::Null => "null",
-        Value::Bool(true) => "true",
-        Value::Bool(false) => "false",
-        Value::Number(text) => text,
-        Value::String(text) => &concat(&["\"", text, "\""]),
-        Value::Array(_) => "[…]",
-        Value::Object(_) => "{…}",
+    let (quote, shown) = match value {
+        Value::Null => ("", "null"),
+        Value::Bool(true) => ("", "true"),
+        Value::Bool(false) => ("", "false"),
+        Value::Number(text) => ("", &**text),
+        Value::String(text) => ("\"", &**text),
+        Value::Array(_) => ("", "[…]"),
+        Value::Object(_) => ("", "{…}"),
     };
-    concat(&["hubspot-wasm: invalid setting ", key, " = ", shown, ": ", expected])
+    concat(&["hubspot-wasm: invalid setting ", key, " = ", quote, shown, quote, ": ", expected])
 }
 
 /// A setting, treating `null` (and so `undefined`, dropped by JSON) as absent.
