@@ -23,17 +23,23 @@ pub fn trusted_origin(origin: &str, page_origin: &str) -> bool {
     }
     let Some(host) = origin.strip_prefix("https://") else { return false };
     for domain in ["hsforms.net", "hsforms.com"] {
-        if host.strip_suffix(domain).is_some_and(|sub| sub.is_empty() || sub.ends_with('.')) {
+        if is_or_ends_in(host, domain, '.') {
             return true;
         }
     }
     false
 }
 
+/// Whether `text` is `last`, or ends in `separator` and `last` (`js.hsforms.net` in
+/// `hsforms.net`, `0-1/email` in `email`).
+fn is_or_ends_in(text: &str, last: &str, separator: char) -> bool {
+    text.strip_suffix(last).is_some_and(|head| head.is_empty() || head.ends_with(separator))
+}
+
 /// Whether the form's field `name` is the one listed as `listed`: the same name, or the newer
 /// embed's `<object type>/<name>` (`0-1/email` is `email`).
 fn is_field(name: &str, listed: &str) -> bool {
-    name.strip_suffix(listed).is_some_and(|head| head.is_empty() || head.ends_with('/'))
+    is_or_ends_in(name, listed, '/')
 }
 
 /// The value of the field listed as `listed` in a submission's `values`: the legacy embed's
