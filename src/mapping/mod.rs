@@ -326,7 +326,7 @@ pub fn page_path(properties: &Value<'_>, location_path: &str, location_search: &
 /// The consent object HubSpot's `setHubSpotConsent` takes: only its three boolean keys.
 pub fn consent(choices: &Value<'_>) -> Value<'static> {
     let mut out = Vec::new();
-    for key in ["analytics", "advertisement", "functionality"] {
+    for &key in &["analytics", "advertisement", "functionality"] {
         if let Some(Value::Bool(b)) = choices.get(key) {
             out.push((Cow::Borrowed(key), Value::Bool(*b)));
         }
