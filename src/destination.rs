@@ -98,13 +98,14 @@ impl Destination {
     /// The answer, with renamed and dropped property names not warned about before left out.
     fn answer<'a>(&mut self, commands: Vec<Command<'a>>, mut problems: Problems, hubspots_view: bool) -> Answer<'a> {
         let warned = &mut self.warned_names;
-        problems.names.retain(|(key, _)| {
-            let new = !warned.contains(key);
-            if new && warned.len() < MAX_WARNED_NAMES {
-                warned.push(key.clone());
+        for (key, name) in std::mem::take(&mut problems.names) {
+            if !warned.contains(&key) {
+                if warned.len() < MAX_WARNED_NAMES {
+                    warned.push(key.clone());
+                }
+                problems.names.push((key, name));
             }
-            new
-        });
+        }
         Answer { commands, problems, hubspots_view }
     }
 }
