@@ -19,25 +19,19 @@ pub enum Region {
 impl Region {
     const ALL: [Region; 4] = [Region::Na1, Region::Na2, Region::Eu1, Region::Ap1];
 
+    /// In `Region`'s order, each data centre's code (as the `region` setting gives it) and where
+    /// the URLs of its scripts start: `https://js.` in na1, `https://js-{region}.` elsewhere.
+    const NAMES: [(&'static str, &'static str); 4] =
+        [("na1", "https://js."), ("na2", "https://js-na2."), ("eu1", "https://js-eu1."), ("ap1", "https://js-ap1.")];
+
     /// HubSpot's name of the data centre, as the `region` setting gives it.
     fn code(self) -> &'static str {
-        match self {
-            Region::Na1 => "na1",
-            Region::Na2 => "na2",
-            Region::Eu1 => "eu1",
-            Region::Ap1 => "ap1",
-        }
+        Region::NAMES[self as usize].0
     }
 
-    /// Where the URLs of HubSpot's scripts start: `https://js.` in na1, `https://js-{region}.`
-    /// elsewhere.
+    /// Where the URLs of HubSpot's scripts start.
     fn scripts(self) -> &'static str {
-        match self {
-            Region::Na1 => "https://js.",
-            Region::Na2 => "https://js-na2.",
-            Region::Eu1 => "https://js-eu1.",
-            Region::Ap1 => "https://js-ap1.",
-        }
+        Region::NAMES[self as usize].1
     }
 }
 
