@@ -19,13 +19,13 @@ pub const MAX_NAME_LENGTH: usize = 50;
 /// leading digit prefixed with `p_`, and cut at 50. `None` when nothing is left. Idempotent.
 pub fn property_name<'a>(key: &Cow<'a, str>) -> Option<Cow<'a, str>> {
     let valid = key.len() <= MAX_NAME_LENGTH
-        && key.starts_with(|c: char| c.is_ascii_lowercase())
+        && key.as_bytes().first().is_some_and(u8::is_ascii_lowercase)
         && key.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_');
     if valid {
         return Some(key.clone());
     }
     let mut name = clean_name(key);
-    if name.starts_with(|c: char| c.is_ascii_digit()) {
+    if name.as_bytes().first().is_some_and(u8::is_ascii_digit) {
         name.insert_str(0, "p_");
     }
     name.truncate(MAX_NAME_LENGTH); // ASCII by now: any byte is a character boundary
