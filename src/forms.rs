@@ -23,7 +23,7 @@ pub fn trusted_origin(origin: &str, page_origin: &str) -> bool {
     }
     let Some(host) = origin.strip_prefix("https://") else { return false };
     for domain in ["hsforms.net", "hsforms.com"] {
-        if is_or_ends_in(host, domain, '.') {
+        if is_or_ends_in(host, domain, ".") {
             return true;
         }
     }
@@ -32,14 +32,14 @@ pub fn trusted_origin(origin: &str, page_origin: &str) -> bool {
 
 /// Whether `text` is `last`, or ends in `separator` and `last` (`js.hsforms.net` in
 /// `hsforms.net`, `0-1/email` in `email`).
-fn is_or_ends_in(text: &str, last: &str, separator: char) -> bool {
+fn is_or_ends_in(text: &str, last: &str, separator: &str) -> bool {
     text.strip_suffix(last).is_some_and(|head| head.is_empty() || head.ends_with(separator))
 }
 
 /// Whether the form's field `name` is the one listed as `listed`: the same name, or the newer
 /// embed's `<object type>/<name>` (`0-1/email` is `email`).
 fn is_field(name: &str, listed: &str) -> bool {
-    is_or_ends_in(name, listed, '/')
+    is_or_ends_in(name, listed, "/")
 }
 
 /// The value of the field listed as `listed` in a submission's `values`: the legacy embed's

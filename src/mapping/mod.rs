@@ -232,8 +232,8 @@ pub fn is_email(text: &str) -> bool {
     let Some((local, domain)) = text.split_once('@') else { return false };
     !local.is_empty()
         && domain.contains('.')
-        && !domain.starts_with('.')
-        && !domain.ends_with('.')
+        && !domain.starts_with(".")
+        && !domain.ends_with(".")
         && !domain.contains('@')
         && !text.contains(',')
         && !text.contains(char::is_whitespace)
@@ -317,7 +317,7 @@ pub fn page_path(properties: &Value<'_>, location_path: &str, location_search: &
         path.push('/');
     }
     let search = text("search", location_search);
-    if !search.is_empty() && !search.starts_with('?') {
+    if !search.is_empty() && !search.starts_with("?") {
         path.push('?');
     }
     path + &search

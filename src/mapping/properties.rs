@@ -56,7 +56,7 @@ pub fn clean_name(text: &str) -> String {
             'A'..='Z' => out.push(c.to_ascii_lowercase()),
             _ => match latin_letters(c) {
                 Some(letters) => out.push_str(letters),
-                None if !out.is_empty() && !out.ends_with('_') => out.push('_'),
+                None if !out.is_empty() && !out.ends_with("_") => out.push('_'),
                 None => {}
             },
         }
