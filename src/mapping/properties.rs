@@ -29,7 +29,9 @@ pub fn property_name<'a>(key: &Cow<'a, str>) -> Option<Cow<'a, str>> {
         name.insert_str(0, "p_");
     }
     name.truncate(MAX_NAME_LENGTH); // ASCII by now: any byte is a character boundary
-    name.truncate(name.trim_end_matches('_').len());
+    if name.ends_with("_") {
+        name.pop(); // the cut came after a `_`: there are no runs of them
+    }
     (!name.is_empty()).then_some(Cow::Owned(name))
 }
 
@@ -61,7 +63,9 @@ pub fn clean_name(text: &str) -> String {
             },
         }
     }
-    out.truncate(out.trim_end_matches('_').len());
+    if out.ends_with("_") {
+        out.pop(); // one at most: a `_` is written only after another character
+    }
     out
 }
 
