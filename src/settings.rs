@@ -113,18 +113,21 @@ fn script_url(settings: &Value, key: &str) -> Result<Option<String>, String> {
     let bad = || invalid(key, value, "expected an https:, http: or relative URL");
     let Value::String(text) = value else { return Err(bad()) };
     // The URL parser strips surrounding C0 controls and spaces and removes tabs and newlines
-    // anywhere (`java\nscript:` is `javascript:`), so the scheme is judged on that same text.
+    // anywhere (`java\nscript:` is `javascript:`), so the scheme is judged on that same text;
+    // any other control character is refused.
     let mut url = String::new();
     for c in text.trim_matches(|c| c <= ' ').chars() {
-        if !matches!(c, '\t' | '\n' | '\r') {
-            url.push(c);
+        match c {
+            '\t' | '\n' | '\r' => {}
+            c if c < ' ' => return Err(bad()),
+            c => url.push(c),
         }
     }
     // The scheme, if any: what comes before a `:` that no `/`, `?` or `#` precedes.
     let scheme =
         url.split_once(':').map(|(scheme, _)| scheme).filter(|s| !s.bytes().any(|b| matches!(b, b'/' | b'?' | b'#')));
     let web = scheme.is_none_or(|s| s.eq_ignore_ascii_case("https") || s.eq_ignore_ascii_case("http"));
-    if url.is_empty() || url.bytes().any(|b| b < b' ') || !web {
+    if url.is_empty() || !web {
         return Err(bad());
     }
     Ok(Some(url))
