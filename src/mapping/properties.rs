@@ -29,8 +29,8 @@ pub fn property_name<'a>(key: &Cow<'a, str>) -> Option<Cow<'a, str>> {
         name.insert_str(0, "p_");
     }
     name.truncate(MAX_NAME_LENGTH); // ASCII by now: any byte is a character boundary
-    if name.ends_with("_") {
-        name.pop(); // the cut came after a `_`: there are no runs of them
+    if let Some(kept) = name.strip_suffix("_") {
+        name.truncate(kept.len()); // the cut came after a `_`: there are no runs of them
     }
     (!name.is_empty()).then_some(Cow::Owned(name))
 }
@@ -63,8 +63,8 @@ pub fn clean_name(text: &str) -> String {
             },
         }
     }
-    if out.ends_with("_") {
-        out.pop(); // one at most: a `_` is written only after another character
+    if let Some(kept) = out.strip_suffix("_") {
+        out.truncate(kept.len()); // one at most: a `_` is written only after another character
     }
     out
 }
