@@ -124,8 +124,10 @@ fn script_url(settings: &Value, key: &str) -> Result<Option<String>, String> {
         }
     }
     // The scheme, if any: what comes before a `:` that no `/`, `?` or `#` precedes.
-    let scheme =
-        url.split_once(':').map(|(scheme, _)| scheme).filter(|s| !s.bytes().any(|b| matches!(b, b'/' | b'?' | b'#')));
+    let scheme = url
+        .split_once(':')
+        .map(|(scheme, _)| scheme)
+        .filter(|s| !s.contains('/') && !s.contains('?') && !s.contains('#'));
     let web = scheme.is_none_or(|s| s.eq_ignore_ascii_case("https") || s.eq_ignore_ascii_case("http"));
     if url.is_empty() || !web {
         return Err(bad());
