@@ -74,10 +74,14 @@ impl BannerMapping {
                 id => std::slice::from_ref(id),
             };
             for id in ids {
-                match id {
-                    Value::String(id) if !trim_text(id).is_empty() => pairs.push((*category, trim_text(id).to_owned())),
-                    _ => return Err(invalid(&concat(&[".", key]))),
+                let id = match id {
+                    Value::String(id) => trim_text(id),
+                    _ => "",
+                };
+                if id.is_empty() {
+                    return Err(invalid(&concat(&[".", key])));
                 }
+                pairs.push((*category, id.to_owned()));
             }
         }
         if pairs.is_empty() {

@@ -11,9 +11,8 @@ use crate::value::Value;
 /// each is warned about once per page, and a page inventing names cannot grow the list forever.
 const MAX_WARNED_NAMES: usize = 200;
 
-/// One HubSpot destination: its validated settings and its session.
+/// One HubSpot destination: its session (which holds its validated settings).
 pub struct Destination {
-    settings: Settings,
     session: Session,
     warned_names: Vec<String>,
 }
@@ -43,18 +42,19 @@ impl Destination {
     /// Validates Segment's settings; the error names the bad setting and its value.
     pub fn new(settings: &Value<'_>) -> Result<Destination, String> {
         let settings = Settings::from_value(settings)?;
-        Ok(Destination { session: Session::new(&settings), settings, warned_names: Vec::new() })
+        Ok(Destination { session: Session::new(settings), warned_names: Vec::new() })
     }
 
     /// The validated settings (script URLs, timeout, nonce: what loading needs).
     pub fn settings(&self) -> &Settings {
-        &self.settings
+        &self.session.settings
     }
 
     /// The workspace's consent categories, where the settings name none (`consentCategories`).
     pub fn govern(&mut self, categories: Vec<String>) {
-        if self.settings.consent_categories.is_empty() {
-            self.settings.consent_categories = categories;
+        let settings = &mut self.session.settings;
+        if settings.consent_categories.is_empty() {
+            settings.consent_categories = categories;
         }
     }
 
@@ -98,15 +98,14 @@ impl Destination {
     /// The answer, with renamed and dropped property names not warned about before left out.
     fn answer<'a>(&mut self, commands: Vec<Command<'a>>, mut problems: Problems, hubspots_view: bool) -> Answer<'a> {
         let warned = &mut self.warned_names;
-        let mut first_time = |key: &String| {
-            let new = !warned.contains(key);
-            if new && warned.len() < MAX_WARNED_NAMES {
-                warned.push(key.clone());
+        for (key, name) in std::mem::take(&mut problems.names) {
+            if !warned.contains(&key) {
+                if warned.len() < MAX_WARNED_NAMES {
+                    warned.push(key.clone());
+                }
+                problems.names.push((key, name));
             }
-            new
-        };
-        problems.renamed.retain(|(key, _)| first_time(key));
-        problems.unnamed.retain(&mut first_time);
+        }
         Answer { commands, problems, hubspots_view }
     }
 }

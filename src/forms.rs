@@ -23,17 +23,23 @@ pub fn trusted_origin(origin: &str, page_origin: &str) -> bool {
     }
     let Some(host) = origin.strip_prefix("https://") else { return false };
     for domain in ["hsforms.net", "hsforms.com"] {
-        if host.strip_suffix(domain).is_some_and(|sub| sub.is_empty() || sub.ends_with('.')) {
+        if is_or_ends_in(host, domain, ".") {
             return true;
         }
     }
     false
 }
 
+/// Whether `text` is `last`, or ends in `separator` and `last` (`js.hsforms.net` in
+/// `hsforms.net`, `0-1/email` in `email`).
+fn is_or_ends_in(text: &str, last: &str, separator: &str) -> bool {
+    text.strip_suffix(last).is_some_and(|head| head.is_empty() || head.ends_with(separator))
+}
+
 /// Whether the form's field `name` is the one listed as `listed`: the same name, or the newer
 /// embed's `<object type>/<name>` (`0-1/email` is `email`).
 fn is_field(name: &str, listed: &str) -> bool {
-    name.strip_suffix(listed).is_some_and(|head| head.is_empty() || head.ends_with('/'))
+    is_or_ends_in(name, listed, "/")
 }
 
 /// The value of the field listed as `listed` in a submission's `values`: the legacy embed's
@@ -80,12 +86,11 @@ pub fn submission<'a>(message: bool, announcement: &Value<'a>) -> Option<(Value<
 pub fn calls<'a>(
     form_id: Value<'a>,
     values: &Value<'a>,
-    listed: &[Value<'a>],
+    listed: &[String],
     identify: bool,
 ) -> Vec<(&'static str, Value<'a>)> {
     let mut properties = vec![(Cow::Borrowed("form_id"), form_id)];
     for name in listed {
-        let Some(name) = name.as_text() else { continue };
         if let Some(value) = field(values, name) {
             properties.push((Cow::Owned(name.into()), value.clone()));
         }
@@ -122,7 +127,7 @@ mod tests {
 
     /// The calls as JSON, `[[method, ...arguments], …]`, without the options every call carries.
     fn submitted(values: &str, listed: &[&str], identify: bool) -> String {
-        let listed: Vec<Value> = listed.iter().map(|name| Value::String((*name).into())).collect();
+        let listed: Vec<String> = listed.iter().map(|name| String::from(*name)).collect();
         let calls = calls(Value::String("f-1".into()), &value(values), &listed, identify);
         let calls = calls.into_iter().map(|(method, args)| {
             let Value::Array(mut args) = args else { panic!("arguments are a list") };

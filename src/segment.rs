@@ -29,11 +29,17 @@ pub fn consent_categories(cdn_settings: &Value<'_>) -> Vec<String> {
     let integrations = cdn_settings.get("integrations");
     let categories = [CLASSIC, ACTIONS].iter().find_map(|name| {
         match integrations?.get(name)?.get("consentSettings")?.get("categories")? {
-            Value::Array(ids) => Some(ids),
+            Value::Array(ids) => Some(ids.as_slice()),
             _ => None,
         }
     });
-    categories.into_iter().flatten().filter_map(Value::as_text).map(String::from).collect()
+    let mut ids = Vec::new();
+    for id in categories.unwrap_or_default() {
+        if let Some(id) = id.as_text() {
+            ids.push(String::from(id));
+        }
+    }
+    ids
 }
 
 /// The settings to validate: the code's when they name a portal, else the workspace's HubSpot

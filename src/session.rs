@@ -8,10 +8,8 @@ use crate::value::Value;
 /// One plugin's state between calls.
 #[derive(Debug)]
 pub struct Session {
-    portal_id: String,
-    custom_behavioral_events: bool,
-    track_initial_page_view: bool,
-    flush_identify_immediately: bool,
+    /// The destination's validated settings.
+    pub settings: Settings,
     /// Traits waiting for the next tracking call: HubSpot only sends identity along with one.
     pending: Option<Properties<'static>>,
     /// Whether the first `page` call has been seen (HubSpot's code records that view itself).
@@ -25,15 +23,8 @@ fn contact<'a>(event: &'a Value<'_>, traits: &'a Value<'_>, problems: &mut Probl
 
 impl Session {
     /// A session for these settings.
-    pub fn new(settings: &Settings) -> Session {
-        Session {
-            portal_id: settings.portal_id.clone(),
-            custom_behavioral_events: settings.custom_behavioral_events,
-            track_initial_page_view: settings.track_initial_page_view,
-            flush_identify_immediately: settings.flush_identify_immediately,
-            pending: None,
-            first_page_seen: false,
-        }
+    pub fn new(settings: Settings) -> Session {
+        Session { settings, pending: None, first_page_seen: false }
     }
 
     /// Whether identify traits are waiting for a tracking call.
@@ -46,7 +37,7 @@ impl Session {
     pub fn identify<'a>(&mut self, event: &'a Value<'_>, problems: &mut Problems) -> Vec<Command<'a>> {
         let traits = event.get("traits").unwrap_or(&Value::Null);
         let Some(properties) = contact(event, traits, problems) else { return Vec::new() };
-        if !self.flush_identify_immediately {
+        if !self.settings.flush_identify_immediately {
             self.hold(properties);
             return Vec::new();
         }
@@ -67,8 +58,8 @@ impl Session {
         let properties = event.get("properties").unwrap_or(&Value::Null);
         let command = match name {
             "" => None,
-            name if self.custom_behavioral_events => {
-                mapping::custom_behavioral_event(&self.portal_id, name, properties, problems)
+            name if self.settings.custom_behavioral_events => {
+                mapping::custom_behavioral_event(&self.settings.portal_id, name, properties, problems)
             }
             name => Some(mapping::track_event(name, properties, problems)),
         };
@@ -100,7 +91,7 @@ impl Session {
         let properties = event.get("properties").unwrap_or(&Value::Null);
         let mut commands = self.pending_first();
         commands.push(Command::SetPath(mapping::page_path(properties, location_path, location_search)));
-        let hubspots_own = first && !self.track_initial_page_view;
+        let hubspots_own = first && !self.settings.track_initial_page_view;
         if !hubspots_own {
             commands.push(Command::TrackPageView);
         }
@@ -128,7 +119,9 @@ impl Session {
     /// with the next tracking call, so `identify` must come before it.
     fn pending_first<'a>(&mut self) -> Vec<Command<'a>> {
         let mut commands = Vec::with_capacity(3);
-        commands.extend(self.pending.take().map(Command::Identify));
+        if let Some(properties) = self.pending.take() {
+            commands.push(Command::Identify(properties));
+        }
         commands
     }
 }

@@ -17,21 +17,21 @@ pub enum Region {
 }
 
 impl Region {
+    const ALL: [Region; 4] = [Region::Na1, Region::Na2, Region::Eu1, Region::Ap1];
+
+    /// In `Region`'s order, each data centre's code (as the `region` setting gives it) and where
+    /// the URLs of its scripts start: `https://js.` in na1, `https://js-{region}.` elsewhere.
+    const NAMES: [(&'static str, &'static str); 4] =
+        [("na1", "https://js."), ("na2", "https://js-na2."), ("eu1", "https://js-eu1."), ("ap1", "https://js-ap1.")];
+
+    /// HubSpot's name of the data centre, as the `region` setting gives it.
     fn code(self) -> &'static str {
-        match self {
-            Region::Na1 => "na1",
-            Region::Na2 => "na2",
-            Region::Eu1 => "eu1",
-            Region::Ap1 => "ap1",
-        }
+        Region::NAMES[self as usize].0
     }
 
-    /// `https://{service}.{domain}` in na1, `https://{service}-{region}.{domain}` elsewhere.
-    fn host(self, service: &str, domain: &str) -> String {
-        match self {
-            Region::Na1 => concat(&["https://", service, ".", domain]),
-            _ => concat(&["https://", service, "-", self.code(), ".", domain]),
-        }
+    /// Where the URLs of HubSpot's scripts start.
+    fn scripts(self) -> &'static str {
+        Region::NAMES[self as usize].1
     }
 }
 
@@ -62,8 +62,8 @@ pub struct Settings {
     pub nonce: Option<String>,
     /// Forward HubSpot form submissions to analytics as `Form Submitted`.
     pub track_form_submissions: bool,
-    /// Form fields (names, as strings) whose values go with `Form Submitted`; none by default.
-    pub form_fields: Vec<Value<'static>>,
+    /// Form fields (names) whose values go with `Form Submitted`; none by default.
+    pub form_fields: Vec<String>,
     /// A submitted email becomes an identify.
     pub identify_form_submitters: bool,
     /// The Segment consent categories this destination needs (`consentCategories`, or the
@@ -78,16 +78,16 @@ pub struct Settings {
 /// or an object by its kind: no JSON writer in the wasm for one message).
 #[inline(never)] // one copy, not one per setting
 fn invalid(key: &str, value: &Value, expected: &str) -> String {
-    let shown = match value {
-        Value::Null => "null",
-        Value::Bool(true) => "true",
-        Value::Bool(false) => "false",
-        Value::Number(text) => text,
-        Value::String(text) => &concat(&["\"", text, "\""]),
-        Value::Array(_) => "[…]",
-        Value::Object(_) => "{…}",
+    let (quote, shown) = match value {
+        Value::Null => ("", "null"),
+        Value::Bool(true) => ("", "true"),
+        Value::Bool(false) => ("", "false"),
+        Value::Number(text) => ("", &**text),
+        Value::String(text) => ("\"", &**text),
+        Value::Array(_) => ("", "[…]"),
+        Value::Object(_) => ("", "{…}"),
     };
-    concat(&["hubspot-wasm: invalid setting ", key, " = ", shown, ": ", expected])
+    concat(&["hubspot-wasm: invalid setting ", key, " = ", quote, shown, quote, ": ", expected])
 }
 
 /// A setting, treating `null` (and so `undefined`, dropped by JSON) as absent.
@@ -106,36 +106,33 @@ fn boolean(settings: &Value, keys: &[&str], default: bool) -> Result<bool, Strin
     Ok(default)
 }
 
-/// A script URL setting: `https:`, `http:` or relative, never `javascript:`, `data:` and kin.
-fn script_url(settings: &Value, key: &str, default: String) -> Result<String, String> {
-    let value = match setting(settings, key) {
-        None => return Ok(default),
-        Some(v) => v,
-    };
+/// A script URL setting, if given: `https:`, `http:` or relative, never `javascript:`, `data:`
+/// and kin.
+fn script_url(settings: &Value, key: &str) -> Result<Option<String>, String> {
+    let Some(value) = setting(settings, key) else { return Ok(None) };
     let bad = || invalid(key, value, "expected an https:, http: or relative URL");
-    let text = match value {
-        Value::String(s) => s,
-        _ => return Err(bad()),
-    };
+    let Value::String(text) = value else { return Err(bad()) };
     // The URL parser strips surrounding C0 controls and spaces and removes tabs and newlines
-    // anywhere (`java\nscript:` is `javascript:`), so the scheme is judged on that same text.
-    // (All of these are ASCII, so the text is cut between whole characters.)
-    let bytes = text.as_bytes();
-    let start = bytes.iter().position(|&b| b > b' ').unwrap_or(bytes.len());
-    let end = bytes.iter().rposition(|&b| b > b' ').map_or(start, |last| last + 1);
-    let url = text[start..end].replace(['\t', '\n', '\r'], "");
-    if url.is_empty() || url.bytes().any(|b| b < b' ') {
-        return Err(bad());
-    }
-    let scheme_end = url.bytes().position(|b| matches!(b, b':' | b'/' | b'?' | b'#'));
-    if let Some(scheme) =
-        scheme_end.filter(|&end| url.as_bytes().get(end) == Some(&b':')).and_then(|end| url.get(..end))
-    {
-        if !scheme.eq_ignore_ascii_case("https") && !scheme.eq_ignore_ascii_case("http") {
-            return Err(bad());
+    // anywhere (`java\nscript:` is `javascript:`), so the scheme is judged on that same text;
+    // any other control character is refused.
+    let mut url = String::new();
+    for c in text.trim_matches(|c| c <= ' ').chars() {
+        match c {
+            '\t' | '\n' | '\r' => {}
+            c if c < ' ' => return Err(bad()),
+            c => url.push(c),
         }
     }
-    Ok(url)
+    // The scheme, if any: what comes before a `:` that no `/`, `?` or `#` precedes.
+    let scheme = url
+        .split_once(':')
+        .map(|(scheme, _)| scheme)
+        .filter(|s| !s.contains('/') && !s.contains('?') && !s.contains('#'));
+    let web = scheme.is_none_or(|s| s.eq_ignore_ascii_case("https") || s.eq_ignore_ascii_case("http"));
+    if url.is_empty() || !web {
+        return Err(bad());
+    }
+    Ok(Some(url))
 }
 
 impl Settings {
@@ -159,12 +156,13 @@ impl Settings {
         let european = boolean(settings, &["enableEuropeanDataCenter"], false)?;
         let bad_region = |value| invalid("region", value, "expected 'na1', 'na2', 'eu1' or 'ap1'");
         let region = match setting(settings, "region") {
-            Some(value @ Value::String(s)) => match trim_text(s).to_ascii_lowercase().as_str() {
-                "na1" | "" => Region::Na1,
-                "na2" => Region::Na2,
-                "eu1" => Region::Eu1,
-                "ap1" => Region::Ap1,
-                _ => return Err(bad_region(value)),
+            // A code in any case; an empty one is the default.
+            Some(value @ Value::String(s)) => match trim_text(s) {
+                "" => Region::Na1,
+                code => match Region::ALL.into_iter().find(|region| region.code().eq_ignore_ascii_case(code)) {
+                    Some(region) => region,
+                    None => return Err(bad_region(value)),
+                },
             },
             Some(value) => return Err(bad_region(value)),
             None if european => Region::Eu1,
@@ -187,12 +185,14 @@ impl Settings {
             Some(other) => return Err(invalid("nonce", other, "expected a string")),
         };
 
-        let tracker_url = script_url(
-            settings,
-            "trackerUrl",
-            concat(&[&region.host("js", "hs-scripts.com"), "/", &portal_id, ".js"]),
-        )?;
-        let forms_url = script_url(settings, "formsUrl", region.host("js", "hsforms.net") + "/forms/embed/v2.js")?;
+        let tracker_url = match script_url(settings, "trackerUrl")? {
+            Some(url) => url,
+            None => concat(&[region.scripts(), "hs-scripts.com/", &portal_id, ".js"]),
+        };
+        let forms_url = match script_url(settings, "formsUrl")? {
+            Some(url) => url,
+            None => concat(&[region.scripts(), "hsforms.net/forms/embed/v2.js"]),
+        };
 
         let mut form_fields = Vec::new();
         if let Some(value) = setting(settings, "formFields") {
@@ -200,7 +200,7 @@ impl Settings {
             let Value::Array(names) = value else { return Err(bad()) };
             for name in names {
                 let Value::String(name) = name else { return Err(bad()) };
-                form_fields.push(Value::String(String::from(&**name).into()));
+                form_fields.push(String::from(&**name));
             }
         }
 
@@ -400,7 +400,7 @@ mod tests {
         assert!(!s.track_form_submissions && !s.identify_form_submitters && s.form_fields.is_empty());
         let s = parse(r#"{"portalId":"1","trackFormSubmissions":true,"identifyFormSubmitters":true,"formFields":["firstname","0-1/company"]}"#).unwrap();
         assert!(s.track_form_submissions && s.identify_form_submitters);
-        assert_eq!(Value::Array(s.form_fields).to_json(), r#"["firstname","0-1/company"]"#);
+        assert_eq!(s.form_fields, ["firstname", "0-1/company"]);
         for (bad, key) in [
             (r#""formFields":"firstname""#, "formFields"),
             (r#""formFields":["a",1]"#, "formFields"),

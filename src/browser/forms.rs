@@ -25,7 +25,7 @@ const SUCCESS: &str = "hs-form-event:on-submission:success";
 /// Where submissions go, and what of them.
 struct Forwarder {
     analytics: JsValue,
-    fields: Vec<Value<'static>>,
+    fields: Vec<String>,
     identify: bool,
 }
 

@@ -45,26 +45,26 @@ impl<'a> Command<'a> {
     /// The command as the array HubSpot's queue takes (`['identify', {…}]`), as one value;
     /// `None` for [`Command::ResetVisitor`], which is a function entry, not an array.
     pub fn into_value(self) -> Option<Value<'a>> {
-        let call = |name: &'static str, argument: Option<Value<'a>>| {
-            let mut items = Vec::with_capacity(2);
-            items.push(Value::String(Cow::Borrowed(name)));
-            items.extend(argument);
-            Some(Value::Array(items))
-        };
-        match self {
-            Command::Identify(properties) => call("identify", Some(properties.into_value())),
-            Command::SetPath(path) => call("setPath", Some(Value::String(path.into()))),
-            Command::TrackPageView => call("trackPageView", None),
-            Command::TrackEvent(properties) => call("trackEvent", Some(properties.into_value())),
+        let (name, argument) = match self {
+            Command::Identify(properties) => ("identify", Some(properties.into_value())),
+            Command::SetPath(path) => ("setPath", Some(Value::String(path.into()))),
+            Command::TrackPageView => ("trackPageView", None),
+            Command::TrackEvent(properties) => ("trackEvent", Some(properties.into_value())),
             Command::TrackCustomBehavioralEvent { name, properties } => {
                 let event = vec![
                     (Cow::Borrowed("name"), Value::String(name.into())),
                     (Cow::Borrowed("properties"), properties.into_value()),
                 ];
-                call("trackCustomBehavioralEvent", Some(Value::Object(event)))
+                ("trackCustomBehavioralEvent", Some(Value::Object(event)))
             }
-            Command::ResetVisitor => None,
+            Command::ResetVisitor => return None,
+        };
+        let mut items = Vec::with_capacity(2);
+        items.push(Value::String(Cow::Borrowed(name)));
+        if let Some(argument) = argument {
+            items.push(argument);
         }
+        Some(Value::Array(items))
     }
 }
 
@@ -91,22 +91,18 @@ pub struct Problems {
     pub no_event_name: bool,
     /// Custom event properties past HubSpot's 50, by name.
     pub over_custom_limit: Vec<String>,
-    /// Keys sent under another name than lower-casing alone gives: (key, HubSpot's name).
-    pub renamed: Vec<(String, String)>,
-    /// Keys no HubSpot name could be made of.
-    pub unnamed: Vec<String>,
+    /// Keys worth a warning, once each: (key, HubSpot's name) for a key sent under another name
+    /// than lower-casing alone gives, (key, `None`) for a key no HubSpot name could be made of.
+    pub names: Vec<(String, Option<String>)>,
 }
 
 impl Problems {
     /// `key` as HubSpot's internal name ([`property_name`]), noting a rename or a drop.
     pub fn name<'a>(&mut self, key: &Cow<'a, str>) -> Option<Cow<'a, str>> {
         let name = property_name(key);
-        match &name {
-            Some(name) if renamed_beyond_case(key, name) && !self.renamed.iter().any(|(k, _)| k == key) => {
-                self.renamed.push((String::from(&**key), String::from(&**name)))
-            }
-            None if !self.unnamed.iter().any(|k| k == key) => self.unnamed.push(String::from(&**key)),
-            _ => {}
+        let worth_a_warning = name.as_ref().is_none_or(|name| renamed_beyond_case(key, name));
+        if worth_a_warning && !self.names.iter().any(|(k, _)| k == key) {
+            self.names.push((String::from(&**key), name.as_deref().map(String::from)));
         }
         name
     }
@@ -116,14 +112,14 @@ impl Problems {
         let mut out = Vec::new();
         let mut say = |cond: bool, text: &str| {
             if cond {
-                out.push(concat(&["hubspot-wasm: ", text]));
+                out.push(String::from(text));
             }
         };
-        say(self.too_deep, "values nested more than 32 levels deep were dropped");
-        say(self.forbidden_key, "keys __proto__, constructor and prototype were dropped");
-        say(self.not_an_object, "traits and properties must be objects; a non-object was ignored");
-        say(self.too_many, "more than 1000 properties in one call; the rest were dropped");
-        say(self.no_event_name, "track without an event name was skipped");
+        say(self.too_deep, "hubspot-wasm: values nested more than 32 levels deep were dropped");
+        say(self.forbidden_key, "hubspot-wasm: keys __proto__, constructor and prototype were dropped");
+        say(self.not_an_object, "hubspot-wasm: traits and properties must be objects; a non-object was ignored");
+        say(self.too_many, "hubspot-wasm: more than 1000 properties in one call; the rest were dropped");
+        say(self.no_event_name, "hubspot-wasm: track without an event name was skipped");
         if !self.over_custom_limit.is_empty() {
             // The first ten by name: a 10,000-key object must not make a 10,000-name warning.
             let mut message =
@@ -137,10 +133,13 @@ impl Problems {
             }
             out.push(message);
         }
-        for (key, name) in &self.renamed {
-            out.push(concat(&["hubspot-wasm: property \"", key, "\" is sent as \"", name, "\" (", NAME_RULE, ")"]));
+        // Renamed keys first, then dropped ones.
+        for (key, name) in &self.names {
+            if let Some(name) = name {
+                out.push(concat(&["hubspot-wasm: property \"", key, "\" is sent as \"", name, "\" (", NAME_RULE, ")"]));
+            }
         }
-        for key in &self.unnamed {
+        for (key, _) in self.names.iter().filter(|(_, name)| name.is_none()) {
             out.push(concat(&[
                 "hubspot-wasm: property \"",
                 key,
@@ -233,8 +232,8 @@ pub fn is_email(text: &str) -> bool {
     let Some((local, domain)) = text.split_once('@') else { return false };
     !local.is_empty()
         && domain.contains('.')
-        && !domain.starts_with('.')
-        && !domain.ends_with('.')
+        && !domain.starts_with(".")
+        && !domain.ends_with(".")
         && !domain.contains('@')
         && !text.contains(',')
         && !text.contains(char::is_whitespace)
@@ -278,18 +277,17 @@ pub fn custom_behavioral_event<'a>(
     problems: &mut Problems,
 ) -> Option<Command<'a>> {
     let name = custom_event_name(portal_id, name)?;
-    let mut properties = Properties::with_capacity(MAX_CUSTOM_EVENT_PROPERTIES);
-    for (key, value) in event_properties(properties_value, problems).into_members() {
+    let mut properties = event_properties(properties_value, problems);
+    problems.over_custom_limit = properties.truncate(MAX_CUSTOM_EVENT_PROPERTIES);
+    for value in properties.values_mut() {
         // HubSpot's tracker sends `0` and `false` (its "empty" values) as nothing at all: as text
         // they arrive.
-        let value = match value {
-            Value::Number(n) if n == "0" || n == "-0" => Value::String("0".into()),
-            Value::Bool(false) => Value::String("false".into()),
-            value => value,
-        };
-        properties.set(key, value, problems);
+        match value {
+            Value::Number(n) if n == "0" || n == "-0" => *value = Value::String("0".into()),
+            Value::Bool(false) => *value = Value::String("false".into()),
+            _ => {}
+        }
     }
-    problems.over_custom_limit = properties.truncate(MAX_CUSTOM_EVENT_PROPERTIES);
     Some(Command::TrackCustomBehavioralEvent { name, properties })
 }
 
@@ -319,7 +317,7 @@ pub fn page_path(properties: &Value<'_>, location_path: &str, location_search: &
         path.push('/');
     }
     let search = text("search", location_search);
-    if !search.is_empty() && !search.starts_with('?') {
+    if !search.is_empty() && !search.starts_with("?") {
         path.push('?');
     }
     path + &search
@@ -328,7 +326,7 @@ pub fn page_path(properties: &Value<'_>, location_path: &str, location_search: &
 /// The consent object HubSpot's `setHubSpotConsent` takes: only its three boolean keys.
 pub fn consent(choices: &Value<'_>) -> Value<'static> {
     let mut out = Vec::new();
-    for key in ["analytics", "advertisement", "functionality"] {
+    for &key in &["analytics", "advertisement", "functionality"] {
         if let Some(Value::Bool(b)) = choices.get(key) {
             out.push((Cow::Borrowed(key), Value::Bool(*b)));
         }

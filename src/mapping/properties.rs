@@ -19,25 +19,33 @@ pub const MAX_NAME_LENGTH: usize = 50;
 /// leading digit prefixed with `p_`, and cut at 50. `None` when nothing is left. Idempotent.
 pub fn property_name<'a>(key: &Cow<'a, str>) -> Option<Cow<'a, str>> {
     let valid = key.len() <= MAX_NAME_LENGTH
-        && key.starts_with(|c: char| c.is_ascii_lowercase())
+        && key.as_bytes().first().is_some_and(u8::is_ascii_lowercase)
         && key.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_');
     if valid {
         return Some(key.clone());
     }
     let mut name = clean_name(key);
-    if name.starts_with(|c: char| c.is_ascii_digit()) {
+    if name.as_bytes().first().is_some_and(u8::is_ascii_digit) {
         name.insert_str(0, "p_");
     }
     name.truncate(MAX_NAME_LENGTH); // ASCII by now: any byte is a character boundary
-    name.truncate(name.trim_end_matches('_').len());
+    if let Some(kept) = name.strip_suffix("_") {
+        name.truncate(kept.len()); // the cut came after a `_`: there are no runs of them
+    }
     (!name.is_empty()).then_some(Cow::Owned(name))
 }
 
 /// Whether turning `key` into `name` took more than the long-documented rule (lower case, and
 /// `_` for whitespace and dots): such names are worth a warning, plain camelCase is not.
 pub fn renamed_beyond_case(key: &str, name: &str) -> bool {
-    let plain = key.chars().map(|c| if c.is_ascii_whitespace() || c == '\u{b}' || c == '.' { '_' } else { c });
-    !plain.map(|c| c.to_ascii_lowercase()).eq(name.chars())
+    let mut name = name.chars();
+    for c in key.chars() {
+        let plain = if c.is_ascii_whitespace() || c == '\u{b}' || c == '.' { '_' } else { c.to_ascii_lowercase() };
+        if name.next() != Some(plain) {
+            return true;
+        }
+    }
+    name.next().is_some()
 }
 
 /// `text` lower-cased to `a`–`z`, `0`–`9` and single `_` between words, with accented Latin
@@ -50,42 +58,38 @@ pub fn clean_name(text: &str) -> String {
             'A'..='Z' => out.push(c.to_ascii_lowercase()),
             _ => match latin_letters(c) {
                 Some(letters) => out.push_str(letters),
-                None if !out.is_empty() && !out.ends_with('_') => out.push('_'),
+                None if !out.is_empty() && !out.ends_with("_") => out.push('_'),
                 None => {}
             },
         }
     }
-    out.truncate(out.trim_end_matches('_').len());
+    if let Some(kept) = out.strip_suffix("_") {
+        out.truncate(kept.len()); // one at most: a `_` is written only after another character
+    }
     out
 }
 
 /// The plain letters of an accented Latin letter (Latin-1 and Latin Extended-A: the letters of
 /// the European languages HubSpot's EU data centre serves): `Ü` → `u`, `ß` → `ss`, `ł` → `l`.
 fn latin_letters(c: char) -> Option<&'static str> {
-    // Latin Extended-A, U+0100 to U+017F, one base letter each; `*` marks the ligatures.
-    const EXTENDED_A: &str =
-        "aaaaaaccccccccddddeeeeeeeeeegggggggghhhhiiiiiiiiii**jjkkkllllllllllnnnnnnnnnoooooo**rrrrrrssssssssttttttuuuuuuuuuuuuwwyyyzzzzzzs";
-    Some(match c {
-        'À'..='Å' | 'à'..='å' => "a",
-        'Æ' | 'æ' => "ae",
-        'Ç' | 'ç' => "c",
-        'È'..='Ë' | 'è'..='ë' => "e",
-        'Ì'..='Ï' | 'ì'..='ï' => "i",
-        'Ð' | 'ð' => "d",
-        'Ñ' | 'ñ' => "n",
-        'Ò'..='Ö' | 'Ø' | 'ò'..='ö' | 'ø' => "o",
-        'Ù'..='Ü' | 'ù'..='ü' => "u",
-        'Ý' | 'ý' | 'ÿ' => "y",
-        'Þ' | 'þ' => "th",
-        'ß' => "ss",
-        'Ĳ' | 'ĳ' => "ij",
-        'Œ' | 'œ' => "oe",
-        '\u{100}'..='\u{17f}' => {
-            let at = c as usize - 0x100;
-            EXTENDED_A.get(at..=at)?
-        }
-        _ => return None,
-    })
+    // The base letter of each character from U+00C0 to U+017F; `*` marks the ligatures (written
+    // below), `_` the two that are no letters (× and ÷).
+    const BASE_LETTERS: &str = concat!(
+        "aaaaaa*ceeeeiiiidnooooo_ouuuuy**aaaaaa*ceeeeiiiidnooooo_ouuuuy*y",
+        "aaaaaaccccccccddddeeeeeeeeeegggggggghhhhiiiiiiiiii**jjkkkllllllllllnnnnnnnnnoooooo**rrrrrrssssssssttttttuuuuuuuuuuuuwwyyyzzzzzzs",
+    );
+    let at = (c as usize).checked_sub(0xc0)?;
+    match BASE_LETTERS.get(at..=at)? {
+        "_" => None,
+        "*" => Some(match c {
+            'Æ' | 'æ' => "ae",
+            'Þ' | 'þ' => "th",
+            'ß' => "ss",
+            'Ĳ' | 'ĳ' => "ij",
+            _ => "oe", // Œ, œ
+        }),
+        letter => Some(letter),
+    }
 }
 
 /// Keys that would reach an object's prototype when a page copies them with `obj[key] = …`.
@@ -131,8 +135,10 @@ pub struct Properties<'a> {
 
 impl Properties<'static> {
     /// Merges `other` over these held properties (its values win), copying its text: held
-    /// properties outlive the call they came with. A key already held is not copied again.
+    /// properties outlive the call they came with.
     pub fn absorb(&mut self, other: Properties<'_>) {
+        // Its keys were checked when it was made: nothing new to report.
+        let mut checked = Problems::default();
         for (key, value) in other.members {
             // Contact properties are flat (see `flatten`): a scalar copy is all a value needs.
             let value = match value {
@@ -141,7 +147,7 @@ impl Properties<'static> {
                 Value::Bool(b) => Value::Bool(b),
                 Value::Null | Value::Array(_) | Value::Object(_) => continue,
             };
-            self.put(key, value, owned, &mut Problems::default());
+            self.set(owned(key), value, &mut checked);
         }
     }
 }
@@ -155,6 +161,11 @@ impl<'a> Properties<'a> {
     /// The properties, in order.
     pub fn members(&self) -> &[(Cow<'a, str>, Value<'a>)] {
         &self.members
+    }
+
+    /// The values, to change in place.
+    pub fn values_mut(&mut self) -> impl Iterator<Item = &mut Value<'a>> {
+        self.members.iter_mut().map(|(_, value)| value)
     }
 
     /// The properties, moved out.
@@ -189,17 +200,6 @@ impl<'a> Properties<'a> {
 
     /// Sets `key`, unless it is empty or forbidden, or the map is full.
     pub fn set(&mut self, key: Cow<'a, str>, value: Value<'a>, problems: &mut Problems) {
-        self.put(key, value, |key| key, problems);
-    }
-
-    /// [`Properties::set`], with `own` making the key storable (only when it is new).
-    fn put<'k>(
-        &mut self,
-        key: Cow<'k, str>,
-        value: Value<'a>,
-        own: fn(Cow<'k, str>) -> Cow<'a, str>,
-        problems: &mut Problems,
-    ) {
         if key.is_empty() {
             return;
         }
@@ -210,7 +210,7 @@ impl<'a> Properties<'a> {
                 slot.1 = value;
             }
         } else if self.members.len() < MAX_PROPERTIES {
-            self.members.push((own(key), value));
+            self.members.push((key, value));
         } else {
             problems.too_many = true;
         }
@@ -218,8 +218,12 @@ impl<'a> Properties<'a> {
 
     /// Keeps the first `limit` properties and returns the names of the rest.
     pub fn truncate(&mut self, limit: usize) -> Vec<String> {
-        let rest = self.members.split_off(limit.min(self.members.len()));
-        rest.into_iter().map(|(key, _)| key.into_owned()).collect()
+        let mut rest = Vec::new();
+        for (key, _) in self.members.get(limit..).unwrap_or_default() {
+            rest.push(String::from(&**key));
+        }
+        self.members.truncate(limit);
+        rest
     }
 
     /// The value rules under a key as the page wrote it: the key becomes HubSpot's internal name

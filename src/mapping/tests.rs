@@ -219,8 +219,10 @@ fn renamed_names_are_reported_but_not_plain_case_changes() {
         one(c),
         r#"[["trackCustomBehavioralEvent",{"name":"pe1_e","properties":{"firstname":1,"favorite_color":2,"order_id":3,"p_1st":5}}]]"#
     );
-    assert_eq!(problems.renamed, [("order-id".into(), "order_id".into()), ("1st".into(), "p_1st".into())]);
-    assert_eq!(problems.unnamed, ["価格"]);
+    assert_eq!(
+        problems.names,
+        [("order-id".into(), Some("order_id".into())), ("価格".into(), None), ("1st".into(), Some("p_1st".into()))]
+    );
     let messages = problems.messages();
     assert!(messages.iter().any(|m| m.contains(r#""order-id" is sent as "order_id""#)), "{messages:?}");
     assert!(messages.iter().any(|m| m.contains(r#""価格" is not sent"#)), "{messages:?}");

@@ -7,7 +7,7 @@ use std::format;
 fn session(extra: &str) -> Session {
     let text = format!(r#"{{"portalId":"62515"{extra}}}"#);
     let settings = Value::parse(&text, &mut false).unwrap();
-    Session::new(&Settings::from_value(&settings).unwrap())
+    Session::new(Settings::from_value(&settings).unwrap())
 }
 
 fn event(text: &str) -> Value<'_> {
