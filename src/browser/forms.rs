@@ -92,7 +92,7 @@ impl Forwarder {
 /// Listens on `window` for HubSpot's form announcements, for the life of the page.
 /// `fields`: the form fields whose values go with `Form Submitted`; `identify`: a submitted email
 /// becomes an identify.
-pub fn listen(analytics: &JsValue, fields: Vec<Value<'static>>, identify: bool) {
+pub fn listen(analytics: &JsValue, fields: Vec<String>, identify: bool) {
     let window: EventTarget = global().unchecked_into();
     let forwarder = Rc::new(Forwarder { analytics: analytics.clone(), fields, identify });
     let announced =
