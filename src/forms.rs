@@ -22,7 +22,7 @@ pub fn trusted_origin(origin: &str, page_origin: &str) -> bool {
         return true;
     }
     let Some(host) = origin.strip_prefix("https://") else { return false };
-    for domain in ["hsforms.net", "hsforms.com"] {
+    for domain in &["hsforms.net", "hsforms.com"] {
         if is_or_ends_in(host, domain, ".") {
             return true;
         }

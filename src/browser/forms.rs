@@ -97,7 +97,7 @@ pub fn listen(analytics: &JsValue, fields: Vec<String>, identify: bool) {
     let forwarder = Rc::new(Forwarder { analytics: analytics.clone(), fields, identify });
     let announced =
         Closure::<dyn FnMut(JsValue)>::new(move |event: JsValue| forwarder.announced(&event)).into_js_value();
-    for name in ["message", SUCCESS] {
+    for name in &["message", SUCCESS] {
         let _ = window.add_event_listener_with_callback(name, announced.unchecked_ref());
     }
 }

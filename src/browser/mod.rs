@@ -117,9 +117,9 @@ fn segments_hubspot(analytics: &JsValue) -> Option<&'static str> {
     let count = get(&plugins, "length").as_f64().unwrap_or(0.0).min(1000.0) as u32;
     for i in 0..count {
         let name = Reflect::get_u32(&plugins, i).map(|plugin| get(&plugin, "name")).unwrap_or_default().as_string();
-        for segments in [CLASSIC, ACTIONS] {
+        for segments in &[CLASSIC, ACTIONS] {
             if name.as_deref() == Some(segments) {
-                return Some(segments);
+                return Some(*segments);
             }
         }
     }
