@@ -59,19 +59,24 @@ export function hubspotPlugin(settings) {
   const browser = typeof document === 'object';
   let early = browser ? [] : null;
   // Start-up: in a browser the wasm's fetch and compile start now, while analytics-next fetches
-  // its settings, not a round trip later when it calls load(). A microtask later, so an
-  // `init({ module_or_path })` made right after this call still chooses the wasm. Never on
-  // import, never outside a browser. A failure is load()'s rejection only (caught here too, so
-  // that it is no unhandled rejection before load() runs). Pages can start both requests even
-  // earlier, in their <head>:
+  // its settings, not a round trip later when it calls load(). A task later (or at load(), where
+  // that comes first: a background tab's timers may wait): starting the glue takes a few
+  // milliseconds of the main thread, which, run in this call's microtasks, delayed
+  // analytics-next's settings request by as much; and an `init({ module_or_path })` made right
+  // after this call still chooses the wasm. Never on import, never outside a browser. A failure
+  // is load()'s rejection only (caught here too, so that it is no unhandled rejection before
+  // load() runs). Pages can start both requests even earlier, in their <head>:
   //   <link rel="modulepreload" href=".../hubspot_wasm.js">
   //   <link rel="preload" as="fetch" type="application/wasm" crossorigin href=".../hubspot_wasm_bg.wasm">
   // (`crossorigin` even on the same origin: fetch() requests the wasm in CORS mode, and only a
   // preload made in the same mode is reused.)
   // The Rust plugin is made as soon as the wasm runs, off load()'s path too (invalid settings
   // then reject `starting`, which is what load() returns).
-  const starting = browser && !running ? Promise.resolve().then(() => init()).then(() => { created ??= new HubSpotPlugin(settings); }) : null;
+  let begin;
+  const begun = new Promise((resolve) => { begin = resolve; });
+  const starting = browser && !running ? begun.then(() => init()).then(() => { created ??= new HubSpotPlugin(settings); }) : null;
   starting?.catch(() => {});
+  if (starting) setTimeout(begin);
   const call = (method, args) => {
     if (!plugin) return void early?.push([method, args]);
     try {
@@ -92,6 +97,7 @@ export function hubspotPlugin(settings) {
     load(_ctx, analytics) {
       if (!browser) return Promise.resolve(); // server-side rendering: inert
       if (loaded) return loaded; // once: later calls share the promise
+      begin();
       // Until the Rust plugin follows analytics' reset itself, a reset waits in order with the
       // calls around it: one user's identity never rides the next user's events.
       analytics?.on?.('reset', () => plugin || call('reset', []));

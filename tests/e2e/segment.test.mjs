@@ -288,6 +288,21 @@ test('zero-config from HubSpot Web (Actions) settings: EU, the Forms SDK, custom
   assert.deepEqual(visit.errors, []);
 });
 
+test("start-up beside analytics-next: its settings request goes out first, then the plugin's wasm request", LIMIT, async () => {
+  // hubspotPlugin() starts the wasm a task later: starting it in the same microtasks as
+  // AnalyticsBrowser.load() held analytics-next's settings request back by the glue's start-up.
+  const visit = await site(workspace(), { portalId: PORTAL });
+  assert.equal((await loadOutcome(visit)).state, 'resolved');
+  const [settings, wasm] = await visit.page.evaluate(() => ['/settings', '.wasm'].map((end) => performance.getEntriesByType('resource')
+    .filter((e) => new URL(e.name).pathname.endsWith(end)).map((e) => e.startTime)));
+  assert.equal(settings.length, 1, 'one settings request');
+  assert.equal(wasm.length, 1, 'one wasm request');
+  assert.ok(settings[0] < wasm[0], `the settings request (at ${settings[0]} ms) before the wasm's (at ${wasm[0]} ms)`);
+  await calls(visit);
+  assert.deepEqual((await received(visit)).filter(([kind]) => kind === 'customEvent').map(([, name]) => name), [eventName('Signed Up')]);
+  assert.deepEqual(visit.errors, []);
+});
+
 test('settings in code win key by key over the workspace', LIMIT, async () => {
   // The workspace: EU and the Forms SDK; the code: not EU. The portal and the forms stay the workspace's.
   const visit = await site(
