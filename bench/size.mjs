@@ -14,20 +14,32 @@ import { MINIFY_NAMES, OWN_STD, RUSTFLAGS, STRIP, WASM_OPT } from '../scripts/wa
 
 export const gz = (buf) => gzipSync(buf, { level: 9 }).length;
 
-/** What a browser downloads for the plugin, in load order: the entry, the glue it imports, the wasm. */
+/** The package's files a browser may download, in load order: the entry, then the wasm files. */
 export function shippedFiles(pkg) {
   const order = (f) => (f.endsWith('.wasm') ? 1 : 0);
   return readdirSync(pkg).filter((f) => /\.(m?js|wasm)$/.test(f)).sort((a, b) => order(a) - order(b) || a.localeCompare(b));
 }
 
+/** The full wasm, which a page fetches instead of the lean one only for the opt-in features. */
+const FULL_WASM = 'hubspot_wasm_full_bg.wasm';
+
+/**
+ * Each file's size, and what a browser downloads: the entry and the lean wasm (`gzip9`, `raw`),
+ * or, on a page with form forwarding or the cookie-banner helper, the entry and the full wasm
+ * (`full`, absent for a build without one).
+ */
 export function measureFiles(pkg) {
   const files = shippedFiles(pkg).map((file) => {
     const bytes = readFileSync(join(pkg, file));
-    const role = file.endsWith('.wasm') ? 'wasm' : "entry: wasm-bindgen's glue + the facade, one module (minified)";
+    const role = file === FULL_WASM ? 'the full wasm: fetched instead, for form forwarding or the cookie-banner helper'
+      : file.endsWith('.wasm') ? 'the lean wasm: what a page downloads'
+        : "entry: wasm-bindgen's glue + the facade, one module (minified)";
     return { file, role, raw: bytes.length, gzip9: gz(bytes) };
   });
-  const sum = (k) => files.reduce((a, f) => a + f[k], 0);
-  return { files, raw: sum('raw'), gzip9: sum('gzip9') };
+  const total = (k, wasm) => files.filter((f) => !f.file.endsWith('.wasm') || f === wasm).reduce((a, f) => a + f[k], 0);
+  const lean = files.find((f) => f.file.endsWith('.wasm') && f.file !== FULL_WASM);
+  const full = files.find((f) => f.file === FULL_WASM);
+  return { files, lean, raw: total('raw', lean), gzip9: total('gzip9', lean), full: full && { raw: total('raw', full), gzip9: total('gzip9', full) } };
 }
 
 const toolEnv = { ...process.env, PATH: `${process.env.HOME}/.cargo/bin:${process.env.PATH}` };
@@ -43,7 +55,7 @@ export function namedBuild(root, shippedWasm, log) {
   const wasmOpt = WASM_OPT; // as scripts/build.mjs, without stripping: names are the point here
   try {
     log('size: the named wasm build (cargo into bench/.build/target; about 30 s the first time)');
-    execFileSync('cargo', ['build', '--lib', '--release', '--target', 'wasm32-unknown-unknown', '--quiet', ...OWN_STD.cargoArgs], {
+    execFileSync('cargo', ['build', '--lib', '--release', '--target', 'wasm32-unknown-unknown', '--quiet', '--no-default-features', ...OWN_STD.cargoArgs], {
       cwd: root, stdio: ['ignore', 'ignore', 'pipe'],
       env: { ...toolEnv, ...OWN_STD.env, CARGO_TARGET_DIR: join(build, 'target'), RUSTFLAGS: `${process.env.RUSTFLAGS ?? ''} ${RUSTFLAGS} ${OWN_STD.rustflags}`.trim() },
     });

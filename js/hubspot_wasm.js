@@ -15,23 +15,34 @@ const PREFIX = 'hubspot-wasm: ';
 const VERSION = '0.0.0-dev';
 
 let running = false;
+// Which wasm this page started: undefined before any, then whether it is the full one. wasm-bindgen's
+// glue runs one wasm per page, and both builds share it.
+let startedFull;
 
 /**
  * Fetches, compiles and instantiates the wasm once per page (later calls share it; a failed one
  * may be retried). Optional: `hubspotPlugin()` starts it in a browser; call it first to get
  * settings errors from `hubspotPlugin()` itself, or to take the wasm from elsewhere.
  * `module_or_path`: where else to get the wasm (a URL, a Response, its bytes or a compiled
- * WebAssembly.Module); by default the .wasm next to this file. Resolves once the wasm runs, to an
- * opaque value (wasm-bindgen's instance exports, under names the release build shortens and
- * changes from build to build): await it, do not read it.
+ * WebAssembly.Module); by default the .wasm next to this file. `full: true`: the package's full
+ * wasm (hubspot_wasm_full_bg.wasm, with form forwarding and the cookie-banner helper) instead of
+ * the lean one, or, with `module_or_path`, that this one is the full one. Resolves once the wasm
+ * runs, to an opaque value (wasm-bindgen's instance exports, under names the release build
+ * shortens and changes from build to build): await it, do not read it.
  */
 export default function init(options) {
   // `init(source)` without the object, wasm-bindgen's older form, is taken too.
-  const source = options === undefined || options?.constructor === Object ? options : { module_or_path: options };
+  let { full = false, ...source } = options === undefined || options?.constructor === Object ? options ?? {} : { module_or_path: options };
+  full = full === true;
+  if (startedFull === undefined) startedFull = full;
+  else if (full && !startedFull) {
+    return Promise.reject(new Error(`${PREFIX}the lean wasm runs here, without form forwarding and the cookie-banner helper: call init({ full: true }) before anything starts it`));
+  }
+  if (startedFull && !('module_or_path' in source)) source.module_or_path = new URL('hubspot_wasm_full_bg.wasm', import.meta.url);
   // wasm-bindgen's start runs once per page and shares its promise; a failed one may be retried.
   return start(source).then(
     (exports) => { running = true; return exports; },
-    (error) => { throw refused(error); },
+    (error) => { if (!running) startedFull = undefined; throw refused(error); },
   );
 }
 
@@ -51,7 +62,13 @@ function refused(error) {
  * Without a portalId, `load()` takes the Segment workspace's HubSpot settings.
  */
 export function hubspotPlugin(settings) {
-  let created = running ? new HubSpotPlugin(settings) : undefined;
+  // Form forwarding (set in code only) needs the full wasm.
+  let full = false;
+  try {
+    full = settings?.trackFormSubmissions === true;
+  } catch {} // a throwing getter: the Rust plugin says what is wrong with the settings
+  // (Where the lean wasm runs and the full one is needed, load() rejects and says why.)
+  let created = running && (startedFull || !full) ? new HubSpotPlugin(settings) : undefined;
   // The Rust plugin once load() has started it; calls wait for that, in order, in `early`
   // (`null` once it never will: load failed, or this is no browser, as during server rendering).
   let plugin;
@@ -74,7 +91,7 @@ export function hubspotPlugin(settings) {
   // then reject `starting`, which is what load() returns).
   let begin;
   const begun = new Promise((resolve) => { begin = resolve; });
-  const starting = browser && !running ? begun.then(() => init()).then(() => { created ??= new HubSpotPlugin(settings); }) : null;
+  const starting = browser && !running ? begun.then(() => init({ full })).then(() => { created ??= new HubSpotPlugin(settings); }) : null;
   starting?.catch(() => {});
   if (starting) setTimeout(begin);
   const call = (method, args) => {
@@ -101,7 +118,7 @@ export function hubspotPlugin(settings) {
       // Until the Rust plugin follows analytics' reset itself, a reset waits in order with the
       // calls around it: one user's identity never rides the next user's events.
       analytics?.on?.('reset', () => plugin || call('reset', []));
-      return (loaded = (starting ?? init()).then(() => {
+      return (loaded = (starting ?? init({ full })).then(() => {
         created ??= new HubSpotPlugin(settings);
         const result = created.load(analytics);
         // In this same callback, so that no call made from now on can overtake a held one.
@@ -140,7 +157,7 @@ export function hubspotPlugin(settings) {
  */
 export function hubspotBannerConsent(options) {
   const browser = typeof document === 'object';
-  const banner = browser ? init().then(() => new HubSpotBannerConsent(options)) : Promise.reject(new Error(`${PREFIX}no browser`));
+  const banner = browser ? init({ full: true }).then(() => new HubSpotBannerConsent(options)) : Promise.reject(new Error(`${PREFIX}no browser`));
   banner.catch((error) => browser && console.error(error));
   return {
     shouldLoadWrapper: () => banner.then(() => {}, () => {}),

@@ -1,15 +1,18 @@
 // `npm run build`: the publishable package in pkg/, built by wasm-pack.
 //   hubspot_wasm.js        the entry: wasm-bindgen's glue for the Rust plugin followed by the thin
 //                          facade of js/ (init + hubspotPlugin), one module, minified
-//   hubspot_wasm_bg.wasm   the Rust plugin and core (npm binaryen's wasm-opt, scripts/wasm-flags.mjs)
+//   hubspot_wasm_bg.wasm   the Rust plugin and core (npm binaryen's wasm-opt, scripts/wasm-flags.mjs),
+//                          lean: without the opt-in form forwarding and cookie-banner helper
+//   hubspot_wasm_full_bg.wasm  the same with both (Cargo's default features), which the entry
+//                          fetches instead for a page that uses one; the two share the entry's glue
 //   hubspot_wasm.d.ts      TypeScript declarations
 // The release build runs on the nightly pinned in scripts/wasm-flags.mjs (NIGHTLY); any failure
 // stops the build with the tool's own error.
 // `--dev`: a debug build with console_error_panic_hook, unminified, on the stable toolchain.
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { minify } from 'terser';
-import { entry, importModule } from './glue.mjs';
+import { entry, importModule, leanFits, renameLike } from './glue.mjs';
 import { MINIFY_NAMES, NIGHTLY, OWN_STD, RUSTFLAGS, STRIP, WASM_OPT } from './wasm-flags.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
@@ -27,43 +30,61 @@ const run = (what, command, args, options) => {
     process.exit(1);
   }
 };
-const wasmPack = (extraEnv, extraRustflags, cargoArgs) => run('wasm-pack', 'wasm-pack', [
-  'build', '--target', 'web', '--out-dir', 'pkg', '--out-name', 'hubspot_wasm', '--no-typescript', '--no-pack',
+const wasmPack = (outDir, extraEnv, extraRustflags, cargoArgs) => run('wasm-pack', 'wasm-pack', [
+  'build', '--target', 'web', '--out-dir', outDir, '--out-name', 'hubspot_wasm', '--no-typescript', '--no-pack',
   dev ? '--dev' : '--release', '.', ...cargoArgs, // the crate's path, then cargo's own options
 ], { cwd: root, stdio: ['ignore', 'inherit', 'inherit'], env: { ...env, ...extraEnv, RUSTFLAGS: `${rustflags} ${extraRustflags}`.trim() } });
 
+// The full build into pkg/, the lean one (no default features) beside it in target/.
+const leanDir = `${root}target/lean-pkg/`;
 rmSync(pkg, { recursive: true, force: true });
-if (dev) {
-  // The stable toolchain, as the tests.
-  wasmPack({}, '', ['--features', 'panic-hook']);
-} else {
-  // Rust's std compiled with panics that trap at once, on the pinned nightly (scripts/wasm-flags.mjs
-  // says why); scripts/bootstrap.sh installs it.
-  console.error(`build: release build on ${NIGHTLY} (std built with immediate-abort panics)`);
-  wasmPack(OWN_STD.env, OWN_STD.rustflags, OWN_STD.cargoArgs);
+rmSync(leanDir, { recursive: true, force: true });
+for (const [outDir, features] of [['pkg', []], [leanDir, ['--no-default-features']]]) {
+  if (dev) {
+    // The stable toolchain, as the tests.
+    wasmPack(outDir, {}, '', [...features, '--features', 'panic-hook']);
+  } else {
+    // Rust's std compiled with panics that trap at once, on the pinned nightly (scripts/wasm-flags.mjs
+    // says why); scripts/bootstrap.sh installs it.
+    console.error(`build: release build${features.length ? ' (lean)' : ''} on ${NIGHTLY} (std built with immediate-abort panics)`);
+    wasmPack(outDir, OWN_STD.env, OWN_STD.rustflags, [...OWN_STD.cargoArgs, ...features]);
+  }
 }
 rmSync(`${pkg}.gitignore`, { force: true });
 
 const wasm = `${pkg}hubspot_wasm_bg.wasm`;
+const full = `${pkg}hubspot_wasm_full_bg.wasm`;
+renameSync(wasm, full);
+copyFileSync(`${leanDir}hubspot_wasm_bg.wasm`, wasm);
+const glue = readFileSync(`${pkg}hubspot_wasm.js`, 'utf8');
+// One glue, the full build's, serves both wasm files: it must give every import of the lean one.
+try {
+  leanFits(glue, readFileSync(`${leanDir}hubspot_wasm.js`, 'utf8'), WebAssembly.Module.imports(new WebAssembly.Module(readFileSync(wasm))).map((i) => i.name));
+} catch (error) {
+  console.error(`build: ${error.message}`);
+  process.exit(1);
+}
 // The release wasm optimized, stripped and its import/export names shortened: `renamed` is
-// wasm-opt's record of the new names, applied to the glue by scripts/glue.mjs.
-// (Renaming runs apart: --converge would repeat it, and its record with it.)
-const wasmOpt = (args) => run('wasm-opt', `${root}node_modules/.bin/wasm-opt`, [...args, wasm, '-o', wasm], { stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8' });
-if (!dev) wasmOpt(WASM_OPT);
-const renamed = dev ? null : JSON.parse(wasmOpt([...MINIFY_NAMES, ...STRIP]));
+// wasm-opt's record of the full build's new names, applied to the glue by scripts/glue.mjs and
+// to the lean build by `renameLike`. (Renaming runs apart: --converge would repeat it, and its
+// record with it.)
+const wasmOpt = (file, args) => run('wasm-opt', `${root}node_modules/.bin/wasm-opt`, [...args, file, '-o', file], { stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8' });
+let renamed = null, module = null;
+if (!dev) {
+  wasmOpt(full, WASM_OPT);
+  wasmOpt(wasm, WASM_OPT);
+  renamed = JSON.parse(wasmOpt(full, [...MINIFY_NAMES, ...STRIP]));
+  module = importModule(readFileSync(full));
+  wasmOpt(wasm, STRIP);
+  writeFileSync(wasm, renameLike(readFileSync(wasm), renamed, module));
+}
 
 const cargo = readFileSync(`${root}Cargo.toml`, 'utf8');
 const field = (name) => cargo.match(new RegExp(`^${name} = "(.*)"`, 'm'))[1];
 const version = field('version');
 // One module instead of two: a browser without a bundler then makes one request for the JS, not
 // two in a row (start-up), and one gzip stream is smaller (scripts/glue.mjs).
-let text = entry({
-  glue: readFileSync(`${pkg}hubspot_wasm.js`, 'utf8'),
-  facade: readFileSync(`${root}js/hubspot_wasm.js`, 'utf8'),
-  version,
-  renamed,
-  module: renamed && importModule(readFileSync(wasm)),
-});
+let text = entry({ glue, facade: readFileSync(`${root}js/hubspot_wasm.js`, 'utf8'), version, renamed, module });
 if (!dev) text = (await minify(text, { module: true, compress: { passes: 2 }, mangle: true })).code;
 writeFileSync(`${pkg}hubspot_wasm.js`, text);
 copyFileSync(`${root}js/hubspot_wasm.d.ts`, `${pkg}hubspot_wasm.d.ts`);
@@ -81,8 +102,9 @@ const manifest = {
   exports: {
     '.': { types: './hubspot_wasm.d.ts', default: './hubspot_wasm.js' },
     './hubspot_wasm_bg.wasm': './hubspot_wasm_bg.wasm',
+    './hubspot_wasm_full_bg.wasm': './hubspot_wasm_full_bg.wasm',
   },
-  files: ['hubspot_wasm.js', 'hubspot_wasm_bg.wasm', 'hubspot_wasm.d.ts', 'README.md'],
+  files: ['hubspot_wasm.js', 'hubspot_wasm_bg.wasm', 'hubspot_wasm_full_bg.wasm', 'hubspot_wasm.d.ts', 'README.md'],
   sideEffects: false,
   keywords: ['hubspot', 'segment', 'analytics-next', 'destination', 'wasm'],
 };

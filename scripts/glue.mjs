@@ -12,6 +12,9 @@
 //   - the classes' `free()` (and `__destroy_into_raw()`, `Symbol.dispose`) go: the facade keeps
 //     each Rust object for the page's life and never frees one by hand (the glue's
 //     FinalizationRegistry still frees one the garbage collector takes);
+//   - one glue for two wasm builds: the lean one (without the opt-in form forwarding and cookie
+//     banner helper) is given the full build's short names (`renameLike`), after a check that
+//     every import it takes is one the full build's glue gives, word for word (`leanFits`);
 //   - the glue's warning for init's older argument form goes: the facade always passes an object
 //     or nothing, so it cannot be reached; its warning for a .wasm served without the
 //     application/wasm type (no streaming compile) is said shorter, in the plugin's words.
@@ -69,6 +72,94 @@ export function useShortNames(glue, renamed, module) {
   return glue;
 }
 
+/** The entries of the glue's import object, by name: the JS function the wasm calls for each. */
+export function importEntries(glue) {
+  const object = /\n    const import0 = \{\n        __proto__: null,\n([\s\S]*?)\n    \};\n/.exec(glue);
+  if (!object) throw new GlueMismatch("the glue's import object was not found");
+  const entries = new Map();
+  for (const entry of object[1].split(/\n(?=        [\w$]+: )/)) entries.set(/^ *([\w$]+):/.exec(entry)[1], entry);
+  return entries;
+}
+
+/**
+ * Whether the full build's glue serves the lean build's wasm: every import of the lean wasm
+ * (`leanImports`, its names before renaming) is in the full glue's import object with the same
+ * code as in the lean glue (comments aside). A GlueMismatch names the first one that is not.
+ */
+export function leanFits(fullGlue, leanGlue, leanImports) {
+  const full = importEntries(fullGlue), lean = importEntries(leanGlue);
+  // Comments aside: wasm-bindgen's describe the closure casts with build-local indices.
+  const code = (entry) => entry?.replace(/\n *\/\/.*/g, '');
+  for (const name of leanImports) {
+    if (!lean.has(name) || code(full.get(name)) !== code(lean.get(name))) throw new GlueMismatch(`the lean wasm's import ${name} is not the full glue's`);
+  }
+}
+
+/**
+ * `wasm` (bytes) with its import module and names and its export names changed as wasm-opt's
+ * `renamed` record of another build says (`{ imports: [[module, from, to]…], exports: [[from,
+ * to]…] }`, `module` the new import module): how the lean build gets the full build's short
+ * names. A name the record lacks is a GlueMismatch.
+ */
+export function renameLike(wasm, renamed, module) {
+  const imports = new Map(renamed.imports.map(([, from, to]) => [from, to]));
+  const exports = new Map(renamed.exports);
+  let at = 8;
+  const uleb = () => { let n = 0, shift = 0, b; do { b = wasm[at++]; n += (b & 127) * 2 ** shift; shift += 7; } while (b & 128); return n; };
+  const bytes = (n) => wasm.subarray(at, (at += n));
+  const name = () => bytes(uleb()).toString('utf8');
+  const limits = () => { const flags = wasm[at++]; uleb(); if (flags & 1) uleb(); };
+  const out = [wasm.subarray(0, 8)];
+  const renamedTo = (map, from) => {
+    if (!map.has(from)) throw new GlueMismatch(`the lean wasm's ${from} has no short name in the full build`);
+    return map.get(from);
+  };
+  while (at < wasm.length) {
+    const id = wasm[at++], size = uleb(), end = at + size;
+    let body;
+    if (id === 2 || id === 7) {
+      const parts = [];
+      for (let n = uleb(), i = 0; i < n; i++) {
+        if (id === 2) {
+          name();
+          parts.push(encodeName(module), encodeName(renamedTo(imports, name())));
+          const from = at, kind = wasm[at++];
+          // A function's type; a table's element type and limits; a memory's limits; a global's
+          // type and mutability; a tag's attribute and type.
+          if (kind === 0) uleb();
+          else if (kind === 1) { at++; limits(); }
+          else if (kind === 2) limits();
+          else if (kind === 3) at += 2;
+          else { at++; uleb(); }
+          parts.push(wasm.subarray(from, at));
+        } else {
+          parts.push(encodeName(renamedTo(exports, name())));
+          const from = at++;
+          uleb();
+          parts.push(wasm.subarray(from, at));
+        }
+      }
+      body = Buffer.concat([encodeUleb(parts.length / (id === 2 ? 3 : 2)), ...parts]);
+    } else {
+      body = wasm.subarray(at, end);
+    }
+    out.push(Buffer.from([id]), encodeUleb(body.length), body);
+    at = end;
+  }
+  return Buffer.concat(out);
+}
+
+function encodeUleb(n) {
+  const out = [];
+  do { let b = n & 127; n = Math.floor(n / 128); if (n) b |= 128; out.push(b); } while (n);
+  return Buffer.from(out);
+}
+
+function encodeName(text) {
+  const utf8 = Buffer.from(text, 'utf8');
+  return Buffer.concat([encodeUleb(utf8.length), utf8]);
+}
+
 /** The glue with its exports and the unreachable warning removed, then the facade, as one module. */
 export function merge(glue, facade, { version }) {
   // The classes the facade imports from the glue (HubSpotPlugin, HubSpotBannerConsent): no
@@ -82,6 +173,8 @@ export function merge(glue, facade, { version }) {
     glue = replaceOnce(glue, `\nif (Symbol.dispose) ${name}.prototype[Symbol.dispose] = ${name}.prototype.free;`, '');
   }
   glue = replaceOnce(glue, 'export { initSync, __wbg_init as default };', '');
+  // A debug build's glue also exports its instance (for debugging tools); the facade does not.
+  glue = glue.replace('\nexport { wasm as __wasm }', '');
   glue = replaceOnce(glue, `} else {
             console.warn('using deprecated parameters for the initialization function; pass a single object instead')
         }`, '}');

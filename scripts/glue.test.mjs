@@ -12,19 +12,24 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { entry, GlueMismatch, importModule, merge, replaceOnce, useShortNames, WASM_BINDGEN } from './glue.mjs';
+import { entry, GlueMismatch, importEntries, importModule, leanFits, merge, renameLike, replaceOnce, useShortNames, WASM_BINDGEN } from './glue.mjs';
 import { MINIFY_NAMES, STRIP } from './wasm-flags.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
 const env = { ...process.env, PATH: `${process.env.HOME}/.cargo/bin:${process.env.PATH}` };
 const facade = readFileSync(`${root}js/hubspot_wasm.js`, 'utf8');
-let dir, glue, wasmPath, renamed, shortWasm;
+let dir, glue, wasmPath, renamed, shortWasm, leanGlue, leanWasm;
 
 before(() => {
   dir = mkdtempSync(join(tmpdir(), 'hubspot-wasm-glue-'));
-  execFileSync('cargo', ['build', '--lib', '--target', 'wasm32-unknown-unknown', '--quiet'], { cwd: root, env, stdio: ['ignore', 'inherit', 'inherit'] });
-  execFileSync('wasm-bindgen', ['--target', 'web', '--no-typescript', '--out-dir', dir, '--out-name', 'hubspot_wasm',
-    join(resolve(root, process.env.CARGO_TARGET_DIR ?? 'target'), 'wasm32-unknown-unknown/debug/hubspot_wasm.wasm')], { env, stdio: ['ignore', 'inherit', 'inherit'] });
+  // The lean build (without the default features) into lean/, then the full one.
+  for (const [out, features] of [[join(dir, 'lean'), ['--no-default-features']], [dir, []]]) {
+    execFileSync('cargo', ['build', '--lib', '--target', 'wasm32-unknown-unknown', '--quiet', ...features], { cwd: root, env, stdio: ['ignore', 'inherit', 'inherit'] });
+    execFileSync('wasm-bindgen', ['--target', 'web', '--no-typescript', '--out-dir', out, '--out-name', 'hubspot_wasm',
+      join(resolve(root, process.env.CARGO_TARGET_DIR ?? 'target'), 'wasm32-unknown-unknown/debug/hubspot_wasm.wasm')], { env, stdio: ['ignore', 'inherit', 'inherit'] });
+  }
+  leanGlue = readFileSync(join(dir, 'lean/hubspot_wasm.js'), 'utf8');
+  leanWasm = readFileSync(join(dir, 'lean/hubspot_wasm_bg.wasm'));
   glue = readFileSync(join(dir, 'hubspot_wasm.js'), 'utf8');
   wasmPath = join(dir, 'hubspot_wasm_bg.wasm');
   const short = join(dir, 'short.wasm');
@@ -89,4 +94,28 @@ test('output that no longer matches stops with a GlueMismatch naming what and th
   mismatch(() => useShortNames(glue, { ...renamed, exports: renamed.exports.slice(1) }, 'a'), /old export names/);
   mismatch(() => useShortNames(glue, {}, 'a'), /no imports\/exports/);
   mismatch(() => replaceOnce('a a', 'a', 'b'), /found 2/);
+});
+
+test('the lean build runs with the full build\'s glue: its imports are the glue\'s, and renamed like the full build it runs through the release entry', async () => {
+  const leanImports = WebAssembly.Module.imports(new WebAssembly.Module(leanWasm)).map((i) => i.name);
+  assert.ok(leanImports.length < importEntries(glue).size, 'the lean wasm takes fewer imports than the full glue gives');
+  leanFits(glue, leanGlue, leanImports);
+  const module = importModule(shortWasm);
+  const lean = renameLike(leanWasm, renamed, module);
+  const short = new Set(renamed.imports.map(([, , to]) => to));
+  assert.ok(WebAssembly.Module.imports(new WebAssembly.Module(lean)).every((i) => i.module === module && short.has(i.name)), 'every import under the full build\'s short name');
+  const mod = await load('lean.mjs', entry({ glue, facade, version: '9.8.7', renamed, module }));
+  await exercise(mod, lean);
+  // The glue's banner class calls an export the lean wasm does not have.
+  assert.equal(WebAssembly.Module.exports(new WebAssembly.Module(lean)).length < WebAssembly.Module.exports(new WebAssembly.Module(shortWasm)).length, true);
+});
+
+test('a lean build the full glue does not serve stops the build with a GlueMismatch', () => {
+  const leanImports = WebAssembly.Module.imports(new WebAssembly.Module(leanWasm)).map((i) => i.name);
+  const [name, code] = [...importEntries(leanGlue)].find(([n]) => leanImports.includes(n));
+  const mismatch = (fn, what) => assert.throws(fn, (e) => e instanceof GlueMismatch && what.test(e.message));
+  mismatch(() => leanFits(glue, leanGlue.replace(code, code.replace('function(', 'function(extra, ')), leanImports), new RegExp(name));
+  mismatch(() => leanFits(glue, leanGlue, [...leanImports, '__wbg_missing_0000']), /__wbg_missing_0000/);
+  mismatch(() => renameLike(leanWasm, { ...renamed, imports: renamed.imports.filter(([, from]) => from !== name) }, 'a'), new RegExp(`${name} has no short name`));
+  mismatch(() => renameLike(leanWasm, { ...renamed, exports: renamed.exports.slice(1) }, 'a'), /has no short name/);
 });

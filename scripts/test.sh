@@ -19,6 +19,11 @@ cargo clippy --all-targets -- -D warnings
 step "clippy, wasm32 with the panic hook (-D warnings)"
 cargo clippy --all-targets --target wasm32-unknown-unknown --features panic-hook -- -D warnings
 
+# The package's lean wasm: without the opt-in form forwarding and cookie-banner helper.
+step "clippy, the lean build, native and wasm32 (-D warnings)"
+cargo clippy --all-targets --no-default-features -- -D warnings
+cargo clippy --lib --target wasm32-unknown-unknown --no-default-features -- -D warnings
+
 step "native: cargo test (settings, mapping, session, destination; property tests and a fuzz run)"
 cargo test --quiet
 

@@ -2,8 +2,10 @@
 // package with these, and bench/size.mjs builds its named copy (for the cost per crate) the same.
 
 /** A 64 KiB stack instead of 1 MiB: the event walk is capped at 32 levels, and a smaller initial
- *  memory is less for the browser to allocate at start-up. */
-export const RUSTFLAGS = '-C link-arg=-zstack-size=65536';
+ *  memory is less for the browser to allocate at start-up. Symbols in the v0 scheme, as
+ *  .cargo/config.toml gives every other wasm32 build (RUSTFLAGS replaces that file's flags): the
+ *  lean and full builds then name their closure adapters alike and share one glue. */
+export const RUSTFLAGS = '-C link-arg=-zstack-size=65536 -Csymbol-mangling-version=v0';
 
 /**
  * The toolchain of the published (release) build, pinned here and nowhere else: a nightly,

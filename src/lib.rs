@@ -21,6 +21,7 @@
 
 pub mod consent;
 pub mod destination;
+#[cfg(feature = "form-submissions")]
 pub mod forms;
 pub mod mapping;
 pub mod segment;

@@ -194,15 +194,12 @@ impl Settings {
             None => concat(&[region.scripts(), "hsforms.net/forms/embed/v2.js"]),
         };
 
-        let mut form_fields = Vec::new();
-        if let Some(value) = setting(settings, "formFields") {
-            let bad = || invalid("formFields", value, "expected a list of field names");
-            let Value::Array(names) = value else { return Err(bad()) };
-            for name in names {
-                let Value::String(name) = name else { return Err(bad()) };
-                form_fields.push(String::from(&**name));
-            }
-        }
+        // Without form forwarding in the build (the lean wasm, which refuses trackFormSubmissions),
+        // formFields and identifyFormSubmitters are settings it does not know, and so ignores.
+        #[cfg(feature = "form-submissions")]
+        let form_fields = form_fields(settings)?;
+        #[cfg(not(feature = "form-submissions"))]
+        let form_fields = Vec::new();
 
         let mut consent_categories = Vec::new();
         if let Some(value) = setting(settings, "consentCategories") {
@@ -221,7 +218,8 @@ impl Settings {
             consent_categories,
             track_form_submissions: boolean(settings, &["trackFormSubmissions"], false)?,
             form_fields,
-            identify_form_submitters: boolean(settings, &["identifyFormSubmitters"], false)?,
+            identify_form_submitters: cfg!(feature = "form-submissions")
+                && boolean(settings, &["identifyFormSubmitters"], false)?,
             load_forms_sdk: boolean(settings, &["loadFormsSdk", "loadFormsSDK"], false)?,
             custom_behavioral_events: boolean(settings, &["customBehavioralEvents"], true)?,
             track_initial_page_view: boolean(settings, &["trackInitialPageView"], false)?,
@@ -237,6 +235,21 @@ impl Settings {
             portal_id,
         })
     }
+}
+
+/// `formFields`: the names of the form fields whose values go with `Form Submitted`.
+#[cfg(feature = "form-submissions")]
+fn form_fields(settings: &Value) -> Result<Vec<String>, String> {
+    let mut fields = Vec::new();
+    if let Some(value) = setting(settings, "formFields") {
+        let bad = || invalid("formFields", value, "expected a list of field names");
+        let Value::Array(names) = value else { return Err(bad()) };
+        for name in names {
+            let Value::String(name) = name else { return Err(bad()) };
+            fields.push(String::from(&**name));
+        }
+    }
+    Ok(fields)
 }
 
 /// Whether `text` is one or more ASCII digits (a Hub ID, a whole number of milliseconds).

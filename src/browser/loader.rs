@@ -150,6 +150,7 @@ fn inject(present: &str, id: &str, url: &str, nonce: Option<&str>, running: bool
 
 /// HubSpot's tracking code alone, for its cookie banner (`hubspotBannerConsent`): injected once,
 /// as `load()` would, which then finds it on the page.
+#[cfg(feature = "cookie-banner")]
 pub fn inject_tracker(settings: &Settings) {
     queue::queue(queue::HSQ);
     queue::queue(queue::HSP);

@@ -6,8 +6,10 @@
 //! page object returns `Result`, and no `RefCell` borrow is held across a call into JavaScript.
 //! The package's entry (`js/hubspot_wasm.js`) only starts the wasm and buffers calls until then.
 
+#[cfg(feature = "cookie-banner")]
 mod banner;
 mod delivery;
+#[cfg(feature = "form-submissions")]
 mod forms;
 mod loader;
 mod queue;
@@ -31,6 +33,7 @@ use std::rc::{Rc, Weak};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
+#[cfg(feature = "cookie-banner")]
 pub use banner::HubSpotBannerConsent;
 
 #[wasm_bindgen]
@@ -99,6 +102,10 @@ struct Governed {
 /// A destination for validated settings; an `Error` naming the setting otherwise.
 fn destination(settings: &Value<'_>) -> Result<Destination, JsError> {
     let destination = Destination::new(settings).map_err(|message| JsError::new(&message))?;
+    #[cfg(not(feature = "form-submissions"))]
+    if destination.settings().track_form_submissions {
+        return Err(JsError::new("hubspot-wasm: trackFormSubmissions needs the full wasm: init({ full: true })"));
+    }
     if destination.settings().has_server_credentials {
         warn("hubspot-wasm: apiKey/privateAppToken are server credentials, ignored here: never ship them to browsers");
     }
@@ -222,9 +229,12 @@ impl HubSpotPlugin {
                 .then(|| (settings.form_fields.clone(), settings.identify_form_submitters));
             (Scripts::new(settings), !settings.consent_categories.is_empty(), forms)
         };
+        #[cfg(feature = "form-submissions")]
         if let Some((fields, identify)) = forms {
             forms::listen(&analytics, fields, identify);
         }
+        #[cfg(not(feature = "form-submissions"))]
+        let _ = forms; // refused with the settings, in `destination`
         let loading = match segments_hubspot(&analytics) {
             Some(segments) => {
                 let key = if segments == CLASSIC { CLASSIC } else { "'HubSpot Web (Actions)'" };

@@ -3,7 +3,8 @@
 //
 //   1. Vite: a production `vite build` of a small app (fixtures/vite/) with no wasm plugin; the
 //      output is served on its own and opened in Chromium; the events must reach the HubSpot
-//      emulator, the wasm must be the hashed asset Vite emitted.
+//      emulator, the wasm must be the hashed asset Vite emitted (the lean one: the app forwards no
+//      forms and uses no cookie banner).
 //   2. Server-side rendering: the package imported by a plain Node process (fixtures/node-ssr.mjs,
 //      a child process: no window, no document), which must touch no global, fetch nothing, and
 //      hand back an inert plugin whose load() loads nothing.
@@ -24,6 +25,7 @@ import { ROOT, useHarness } from './harness.mjs';
 const harness = useHarness();
 const run = promisify(execFile);
 const PKG_WASM = readFileSync(`${ROOT}pkg/hubspot_wasm_bg.wasm`);
+const PKG_FULL_WASM = readFileSync(`${ROOT}pkg/hubspot_wasm_full_bg.wasm`);
 const PKG_VERSION = JSON.parse(readFileSync(`${ROOT}pkg/package.json`, 'utf8')).version;
 const PKG_DTS = readFileSync(`${ROOT}pkg/hubspot_wasm.d.ts`, 'utf8');
 
@@ -59,13 +61,16 @@ test('Vite 8 production build, no wasm plugin: the app identifies and tracks thr
   });
   const buildMs = Math.round(performance.now() - started);
 
-  // What Vite emitted: the package's wasm, byte for byte, under a hashed name; no unhashed copy.
+  // What Vite emitted: the package's two wasm files, byte for byte, under hashed names; no
+  // unhashed copy.
   const assets = readdirSync(`${viteOut}/assets`);
   const wasms = assets.filter((f) => f.endsWith('.wasm'));
-  assert.equal(wasms.length, 1, `one .wasm in the build: ${assets}`);
-  const [wasm] = wasms;
-  assert.match(wasm, /^hubspot_wasm_bg-[\w-]{8}\.wasm$/, 'named by Vite with a content hash');
-  assert.ok(PKG_WASM.equals(readFileSync(`${viteOut}/assets/${wasm}`)), 'the emitted wasm is pkg/hubspot_wasm_bg.wasm');
+  assert.equal(wasms.length, 2, `two .wasm in the build, the lean and the full: ${assets}`);
+  const wasm = wasms.find((f) => /^hubspot_wasm_bg-[\w-]{8}\.wasm$/.test(f));
+  const full = wasms.find((f) => /^hubspot_wasm_full_bg-[\w-]{8}\.wasm$/.test(f));
+  assert.ok(wasm && full, `each named by Vite with a content hash: ${wasms}`);
+  assert.ok(PKG_WASM.equals(readFileSync(`${viteOut}/assets/${wasm}`)), 'the lean one is pkg/hubspot_wasm_bg.wasm');
+  assert.ok(PKG_FULL_WASM.equals(readFileSync(`${viteOut}/assets/${full}`)), 'the full one is pkg/hubspot_wasm_full_bg.wasm');
   assert.deepEqual(readdirSync(viteOut).filter((f) => f.endsWith('.wasm')), [], 'no wasm outside assets/');
   const entry = readFileSync(`${viteOut}/index.html`, 'utf8').match(/src="\/assets\/(index-[\w-]+\.js)"/)?.[1];
   assert.ok(entry, 'index.html loads the bundle');
@@ -96,7 +101,8 @@ test('Vite 8 production build, no wasm plugin: the app identifies and tracks thr
       ], "HubSpot's own automatic page view, once, then the event with its identity");
       assert.deepEqual(visit.requestsTo('tracker').map((r) => r.url), ['https://js.hs-scripts.com/62515.js']);
 
-      // The wasm the page ran is the one Vite emitted, from the Vite output's server.
+      // The wasm the page ran is the lean one Vite emitted, from the Vite output's server: the
+      // app needs neither form forwarding nor the banner helper, so the full one is not fetched.
       const fetched = await visit.page.evaluate(() => performance.getEntriesByType('resource').map((e) => e.name).filter((n) => n.includes('.wasm')));
       assert.deepEqual(fetched, [`${server.url}/assets/${wasm}`]);
 

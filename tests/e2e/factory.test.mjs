@@ -711,3 +711,59 @@ test('10,000 calls through the no-await factory, about half before the wasm and 
   assert.deepEqual(visit.errors.map(String), []);
   assert.deepEqual(hubspotWarnings(visit), ["hubspot-wasm: HubSpot's tracking code has not run and 1000 calls are waiting for it; the oldest are dropped"]);
 });
+
+// --- Which wasm a page downloads -----------------------------------------------------------------
+
+/** The .wasm paths the page fetched, in order. */
+const wasmPaths = (visit) => visit.page.evaluate(() => performance.getEntriesByType('resource')
+  .map((e) => new URL(e.name).pathname).filter((p) => p.endsWith('.wasm')));
+
+test('the lean wasm for a plugin without form forwarding; the full one instead for trackFormSubmissions and for the cookie-banner helper', async () => {
+  for (const [setup, expected] of [
+    ['plugin', ['/pkg/hubspot_wasm_bg.wasm']],
+    ['forms', ['/pkg/hubspot_wasm_full_bg.wasm']],
+    ['banner', ['/pkg/hubspot_wasm_full_bg.wasm']],
+  ]) {
+    const visit = await openPage();
+    await visit.page.evaluate(async ({ setup, portalId }) => {
+      if (setup === 'banner') {
+        // As a consent wrapper's setup runs it: before the plugin, in the same task.
+        const { hubspotBannerConsent } = await import('/pkg/hubspot_wasm.js');
+        window.banner = hubspotBannerConsent({ portalId, categories: { analytics: 'C0002' } });
+      }
+      rig.start(setup === 'forms' ? { portalId, trackFormSubmissions: true } : { portalId });
+      await analytics.track('Signed Up', { plan: 'pro' });
+    }, { setup, portalId: PORTAL });
+    await visit.until(() => window.__hubspot?.sent.some((s) => s.kind === 'customEvent'));
+    if (setup === 'banner') {
+      const categories = await visit.page.evaluate(() => window.banner.getCategories());
+      assert.equal(typeof categories.C0002, 'boolean', `the banner helper answers too: ${JSON.stringify(categories)}`);
+    }
+    assert.deepEqual(await wasmPaths(visit), expected, `${setup}: one wasm, the one it needs`);
+    assert.deepEqual(visit.errors.map(String), []);
+    assert.deepEqual(hubspotWarnings(visit), []);
+    await harness.closeVisits();
+  }
+});
+
+test('the lean wasm already running: a plugin that forwards forms rejects its load() saying what to do; init({ full: true }) first serves every plugin', async () => {
+  const visit = await openPage();
+  const outcome = await visit.page.evaluate(async (portalId) => {
+    const { default: init, hubspotPlugin } = await import('/pkg/hubspot_wasm.js');
+    await init();
+    return hubspotPlugin({ portalId, trackFormSubmissions: true }).load({}, undefined).then(() => 'loaded', (e) => e.message);
+  }, PORTAL);
+  assert.equal(outcome, 'hubspot-wasm: the lean wasm runs here, without form forwarding and the cookie-banner helper: call init({ full: true }) before anything starts it');
+  assert.deepEqual(await wasmPaths(visit), ['/pkg/hubspot_wasm_bg.wasm'], 'no second wasm');
+  await harness.closeVisits();
+
+  const full = await openPage();
+  await full.page.evaluate(async (portalId) => {
+    await window.fixture.init({ full: true });
+    rig.start({ portalId });
+    await analytics.track('Signed Up', { plan: 'pro' });
+  }, PORTAL);
+  await full.until(() => window.__hubspot?.sent.some((s) => s.kind === 'customEvent'));
+  assert.deepEqual(await wasmPaths(full), ['/pkg/hubspot_wasm_full_bg.wasm']);
+  assert.deepEqual(full.errors.map(String), []);
+});
