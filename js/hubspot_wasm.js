@@ -16,8 +16,10 @@ const VERSION = '0.0.0-dev';
 
 let running = false;
 // Which wasm this page started: undefined before any, then whether it is the full one. wasm-bindgen's
-// glue runs one wasm per page, and both builds share it.
+// glue runs one wasm per page, and both builds share it. `fullWanted`: something made on this page
+// needs the full one (a plugin is made a task before its wasm starts).
 let startedFull;
+let fullWanted = false;
 
 /**
  * Fetches, compiles and instantiates the wasm once per page (later calls share it; a failed one
@@ -34,7 +36,7 @@ export default function init(options) {
   // `init(source)` without the object, wasm-bindgen's older form, is taken too.
   let { full = false, ...source } = options === undefined || options?.constructor === Object ? options ?? {} : { module_or_path: options };
   full = full === true;
-  if (startedFull === undefined) startedFull = full;
+  if (startedFull === undefined) startedFull = full || (fullWanted && !('module_or_path' in source));
   else if (full && !startedFull) {
     return Promise.reject(new Error(`${PREFIX}the lean wasm runs here, without form forwarding and the cookie-banner helper: call init({ full: true }) before anything starts it`));
   }
@@ -67,6 +69,7 @@ export function hubspotPlugin(settings) {
   try {
     full = settings?.trackFormSubmissions === true;
   } catch {} // a throwing getter: the Rust plugin says what is wrong with the settings
+  fullWanted ||= full;
   // (Where the lean wasm runs and the full one is needed, load() rejects and says why.)
   let created = running && (startedFull || !full) ? new HubSpotPlugin(settings) : undefined;
   // The Rust plugin once load() has started it; calls wait for that, in order, in `early`

@@ -746,6 +746,18 @@ test('the lean wasm for a plugin without form forwarding; the full one instead f
   }
 });
 
+test('two plugins made in the same task, the second forwarding forms: the full wasm alone serves both', async () => {
+  const visit = await openPage();
+  const outcomes = await visit.page.evaluate(async (portalId) => {
+    const { hubspotPlugin } = await import('/pkg/hubspot_wasm.js');
+    const plugins = [hubspotPlugin({ portalId }), hubspotPlugin({ portalId, trackFormSubmissions: true })];
+    return Promise.all(plugins.map((p) => p.load({}, undefined).then(() => 'loaded', (e) => e.message)));
+  }, PORTAL);
+  assert.deepEqual(outcomes, ['loaded', 'loaded']);
+  assert.deepEqual(await wasmPaths(visit), ['/pkg/hubspot_wasm_full_bg.wasm']);
+  assert.deepEqual(visit.errors.map(String), []);
+});
+
 test('the lean wasm already running: a plugin that forwards forms rejects its load() saying what to do; init({ full: true }) first serves every plugin', async () => {
   const visit = await openPage();
   const outcome = await visit.page.evaluate(async (portalId) => {

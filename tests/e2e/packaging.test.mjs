@@ -6,8 +6,10 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { ROOT, useHarness } from './harness.mjs';
 
 const harness = useHarness();
-/** The package's wasm binary, as the build named it (hubspot_wasm_bg.wasm). */
-const WASM = readdirSync(`${ROOT}pkg`).find((f) => f.endsWith('.wasm'));
+/** The package's lean wasm, what a page without the opt-in features fetches. */
+const WASM = 'hubspot_wasm_bg.wasm';
+/** Its two wasm files, as the build named them. */
+const WASMS = readdirSync(`${ROOT}pkg`).filter((f) => f.endsWith('.wasm')).sort();
 
 /** URLs of the .wasm files the page fetched. */
 function wasmFetched(page) {
@@ -18,9 +20,12 @@ test('webpack 5 bundle: the demo page identifies a visitor on their next event, 
   const visit = await harness.open('/www/');
   const { page } = visit;
   await page.getByText('plugin: loaded').waitFor({ timeout: 10_000 });
-  // webpack emitted the wasm as a hashed asset next to the bundle.
-  const stem = WASM.slice(0, -'.wasm'.length).replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  assert.match((await wasmFetched(page)).join(), new RegExp(`^/www/dist/${stem}\\.[0-9a-f]{8}\\.wasm$`));
+  // webpack emitted the package's two wasm files as hashed assets next to the bundle; the demo
+  // forwards HubSpot's forms, so it fetched the full one, and only that one.
+  assert.deepEqual(WASMS, ['hubspot_wasm_bg.wasm', 'hubspot_wasm_full_bg.wasm']);
+  const emitted = readdirSync(`${ROOT}www/dist`).filter((f) => f.endsWith('.wasm')).map((f) => f.replace(/\.[0-9a-f]{8}\.wasm$/, '.wasm')).sort();
+  assert.deepEqual(emitted, WASMS, 'both emitted, each with a content hash');
+  assert.match((await wasmFetched(page)).join(), /^\/www\/dist\/hubspot_wasm_full_bg\.[0-9a-f]{8}\.wasm$/);
 
   // The page's own analytics.page() on load: HubSpot records its automatic page view, once.
   await page.locator('#sent li').first().waitFor();
