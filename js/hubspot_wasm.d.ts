@@ -32,7 +32,8 @@ export interface HubSpotSettings {
   formsUrl?: string;
   /** CSP nonce set on every injected script. */
   nonce?: string;
-  /** Forward HubSpot form submissions to analytics as track('Form Submitted') (kept from HubSpot itself). */
+  /** Forward HubSpot form submissions to analytics as track('Form Submitted') (kept from HubSpot
+   *  itself). The plugin then fetches the package's full wasm instead of the lean one. */
   trackFormSubmissions?: boolean;
   /** Form fields whose values go with 'Form Submitted' (none by default); 'email' also matches '0-1/email'. */
   formFields?: string[];
@@ -147,6 +148,7 @@ export interface HubSpotBannerConsent {
 /**
  * HubSpot's cookie banner as the page's consent source for Segment's consent wrapper: spread the
  * result into `createWrapper({ ...hubspotBannerConsent(options), shouldLoadSegment })`. Loads
- * HubSpot's tracking code at once (the banner comes with it).
+ * HubSpot's tracking code at once (the banner comes with it), and the package's full wasm: call it
+ * before anything starts the lean one.
  */
 export function hubspotBannerConsent(options: HubSpotBannerOptions): HubSpotBannerConsent;

@@ -32,9 +32,11 @@ export const OWN_STD = {
 };
 
 /** npm binaryen's wasm-opt (Debian's 108 mis-numbers wasm-bindgen's externref table export).
- *  -ocimfs 0: no inlining of single-caller functions (0.7 KB smaller once gzipped); --converge:
- *  passes until the module stops shrinking. */
-export const WASM_OPT = ['-O2', '-ocimfs', '0', '-aimfs', '4', '--converge'];
+ *  -ocimfs 60: single-caller functions inlined up to 60 bytes only (binaryen's default, 1.5 KB,
+ *  is 0.6 KB larger once gzipped); as small as none inlined, with 30 % fewer functions (341
+ *  instead of 486), and V8 compiles each on the main thread at its first call, at start-up.
+ *  --converge: passes until the module stops shrinking. */
+export const WASM_OPT = ['-O2', '-ocimfs', '60', '-aimfs', '4', '--converge'];
 
 /** Names, toolchain notes and the feature list are no use to a visitor. */
 export const STRIP = ['--strip-debug', '--strip-producers', '--strip-target-features'];

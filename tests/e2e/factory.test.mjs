@@ -769,6 +769,21 @@ test('the lean wasm already running: a plugin that forwards forms rejects its lo
   assert.deepEqual(await wasmPaths(visit), ['/pkg/hubspot_wasm_bg.wasm'], 'no second wasm');
   await harness.closeVisits();
 
+  // The lean wasm given as the full one: the Rust plugin itself refuses form forwarding.
+  const mislabelled = await openPage();
+  const refused = await mislabelled.page.evaluate(async (portalId) => {
+    const { default: init, hubspotPlugin } = await import('/pkg/hubspot_wasm.js');
+    await init({ module_or_path: '/pkg/hubspot_wasm_bg.wasm', full: true });
+    try {
+      hubspotPlugin({ portalId, trackFormSubmissions: true });
+      return 'made';
+    } catch (e) {
+      return e.message;
+    }
+  }, PORTAL);
+  assert.equal(refused, 'hubspot-wasm: trackFormSubmissions needs the full wasm: init({ full: true })');
+  await harness.closeVisits();
+
   const full = await openPage();
   await full.page.evaluate(async (portalId) => {
     await window.fixture.init({ full: true });
