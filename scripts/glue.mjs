@@ -118,8 +118,9 @@ export function renameLike(wasm, renamed, module) {
     const id = wasm[at++], size = uleb(), end = at + size;
     let body;
     if (id === 2 || id === 7) {
+      const count = uleb();
       const parts = [];
-      for (let n = uleb(), i = 0; i < n; i++) {
+      for (let i = 0; i < count; i++) {
         if (id === 2) {
           name();
           parts.push(encodeName(module), encodeName(renamedTo(imports, name())));
@@ -139,7 +140,7 @@ export function renameLike(wasm, renamed, module) {
           parts.push(wasm.subarray(from, at));
         }
       }
-      body = Buffer.concat([encodeUleb(parts.length / (id === 2 ? 3 : 2)), ...parts]);
+      body = Buffer.concat([encodeUleb(count), ...parts]);
     } else {
       body = wasm.subarray(at, end);
     }
