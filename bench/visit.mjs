@@ -5,8 +5,10 @@
 // Segment's CDN, analytics-next's lazy chunks and the .wasm included. bench/run.mjs runs it as
 // one row; alone:
 //
-//   node bench/visit.mjs [--runs N] [--rtt MS] [--pkg DIR] [--preload]
+//   node bench/visit.mjs [--runs N] [--rtt MS] [--settings-rtt MS] [--pkg DIR] [--preload]
 //
+// --settings-rtt: the settings' own round trip (by default --rtt's), for a Segment CDN farther
+// from the visitor than the site's own server.
 // --preload: ours with the facade's <link rel=modulepreload> and <link rel=preload as=fetch> hints
 // in the page (they fetch before the clock starts: for information, not the row's figure).
 //
@@ -26,16 +28,16 @@ const SETTINGS = JSON.stringify({ integrations: {}, metrics: { sampleRate: 0 }, 
 
 /**
  * The repository on 127.0.0.1, `/pkg/` from `pkg`, Segment's settings at /segment-cdn, each
- * answer sent `rttMs` after its request arrived.
+ * answer sent `rttMs` after its request arrived (the settings `settingsRttMs`).
  */
-export function startSlowServer({ pkg = join(ROOT, 'pkg'), rttMs = 40 } = {}) {
+export function startSlowServer({ pkg = join(ROOT, 'pkg'), rttMs = 40, settingsRttMs = rttMs } = {}) {
   const server = createServer(async (req, res) => {
     const started = Date.now();
-    let status = 200, type = 'text/plain', body = 'not found';
+    let status = 200, type = 'text/plain', body = 'not found', delay = rttMs;
     try {
       const path = decodeURIComponent(new URL(req.url, 'http://x').pathname);
       if (/^\/segment-cdn\/v1\/projects\/[^/]+\/settings$/.test(path)) {
-        [type, body] = ['application/json', SETTINGS];
+        [type, body, delay] = ['application/json', SETTINGS, settingsRttMs];
       } else {
         const [base, rest] = path.startsWith('/pkg/') ? [pkg, path.slice(5)] : [ROOT, path];
         const file = normalize(join(base, rest));
@@ -45,7 +47,7 @@ export function startSlowServer({ pkg = join(ROOT, 'pkg'), rttMs = 40 } = {}) {
     } catch {
       status = 404;
     }
-    setTimeout(() => res.writeHead(status, { 'content-type': type, 'cache-control': 'no-store' }).end(body), Math.max(0, rttMs - (Date.now() - started)));
+    setTimeout(() => res.writeHead(status, { 'content-type': type, 'cache-control': 'no-store' }).end(body), Math.max(0, delay - (Date.now() - started)));
   });
   return new Promise((ok) => server.listen(0, '127.0.0.1', () => ok({
     url: `http://127.0.0.1:${server.address().port}`,
@@ -56,8 +58,8 @@ export function startSlowServer({ pkg = join(ROOT, 'pkg'), rttMs = 40 } = {}) {
 const median = (xs) => { const s = xs.filter((x) => x != null).sort((a, b) => a - b); const m = s.length >> 1; return !s.length ? null : s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2; };
 
 /** The visits, in pairs; returns medians per plugin, the ratio, the samples and problems seen. */
-export async function measureVisit(browser, { pkg, rttMs = 40, runs = 20, preload = false } = {}) {
-  const server = await startSlowServer({ pkg, rttMs });
+export async function measureVisit(browser, { pkg, rttMs = 40, settingsRttMs = rttMs, runs = 20, preload = false } = {}) {
+  const server = await startSlowServer({ pkg, rttMs, settingsRttMs });
   const samples = { ours: [], plain: [] };
   const problems = [];
   const pairRatios = [];
@@ -97,7 +99,7 @@ export async function measureVisit(browser, { pkg, rttMs = 40, runs = 20, preloa
   });
   const ours = summary('ours'), plain = summary('plain');
   return {
-    rttMs, preload, runs: Math.min(samples.ours.length, samples.plain.length), ours, plain,
+    rttMs, settingsRttMs, preload, runs: Math.min(samples.ours.length, samples.plain.length), ours, plain,
     ratio: ours.total != null && plain.total ? ours.total / plain.total : null,
     // Each pair's ratio, then their median: steadier when the machine's load drifts.
     pairRatio: median(pairRatios),
@@ -111,7 +113,7 @@ const ms = (x) => (x == null ? '—' : `${x.toFixed(1)} ms`);
 export function describeVisit(v) {
   const x = (r) => (r == null ? '—' : `${r.toFixed(3)}×`);
   return `ours ${ms(v.ours.total)}, plain JS ${ms(v.plain.total)}, ours/plain ${x(v.ratio)} (median of the pairs' ratios ${x(v.pairRatio)}) ` +
-    `(medians of ${v.runs} visits each, ${v.rttMs} ms per request); ours: settings in at ${ms(v.ours.settingsEnd)}, ` +
+    `(medians of ${v.runs} visits each, ${v.rttMs} ms per request${v.settingsRttMs === v.rttMs ? '' : `, the settings ${v.settingsRttMs} ms`}); ours: settings in at ${ms(v.ours.settingsEnd)}, ` +
     `wasm requested at ${ms(v.ours.wasmStart)}, in at ${ms(v.ours.wasmEnd)}, instantiated at ${ms(v.ours.initDone)}, load() called at ${ms(v.ours.loadCalled)}, ` +
     `track() at ${ms(v.ours.trackCalled)}; plain: load() at ${ms(v.plain.loadCalled)}, track() at ${ms(v.plain.trackCalled)}`;
 }
@@ -128,7 +130,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   const { chromium } = await import('playwright-core');
   const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1'] });
   try {
-    const v = await measureVisit(browser, { pkg, rttMs: Number(option('--rtt', 40)), runs: Number(option('--runs', 20)), preload: args.includes('--preload') });
+    const v = await measureVisit(browser, { pkg, rttMs: Number(option('--rtt', 40)), settingsRttMs: Number(option('--settings-rtt', option('--rtt', 40))), runs: Number(option('--runs', 20)), preload: args.includes('--preload') });
     console.log(`Segment site cold visit, AnalyticsBrowser.load() → first event in _hsq (${pkg}):\n  ${describeVisit(v)}\n  first commands: ours ${v.ours.command}, plain ${v.plain.command}`);
     if (v.problems.length) console.log(`  problems: ${v.problems.join(' | ')}`);
   } finally {
