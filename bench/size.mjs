@@ -137,20 +137,14 @@ export function crateCosts(file) {
   let at = 8;
   const uleb = () => { let n = 0, shift = 0, b; do { b = buf[at++]; n += (b & 127) * 2 ** shift; shift += 7; } while (b & 128); return n; };
   const name = () => { const n = uleb(); const text = buf.toString('utf8', at, at + n); at += n; return text; };
-  const limits = () => { const flags = uleb(); uleb(); if (flags & 1) uleb(); };
-  let imported = 0;
+  // Imported functions come first in the function index space.
+  const imported = WebAssembly.Module.imports(new WebAssembly.Module(buf)).filter((i) => i.kind === 'function').length;
   const bodies = [], names = new Map(), data = [], structure = [];
   while (at < buf.length) {
     const start = at;
     const id = buf[at++];
     const end = uleb() + at;
-    if (id === 2) { // imports: imported functions come first in the function index space
-      for (let n = uleb(); n > 0; n--) {
-        name(); name();
-        const kind = buf[at++];
-        if (kind === 0) { uleb(); imported++; } else if (kind === 1) { at++; limits(); } else if (kind === 2) limits(); else at += 2;
-      }
-    } else if (id === 10) {
+    if (id === 10) {
       for (let n = uleb(); n > 0; n--) { const len = uleb(); bodies.push(buf.subarray(at, at + len)); at += len; }
     } else if (id === 0 && name() === 'name') {
       while (at < end) {

@@ -18,7 +18,7 @@ import { MINIFY_NAMES, STRIP } from './wasm-flags.mjs';
 const root = new URL('..', import.meta.url).pathname;
 const env = { ...process.env, PATH: `${process.env.HOME}/.cargo/bin:${process.env.PATH}` };
 const facade = readFileSync(`${root}js/hubspot_wasm.js`, 'utf8');
-let dir, glue, wasmPath, renamed, shortWasm, leanGlue, leanWasm;
+let dir, glue, wasmPath, renamed, shortWasm, leanGlue, leanWasm, leanImports;
 
 before(() => {
   dir = mkdtempSync(join(tmpdir(), 'hubspot-wasm-glue-'));
@@ -30,6 +30,7 @@ before(() => {
   }
   leanGlue = readFileSync(join(dir, 'lean/hubspot_wasm.js'), 'utf8');
   leanWasm = readFileSync(join(dir, 'lean/hubspot_wasm_bg.wasm'));
+  leanImports = WebAssembly.Module.imports(new WebAssembly.Module(leanWasm)).map((i) => i.name);
   glue = readFileSync(join(dir, 'hubspot_wasm.js'), 'utf8');
   wasmPath = join(dir, 'hubspot_wasm_bg.wasm');
   const short = join(dir, 'short.wasm');
@@ -97,7 +98,6 @@ test('output that no longer matches stops with a GlueMismatch naming what and th
 });
 
 test('the lean build runs with the full build\'s glue: its imports are the glue\'s, and renamed like the full build it runs through the release entry', async () => {
-  const leanImports = WebAssembly.Module.imports(new WebAssembly.Module(leanWasm)).map((i) => i.name);
   assert.ok(leanImports.length < importEntries(glue).size, 'the lean wasm takes fewer imports than the full glue gives');
   leanFits(glue, leanGlue, leanImports);
   const module = importModule(shortWasm);
@@ -111,7 +111,6 @@ test('the lean build runs with the full build\'s glue: its imports are the glue\
 });
 
 test('a lean build the full glue does not serve stops the build with a GlueMismatch', () => {
-  const leanImports = WebAssembly.Module.imports(new WebAssembly.Module(leanWasm)).map((i) => i.name);
   const [name, code] = [...importEntries(leanGlue)].find(([n]) => leanImports.includes(n));
   const mismatch = (fn, what) => assert.throws(fn, (e) => e instanceof GlueMismatch && what.test(e.message));
   mismatch(() => leanFits(glue, leanGlue.replace(code, code.replace('function(', 'function(extra, ')), leanImports), new RegExp(name));
