@@ -33,8 +33,10 @@ const PROFILE = args.includes('--profile');
 const PKG = resolve(option('--pkg') ?? join(ROOT, 'pkg'));
 
 const CFG = QUICK
-  ? { micro: { warmMs: 150, batchMs: 100, batches: 3 }, share: { events: 300, block: 100, warm: 50 }, startupSamples: 5, visit: { runs: 5, rttMs: 40 }, visitFar: { runs: 5, rttMs: 40, settingsRttMs: 70 }, memory: { first: 1000, total: 20000 } }
-  : { micro: { warmMs: 300, batchMs: 200, batches: 7 }, share: { events: 2000, block: 250, warm: 200 }, startupSamples: 20, visit: { runs: 20, rttMs: 40 }, visitFar: { runs: 20, rttMs: 40, settingsRttMs: 70 }, memory: { first: 1000, total: 100000 } };
+  ? { micro: { warmMs: 150, batchMs: 100, batches: 3 }, share: { events: 300, block: 100, warm: 50 }, startupSamples: 5, visit: { runs: 5, rttMs: 40 }, memory: { first: 1000, total: 20000 } }
+  : { micro: { warmMs: 300, batchMs: 200, batches: 7 }, share: { events: 2000, block: 250, warm: 200 }, startupSamples: 20, visit: { runs: 20, rttMs: 40 }, memory: { first: 1000, total: 100000 } };
+// The same visits with Segment's CDN farther than the site's own server (information).
+CFG.visitFar = { ...CFG.visit, settingsRttMs: 70 };
 
 const TARGETS = {
   sizeGzip: { max: 30 * 1024, aim: 24 * 1024 },

@@ -130,7 +130,8 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   const { chromium } = await import('playwright-core');
   const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1'] });
   try {
-    const v = await measureVisit(browser, { pkg, rttMs: Number(option('--rtt', 40)), settingsRttMs: Number(option('--settings-rtt', option('--rtt', 40))), runs: Number(option('--runs', 20)), preload: args.includes('--preload') });
+    const rttMs = Number(option('--rtt', 40));
+    const v = await measureVisit(browser, { pkg, rttMs, settingsRttMs: Number(option('--settings-rtt', rttMs)), runs: Number(option('--runs', 20)), preload: args.includes('--preload') });
     console.log(`Segment site cold visit, AnalyticsBrowser.load() → first event in _hsq (${pkg}):\n  ${describeVisit(v)}\n  first commands: ours ${v.ours.command}, plain ${v.plain.command}`);
     if (v.problems.length) console.log(`  problems: ${v.problems.join(' | ')}`);
   } finally {
