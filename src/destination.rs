@@ -31,10 +31,10 @@ pub struct Answer<'a> {
 
 #[cfg(test)]
 impl Answer<'_> {
-    /// `[commands, warnings]` as JSON text: the form the fuzz run checks.
-    pub fn to_json(&self) -> String {
+    /// `[commands, warnings]`: the form the fuzz run checks.
+    pub fn to_value(&self) -> Value<'static> {
         let warnings = self.problems.messages().into_iter().map(|m| Value::String(m.into())).collect();
-        ["[", &crate::mapping::commands_json(&self.commands), ",", &Value::Array(warnings).to_json(), "]"].concat()
+        Value::Array(vec![crate::mapping::commands_value(&self.commands), Value::Array(warnings)])
     }
 }
 

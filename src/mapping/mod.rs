@@ -68,11 +68,17 @@ impl<'a> Command<'a> {
     }
 }
 
-/// Commands as one JSON array (a reset as the string `"resetVisitor"`): the form tests compare.
+/// Commands as one array (a reset as the string `"resetVisitor"`): the form tests check.
+#[cfg(test)]
+pub fn commands_value(commands: &[Command<'_>]) -> Value<'static> {
+    let values = commands.iter().map(|c| c.clone().into_value().unwrap_or(Value::String("resetVisitor".into())));
+    Value::Array(values.collect()).into_owned()
+}
+
+/// [`commands_value`] as JSON text: the form tests compare.
 #[cfg(test)]
 pub fn commands_json(commands: &[Command<'_>]) -> String {
-    let values = commands.iter().map(|c| c.clone().into_value().unwrap_or(Value::String("resetVisitor".into())));
-    Value::Array(values.collect()).to_json()
+    commands_value(commands).to_json()
 }
 
 /// What was wrong with a call's data, gathered so that each kind is warned about once per call
