@@ -43,7 +43,7 @@ pub fn allows(categories: &[String], stamp: &Stamp<'_>) -> bool {
 #[cfg(feature = "cookie-banner")]
 mod banner;
 #[cfg(feature = "cookie-banner")]
-pub use banner::BannerMapping;
+pub use banner::{BannerMapping, BannerMappingError};
 
 #[cfg(test)]
 mod tests {

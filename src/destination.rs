@@ -4,7 +4,7 @@
 
 use crate::mapping::{Command, Problems};
 use crate::session::Session;
-use crate::settings::Settings;
+use crate::settings::{Settings, SettingsError};
 use crate::value::Value;
 
 /// Property names warned about (renamed or dropped) are remembered up to this many, so that
@@ -40,7 +40,7 @@ impl Answer<'_> {
 
 impl Destination {
     /// Validates Segment's settings; the error names the bad setting and its value.
-    pub fn new(settings: &Value<'_>) -> Result<Destination, String> {
+    pub fn new(settings: &Value<'_>) -> Result<Destination, SettingsError> {
         let settings = Settings::from_value(settings)?;
         Ok(Destination { session: Session::new(settings), warned_names: Vec::new() })
     }
@@ -80,8 +80,8 @@ impl Destination {
         location_search: &str,
         problems: Problems,
     ) -> Answer<'a> {
-        let (commands, hubspots_view) = self.session.page(event, location_path, location_search);
-        self.answer(commands, problems, hubspots_view)
+        let page = self.session.page(event, location_path, location_search);
+        self.answer(page.commands, problems, page.hubspots_view)
     }
 
     /// analytics `reset()`: held traits dropped, and a new visitor at HubSpot.

@@ -55,28 +55,40 @@ fn field<'v, 'a>(values: &'v Value<'a>, listed: &str) -> Option<&'v Value<'a>> {
     }
 }
 
-/// The submission an announcement tells of: its form id, and its field values when it carries
-/// them (`None`: they are the form's to give). `message`: `announcement` is a `message` event's
-/// data, the legacy embed's `hsFormCallback`, of which only `onFormSubmitted` counts (`onFormSubmit`
-/// comes before HubSpot accepted the submission); otherwise it is the newer embed's success event's
-/// `detail`. `None` for anything else, or without a form id.
-pub fn submission<'a>(message: bool, announcement: &Value<'a>) -> Option<(Value<'a>, Option<Value<'a>>)> {
+/// How a HubSpot embed announced a submission.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Announcement {
+    /// A `message` event's data: the legacy embed's `hsFormCallback`, of which only
+    /// `onFormSubmitted` counts (`onFormSubmit` comes before HubSpot accepted the submission).
+    Callback,
+    /// The `detail` of the newer embed's success event.
+    SuccessEvent,
+}
+
+/// A submission, as an announcement tells of it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Submission<'a> {
+    /// The form's id.
+    pub form_id: Value<'a>,
+    /// The field values, when the announcement carries them; `None`: they are the form's to give.
+    pub values: Option<Value<'a>>,
+}
+
+/// The submission `announcement` tells of; `None` for anything else, or without a form id.
+pub fn submission<'a>(kind: Announcement, announcement: &Value<'a>) -> Option<Submission<'a>> {
     let text = |key| announcement.get(key).and_then(Value::as_text);
-    let (id, values) = if message {
-        if text("type") != Some("hsFormCallback") || text("eventName") != Some("onFormSubmitted") {
-            return None;
+    let (id, values) = match kind {
+        Announcement::Callback => {
+            if text("type") != Some("hsFormCallback") || text("eventName") != Some("onFormSubmitted") {
+                return None;
+            }
+            let values = announcement.get("data").and_then(|data| data.get("submissionValues"));
+            ("id", Some(values.cloned().unwrap_or(Value::Null)))
         }
-        (
-            "id",
-            Some(
-                announcement.get("data").and_then(|data| data.get("submissionValues")).cloned().unwrap_or(Value::Null),
-            ),
-        )
-    } else {
-        ("formId", None)
+        Announcement::SuccessEvent => ("formId", None),
     };
     let form_id = announcement.get(id).filter(|id| matches!(id, Value::String(text) if !text.is_empty()))?;
-    Some((form_id.clone(), values))
+    Some(Submission { form_id: form_id.clone(), values })
 }
 
 /// The analytics calls one submission becomes, as (method, arguments): when `identify` is asked
@@ -173,30 +185,32 @@ mod tests {
 
     #[test]
     fn announcements_of_a_submission() {
+        use Announcement::{Callback, SuccessEvent};
         let message = value(
             r#"{"type":"hsFormCallback","eventName":"onFormSubmitted","id":"f-1","data":{"submissionValues":{"email":"a@b.co"}}}"#,
         );
-        let (id, values) = submission(true, &message).unwrap();
+        let Submission { form_id, values } = submission(Callback, &message).unwrap();
         assert_eq!(
-            (id.to_json(), values.map(|v| v.to_json())),
+            (form_id.to_json(), values.map(|v| v.to_json())),
             (r#""f-1""#.into(), Some(r#"{"email":"a@b.co"}"#.into()))
         );
         // The values of an onFormSubmitted without them are none, not the form's to ask.
         let bare = value(r#"{"type":"hsFormCallback","eventName":"onFormSubmitted","id":"f-1"}"#);
-        assert_eq!(submission(true, &bare).unwrap().1, Some(Value::Null));
-        let (id, values) = submission(false, &value(r#"{"formId":"f-2","instanceId":"i-2"}"#)).unwrap();
-        assert_eq!((id.to_json(), values), (r#""f-2""#.into(), None));
-        for (message, text) in [
-            (true, r#"{"type":"hsFormCallback","eventName":"onFormSubmit","id":"f-1","data":[]}"#),
-            (true, r#"{"type":"hsFormCallback","eventName":"onFormSubmitted"}"#),
-            (true, r#"{"type":"hsFormCallback","eventName":"onFormSubmitted","id":""}"#),
-            (true, r#"{"type":"other","eventName":"onFormSubmitted","id":"f-1"}"#),
-            (true, r#"{"formId":"f-2"}"#),
-            (false, r#"{"formId":7}"#),
-            (false, r#"{"type":"hsFormCallback","eventName":"onFormSubmitted","id":"f-1"}"#),
-            (false, "null"),
+        assert_eq!(submission(Callback, &bare).unwrap().values, Some(Value::Null));
+        let Submission { form_id, values } =
+            submission(SuccessEvent, &value(r#"{"formId":"f-2","instanceId":"i-2"}"#)).unwrap();
+        assert_eq!((form_id.to_json(), values), (r#""f-2""#.into(), None));
+        for (kind, text) in [
+            (Callback, r#"{"type":"hsFormCallback","eventName":"onFormSubmit","id":"f-1","data":[]}"#),
+            (Callback, r#"{"type":"hsFormCallback","eventName":"onFormSubmitted"}"#),
+            (Callback, r#"{"type":"hsFormCallback","eventName":"onFormSubmitted","id":""}"#),
+            (Callback, r#"{"type":"other","eventName":"onFormSubmitted","id":"f-1"}"#),
+            (Callback, r#"{"formId":"f-2"}"#),
+            (SuccessEvent, r#"{"formId":7}"#),
+            (SuccessEvent, r#"{"type":"hsFormCallback","eventName":"onFormSubmitted","id":"f-1"}"#),
+            (SuccessEvent, "null"),
         ] {
-            assert!(submission(message, &value(text)).is_none(), "{text}");
+            assert!(submission(kind, &value(text)).is_none(), "{text}");
         }
     }
 

@@ -21,6 +21,16 @@ fn contact<'a>(event: &'a Value<'_>, traits: &'a Value<'_>, problems: &mut Probl
     mapping::identify_properties(event.get("userId").and_then(Value::as_text), traits, problems)
 }
 
+/// What a `page` call makes.
+#[derive(Debug)]
+pub struct Page<'a> {
+    /// `setPath`, `trackPageView` where HubSpot does not send the view itself, pending identity first.
+    pub commands: Vec<Command<'a>>,
+    /// This was the first page, whose view HubSpot's code sends itself when it starts: the
+    /// commands set that view's path and identity, so they must reach the tracker before it.
+    pub hubspots_view: bool,
+}
+
 impl Session {
     /// A session for these settings.
     pub fn new(settings: Settings) -> Session {
@@ -79,13 +89,8 @@ impl Session {
 
     /// `setPath` + `trackPageView`. The first page is HubSpot's own view (its code records it
     /// when it starts) unless `trackInitialPageView`: then only its path and the pending
-    /// identity go, for that view. Whether this was that first page is returned beside.
-    pub fn page<'a>(
-        &mut self,
-        event: &Value<'a>,
-        location_path: &str,
-        location_search: &str,
-    ) -> (Vec<Command<'a>>, bool) {
+    /// identity go, for that view.
+    pub fn page<'a>(&mut self, event: &Value<'a>, location_path: &str, location_search: &str) -> Page<'a> {
         let first = !self.first_page_seen;
         self.first_page_seen = true;
         let properties = event.get("properties").unwrap_or(&Value::Null);
@@ -95,7 +100,7 @@ impl Session {
         if !hubspots_own {
             commands.push(Command::TrackPageView);
         }
-        (commands, hubspots_own)
+        Page { commands, hubspots_view: hubspots_own }
     }
 
     /// analytics `reset()`: held traits are dropped, and HubSpot is told to start a new visitor,

@@ -74,10 +74,47 @@ pub struct Settings {
     pub has_server_credentials: bool,
 }
 
-/// The message of a settings error: names the setting and the bad value (a string quoted, a list
-/// or an object by its kind: no JSON writer in the wasm for one message).
+/// Why Segment's settings were refused. The page is told [`SettingsError::message`], as a
+/// JavaScript `Error` (`browser`).
+#[derive(Clone, Debug, PartialEq)]
+pub enum SettingsError {
+    /// No `portalId` in `hubspotPlugin()` nor in the Segment workspace's settings.
+    NoPortalId,
+    /// The setting `key` holds a value it cannot: `value` as the message shows it (a string
+    /// quoted, a list or an object by its kind: no JSON writer in the wasm for one message).
+    Invalid {
+        /// The setting's name.
+        key: &'static str,
+        /// The bad value, shown.
+        value: String,
+        /// What the setting takes.
+        expected: &'static str,
+    },
+    /// `trackFormSubmissions: true` in the lean build, which has no form forwarding.
+    FormsNeedFullWasm,
+}
+
+impl SettingsError {
+    /// What the page is told: the setting and its bad value, or where a portal was looked for.
+    pub fn message(&self) -> String {
+        match self {
+            SettingsError::NoPortalId => String::from(
+                "hubspot-wasm: no portalId in hubspotPlugin() nor in the Segment workspace's \
+                 analytics.settings.cdnSettings.integrations['HubSpot'] or ['HubSpot Web (Actions)']",
+            ),
+            SettingsError::Invalid { key, value, expected } => {
+                concat(&["hubspot-wasm: invalid setting ", key, " = ", value, ": ", expected])
+            }
+            SettingsError::FormsNeedFullWasm => {
+                String::from("hubspot-wasm: trackFormSubmissions needs the full wasm: init({ full: true })")
+            }
+        }
+    }
+}
+
+/// The error for a bad value of the setting `key`.
 #[inline(never)] // one copy, not one per setting
-fn invalid(key: &str, value: &Value, expected: &str) -> String {
+fn invalid(key: &'static str, value: &Value, expected: &'static str) -> SettingsError {
     let (quote, shown) = match value {
         Value::Null => ("", "null"),
         Value::Bool(true) => ("", "true"),
@@ -87,7 +124,7 @@ fn invalid(key: &str, value: &Value, expected: &str) -> String {
         Value::Array(_) => ("", "[…]"),
         Value::Object(_) => ("", "{…}"),
     };
-    concat(&["hubspot-wasm: invalid setting ", key, " = ", quote, shown, quote, ": ", expected])
+    SettingsError::Invalid { key, value: concat(&[quote, shown, quote]), expected }
 }
 
 /// A setting, treating `null` (and so `undefined`, dropped by JSON) as absent.
@@ -95,7 +132,7 @@ fn setting<'v>(settings: &'v Value<'_>, key: &str) -> Option<&'v Value<'v>> {
     settings.get(key).filter(|v| !matches!(v, Value::Null))
 }
 
-fn boolean(settings: &Value, keys: &[&str], default: bool) -> Result<bool, String> {
+fn boolean(settings: &Value, keys: &[&'static str], default: bool) -> Result<bool, SettingsError> {
     for key in keys {
         match setting(settings, key) {
             None => continue,
@@ -108,7 +145,7 @@ fn boolean(settings: &Value, keys: &[&str], default: bool) -> Result<bool, Strin
 
 /// A script URL setting, if given: `https:`, `http:` or relative, never `javascript:`, `data:`
 /// and kin.
-fn script_url(settings: &Value, key: &str) -> Result<Option<String>, String> {
+fn script_url(settings: &Value, key: &'static str) -> Result<Option<String>, SettingsError> {
     let Some(value) = setting(settings, key) else { return Ok(None) };
     let bad = || invalid(key, value, "expected an https:, http: or relative URL");
     let Value::String(text) = value else { return Err(bad()) };
@@ -137,16 +174,11 @@ fn script_url(settings: &Value, key: &str) -> Result<Option<String>, String> {
 
 impl Settings {
     /// Parses Segment's settings object (as JSON value); unknown keys are ignored.
-    pub fn from_value(settings: &Value) -> Result<Settings, String> {
+    pub fn from_value(settings: &Value) -> Result<Settings, SettingsError> {
         if !matches!(settings, Value::Object(_)) {
             return Err(invalid("settings", settings, "expected an object with portalId"));
         }
-        let Some(portal) = setting(settings, "portalId") else {
-            return Err(String::from(
-                "hubspot-wasm: no portalId in hubspotPlugin() nor in the Segment workspace's \
-                 analytics.settings.cdnSettings.integrations['HubSpot'] or ['HubSpot Web (Actions)']",
-            ));
-        };
+        let Some(portal) = setting(settings, "portalId") else { return Err(SettingsError::NoPortalId) };
         let portal_id = match portal.as_text().map(trim_text) {
             Some(id) if digits(id) => id.to_string(),
             _ => return Err(invalid("portalId", portal, "expected the Hub ID, digits only")),
@@ -213,10 +245,16 @@ impl Settings {
             }
         }
 
+        // The lean build has no form forwarding to give: a page that asks for it needs the full one.
+        let track_form_submissions = boolean(settings, &["trackFormSubmissions"], false)?;
+        if track_form_submissions && !cfg!(feature = "form-submissions") {
+            return Err(SettingsError::FormsNeedFullWasm);
+        }
+
         Ok(Settings {
             region,
             consent_categories,
-            track_form_submissions: boolean(settings, &["trackFormSubmissions"], false)?,
+            track_form_submissions,
             form_fields,
             identify_form_submitters: cfg!(feature = "form-submissions")
                 && boolean(settings, &["identifyFormSubmitters"], false)?,
@@ -239,7 +277,7 @@ impl Settings {
 
 /// `formFields`: the names of the form fields whose values go with `Form Submitted`.
 #[cfg(feature = "form-submissions")]
-fn form_fields(settings: &Value) -> Result<Vec<String>, String> {
+fn form_fields(settings: &Value) -> Result<Vec<String>, SettingsError> {
     let mut fields = Vec::new();
     if let Some(value) = setting(settings, "formFields") {
         let bad = || invalid("formFields", value, "expected a list of field names");
@@ -276,8 +314,16 @@ mod tests {
     use super::*;
     use std::format;
 
-    fn parse(json: &str) -> Result<Settings, String> {
+    fn parse(json: &str) -> Result<Settings, SettingsError> {
         Settings::from_value(&Value::parse(json, &mut false).unwrap())
+    }
+
+    /// The setting a refusal names, and the bad value as shown.
+    fn refused(json: &str) -> (&'static str, String) {
+        match parse(json) {
+            Err(SettingsError::Invalid { key, value, .. }) => (key, value),
+            other => panic!("{json}: {other:?}"),
+        }
     }
 
     #[test]
@@ -295,9 +341,10 @@ mod tests {
     fn portal_id_is_digits_string_or_number_trimmed() {
         assert_eq!(parse(r#"{"portalId":62515}"#).unwrap().portal_id, "62515");
         assert_eq!(parse(r#"{"portalId":" 62515\n"}"#).unwrap().portal_id, "62515");
-        assert!(parse("{}").unwrap_err().contains("cdnSettings.integrations['HubSpot']"));
+        assert_eq!(parse("{}"), Err(SettingsError::NoPortalId));
+        assert_eq!(parse(r#"{"portalId":null}"#), Err(SettingsError::NoPortalId));
+        assert!(SettingsError::NoPortalId.message().contains("cdnSettings.integrations['HubSpot']"));
         for bad in [
-            r#"{}"#,
             r#"{"portalId":""}"#,
             r#"{"portalId":"62a"}"#,
             r#"{"portalId":-1}"#,
@@ -305,11 +352,23 @@ mod tests {
             r#"{"portalId":"../x"}"#,
             r#"{"portalId":true}"#,
         ] {
-            let err = parse(bad).unwrap_err();
-            assert!(err.contains("portalId"), "{err}");
+            assert_eq!(refused(bad).0, "portalId", "{bad}");
         }
-        assert!(parse(r#"{"portalId":"abc"}"#).unwrap_err().contains("\"abc\""));
-        assert!(parse("[]").unwrap_err().contains("settings"));
+        assert_eq!(refused(r#"{"portalId":"abc"}"#), ("portalId", "\"abc\"".into()));
+        assert_eq!(refused(r#"{"portalId":[1]}"#), ("portalId", "[…]".into()));
+        assert_eq!(refused("[]"), ("settings", "[…]".into()));
+    }
+
+    #[test]
+    fn a_refusal_names_the_setting_its_value_and_what_it_takes() {
+        assert_eq!(
+            parse(r#"{"portalId":"1","region":"us"}"#).unwrap_err().message(),
+            "hubspot-wasm: invalid setting region = \"us\": expected 'na1', 'na2', 'eu1' or 'ap1'"
+        );
+        assert_eq!(
+            parse(r#"{"portalId":"1","nonce":5}"#).unwrap_err().message(),
+            "hubspot-wasm: invalid setting nonce = 5: expected a string"
+        );
     }
 
     #[test]
@@ -344,7 +403,7 @@ mod tests {
             let s = parse(json).unwrap();
             assert_eq!((s.tracker_url.as_str(), s.forms_url.as_str()), (tracker, forms), "{json}");
         }
-        assert!(parse(r#"{"portalId":"1","region":"us"}"#).unwrap_err().contains("region = \"us\""));
+        assert_eq!(refused(r#"{"portalId":"1","region":"us"}"#), ("region", "\"us\"".into()));
     }
 
     #[test]
@@ -362,10 +421,9 @@ mod tests {
             "blob:x",
             "a\\u0000b",
         ] {
-            let err = parse(&format!(r#"{{"portalId":"1","trackerUrl":"{bad}"}}"#)).unwrap_err();
-            assert!(err.contains("trackerUrl"), "{bad}: {err}");
+            assert_eq!(refused(&format!(r#"{{"portalId":"1","trackerUrl":"{bad}"}}"#)).0, "trackerUrl", "{bad}");
         }
-        assert!(parse(r#"{"portalId":"1","formsUrl":"data:x"}"#).unwrap_err().contains("formsUrl"));
+        assert_eq!(refused(r#"{"portalId":"1","formsUrl":"data:x"}"#).0, "formsUrl");
     }
 
     #[test]
@@ -388,8 +446,7 @@ mod tests {
             (r#""nonce":5"#, "nonce"),
             (r#""enableEuropeanDataCenter":1"#, "enableEuropeanDataCenter"),
         ] {
-            let err = parse(&format!(r#"{{"portalId":"1",{bad}}}"#)).unwrap_err();
-            assert!(err.contains(key), "{bad}: {err}");
+            assert_eq!(refused(&format!(r#"{{"portalId":"1",{bad}}}"#)).0, key, "{bad}");
         }
         assert!(parse(r#"{"portalId":"1","loadTimeoutMs":null,"region":null}"#).is_ok());
         assert!(!parse(r#"{"portalId":"1","customBehavioralEvents":false}"#).unwrap().custom_behavioral_events);
@@ -402,12 +459,20 @@ mod tests {
         for bad in
             [r#""consentCategories":"C0002""#, r#""consentCategories":["C0002",""]"#, r#""consentCategories":[{}]"#]
         {
-            let err = parse(&format!(r#"{{"portalId":"1",{bad}}}"#)).unwrap_err();
-            assert!(err.contains("consentCategories"), "{bad}: {err}");
+            assert_eq!(refused(&format!(r#"{{"portalId":"1",{bad}}}"#)).0, "consentCategories", "{bad}");
         }
     }
 
     #[test]
+    #[cfg(not(feature = "form-submissions"))]
+    fn the_lean_build_refuses_form_forwarding_and_ignores_its_settings() {
+        assert_eq!(parse(r#"{"portalId":"1","trackFormSubmissions":true}"#), Err(SettingsError::FormsNeedFullWasm));
+        let s = parse(r#"{"portalId":"1","trackFormSubmissions":false,"formFields":7,"identifyFormSubmitters":1}"#);
+        assert!(s.is_ok_and(|s| s.form_fields.is_empty() && !s.identify_form_submitters));
+    }
+
+    #[test]
+    #[cfg(feature = "form-submissions")]
     fn form_forwarding_settings() {
         let s = parse(r#"{"portalId":"1"}"#).unwrap();
         assert!(!s.track_form_submissions && !s.identify_form_submitters && s.form_fields.is_empty());
@@ -420,8 +485,7 @@ mod tests {
             (r#""trackFormSubmissions":"yes""#, "trackFormSubmissions"),
             (r#""identifyFormSubmitters":1"#, "identifyFormSubmitters"),
         ] {
-            let err = parse(&format!(r#"{{"portalId":"1",{bad}}}"#)).unwrap_err();
-            assert!(err.contains(key), "{bad}: {err}");
+            assert_eq!(refused(&format!(r#"{{"portalId":"1",{bad}}}"#)).0, key, "{bad}");
         }
     }
 }

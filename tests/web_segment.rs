@@ -7,6 +7,7 @@
 mod support;
 
 use hubspot_wasm::browser::HubSpotPlugin;
+use hubspot_wasm::settings::SettingsError;
 use js_sys::{Error, Promise, Reflect};
 use support::*;
 use wasm_bindgen::{JsCast, JsValue};
@@ -99,8 +100,7 @@ async fn no_portal_anywhere_rejects_saying_where_it_looked() {
     for workspace in ["{ integrations: {} }", "undefined"] {
         let loaded = plugin("{ region: 'eu1' }").load(analytics(workspace, "[]"));
         let reason: Error = settle(&loaded).await.expect_err("load() resolved").dyn_into().expect("an Error");
-        let message = String::from(reason.message());
-        assert!(message.contains("portalId") && message.contains("cdnSettings.integrations['HubSpot']"), "{message}");
+        assert_eq!(String::from(reason.message()), SettingsError::NoPortalId.message());
     }
     // And without analytics at all.
     assert!(settle(&plugin("{}").load(JsValue::UNDEFINED)).await.is_err());

@@ -11,8 +11,9 @@ use super::queue::{push_entries, taken_over, to_js, HSP};
 use super::read::Reader;
 use super::warn;
 use crate::consent::BannerMapping;
+use crate::mapping::decimal;
 use crate::settings::Settings;
-use crate::value::Value;
+use crate::value::{concat, Value};
 use js_sys::{Array, Function, Object, Promise};
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -54,9 +55,8 @@ impl HubSpotBannerConsent {
     #[wasm_bindgen(constructor)]
     pub fn new(options: &JsValue) -> Result<HubSpotBannerConsent, JsError> {
         let options = Reader::default().read(options).unwrap_or(Value::Null);
-        let settings = Settings::from_value(&options).map_err(|message| JsError::new(&message))?;
-        let mapping = BannerMapping::from_value(options.get("categories").unwrap_or(&Value::Null))
-            .map_err(|message| JsError::new(&message))?;
+        let settings = Settings::from_value(&options)?;
+        let mapping = BannerMapping::from_value(options.get("categories").unwrap_or(&Value::Null))?;
         let (first, answer_first, _) = deferred();
         let state = State { categories: None, answer_first: Some(answer_first), listeners: Vec::new(), watch: None };
         let banner = Rc::new(Banner { mapping, first, state: RefCell::new(state) });
@@ -144,7 +144,11 @@ impl Banner {
             return;
         }
         if timed_out && self.state.borrow().categories.is_none() {
-            warn("hubspot-wasm: HubSpot's cookie banner has not answered within 10 s; no consent category is granted until it does");
+            warn(&concat(&[
+                "hubspot-wasm: HubSpot's cookie banner has not answered within ",
+                &decimal((BANNER_TIMEOUT_MS / 1000).into()),
+                " s; no consent category is granted until it does",
+            ]));
         }
         self.answer(None);
     }

@@ -12,9 +12,12 @@
 use super::queue::{push_entries, queue, tracker_started, HSQ};
 use super::read::get;
 use super::warn;
+use crate::mapping::decimal;
+use crate::value::concat;
 use gloo_timers::callback::Timeout;
 use js_sys::Function;
 use std::cell::RefCell;
+use std::collections::VecDeque;
 use std::rc::{Rc, Weak};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -40,7 +43,7 @@ enum Stage {
 struct State {
     stage: Stage,
     /// The held calls, each its entries for `_hsq`, in order.
-    held: Vec<Vec<JsValue>>,
+    held: VecDeque<Vec<JsValue>>,
     /// How many held calls come before HubSpot's automatic page view (up to the first `page`).
     before_view: usize,
     overflowed: bool,
@@ -67,7 +70,7 @@ impl Delivery {
                 Err(_) => {}
             }
         });
-        let state = State { stage: Stage::Idle, held: Vec::new(), before_view: 0, overflowed: false };
+        let state = State { stage: Stage::Idle, held: VecDeque::new(), before_view: 0, overflowed: false };
         Rc::new(Delivery { state: RefCell::new(state), reset_visitor: reset_visitor.into_js_value() })
     }
 
@@ -114,13 +117,13 @@ impl Delivery {
         }
         let overflowed = {
             let mut state = self.state.borrow_mut();
-            state.held.push(entries);
+            state.held.push_back(entries);
             if hubspots_view {
                 state.before_view = state.held.len();
             }
             let over = state.held.len() > MAX_HELD_CALLS;
             if over {
-                state.held.remove(0); // once per call past the limit, on a page already in trouble
+                state.held.pop_front();
                 state.before_view = state.before_view.saturating_sub(1);
             }
             let first = over && !state.overflowed;
@@ -128,7 +131,11 @@ impl Delivery {
             first
         };
         if overflowed {
-            warn("hubspot-wasm: HubSpot's tracking code has not run and 1000 calls are waiting for it; the oldest are dropped");
+            warn(&concat(&[
+                "hubspot-wasm: HubSpot's tracking code has not run and ",
+                &decimal(MAX_HELD_CALLS as i64),
+                " calls are waiting for it; the oldest are dropped",
+            ]));
         }
     }
 
@@ -160,13 +167,7 @@ impl Delivery {
     /// tracker runs.
     fn hand_over(&self, count: usize) {
         for _ in 0..count {
-            let entries = {
-                let mut state = self.state.borrow_mut();
-                if state.held.is_empty() {
-                    return;
-                }
-                state.held.remove(0)
-            };
+            let Some(entries) = self.state.borrow_mut().held.pop_front() else { return };
             push_entries(HSQ, &entries);
         }
     }

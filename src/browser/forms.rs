@@ -11,7 +11,7 @@
 use super::global;
 use super::queue::to_js;
 use super::read::{get, Reader};
-use crate::forms::{calls, submission, trusted_origin};
+use crate::forms::{calls, submission, trusted_origin, Announcement, Submission};
 use crate::value::Value;
 use js_sys::{Function, Promise, Reflect};
 use std::rc::Rc;
@@ -65,7 +65,8 @@ impl Forwarder {
             return;
         }
         let read = |value: &JsValue| Reader::default().read(value).unwrap_or(Value::Null);
-        let Some((form_id, values)) = submission(message, &read(&announcement)) else { return };
+        let kind = if message { Announcement::Callback } else { Announcement::SuccessEvent };
+        let Some(Submission { form_id, values }) = submission(kind, &read(&announcement)) else { return };
         let asked = (values.is_none() && (!self.fields.is_empty() || self.identify))
             .then(|| {
                 call(

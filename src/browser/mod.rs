@@ -9,6 +9,7 @@
 #[cfg(feature = "cookie-banner")]
 mod banner;
 mod delivery;
+mod errors;
 #[cfg(feature = "form-submissions")]
 mod forms;
 mod loader;
@@ -101,11 +102,7 @@ struct Governed {
 
 /// A destination for validated settings; an `Error` naming the setting otherwise.
 fn destination(settings: &Value<'_>) -> Result<Destination, JsError> {
-    let destination = Destination::new(settings).map_err(|message| JsError::new(&message))?;
-    #[cfg(not(feature = "form-submissions"))]
-    if destination.settings().track_form_submissions {
-        return Err(JsError::new("hubspot-wasm: trackFormSubmissions needs the full wasm: init({ full: true })"));
-    }
+    let destination = Destination::new(settings)?;
     if destination.settings().has_server_credentials {
         warn("hubspot-wasm: apiKey/privateAppToken are server credentials, ignored here: never ship them to browsers");
     }

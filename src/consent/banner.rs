@@ -8,6 +8,35 @@ use std::borrow::Cow;
 /// HubSpot's consent categories, as its banner names them.
 pub const HUBSPOT_CATEGORIES: [&str; 4] = ["necessary", "analytics", "advertisement", "functionality"];
 
+/// Why the banner helper's `categories` option was refused. The page is told
+/// [`BannerMappingError::message`], as a JavaScript `Error` (`browser`).
+#[derive(Clone, Debug, PartialEq)]
+pub enum BannerMappingError {
+    /// `categories` is not an object, or maps no category.
+    NoMapping,
+    /// A key that is not one of [`HUBSPOT_CATEGORIES`].
+    UnknownCategory(String),
+    /// A HubSpot category mapped to something other than Segment category ids.
+    NotCategoryIds(&'static str),
+}
+
+impl BannerMappingError {
+    /// What the page is told: the key at fault, if one is, and what the option takes.
+    pub fn message(&self) -> String {
+        let key = match self {
+            BannerMappingError::NoMapping => "",
+            BannerMappingError::UnknownCategory(key) => key,
+            BannerMappingError::NotCategoryIds(key) => key,
+        };
+        concat(&[
+            "hubspot-wasm: invalid setting categories",
+            if key.is_empty() { "" } else { "." },
+            key,
+            ": expected { analytics, advertisement, functionality, necessary } mapped to Segment category ids",
+        ])
+    }
+}
+
 /// Which Segment category ids each of HubSpot's banner categories stands for.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct BannerMapping {
@@ -18,19 +47,12 @@ pub struct BannerMapping {
 impl BannerMapping {
     /// From `{ analytics: 'C0002', advertisement: ['C0004', 'C0005'], … }`: each key one of HubSpot's
     /// categories, each value a Segment category id or a list of them. The error names the key.
-    pub fn from_value(mapping: &Value<'_>) -> Result<BannerMapping, String> {
-        let invalid = |what: &str| {
-            concat(&[
-                "hubspot-wasm: invalid setting categories",
-                what,
-                ": expected { analytics, advertisement, functionality, necessary } mapped to Segment category ids",
-            ])
-        };
-        let Value::Object(members) = mapping else { return Err(invalid("")) };
+    pub fn from_value(mapping: &Value<'_>) -> Result<BannerMapping, BannerMappingError> {
+        let Value::Object(members) = mapping else { return Err(BannerMappingError::NoMapping) };
         let mut pairs = Vec::new();
         for (key, ids) in members {
             let Some(category) = HUBSPOT_CATEGORIES.iter().find(|c| **c == &**key) else {
-                return Err(invalid(&concat(&[".", key])));
+                return Err(BannerMappingError::UnknownCategory(String::from(&**key)));
             };
             let ids = match ids {
                 Value::Array(ids) => ids.as_slice(),
@@ -42,13 +64,13 @@ impl BannerMapping {
                     _ => "",
                 };
                 if id.is_empty() {
-                    return Err(invalid(&concat(&[".", key])));
+                    return Err(BannerMappingError::NotCategoryIds(category));
                 }
                 pairs.push((*category, id.to_owned()));
             }
         }
         if pairs.is_empty() {
-            return Err(invalid(""));
+            return Err(BannerMappingError::NoMapping);
         }
         Ok(BannerMapping { pairs })
     }
@@ -112,19 +134,24 @@ mod tests {
 
     #[test]
     fn banner_mappings_are_validated() {
-        for bad in [
-            r#"{}"#,
-            r#"[]"#,
-            r#"{"marketing":"C1"}"#,
-            r#"{"analytics":""}"#,
-            r#"{"analytics":[1]}"#,
-            r#"{"analytics":null}"#,
+        use BannerMappingError::*;
+        for (bad, error) in [
+            (r#"{}"#, NoMapping),
+            (r#"[]"#, NoMapping),
+            (r#"{"analytics":[]}"#, NoMapping),
+            (r#"{"marketing":"C1"}"#, UnknownCategory("marketing".into())),
+            (r#"{"analytics":""}"#, NotCategoryIds("analytics")),
+            (r#"{"analytics":[1]}"#, NotCategoryIds("analytics")),
+            (r#"{"analytics":null}"#, NotCategoryIds("analytics")),
         ] {
-            let error = BannerMapping::from_value(&value(bad)).unwrap_err();
-            assert!(error.contains("invalid setting categories"), "{bad}: {error}");
+            assert_eq!(BannerMapping::from_value(&value(bad)), Err(error), "{bad}");
         }
-        assert!(BannerMapping::from_value(&value(r#"{"marketing":"C1"}"#))
-            .unwrap_err()
-            .contains("categories.marketing"));
+        let expected =
+            ": expected { analytics, advertisement, functionality, necessary } mapped to Segment category ids";
+        assert_eq!(NoMapping.message(), ["hubspot-wasm: invalid setting categories", expected].concat());
+        assert_eq!(
+            UnknownCategory("marketing".into()).message(),
+            ["hubspot-wasm: invalid setting categories.marketing", expected].concat()
+        );
     }
 }

@@ -11,7 +11,7 @@ pub use properties::{
     clean_name, property_name, renamed_beyond_case, trim_text, Properties, MAX_NAME_LENGTH, MAX_PROPERTIES,
 };
 
-use crate::value::{concat, Value};
+use crate::value::{concat, Value, MAX_DEPTH};
 use std::borrow::Cow;
 
 /// HubSpot's limit on properties of one custom behavioural event.
@@ -116,33 +116,60 @@ impl Problems {
     /// One warning per kind of problem, worded for the developer reading the console.
     pub fn messages(&self) -> Vec<String> {
         let mut out = Vec::new();
-        let mut say = |cond: bool, text: &str| {
-            if cond {
-                out.push(String::from(text));
-            }
-        };
-        say(self.too_deep, "hubspot-wasm: values nested more than 32 levels deep were dropped");
-        say(self.forbidden_key, "hubspot-wasm: keys __proto__, constructor and prototype were dropped");
-        say(self.not_an_object, "hubspot-wasm: traits and properties must be objects; a non-object was ignored");
-        say(self.too_many, "hubspot-wasm: more than 1000 properties in one call; the rest were dropped");
-        say(self.no_event_name, "hubspot-wasm: track without an event name was skipped");
+        // The limits as the constants set them.
+        let limit = |n: usize| decimal(n as i64);
+        if self.too_deep {
+            out.push(concat(&[
+                "hubspot-wasm: values nested more than ",
+                &limit(MAX_DEPTH),
+                " levels deep were dropped",
+            ]));
+        }
+        if self.forbidden_key {
+            out.push(String::from("hubspot-wasm: keys __proto__, constructor and prototype were dropped"));
+        }
+        if self.not_an_object {
+            out.push(String::from("hubspot-wasm: traits and properties must be objects; a non-object was ignored"));
+        }
+        if self.too_many {
+            out.push(concat(&[
+                "hubspot-wasm: more than ",
+                &limit(MAX_PROPERTIES),
+                " properties in one call; the rest were dropped",
+            ]));
+        }
+        if self.no_event_name {
+            out.push(String::from("hubspot-wasm: track without an event name was skipped"));
+        }
         if !self.over_custom_limit.is_empty() {
-            // The first ten by name: a 10,000-key object must not make a 10,000-name warning.
-            let mut message =
-                String::from("hubspot-wasm: HubSpot takes at most 50 properties per custom behavioral event; dropped:");
-            for name in self.over_custom_limit.iter().take(10) {
+            // The first few by name: a 10,000-key object must not make a 10,000-name warning.
+            let mut message = concat(&[
+                "hubspot-wasm: HubSpot takes at most ",
+                &limit(MAX_CUSTOM_EVENT_PROPERTIES),
+                " properties per custom behavioral event; dropped:",
+            ]);
+            for name in self.over_custom_limit.iter().take(NAMED_DROPS) {
                 message.push(' ');
                 message.push_str(name);
             }
-            if let Some(more) = self.over_custom_limit.len().checked_sub(10).filter(|more| *more > 0) {
+            if let Some(more) = self.over_custom_limit.len().checked_sub(NAMED_DROPS).filter(|more| *more > 0) {
                 message.push_str(&concat(&[" and ", &decimal(more as i64), " more"]));
             }
             out.push(message);
         }
         // Renamed keys first, then dropped ones.
+        if self.names.is_empty() {
+            return out;
+        }
+        // HubSpot's rule for internal property names, as the warnings quote it.
+        let rule = concat(&[
+            "HubSpot's internal names: a-z, 0-9 and _, starting with a letter, at most ",
+            &limit(MAX_NAME_LENGTH),
+            " characters",
+        ]);
         for (key, name) in &self.names {
             if let Some(name) = name {
-                out.push(concat(&["hubspot-wasm: property \"", key, "\" is sent as \"", name, "\" (", NAME_RULE, ")"]));
+                out.push(concat(&["hubspot-wasm: property \"", key, "\" is sent as \"", name, "\" (", &rule, ")"]));
             }
         }
         for (key, _) in self.names.iter().filter(|(_, name)| name.is_none()) {
@@ -150,7 +177,7 @@ impl Problems {
                 "hubspot-wasm: property \"",
                 key,
                 "\" is not sent: no HubSpot name can be made of it (",
-                NAME_RULE,
+                &rule,
                 ")",
             ]));
         }
@@ -158,8 +185,8 @@ impl Problems {
     }
 }
 
-/// HubSpot's rule for internal property names, as the warnings quote it.
-const NAME_RULE: &str = "HubSpot's internal names: a-z, 0-9 and _, starting with a letter, at most 50 characters";
+/// How many of the custom event properties past HubSpot's limit a warning names.
+const NAMED_DROPS: usize = 10;
 
 /// The members of traits or properties: none for null (and so undefined), none and a
 /// `not_an_object` problem for an array or a primitive.

@@ -23,7 +23,7 @@ fn track(s: &mut Session, text: &str) -> String {
 }
 
 fn page(s: &mut Session, text: &str) -> String {
-    commands_json(&s.page(&event(text), "/here", "?q=1").0)
+    commands_json(&s.page(&event(text), "/here", "?q=1").commands)
 }
 
 #[test]
@@ -31,7 +31,7 @@ fn first_page_is_hubspots_own_view() {
     let mut s = session("");
     // Only the path of HubSpot's own view: its tracker sends that page view itself.
     assert_eq!(page(&mut s, r#"{"properties":{"path":"/a"}}"#), r#"[["setPath","/a?q=1"]]"#);
-    assert!(!s.page(&event("{}"), "/", "").1, "only the first page is HubSpot's own view");
+    assert!(!s.page(&event("{}"), "/", "").hubspots_view, "only the first page is HubSpot's own view");
     assert_eq!(page(&mut s, r#"{"properties":{"path":"/b","search":""}}"#), r#"[["setPath","/b"],["trackPageView"]]"#);
 }
 
