@@ -6,7 +6,7 @@
 //   hubspot_wasm_full_bg.wasm  the same with both (Cargo's default features), which the entry
 //                          fetches instead for a page that uses one; the two share the entry's glue
 //   hubspot_wasm.d.ts      TypeScript declarations
-// The release build runs on the nightly pinned in scripts/wasm-flags.mjs (NIGHTLY); any failure
+// The release build runs on the nightly pinned in scripts/nightly (NIGHTLY); any failure
 // stops the build with the tool's own error.
 // `--dev`: a debug build with console_error_panic_hook, unminified, on the stable toolchain.
 import { execFileSync } from 'node:child_process';
@@ -45,7 +45,7 @@ for (const [outDir, features] of [['pkg', []], [leanDir, ['--no-default-features
     wasmPack(outDir, {}, '', [...features, '--features', 'panic-hook']);
   } else {
     // Rust's std compiled with panics that trap at once, on the pinned nightly (scripts/wasm-flags.mjs
-    // says why); scripts/bootstrap.sh installs it.
+    // says why); `scripts/bootstrap.sh build` installs it.
     console.error(`build: release build${features.length ? ' (lean)' : ''} on ${NIGHTLY} (std built with immediate-abort panics)`);
     wasmPack(outDir, OWN_STD.env, OWN_STD.rustflags, [...OWN_STD.cargoArgs, ...features]);
   }

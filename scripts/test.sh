@@ -3,7 +3,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PATH"
-bash scripts/bootstrap.sh
+bash scripts/bootstrap.sh test
 
 step() { printf '\n=== %s ===\n' "$*"; }
 

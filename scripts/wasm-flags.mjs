@@ -1,5 +1,6 @@
 // How the published wasm is compiled and optimized, in one place: scripts/build.mjs builds the
 // package with these, and bench/size.mjs builds its named copy (for the cost per crate) the same.
+import { readFileSync } from 'node:fs';
 
 /** A 64 KiB stack instead of 1 MiB: the event walk is capped at 32 levels, and a smaller initial
  *  memory is less for the browser to allocate at start-up. Symbols in the v0 scheme, as
@@ -8,14 +9,15 @@
 export const RUSTFLAGS = '-C link-arg=-zstack-size=65536 -Csymbol-mangling-version=v0';
 
 /**
- * The toolchain of the published (release) build, pinned here and nowhere else: a nightly,
- * because the options of OWN_STD below are unstable. scripts/bootstrap.sh installs it (minimal
- * profile, rust-src, the wasm32 target); scripts/build.mjs and bench/size.mjs select it for their
- * cargo runs with RUSTUP_TOOLCHAIN. Everything else (cargo test, clippy, the wasm tests, `--dev`)
- * stays on the stable toolchain. Moving the pin: change the date, run `npm run build`, compare
- * `node bench/run.mjs` (size) before and after.
+ * The toolchain of the published (release) build, pinned in scripts/nightly (one line, which
+ * scripts/bootstrap.sh reads too): a nightly, because the options of OWN_STD below are unstable.
+ * scripts/bootstrap.sh installs it (minimal profile, rust-src, the wasm32 target);
+ * scripts/build.mjs and bench/size.mjs select it for their cargo runs with RUSTUP_TOOLCHAIN.
+ * Everything else (cargo test, clippy, the wasm tests, `--dev`) stays on the stable toolchain.
+ * Moving the pin: change the date there, run `npm run build`, compare `node bench/run.mjs` (size)
+ * before and after.
  */
-export const NIGHTLY = 'nightly-2026-10-01';
+export const NIGHTLY = readFileSync(new URL('nightly', import.meta.url), 'utf8').trim();
 
 /**
  * The published build compiles Rust's standard library itself, with panics that trap at once
