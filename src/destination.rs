@@ -40,7 +40,7 @@ impl Answer<'_> {
 
 impl Destination {
     /// Validates Segment's settings; the error names the bad setting and its value.
-    pub fn new(settings: &Value<'_>) -> Result<Destination, SettingsError> {
+    pub fn new<'v>(settings: &'v Value<'_>) -> Result<Destination, SettingsError<'v>> {
         let settings = Settings::from_value(settings)?;
         Ok(Destination { session: Session::new(settings), warned_names: Vec::new() })
     }

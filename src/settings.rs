@@ -77,16 +77,15 @@ pub struct Settings {
 /// Why Segment's settings were refused. The page is told [`SettingsError::message`], as a
 /// JavaScript `Error` (`browser`).
 #[derive(Clone, Debug, PartialEq)]
-pub enum SettingsError {
+pub enum SettingsError<'v> {
     /// No `portalId` in `hubspotPlugin()` nor in the Segment workspace's settings.
     NoPortalId,
-    /// The setting `key` holds a value it cannot: `value` as the message shows it (a string
-    /// quoted, a list or an object by its kind: no JSON writer in the wasm for one message).
+    /// The setting `key` holds a value it cannot.
     Invalid {
         /// The setting's name.
         key: &'static str,
-        /// The bad value, shown.
-        value: String,
+        /// The bad value.
+        value: &'v Value<'v>,
         /// What the setting takes.
         expected: &'static str,
     },
@@ -94,8 +93,9 @@ pub enum SettingsError {
     FormsNeedFullWasm,
 }
 
-impl SettingsError {
-    /// What the page is told: the setting and its bad value, or where a portal was looked for.
+impl SettingsError<'_> {
+    /// What the page is told: the setting and its bad value (a string quoted, a list or an object
+    /// by its kind: no JSON writer in the wasm for one message), or where a portal was looked for.
     pub fn message(&self) -> String {
         match self {
             SettingsError::NoPortalId => String::from(
@@ -103,7 +103,16 @@ impl SettingsError {
                  analytics.settings.cdnSettings.integrations['HubSpot'] or ['HubSpot Web (Actions)']",
             ),
             SettingsError::Invalid { key, value, expected } => {
-                concat(&["hubspot-wasm: invalid setting ", key, " = ", value, ": ", expected])
+                let (quote, shown) = match value {
+                    Value::Null => ("", "null"),
+                    Value::Bool(true) => ("", "true"),
+                    Value::Bool(false) => ("", "false"),
+                    Value::Number(text) => ("", &**text),
+                    Value::String(text) => ("\"", &**text),
+                    Value::Array(_) => ("", "[…]"),
+                    Value::Object(_) => ("", "{…}"),
+                };
+                concat(&["hubspot-wasm: invalid setting ", key, " = ", quote, shown, quote, ": ", expected])
             }
             SettingsError::FormsNeedFullWasm => {
                 String::from("hubspot-wasm: trackFormSubmissions needs the full wasm: init({ full: true })")
@@ -113,18 +122,8 @@ impl SettingsError {
 }
 
 /// The error for a bad value of the setting `key`.
-#[inline(never)] // one copy, not one per setting
-fn invalid(key: &'static str, value: &Value, expected: &'static str) -> SettingsError {
-    let (quote, shown) = match value {
-        Value::Null => ("", "null"),
-        Value::Bool(true) => ("", "true"),
-        Value::Bool(false) => ("", "false"),
-        Value::Number(text) => ("", &**text),
-        Value::String(text) => ("\"", &**text),
-        Value::Array(_) => ("", "[…]"),
-        Value::Object(_) => ("", "{…}"),
-    };
-    SettingsError::Invalid { key, value: concat(&[quote, shown, quote]), expected }
+fn invalid<'v>(key: &'static str, value: &'v Value<'v>, expected: &'static str) -> SettingsError<'v> {
+    SettingsError::Invalid { key, value, expected }
 }
 
 /// A setting, treating `null` (and so `undefined`, dropped by JSON) as absent.
@@ -132,7 +131,7 @@ fn setting<'v>(settings: &'v Value<'_>, key: &str) -> Option<&'v Value<'v>> {
     settings.get(key).filter(|v| !matches!(v, Value::Null))
 }
 
-fn boolean(settings: &Value, keys: &[&'static str], default: bool) -> Result<bool, SettingsError> {
+fn boolean<'v>(settings: &'v Value<'_>, keys: &[&'static str], default: bool) -> Result<bool, SettingsError<'v>> {
     for key in keys {
         match setting(settings, key) {
             None => continue,
@@ -145,7 +144,7 @@ fn boolean(settings: &Value, keys: &[&'static str], default: bool) -> Result<boo
 
 /// A script URL setting, if given: `https:`, `http:` or relative, never `javascript:`, `data:`
 /// and kin.
-fn script_url(settings: &Value, key: &'static str) -> Result<Option<String>, SettingsError> {
+fn script_url<'v>(settings: &'v Value<'_>, key: &'static str) -> Result<Option<String>, SettingsError<'v>> {
     let Some(value) = setting(settings, key) else { return Ok(None) };
     let bad = || invalid(key, value, "expected an https:, http: or relative URL");
     let Value::String(text) = value else { return Err(bad()) };
@@ -174,7 +173,7 @@ fn script_url(settings: &Value, key: &'static str) -> Result<Option<String>, Set
 
 impl Settings {
     /// Parses Segment's settings object (as JSON value); unknown keys are ignored.
-    pub fn from_value(settings: &Value) -> Result<Settings, SettingsError> {
+    pub fn from_value<'v>(settings: &'v Value<'_>) -> Result<Settings, SettingsError<'v>> {
         if !matches!(settings, Value::Object(_)) {
             return Err(invalid("settings", settings, "expected an object with portalId"));
         }
@@ -277,7 +276,7 @@ impl Settings {
 
 /// `formFields`: the names of the form fields whose values go with `Form Submitted`.
 #[cfg(feature = "form-submissions")]
-fn form_fields(settings: &Value) -> Result<Vec<String>, SettingsError> {
+fn form_fields<'v>(settings: &'v Value<'_>) -> Result<Vec<String>, SettingsError<'v>> {
     let mut fields = Vec::new();
     if let Some(value) = setting(settings, "formFields") {
         let bad = || invalid("formFields", value, "expected a list of field names");
@@ -314,16 +313,22 @@ mod tests {
     use super::*;
     use std::format;
 
-    fn parse(json: &str) -> Result<Settings, SettingsError> {
-        Settings::from_value(&Value::parse(json, &mut false).unwrap())
+    /// The settings, or the message of their refusal.
+    fn parse(json: &str) -> Result<Settings, String> {
+        Settings::from_value(&Value::parse(json, &mut false).unwrap()).map_err(|error| error.message())
     }
 
-    /// The setting a refusal names, and the bad value as shown.
+    /// The setting a refusal names, and the bad value as JSON.
     fn refused(json: &str) -> (&'static str, String) {
-        match parse(json) {
-            Err(SettingsError::Invalid { key, value, .. }) => (key, value),
+        match Settings::from_value(&Value::parse(json, &mut false).unwrap()) {
+            Err(SettingsError::Invalid { key, value, .. }) => (key, value.to_json()),
             other => panic!("{json}: {other:?}"),
         }
+    }
+
+    /// Whether the settings are refused with `error`.
+    fn refused_with(json: &str, error: SettingsError) -> bool {
+        Settings::from_value(&Value::parse(json, &mut false).unwrap()) == Err(error)
     }
 
     #[test]
@@ -341,8 +346,8 @@ mod tests {
     fn portal_id_is_digits_string_or_number_trimmed() {
         assert_eq!(parse(r#"{"portalId":62515}"#).unwrap().portal_id, "62515");
         assert_eq!(parse(r#"{"portalId":" 62515\n"}"#).unwrap().portal_id, "62515");
-        assert_eq!(parse("{}"), Err(SettingsError::NoPortalId));
-        assert_eq!(parse(r#"{"portalId":null}"#), Err(SettingsError::NoPortalId));
+        assert!(refused_with("{}", SettingsError::NoPortalId));
+        assert!(refused_with(r#"{"portalId":null}"#, SettingsError::NoPortalId));
         assert!(SettingsError::NoPortalId.message().contains("cdnSettings.integrations['HubSpot']"));
         for bad in [
             r#"{"portalId":""}"#,
@@ -355,19 +360,23 @@ mod tests {
             assert_eq!(refused(bad).0, "portalId", "{bad}");
         }
         assert_eq!(refused(r#"{"portalId":"abc"}"#), ("portalId", "\"abc\"".into()));
-        assert_eq!(refused(r#"{"portalId":[1]}"#), ("portalId", "[…]".into()));
-        assert_eq!(refused("[]"), ("settings", "[…]".into()));
+        assert_eq!(refused(r#"{"portalId":[1]}"#), ("portalId", "[1]".into()));
+        assert_eq!(refused("[]"), ("settings", "[]".into()));
     }
 
     #[test]
     fn a_refusal_names_the_setting_its_value_and_what_it_takes() {
         assert_eq!(
-            parse(r#"{"portalId":"1","region":"us"}"#).unwrap_err().message(),
+            parse(r#"{"portalId":"1","region":"us"}"#).unwrap_err(),
             "hubspot-wasm: invalid setting region = \"us\": expected 'na1', 'na2', 'eu1' or 'ap1'"
         );
         assert_eq!(
-            parse(r#"{"portalId":"1","nonce":5}"#).unwrap_err().message(),
+            parse(r#"{"portalId":"1","nonce":5}"#).unwrap_err(),
             "hubspot-wasm: invalid setting nonce = 5: expected a string"
+        );
+        assert_eq!(
+            parse(r#"{"portalId":"1","consentCategories":{"a":[]}}"#).unwrap_err(),
+            "hubspot-wasm: invalid setting consentCategories = {…}: expected a list of Segment consent category ids"
         );
     }
 
@@ -466,7 +475,7 @@ mod tests {
     #[test]
     #[cfg(not(feature = "form-submissions"))]
     fn the_lean_build_refuses_form_forwarding_and_ignores_its_settings() {
-        assert_eq!(parse(r#"{"portalId":"1","trackFormSubmissions":true}"#), Err(SettingsError::FormsNeedFullWasm));
+        assert!(refused_with(r#"{"portalId":"1","trackFormSubmissions":true}"#, SettingsError::FormsNeedFullWasm));
         let s = parse(r#"{"portalId":"1","trackFormSubmissions":false,"formFields":7,"identifyFormSubmitters":1}"#);
         assert!(s.is_ok_and(|s| s.form_fields.is_empty() && !s.identify_form_submitters));
     }

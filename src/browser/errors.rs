@@ -4,8 +4,8 @@
 use crate::settings::SettingsError;
 use wasm_bindgen::JsError;
 
-impl From<SettingsError> for JsError {
-    fn from(error: SettingsError) -> JsError {
+impl From<SettingsError<'_>> for JsError {
+    fn from(error: SettingsError<'_>) -> JsError {
         JsError::new(&error.message())
     }
 }

@@ -10,7 +10,7 @@
 
 use super::*;
 use crate::destination::Destination;
-use crate::settings::{Settings, SettingsError};
+use crate::settings::Settings;
 use crate::value::MAX_DEPTH;
 use std::borrow::Cow;
 use std::{collections::BTreeSet, eprintln, format, string::String, vec, vec::Vec};
@@ -433,8 +433,9 @@ fn check_answer(answer: &Value) -> Result<Vec<String>, String> {
 struct Text(Destination);
 
 impl Text {
-    fn new(settings: &str) -> Result<Text, SettingsError> {
-        Destination::new(&Value::parse(settings, &mut false).unwrap_or(Value::Null)).map(Text)
+    fn new(settings: &str) -> Result<Text, String> {
+        let settings = Value::parse(settings, &mut false).unwrap_or(Value::Null);
+        Destination::new(&settings).map(Text).map_err(|error| error.message())
     }
 
     fn read(text: &str) -> (Value<'_>, Problems) {
@@ -657,7 +658,7 @@ fn a_full_property_map_still_carries_the_id_and_the_email() {
 
 #[test]
 fn the_answer_is_strict_json_even_for_loose_numbers() {
-    let mut d = Text::new(CONFIGS[0]).unwrap_or_else(|e| panic!("{e:?}"));
+    let mut d = Text::new(CONFIGS[0]).unwrap_or_else(|e| panic!("{e}"));
     for text in [
         r#"{"event":"E","properties":{"n":1-2}}"#,
         r#"{"event":"E","properties":{"n":01}}"#,
