@@ -94,7 +94,7 @@ export function trackMinimalEvent(i) {
   return { type: 'track', event: `Clicked ${i % 4}`, properties: {} };
 }
 
-/** A later `page` call (the first one of a plugin is skipped per SPEC S3). */
+/** A later `page` call (a plugin's first one is HubSpot's own page view: README, What reaches HubSpot). */
 export function pageEvent(i) {
   return {
     type: 'page',

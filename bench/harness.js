@@ -229,7 +229,7 @@ export async function memory({ pkgUrl, total, first }) {
   const ctx = (make) => ev.pool(make).map((event) => ({ event }));
   const identify = ctx(ev.identifyEvent), identifyMin = ctx(ev.identifyMinimalEvent);
   const track = ctx(ev.trackEvent), trackMin = ctx(ev.trackMinimalEvent), page = ctx(ev.pageEvent);
-  // Identify without an email (ignored), and track carrying identify traits in its context (S5).
+  // Identify without an email (ignored), and track carrying identify traits in its context (README, What reaches HubSpot).
   const noEmail = ctx((i) => ({ type: 'identify', userId: `anon_${i}`, traits: { plan: 'free', n: i } }));
   const trackWithTraits = ctx((i) => ({ ...ev.trackEvent(i), context: { traits: { email: `t${i}@example.com`, plan: 'pro' } } }));
   // Per 8 calls: 3 identify, 3 track, 1 page, 1 identify without email; the plugins take turns.

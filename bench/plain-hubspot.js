@@ -1,7 +1,7 @@
 // The plain-JavaScript yardstick: a small hand-written ES module that does the bare job of a HubSpot
 // destination for analytics-next — the plugin object, `_hsq`, the tracker script when the page has
 // none, identify traits held until the next track, `['trackEvent', { id, ...properties }]`. No
-// key normalisation, dates, flattening or input hardening (SPEC S4–S8): it stands for "the same
+// key normalisation, dates, flattening or input hardening (README, What reaches HubSpot and Guarantees): it stands for "the same
 // job in JavaScript" in the start-up row, the floor of the microbench and, for information, the
 // share inside analytics-next.
 const TRACKER = '#hs-script-loader,script[src*="hs-scripts.com"]';

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// `npm run bench` (after the release build into pkg/): the quality bars of SPEC S9, measured in
+// `npm run bench` (after the release build into pkg/): the budget of docs/size.md, measured in
 // headless Chromium, printed as one table and written as JSON under bench/results/. It only
 // prints figures: nothing here fails on a missed target (and nothing else in the repo is timed).
 //

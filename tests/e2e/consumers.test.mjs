@@ -1,4 +1,4 @@
-// SPEC S1, "where apps are built": the package proven in three places besides webpack and the
+// README, Install and register, "where apps are built": the package proven in three places besides webpack and the
 // plain <script type="module"> (packaging.test.mjs covers those two).
 //
 //   1. Vite: a production `vite build` of a small app (fixtures/vite/) with no wasm plugin; the

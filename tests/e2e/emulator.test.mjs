@@ -1,7 +1,7 @@
 // The HubSpot emulators are the stand-ins for the one thing these tests cannot reach, so they are
 // checked on their own first: driven by hand through _hsq and _hsp, the way HubSpot documents its
-// queues, with no plugin involved. Each test pins one behaviour of HubSpot's real tracker (SPEC
-// S12) as the emulator models it. If these fail, every other e2e result is suspect.
+// queues, with no plugin involved. Each test pins one behaviour of HubSpot's real tracker (docs/architecture.md,
+// The emulators) as the emulator models it. If these fail, every other e2e result is suspect.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { useHarness } from './harness.mjs';

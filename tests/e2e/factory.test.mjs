@@ -1,4 +1,4 @@
-// SPEC S1, S3 and S8 through the package's no-await factory and the REAL @segment/analytics-next:
+// The README's Install and register, Loading and CSP, and Guarantees through the package's no-await factory and the REAL @segment/analytics-next:
 // `AnalyticsBrowser.load({ writeKey, cdnSettings, plugins: [hubspotPlugin({ portalId })] })` with
 // nothing awaited first (no init()). The wasm starts in the plugin's load(); calls that arrive
 // before it runs are held by the facade and must reach HubSpot afterwards, in order; a refused
@@ -223,7 +223,7 @@ const eventName = (event) => `pe${PORTAL}_${event.toLowerCase().replace(/[^a-z0-
 
 /**
  * The _hsq commands (as rig.received() gives them, [name, key]) the page's analytics calls must
- * produce, in order (S3–S7): identify traits wait for the next page or track (merged: the latest
+ * produce, in order (README, What reaches HubSpot): identify traits wait for the next page or track (merged: the latest
  * email wins), reset() drops them and pushes the function entry that makes HubSpot start a new
  * visitor, track is a custom behavioral event (the default), the first page sets the path its
  * view (HubSpot's automatic one) is counted under, later pages set the path and track a view.
@@ -291,7 +291,7 @@ const hubspotWarnings = (visit) => visit.warnings.filter((w) => w.includes('hubs
 for (const how of ['native-esm', 'webpack']) {
   test(`no-await factory (${how}): AnalyticsBrowser.load({ plugins: [hubspotPlugin()] }) then page/identify/track reach HubSpot; version is Cargo.toml's`, async () => {
     const visit = await openPage({ how });
-    // S1: importing the package starts nothing.
+    // Importing the package starts nothing.
     await new Promise((ok) => setTimeout(ok, 100));
     const wasmFetched = () => visit.page.evaluate(() => performance.getEntriesByType('resource').filter((e) => new URL(e.name).pathname.endsWith('.wasm')).length);
     assert.equal(await wasmFetched(), 0, 'no wasm fetched on import');
@@ -305,7 +305,7 @@ for (const how of ['native-esm', 'webpack']) {
       methods: ['isLoaded', 'load', 'ready', 'unload', 'page', 'identify', 'track', 'group', 'alias', 'screen',
         'doNotTrack', 'revokeCookieConsent', 'setConsent'],
     });
-    // S1: in a browser hubspotPlugin() starts the wasm's fetch and compile at once (the old
+    // In a browser hubspotPlugin() starts the wasm's fetch and compile at once (the old
     // expectation had it wait for load()), but nothing reaches HubSpot's page state before
     // analytics-next loads the plugin: no tracker, no _hsq.
     await visit.until(() => performance.getEntriesByType('resource').some((e) => new URL(e.name).pathname.endsWith('.wasm')));
@@ -473,7 +473,7 @@ test('calls made synchronously right after AnalyticsBrowser.load (analytics-next
   assert.deepEqual(hubspotWarnings(visit), []);
 });
 
-// S4: analytics reset() discards pending traits and makes HubSpot start a new visitor (its
+// analytics reset() discards pending traits and makes HubSpot start a new visitor (its
 // resetVisitor, through a function entry pushed in order). A reset() made while the wasm is still
 // on its way must do the same, or the previous user's identity, or visitor (HubSpot's cookie,
 // which an earlier page may have tied to that user), rides the next user's event.

@@ -1,4 +1,4 @@
-// SPEC S3 and S8, faults: HubSpot's scripts blocked, missing, refused by CSP, late, never starting;
+// Faults (README, Loading and CSP, and Guarantees): HubSpot's scripts blocked, missing, refused by CSP, late, never starting;
 // the forms failing alone; load() and register() twice; a page that already embeds HubSpot; and a
 // 10,000-call burst. In each, every call analytics-next (or the page) delivered to the plugin is
 // found exactly once, in order, in what HubSpot's tracker processed (the emulator's log) and in
@@ -11,7 +11,7 @@
 //
 // The page is blank.html with analytics-next (the webpack build's analytics-only.js) and the
 // package imported as a plain ES module, so that the plugin can be wrapped before it is registered:
-// the wrapper records each delivery, and the expected _hsq is derived from that record (S3–S6).
+// the wrapper records each delivery, and the expected _hsq is derived from that record (README, What reaches HubSpot).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
@@ -158,7 +158,7 @@ async function installRig() {
 const eventName = (event) => `pe${PORTAL}_${event.toLowerCase().replace(/[^a-z0-9]/g, '_')}`;
 
 /**
- * The commands each recorded delivery must give HubSpot's tracker (S3–S6), one list per call:
+ * The commands each recorded delivery must give HubSpot's tracker (README, What reaches HubSpot), one list per call:
  * identify traits wait for the next page or track; a track is a custom behavioral event (the
  * default now: HubSpot no longer processes the legacy trackEvent); the first page of each plugin
  * sets the path of HubSpot's own automatic page view (setPath alone), later pages set the path
@@ -379,7 +379,7 @@ test('tracker that starts after 5 s (default loadTimeoutMs): calls made meanwhil
   assert.equal((await visit.hubspot()).loads, 1);
 });
 
-// SPEC S3 as changed by issue 10: a tracker later than loadTimeoutMs is one warning and load()
+// A tracker later than loadTimeoutMs is one warning and load()
 // resolves, so analytics-next keeps the destination and no later call is lost.
 test('tracker whose script loads but never starts: one warning names the URL at loadTimeoutMs, load() resolves, later calls keep queueing; a late start gets every call once', async () => {
   const visit = await openRig();

@@ -1,4 +1,4 @@
-// SPEC S10, form submissions: with `trackFormSubmissions`, each HubSpot form submission on the page
+// Form submissions (README, A Segment site): with `trackFormSubmissions`, each HubSpot form submission on the page
 // becomes one `track('Form Submitted', …)` for analytics' other destinations (here the fixture's
 // Recorder, and Segment's API), kept from HubSpot itself (HubSpot recorded the submission already),
 // with no field value unless it is listed in `formFields`, and an identify by the submitted email

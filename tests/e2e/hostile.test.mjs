@@ -1,4 +1,4 @@
-// SPEC S8, hostile input: the plugin's event methods take whatever a page hands them (through the
+// Hostile input (README, Guarantees): the plugin's event methods take whatever a page hands them (through the
 // public plugin API, and through analytics-next) and never throw, always give `ctx` back, push only
 // well-formed commands onto `_hsq` (property names as HubSpot takes them), never pollute a
 // prototype, warn at most once per kind of problem per call, and stay usable: the very next

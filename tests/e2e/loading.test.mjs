@@ -1,4 +1,4 @@
-// SPEC S3 through the real client: which HubSpot hosts the plugin loads from, the Forms SDK, and
+// Loading (README, Loading and CSP) through the real client: which HubSpot hosts the plugin loads from, the Forms SDK, and
 // what a page sees when HubSpot's script is blocked or already present.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -102,7 +102,7 @@ test('a page that already embeds HubSpot keeps its tracker: nothing is injected 
   assert.equal((await visit.hubspot()).loads, 1);
 });
 
-// SPEC S1 (issue 10): with the wasm not yet running the settings are checked when it starts, so
+// With the wasm not yet running the settings are checked when it starts, so
 // load() rejects with the Error; with the wasm already running hubspotPlugin() throws it at once.
 test('invalid settings: load() rejects with an Error naming the setting (or hubspotPlugin() throws once the wasm runs); nothing injected', async () => {
   const visit = await harness.openFixture('app');

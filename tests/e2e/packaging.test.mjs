@@ -1,4 +1,4 @@
-// SPEC S1: the same package works bundled by webpack 5 (the www/ demo, used as a person would use
+// README, Install and register: the same package works bundled by webpack 5 (the www/ demo, used as a person would use
 // it) and as a plain <script type="module"> import of /pkg/hubspot_wasm.js with no bundler.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';

@@ -1,4 +1,4 @@
-// SPEC S2 and S7: server credentials never leave the settings object, and the consent controls
+// README, Settings and Consent and privacy: server credentials never leave the settings object, and the consent controls
 // reach HubSpot's queues in HubSpot's words.
 //
 // Secrets: with `apiKey` / `privateAppToken` set to unique markers, a whole session (analytics-next

@@ -1,4 +1,4 @@
-// SPEC S10 on a real Segment site: analytics-next loads the workspace's settings from Segment's CDN
+// README, A Segment site, on a real Segment site: analytics-next loads the workspace's settings from Segment's CDN
 // (served locally by the harness through analytics-next's `cdnURL`) and, with them, whatever
 // Segment itself runs for that workspace: its classic HubSpot destination in device mode, or
 // HubSpot Web (Actions) as a remote plugin (both as stand-ins, tests/e2e/stand-ins/). Our plugin

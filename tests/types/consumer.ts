@@ -1,4 +1,4 @@
-// A TypeScript app using the package as S1 shows, type-checked against the shipped declarations
+// A TypeScript app using the package as the README's Install and register shows, type-checked against the shipped declarations
 // (pkg/hubspot_wasm.d.ts) and analytics-next's own types. Every HubSpotSettings key is used once.
 // The `@ts-expect-error` lines must each be an error: tsc fails on one that is not.
 import { AnalyticsBrowser, type Context } from '@segment/analytics-next';
