@@ -44,7 +44,7 @@ export const WASM_OPT = ['-O2', '-ocimfs', '60', '-aimfs', '4', '--converge'];
 export const STRIP = ['--strip-debug', '--strip-producers', '--strip-target-features'];
 
 /** Import and export names shortened to a letter or two. wasm-bindgen's carry a hash each, and a
- *  closure's invoker its whole type signature (up to 300 characters): about 1.8 KB of the gzipped
+ *  closure's invoker its whole type signature (up to 300 characters): about 2.5 KB of the gzipped
  *  download between the wasm and the glue. wasm-opt prints the renaming as JSON, and
  *  scripts/build.mjs rewrites the glue to match. */
 export const MINIFY_NAMES = ['--minify-imports-and-exports-and-modules'];
