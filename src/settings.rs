@@ -408,6 +408,7 @@ mod tests {
     }
 
     #[test]
+    #[cfg(feature = "form-submissions")]
     fn form_forwarding_settings() {
         let s = parse(r#"{"portalId":"1"}"#).unwrap();
         assert!(!s.track_form_submissions && !s.identify_form_submitters && s.form_fields.is_empty());
