@@ -35,7 +35,8 @@ function capturing(fn) {
 }
 
 // What analytics-next hands to load() outside share(): a Context and a stub of the Analytics
-// instance (the plugin only subscribes to its `reset`).
+// instance (the plugin only subscribes to its `reset`), one per plugin: a second hubspot-wasm
+// plugin on the same instance would stay quiet.
 const analyticsStub = { on() { return this; }, off() { return this; }, once() { return this; } };
 const loadCtx = { event: { type: 'page' } };
 
@@ -47,7 +48,7 @@ const yieldTask = () => new Promise((ok) => { const c = new MessageChannel(); c.
 /** A plugin past load() and its skipped first page, as in a page that has been open a while. */
 async function readyPlugin(make, settings, notes) {
   const plugin = make({ ...PORTAL, ...settings });
-  const how = await Promise.race([Promise.resolve(plugin.load(loadCtx, analyticsStub)).then(() => 'ok', (e) => `rejected: ${e?.message}`), sleep(3000).then(() => 'timed out (3 s)')]);
+  const how = await Promise.race([Promise.resolve(plugin.load(loadCtx, Object.create(analyticsStub))).then(() => 'ok', (e) => `rejected: ${e?.message}`), sleep(3000).then(() => 'timed out (3 s)')]);
   if (how !== 'ok') notes.push(`load() with ${JSON.stringify(settings)}: ${how}`);
   plugin.page({ event: ev.pageEvent(0) });
   return plugin;
@@ -176,7 +177,7 @@ export async function startup({ url, ours }) {
   const mod = await import(url);
   const imported = performance.now();
   const plugin = mod.hubspotPlugin(PORTAL);
-  plugin.load(loadCtx, analyticsStub)?.catch?.(() => {});
+  plugin.load(loadCtx, Object.create(analyticsStub))?.catch?.(() => {});
   const loadCalled = performance.now();
   plugin.track({ event: ev.trackEvent(0) });
   // The same promise load() started (init() runs once per page); it settles before the calls

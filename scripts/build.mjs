@@ -3,7 +3,7 @@
 //                          facade of js/ (init + hubspotPlugin), one module, minified
 //   hubspot_wasm_bg.wasm   the Rust plugin and core (npm binaryen's wasm-opt, scripts/wasm-flags.mjs),
 //                          lean: without the opt-in form forwarding and cookie-banner helper
-//   hubspot_wasm_full_bg.wasm  the same with both (Cargo's default features), which the entry
+//   hubspot_wasm_full_bg.wasm  the same with both (Cargo's `full` feature), which the entry
 //                          fetches instead for a page that uses one; the two share the entry's glue
 //   hubspot_wasm.d.ts      TypeScript declarations
 // The release build runs on the nightly pinned in scripts/nightly (NIGHTLY); any failure
@@ -35,18 +35,18 @@ const wasmPack = (outDir, extraEnv, extraRustflags, cargoArgs) => run('wasm-pack
   dev ? '--dev' : '--release', '.', ...cargoArgs, // the crate's path, then cargo's own options
 ], { cwd: root, stdio: ['ignore', 'inherit', 'inherit'], env: { ...env, ...extraEnv, RUSTFLAGS: `${rustflags} ${extraRustflags}`.trim() } });
 
-// The full build into pkg/, the lean one (no default features) beside it in target/.
+// The full build into pkg/, the lean one (Cargo's default features) beside it in target/.
 const leanDir = `${root}target/lean-pkg/`;
 rmSync(pkg, { recursive: true, force: true });
 rmSync(leanDir, { recursive: true, force: true });
-for (const [outDir, features] of [['pkg', []], [leanDir, ['--no-default-features']]]) {
+for (const [outDir, features] of [['pkg', ['--features', 'full']], [leanDir, []]]) {
   if (dev) {
     // The stable toolchain, as the tests.
     wasmPack(outDir, {}, '', [...features, '--features', 'panic-hook']);
   } else {
     // Rust's std compiled with panics that trap at once, on the pinned nightly (scripts/wasm-flags.mjs
     // says why); `scripts/bootstrap.sh build` installs it.
-    console.error(`build: release build${features.length ? ' (lean)' : ''} on ${NIGHTLY} (std built with immediate-abort panics)`);
+    console.error(`build: release build${features.length ? '' : ' (lean)'} on ${NIGHTLY} (std built with immediate-abort panics)`);
     wasmPack(outDir, OWN_STD.env, OWN_STD.rustflags, [...OWN_STD.cargoArgs, ...features]);
   }
 }

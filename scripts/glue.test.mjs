@@ -22,8 +22,8 @@ let dir, glue, wasmPath, renamed, shortWasm, leanGlue, leanWasm, leanImports;
 
 before(() => {
   dir = mkdtempSync(join(tmpdir(), 'hubspot-wasm-glue-'));
-  // The lean build (without the default features) into lean/, then the full one.
-  for (const [out, features] of [[join(dir, 'lean'), ['--no-default-features']], [dir, []]]) {
+  // The lean build (Cargo's default features) into lean/, then the full one.
+  for (const [out, features] of [[join(dir, 'lean'), []], [dir, ['--features', 'full']]]) {
     execFileSync('cargo', ['build', '--lib', '--target', 'wasm32-unknown-unknown', '--quiet', ...features], { cwd: root, env, stdio: ['ignore', 'inherit', 'inherit'] });
     execFileSync('wasm-bindgen', ['--target', 'web', '--no-typescript', '--out-dir', out, '--out-name', 'hubspot_wasm',
       join(resolve(root, process.env.CARGO_TARGET_DIR ?? 'target'), 'wasm32-unknown-unknown/debug/hubspot_wasm.wasm')], { env, stdio: ['ignore', 'inherit', 'inherit'] });

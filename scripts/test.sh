@@ -13,27 +13,30 @@ step() { printf '\n=== %s ===\n' "$*"; }
 step "cargo fmt --check"
 cargo fmt --check
 
-step "clippy, native (-D warnings)"
+# Both feature sets: Cargo's default is the lean build every page downloads; `full` adds the
+# opt-in form forwarding and cookie-banner helper (the package's second wasm).
+step "clippy, lean and full, native (-D warnings)"
 cargo clippy --all-targets -- -D warnings
+cargo clippy --all-targets --features full -- -D warnings
 
-step "clippy, wasm32 with the panic hook (-D warnings)"
+step "clippy, lean and full, wasm32 with the panic hook (-D warnings)"
 cargo clippy --all-targets --target wasm32-unknown-unknown --features panic-hook -- -D warnings
+cargo clippy --all-targets --target wasm32-unknown-unknown --features full,panic-hook -- -D warnings
 
-# The package's lean wasm: without the opt-in form forwarding and cookie-banner helper.
-step "clippy, the lean build, native and wasm32 (-D warnings)"
-cargo clippy --all-targets --no-default-features -- -D warnings
-cargo clippy --lib --target wasm32-unknown-unknown --no-default-features -- -D warnings
-
-step "native: cargo test (settings, mapping, session, destination; property tests and a fuzz run)"
+step "native: cargo test, lean and full (settings, mapping, session, destination; property tests and a fuzz run)"
 cargo test --quiet
+cargo test --quiet --features full
 
-# The browser edge (src/browser/) as wasm, in both engines, with the panic hook on: a panic
-# would print its message rather than "unreachable".
-step "wasm-bindgen-test in headless Chromium (tests/web*.rs)"
+# The browser edge (src/browser/) as wasm, with the panic hook on: a panic would print its
+# message rather than "unreachable". Chromium runs both builds; Firefox the lean one, which every
+# page downloads (the full build's extra suites are Chromium's: one engine each keeps the run short).
+step "wasm-bindgen-test in headless Chromium, lean and full (tests/web*.rs)"
 CHROMEDRIVER=$(command -v chromedriver) WASM_BINDGEN_TEST_TIMEOUT=120 \
   wasm-pack test --headless --chrome . --features panic-hook
+CHROMEDRIVER=$(command -v chromedriver) WASM_BINDGEN_TEST_TIMEOUT=120 \
+  wasm-pack test --headless --chrome . --features full,panic-hook
 
-step "wasm-bindgen-test in headless Firefox (tests/web*.rs)"
+step "wasm-bindgen-test in headless Firefox, lean (tests/web*.rs)"
 GECKODRIVER=$(command -v geckodriver) WASM_BINDGEN_TEST_TIMEOUT=120 \
   wasm-pack test --headless --firefox . --features panic-hook
 

@@ -40,6 +40,45 @@ pub fn allows(categories: &[String], stamp: &Stamp<'_>) -> bool {
     }
 }
 
+/// Where HubSpot's tracker stands for a governed destination.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Tracking {
+    /// HubSpot's scripts wait for the first event whose consent passes.
+    NotLoaded,
+    /// Loaded and collecting.
+    On,
+    /// Loaded, and told to stop (`doNotTrack`) when consent was withdrawn.
+    Stopped,
+}
+
+/// What one event's consent means for HubSpot, decided here and acted on by the browser edge.
+#[derive(Debug, PartialEq)]
+pub enum Decision {
+    /// The event goes to HubSpot.
+    Deliver {
+        /// First, HubSpot's scripts loaded (the first consent).
+        load_hubspot: bool,
+        /// First, the do-not-track an earlier withdrawal set lifted.
+        resume_tracking: bool,
+    },
+    /// The event is kept from HubSpot (and not held).
+    Block {
+        /// A running tracker told to stop (once).
+        stop_tracking: bool,
+    },
+}
+
+/// Segment's rule applied to one event, given where HubSpot's tracker stands.
+pub fn decide(categories: &[String], stamp: &Stamp<'_>, tracking: Tracking) -> Decision {
+    match allows(categories, stamp) {
+        true => Decision::Deliver {
+            load_hubspot: tracking == Tracking::NotLoaded,
+            resume_tracking: tracking == Tracking::Stopped,
+        },
+        false => Decision::Block { stop_tracking: tracking == Tracking::On },
+    }
+}
+
 #[cfg(feature = "cookie-banner")]
 mod banner;
 #[cfg(feature = "cookie-banner")]
@@ -77,6 +116,21 @@ mod tests {
         let governed = ["C0002".to_string()];
         assert!(allows(&governed, &Stamp::Absent));
         assert!(!allows(&governed, &Stamp::Unreadable));
+    }
+
+    #[test]
+    fn the_first_consent_loads_hubspot_a_withdrawal_stops_it_once_and_consent_resumes_it() {
+        let governed = ["C0002".to_string()];
+        let yes = value(r#"{"categoryPreferences":{"C0002":true}}"#);
+        let (yes, no) = (Stamp::Consent(&yes), Stamp::Unreadable);
+        let deliver = |load_hubspot, resume_tracking| Decision::Deliver { load_hubspot, resume_tracking };
+        assert_eq!(decide(&governed, &yes, Tracking::NotLoaded), deliver(true, false));
+        assert_eq!(decide(&governed, &yes, Tracking::On), deliver(false, false));
+        assert_eq!(decide(&governed, &yes, Tracking::Stopped), deliver(false, true));
+        assert_eq!(decide(&governed, &no, Tracking::NotLoaded), Decision::Block { stop_tracking: false });
+        assert_eq!(decide(&governed, &no, Tracking::On), Decision::Block { stop_tracking: true });
+        assert_eq!(decide(&governed, &no, Tracking::Stopped), Decision::Block { stop_tracking: false });
+        assert_eq!(decide(&[], &no, Tracking::On), deliver(false, false), "not governed");
     }
 
     #[test]

@@ -243,7 +243,7 @@ fn unload_drops_held_traits() {
     tracker_page();
     let plugin = plugin("{ portalId: '62515' }");
     plugin.identify(js("{ event: { traits: { email: 'first@b.co' } } }"));
-    plugin.unload();
+    plugin.unload(JsValue::UNDEFINED, JsValue::UNDEFINED);
     plugin.track(js("{ event: { event: 'E' } }"));
     assert_eq!(queue("_hsq"), r#"[["trackCustomBehavioralEvent",{"name":"pe62515_e","properties":{}}]]"#);
 }
@@ -335,21 +335,53 @@ async fn calls_made_before_hubspots_tracker_runs_reach_it_in_order_each_with_its
 }
 
 #[wasm_bindgen_test]
-async fn at_most_a_thousand_calls_wait_for_a_tracker_that_does_not_run() {
+async fn every_call_waits_for_a_tracker_on_its_way() {
     clean_page();
     let warnings = Warnings::capture();
     let plugin = plugin("{ portalId: '62515' }");
+    for i in 0..2500 {
+        plugin.track(js(&format!("{{ event: {{ event: 'E{i}' }} }}")));
+    }
+    assert_eq!(warnings.messages(), Vec::<String>::new());
+    run_hubspot_startup();
+    sleep(10).await;
+    assert_eq!(
+        js("window.__received.filter((c) => c[0] === 'trackCustomBehavioralEvent').map((c) => c[1].name).join()"),
+        JsValue::from((0..2500).map(|i| format!("pe62515_e{i}")).collect::<Vec<_>>().join(",")),
+        "all of them, in order"
+    );
+}
+
+#[wasm_bindgen_test]
+async fn at_most_a_thousand_calls_wait_for_a_tracker_that_did_not_start_in_time() {
+    clean_page();
+    // HubSpot's embed is on the page, but its tracker does not start.
+    plant(r#"<script id="hs-script-loader" type="text/plain"></script>"#);
+    let warnings = Warnings::capture();
+    let plugin = plugin("{ portalId: '62515', loadTimeoutMs: 30 }");
+    let loaded = plugin.load(JsValue::UNDEFINED);
     for i in 0..1005 {
         plugin.track(js(&format!("{{ event: {{ event: 'E{i}' }} }}")));
     }
-    let messages = warnings.messages();
-    assert_eq!(messages.len(), 1, "{messages:?}");
+    assert_eq!(warnings.containing("calls are waiting"), Vec::<String>::new(), "not while it may still come");
+    assert!(settle(&loaded).await.is_ok());
+    let messages = warnings.containing("calls are waiting");
+    assert_eq!(messages.len(), 1, "{:?}", warnings.messages());
     assert!(messages[0].contains("1000 calls are waiting"), "{}", messages[0]);
+    for i in 1005..1010 {
+        plugin.track(js(&format!("{{ event: {{ event: 'E{i}' }} }}")));
+    }
+    assert_eq!(warnings.containing("calls are waiting").len(), 1, "warned once");
     run_hubspot_startup();
     sleep(10).await;
     assert_eq!(
         js("window.__received.filter((c) => c[0] === 'trackCustomBehavioralEvent').length"),
         JsValue::from(1000)
     );
-    assert_eq!(js("window.__received[2][1].name"), JsValue::from("pe62515_e5"), "the oldest were dropped");
+    assert_eq!(
+        js("window.__received.find((c) => c[0] === 'trackCustomBehavioralEvent')[1].name"),
+        JsValue::from("pe62515_e10"),
+        "the oldest were dropped"
+    );
+    run("document.getElementById('hs-script-loader').remove()");
 }

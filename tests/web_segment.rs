@@ -8,7 +8,7 @@ mod support;
 
 use hubspot_wasm::browser::HubSpotPlugin;
 use hubspot_wasm::settings::SettingsError;
-use js_sys::{Error, Promise, Reflect};
+use js_sys::{Error, Promise};
 use support::*;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_test::*;
@@ -145,6 +145,117 @@ async fn segments_hubspot_web_actions_is_left_to_send() {
     .await;
 }
 
+/// analytics with Segment's destination `segments` registered, as analytics-next has it while
+/// that destination loads: `window.__segments.run()` resolves its `ready()`, `.fail()` reports it
+/// failed (`initialization_failure`) and drops it, as analytics-next does.
+fn analytics_loading_segments(cdn_settings: &str, segments: &str) -> JsValue {
+    js(&format!(
+        "(() => {{
+            let ran;
+            const plugin = {{ name: '{segments}', type: 'destination', ready: () => new Promise((ok) => (ran = ok)) }};
+            const failures = [];
+            const analytics = {{ settings: {{ cdnSettings: {cdn_settings} }}, on() {{}},
+                queue: {{ plugins: [plugin], on(name, listener) {{ if (name === 'initialization_failure') failures.push(listener); }} }} }};
+            window.__segments = {{
+                run: () => ran(true),
+                fail: () => {{ analytics.queue.plugins = []; failures.forEach((listener) => listener(plugin)); }},
+            }};
+            return analytics;
+        }})()"
+    ))
+}
+
+/// A page, an identify and a track, as a visitor's first calls.
+fn first_calls(plugin: &HubSpotPlugin) {
+    plugin.page(js("{ event: { properties: { path: '/a' } } }"));
+    plugin.identify(js("{ event: { traits: { email: 'a@b.co' } } }"));
+    plugin.track(js("{ event: { event: 'Bought' } }"));
+}
+
+#[wasm_bindgen_test]
+async fn segments_destination_counts_once_its_load_succeeds() {
+    for (workspace, segments) in [(CLASSIC, "HubSpot"), (ACTIONS, "HubSpot Web (Actions)")] {
+        clean_page();
+        let warnings = Warnings::capture();
+        let plugin = plugin("{}");
+        assert_eq!(state(&plugin.load(analytics_loading_segments(workspace, segments))).await, "resolved");
+        first_calls(&plugin);
+        assert_eq!(count("#hs-script-loader, #hs-forms-loader"), 0, "a second tracker");
+        assert_eq!(js("window._hsq?.length ?? 0"), JsValue::from(0), "an event pushed beside Segment's destination");
+        run("window.__segments.run()");
+        sleep(10).await;
+        let messages = warnings.messages();
+        assert_eq!(messages.len(), 1, "{messages:?}");
+        assert!(messages[0].contains("runs here too") && messages[0].contains(segments), "{}", messages[0]);
+        // Decided: a failure reported later changes nothing, and later calls stay quiet.
+        run("window.__segments.fail()");
+        first_calls(&plugin);
+        sleep(10).await;
+        assert_eq!(count("#hs-script-loader, #hs-forms-loader"), 0, "a second tracker");
+        assert_eq!(js("window._hsq?.length ?? 0"), JsValue::from(0));
+        assert_eq!(warnings.messages().len(), 1);
+    }
+}
+
+#[wasm_bindgen_test]
+async fn where_segments_destination_fails_to_load_ours_delivers_every_held_call_once_in_order() {
+    for (workspace, segments) in [(CLASSIC, "HubSpot"), (ACTIONS, "HubSpot Web (Actions)")] {
+        clean_page();
+        let warnings = Warnings::capture();
+        let plugin = plugin("{}");
+        assert_eq!(state(&plugin.load(analytics_loading_segments(workspace, segments))).await, "resolved");
+        first_calls(&plugin);
+        assert_eq!(count("#hs-script-loader"), 0, "loaded before Segment's failed");
+        run("window.__segments.fail()");
+        let messages = warnings.messages();
+        assert_eq!(messages.len(), 1, "{messages:?}");
+        assert!(messages[0].contains("could not load") && messages[0].contains(segments), "{}", messages[0]);
+        assert!(src("hs-script-loader").is_some(), "ours did not load HubSpot");
+        plugin.track(js("{ event: { event: 'Later' } }"));
+        run_hubspot_startup();
+        sleep(10).await;
+        let portal = if segments == "HubSpot" { "62515" } else { "7" };
+        assert_eq!(
+            received(),
+            format!(
+                r#"[["setPortalId",62515],["setPath","/a"],["trackPageView"],["identify",{{"email":"a@b.co"}}],["trackCustomBehavioralEvent",{{"name":"pe{portal}_bought","properties":{{}}}}],["trackCustomBehavioralEvent",{{"name":"pe{portal}_later","properties":{{}}}}]]"#
+            ),
+            "each call once, in order"
+        );
+    }
+}
+
+#[wasm_bindgen_test]
+async fn a_second_plugin_on_the_same_analytics_stays_quiet_with_one_warning() {
+    tracker_page();
+    let warnings = Warnings::capture();
+    let shared = analytics("{}", "[]");
+    let (first, second) = (plugin_with_portal(), plugin_with_portal());
+    assert!(settle(&first.load(shared.clone())).await.is_ok());
+    assert!(settle(&second.load(shared.clone())).await.is_ok());
+    let messages = warnings.messages();
+    assert_eq!(messages.len(), 1, "{messages:?}");
+    assert!(messages[0].contains("Register hubspotPlugin() once"), "{}", messages[0]);
+    fresh_queue();
+    for plugin in [&first, &second] {
+        plugin.track(js("{ event: { event: 'Bought' } }"));
+    }
+    assert_eq!(queue("_hsq"), r#"[["trackCustomBehavioralEvent",{"name":"pe62515_bought","properties":{}}]]"#);
+    // Another analytics instance is another matter.
+    let third = plugin_with_portal();
+    assert!(settle(&third.load(analytics("{}", "[]"))).await.is_ok());
+    assert_eq!(warnings.messages().len(), 1);
+
+    // Deregistered (analytics-next unloads it), the first gives its place to one registered after.
+    first.unload(JsValue::UNDEFINED, shared.clone());
+    let fourth = plugin_with_portal();
+    assert!(settle(&fourth.load(shared.clone())).await.is_ok());
+    assert_eq!(warnings.messages().len(), 1);
+    fresh_queue();
+    fourth.track(js("{ event: { event: 'Again' } }"));
+    assert_eq!(queue("_hsq"), r#"[["trackCustomBehavioralEvent",{"name":"pe62515_again","properties":{}}]]"#);
+}
+
 #[wasm_bindgen_test]
 async fn a_workspace_destination_analytics_does_not_run_is_no_reason_to_stand_aside() {
     // What the load-time switch leaves: the workspace's settings, without Segment's plugin.
@@ -169,14 +280,17 @@ async fn segments_classic_code_already_on_the_page_is_found_too() {
     run("document.getElementById('hs-analytics').remove()");
 }
 
+#[cfg(feature = "form-submissions")]
 /// The calls a form submission made on the stand-in analytics, as canonical JSON.
 fn calls(analytics: &JsValue) -> String {
-    canonical(&Reflect::get(analytics, &"calls".into()).unwrap())
+    canonical(&js_sys::Reflect::get(analytics, &"calls".into()).unwrap())
 }
 
+#[cfg(feature = "form-submissions")]
 const KEPT_FROM_HUBSPOT: &str =
     r#"{"integrations":{"HubSpot":false,"HubSpot Web (Actions)":false,"hubspot-wasm":false}}"#;
 
+#[cfg(feature = "form-submissions")]
 #[wasm_bindgen_test]
 async fn legacy_form_submissions_become_form_submitted() {
     clean_page();
@@ -199,6 +313,7 @@ async fn legacy_form_submissions_become_form_submitted() {
     assert!(!calls(&analytics).contains("private"));
 }
 
+#[cfg(feature = "form-submissions")]
 #[wasm_bindgen_test]
 async fn newer_embed_submissions_become_form_submitted() {
     clean_page();
@@ -241,6 +356,7 @@ async fn newer_embed_submissions_become_form_submitted() {
     run("delete window.HubSpotFormsV4");
 }
 
+#[cfg(feature = "form-submissions")]
 #[wasm_bindgen_test]
 async fn announcements_from_other_frames_or_without_a_form_are_ignored() {
     clean_page();

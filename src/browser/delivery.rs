@@ -21,15 +21,17 @@ use std::rc::{Rc, Weak};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
-/// Calls held while the tracker has not run: past this many, the oldest are dropped (one
-/// warning). A tracker that never runs receives nothing anyway; one that runs late receives the
-/// last thousand calls, and a page that runs for days without it holds bounded memory.
+/// Calls held once HubSpot is known not to come (its script failed, or it has not started within
+/// `loadTimeoutMs`): past this many, the oldest are dropped (one warning). While it is merely on
+/// its way, every call is held: a tracker that starts late receives them all, and a page that runs
+/// for days without it holds bounded memory.
 pub const MAX_HELD_CALLS: usize = 1000;
 
 /// Where the plugin's commands go now.
 #[derive(Clone, Copy, PartialEq)]
 enum Stage {
-    /// Nothing asked of HubSpot yet (before the first call or `load()`).
+    /// Nothing asked of HubSpot yet: calls are held here, but the start-up entry is not in `_hsq`
+    /// (before `load()`, or while Segment's own HubSpot may deliver them).
     Idle,
     /// Held here; the start-up entry waits in `_hsq`.
     Held,
@@ -47,6 +49,8 @@ struct State {
     held: Vec<Vec<JsValue>>,
     /// How many held calls come before HubSpot's automatic page view (up to the first `page`).
     before_view: usize,
+    /// HubSpot is known not to come: at most [`MAX_HELD_CALLS`] are held.
+    bounded: bool,
     overflowed: bool,
 }
 
@@ -71,7 +75,7 @@ impl Delivery {
                 Err(_) => {}
             }
         });
-        let state = State { stage: Stage::Idle, held: Vec::new(), before_view: 0, overflowed: false };
+        let state = State { stage: Stage::Idle, held: Vec::new(), before_view: 0, bounded: false, overflowed: false };
         Rc::new(Delivery { state: RefCell::new(state), reset_visitor: reset_visitor.into_js_value() })
     }
 
@@ -87,6 +91,7 @@ impl Delivery {
             return;
         }
         if tracker_started() {
+            self.hand_over(usize::MAX); // what was held before (while Segment's own might deliver it)
             self.state.borrow_mut().stage = Stage::Direct;
             return;
         }
@@ -102,8 +107,9 @@ impl Delivery {
         let _ = push.call1(&hsq, &on_start.into_js_value());
     }
 
-    /// One call's entries: to `_hsq` now, or held in order. `hubspots_view`: they set the path
-    /// and identity of HubSpot's automatic page view (the first `page` call).
+    /// One call's entries: to `_hsq` now, or held in order (HubSpot is asked to start).
+    /// `hubspots_view`: they set the path and identity of HubSpot's automatic page view (the
+    /// first `page` call).
     pub fn deliver(self: &Rc<Self>, entries: Vec<JsValue>, hubspots_view: bool) {
         self.start();
         let stage = self.state.borrow().stage;
@@ -116,22 +122,48 @@ impl Delivery {
             push_entries(HSQ, &entries);
             return;
         }
-        let overflowed = {
+        self.hold(entries, hubspots_view);
+    }
+
+    /// One call's entries held in order, without asking HubSpot to start: they go with the next
+    /// [`Delivery::start`], or are dropped by [`Delivery::discard`].
+    pub fn hold(&self, entries: Vec<JsValue>, hubspots_view: bool) {
+        {
             let mut state = self.state.borrow_mut();
             state.held.push(entries);
             if hubspots_view {
                 state.before_view = state.held.len();
             }
-            let over = state.held.len() > MAX_HELD_CALLS;
-            if over {
-                state.held.remove(0);
-                state.before_view = state.before_view.saturating_sub(1);
-            }
-            let first = over && !state.overflowed;
-            state.overflowed |= over;
+        }
+        self.trim();
+    }
+
+    /// HubSpot is known not to come now (its script failed, or it has not started in time):
+    /// from here on at most [`MAX_HELD_CALLS`] wait for it, the latest.
+    pub fn bound(&self) {
+        self.state.borrow_mut().bounded = true;
+        self.trim();
+    }
+
+    /// Drops what is held: someone else (Segment's own HubSpot destination) delivers it.
+    pub fn discard(&self) {
+        let mut state = self.state.borrow_mut();
+        state.held.clear();
+        state.before_view = 0;
+    }
+
+    /// Where bounded, the oldest held calls past the limit dropped, with one warning.
+    fn trim(&self) {
+        let warn_now = {
+            let mut state = self.state.borrow_mut();
+            let over = if state.bounded { state.held.len().saturating_sub(MAX_HELD_CALLS) } else { 0 };
+            state.held.drain(..over);
+            state.before_view = state.before_view.saturating_sub(over);
+            let first = over > 0 && !state.overflowed;
+            state.overflowed |= over > 0;
             first
         };
-        if overflowed {
+        if warn_now {
             warn(&concat(&[
                 "hubspot-wasm: HubSpot's tracking code has not run and ",
                 &decimal(MAX_HELD_CALLS as i64),
@@ -164,18 +196,23 @@ impl Delivery {
         .forget();
     }
 
-    /// Pushes the first `count` held calls, in order, one at a time: no borrow is held while the
-    /// tracker runs.
-    fn hand_over(&self, count: usize) {
-        for _ in 0..count {
-            let entries = {
+    /// Pushes the first `count` held calls, in order, taken out first: no borrow is held while
+    /// the tracker runs. Calls held meanwhile (`usize::MAX`: all) follow.
+    fn hand_over(&self, mut count: usize) {
+        while count > 0 {
+            let batch = {
                 let mut state = self.state.borrow_mut();
-                if state.held.is_empty() {
-                    return;
-                }
-                state.held.remove(0)
+                let at = count.min(state.held.len());
+                let rest = state.held.split_off(at);
+                std::mem::replace(&mut state.held, rest)
             };
-            push_entries(HSQ, &entries);
+            if batch.is_empty() {
+                return;
+            }
+            count -= batch.len();
+            for entries in &batch {
+                push_entries(HSQ, entries);
+            }
         }
     }
 }

@@ -5,6 +5,7 @@
 //! HubSpot's loader script pulls in further scripts, so its `load` event proves nothing: the
 //! tracker runs once `_hsq.push` is replaced, the forms once `window.hbspt.forms` exists.
 
+use super::delivery::Delivery;
 use super::queue::{self, tracker_started};
 use super::read::get;
 use super::{document, global, warn};
@@ -14,7 +15,7 @@ use crate::value::concat;
 use gloo_timers::callback::{Interval, Timeout};
 use js_sys::{Function, Promise, Reflect};
 use std::cell::{Cell, RefCell};
-use std::rc::Rc;
+use std::rc::{Rc, Weak};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
@@ -35,15 +36,6 @@ pub struct Loading {
     pub ready: Promise,
     /// Kept alive while a script may still fail or start.
     _progress: Option<Rc<RefCell<Progress>>>,
-}
-
-impl Loading {
-    /// Nothing loaded (yet): Segment's own HubSpot destination brings the tracker, or the
-    /// visitor's consent is still to come.
-    pub fn nothing() -> Loading {
-        let done = Promise::resolve(&JsValue::UNDEFINED);
-        Loading { loaded: done.clone(), ready: done, _progress: None }
-    }
 }
 
 #[derive(Clone, Copy, PartialEq)]
@@ -87,6 +79,8 @@ struct Progress {
     settle_loaded: Option<(Function, Function)>,
     settle_ready: Option<Function>,
     watch: Option<Watch>,
+    /// Told when the tracker is known not to come (failed or timed out), to bound what it holds.
+    delivery: Weak<Delivery>,
 }
 
 /// A script's start watched: `check(false)` every [`POLL_MS`], `check(true)` at the deadline,
@@ -181,7 +175,7 @@ impl Scripts {
 }
 
 /// Prepares the queues, injects the scripts and starts watching them.
-pub fn load(scripts: Scripts) -> Loading {
+pub fn load(scripts: Scripts, delivery: Weak<Delivery>) -> Loading {
     queue::queue(queue::HSQ);
     queue::queue(queue::HSP);
     if scripts.disable_cookie_banner {
@@ -201,6 +195,7 @@ pub fn load(scripts: Scripts) -> Loading {
         settle_loaded: Some((resolve_loaded, reject_loaded)),
         settle_ready: Some(resolve_ready),
         watch: None,
+        delivery,
     }));
     if !check(&progress, false) {
         let watched = progress.clone();
@@ -221,7 +216,7 @@ fn check(progress: &Rc<RefCell<Progress>>, timed_out: bool) -> bool {
     // timers) after it: no borrow is held across a call into the page.
     let (tracker_running, forms_running) = (tracker_started(), forms_started());
     let mut warnings: Vec<String> = Vec::new();
-    let (loaded, ready, timers, done);
+    let (loaded, ready, timers, done, lost);
     {
         let mut p = progress.borrow_mut();
         let p = &mut *p;
@@ -238,9 +233,11 @@ fn check(progress: &Rc<RefCell<Progress>>, timed_out: bool) -> bool {
             ])
         };
         // A failed tracker is the rejection of `load()` below; a failed Forms SDK only a warning.
-        if p.tracker.advance(tracker_running, timed_out) == Some(State::TimedOut) {
+        let tracker = p.tracker.advance(tracker_running, timed_out);
+        if tracker == Some(State::TimedOut) {
             warnings.push(not_started(TRACKER, &scripts.tracker_url));
         }
+        lost = matches!(tracker, Some(State::TimedOut | State::Failed)).then(|| p.delivery.upgrade()).flatten();
         if let (Some(forms), Some(url)) = (p.forms.as_mut(), &scripts.forms_url) {
             match forms.advance(forms_running, timed_out) {
                 Some(State::TimedOut) => warnings.push(not_started(FORMS, url)),
@@ -265,6 +262,9 @@ fn check(progress: &Rc<RefCell<Progress>>, timed_out: bool) -> bool {
     }
     for message in &warnings {
         warn(message);
+    }
+    if let Some(delivery) = lost {
+        delivery.bound();
     }
     if let Some(((resolve, reject), outcome)) = loaded {
         let _ = match outcome {

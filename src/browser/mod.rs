@@ -17,19 +17,20 @@ mod queue;
 mod read;
 mod trusted_types;
 
-use crate::consent::{self, Stamp};
+use crate::consent::{self, Decision, Stamp, Tracking};
 use crate::destination::{Answer, Destination};
 use crate::mapping;
 use crate::mapping::Command;
 use crate::segment::{self, ACTIONS, CLASSIC};
 use crate::value::{concat, Value};
 use delivery::Delivery;
+use gloo_timers::callback::Timeout;
 use js_sys::{Function, Promise, Reflect};
 use loader::Scripts;
 use queue::{push, HSP, HSQ};
 use read::{get, Reader};
 use std::borrow::Cow;
-use std::cell::{Cell, RefCell};
+use std::cell::RefCell;
 use std::rc::{Rc, Weak};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -76,28 +77,53 @@ pub struct HubSpotPlugin {
 }
 
 struct Inner {
-    /// `None` until `load()` when the code names no portal (the workspace's settings complete
-    /// them), and again once Segment's own HubSpot destination is found to send the events.
-    destination: RefCell<Option<Destination>>,
-    /// The settings given in code, for that.
+    /// Where the plugin stands, which decides what each call does.
+    state: RefCell<State>,
+    /// The settings given in code, completed by the workspace's at `load()`.
     code_settings: Value<'static>,
-    loading: RefCell<Option<loader::Loading>>,
-    /// Whether analytics' `reset` is followed (subscribed once, at the first `load()`).
-    follows_reset: Cell<bool>,
     /// The way to `_hsq`, in order however late HubSpot's tracker starts.
     delivery: Rc<Delivery>,
-    /// Consent, where Segment's consent categories govern this destination.
-    governed: RefCell<Governed>,
+    /// This plugin's mark on the analytics instance it delivers for: one plugin per instance.
+    claim: JsValue,
 }
 
-/// A governed destination's state: HubSpot's scripts wait for the first event whose consent
-/// passes, and a withdrawal stops HubSpot's tracker through its do-not-track switch.
-#[derive(Default)]
-struct Governed {
-    /// The scripts to load once consent passes; `None` once it has.
-    waiting: Option<Scripts>,
-    /// HubSpot was told to stop (`['doNotTrack']`) when consent was withdrawn.
-    withdrawn: bool,
+/// The plugin's state: one at a time, each with what it needs.
+enum State {
+    /// Before `load()`: the destination of the code's settings, or `None` until the workspace's
+    /// complete them.
+    AwaitingSettings(Option<Destination>),
+    /// Segment's own HubSpot destination is registered on this analytics: calls are held until
+    /// its own load proves it runs (ours then stays quiet) or fails (ours then loads HubSpot and
+    /// delivers them). Past `loadTimeoutMs` undecided, the held calls are bounded.
+    AwaitingSegments {
+        destination: Destination,
+        scripts: Scripts,
+        segments: &'static str,
+        /// An event passed a governed destination's consent meanwhile.
+        consented: bool,
+        _deadline: Timeout,
+    },
+    /// Quiet for good: Segment's own HubSpot runs, or another hubspot-wasm plugin delivers for
+    /// this analytics instance.
+    StandingAside,
+    /// Governed by consent: nothing of HubSpot's (no script, no cookie, no request) before the
+    /// first event whose consent passes.
+    AwaitingConsent { destination: Destination, scripts: Scripts },
+    /// HubSpot's scripts loaded (or on their way): calls go to its tracker, held by the delivery
+    /// until it runs.
+    Delivering { destination: Destination, loading: loader::Loading, tracking: Tracking },
+}
+
+impl State {
+    fn destination(&mut self) -> Option<&mut Destination> {
+        match self {
+            State::AwaitingSettings(destination) => destination.as_mut(),
+            State::AwaitingSegments { destination, .. }
+            | State::AwaitingConsent { destination, .. }
+            | State::Delivering { destination, .. } => Some(destination),
+            State::StandingAside => None,
+        }
+    }
 }
 
 /// A destination for validated settings; an `Error` naming the setting otherwise.
@@ -112,23 +138,45 @@ fn destination(settings: &Value<'_>) -> Result<Destination, JsError> {
     Ok(destination)
 }
 
-/// Segment's own HubSpot destination, when analytics runs it too: analytics-next registers the
-/// workspace's device-mode destinations (the ones its load options do not switch off) before the
-/// page's plugins, so they are among `analytics.queue.plugins` by the time `load()` runs. Or
-/// Segment's classic HubSpot code, already on the page from elsewhere.
-fn segments_hubspot(analytics: &JsValue) -> Option<&'static str> {
+/// Segment's own HubSpot destination on this page.
+enum Segments {
+    /// Registered on analytics (its device-mode destinations, the ones its load options do not
+    /// switch off, come before the page's plugins): it counts once its own load succeeds.
+    Registered(JsValue, &'static str),
+    /// Running: its code already on the page from elsewhere, or a plugin that cannot tell.
+    Running(&'static str),
+}
+
+/// Segment's own HubSpot destination, where analytics runs it too, or its classic code is on
+/// the page already.
+fn segments_hubspot(analytics: &JsValue) -> Option<Segments> {
     let plugins = get(&get(analytics, "queue"), "plugins");
     let count = get(&plugins, "length").as_f64().unwrap_or(0.0).min(1000.0) as u32;
     for i in 0..count {
-        let name = Reflect::get_u32(&plugins, i).map(|plugin| get(&plugin, "name")).unwrap_or_default().as_string();
-        for segments in &[CLASSIC, ACTIONS] {
+        let plugin = Reflect::get_u32(&plugins, i).unwrap_or_default();
+        let name = get(&plugin, "name").as_string();
+        for segments in [CLASSIC, ACTIONS] {
             if name.as_deref() == Some(segments) {
-                return Some(*segments);
+                let provable = get(&plugin, "ready").is_function();
+                return Some(if provable {
+                    Segments::Registered(plugin, segments)
+                } else {
+                    Segments::Running(segments)
+                });
             }
         }
     }
-    document().and_then(|d| d.query_selector("#hs-analytics").ok().flatten()).map(|_| CLASSIC)
+    document().and_then(|d| d.query_selector("#hs-analytics").ok().flatten()).map(|_| Segments::Running(CLASSIC))
 }
+
+/// The load-time switch that leaves HubSpot to this plugin, in Segment's words.
+fn switch(segments: &str) -> String {
+    let key = if segments == CLASSIC { CLASSIC } else { "'HubSpot Web (Actions)'" };
+    concat(&["load analytics with { integrations: { ", key, ": false, 'hubspot-wasm': true } }"])
+}
+
+/// The property of analytics' instance that names the hubspot-wasm plugin delivering for it.
+const CLAIM: &str = "__hubspotWasm";
 
 /// `['doNotTrack']` stops HubSpot's tracker for this visitor (a cookie), `['doNotTrack', {
 /// track: true }]` lifts that.
@@ -177,12 +225,10 @@ impl HubSpotPlugin {
         let from_workspace = matches!(code_settings, Value::Object(_)) && !segment::names_portal(&code_settings);
         let destination = if from_workspace { None } else { Some(destination(&code_settings)?) };
         let inner = Inner {
-            destination: RefCell::new(destination),
+            state: RefCell::new(State::AwaitingSettings(destination)),
             code_settings,
-            loading: RefCell::default(),
-            follows_reset: Cell::new(false),
             delivery: Delivery::new(),
-            governed: RefCell::default(),
+            claim: js_sys::Object::new().into(),
         };
         Ok(HubSpotPlugin { inner: Rc::new(inner) })
     }
@@ -198,79 +244,85 @@ impl HubSpotPlugin {
     /// Resolves when the tracker runs or has not started within `loadTimeoutMs` (a warning:
     /// calls keep queueing); rejects when the settings are invalid (or name no portal, here or in
     /// the Segment workspace) and when the tracker's script fails. Where Segment's own HubSpot
-    /// destination runs, it warns once, loads nothing and resolves.
+    /// destination is registered too, or another hubspot-wasm plugin, it loads nothing yet and
+    /// resolves (see [`State`]).
     pub fn load(&self, analytics: JsValue) -> Promise {
-        self.follow_reset(&analytics);
-        let started = self.inner.loading.borrow().as_ref().map(|l| l.loaded.clone());
-        if let Some(loaded) = started {
-            return loaded;
-        }
+        let made = match &*self.inner.state.borrow() {
+            State::AwaitingSettings(made) => made.is_some(),
+            _ => return self.inner.loaded(),
+        };
         // The settings, completed from the workspace's when the code names no portal, and its
         // consent categories when the code names none. Read under short borrows: loading calls
         // into the page after.
         let cdn_settings = workspace_hubspot(&analytics);
-        let made = self.inner.destination.borrow().is_some();
-        if !made {
-            match destination(&segment::settings(&self.inner.code_settings, &cdn_settings)) {
-                Ok(made) => *self.inner.destination.borrow_mut() = Some(made),
+        let made = match made {
+            true => None,
+            false => match destination(&segment::settings(&self.inner.code_settings, &cdn_settings)) {
+                Ok(made) => Some(made),
                 Err(error) => return Promise::reject(&error.into()),
-            }
-        }
-        let (scripts, governed, forms) = {
-            let mut destination = self.inner.destination.borrow_mut();
-            let Some(destination) = destination.as_mut() else { return Promise::resolve(&JsValue::UNDEFINED) };
-            destination.govern(segment::consent_categories(&cdn_settings));
-            let settings = destination.settings();
-            let forms = settings
-                .track_form_submissions
-                .then(|| (settings.form_fields.clone(), settings.identify_form_submitters));
-            (Scripts::new(settings), !settings.consent_categories.is_empty(), forms)
+            },
         };
+        let mut destination = match (made, self.inner.state.replace(State::StandingAside)) {
+            (Some(made), _) | (None, State::AwaitingSettings(Some(made))) => made,
+            (None, _) => return self.inner.loaded(), // (not reached: checked above)
+        };
+        destination.govern(segment::consent_categories(&cdn_settings));
+        let settings = destination.settings();
+        let scripts = Scripts::new(settings);
+        let (governed, timeout_ms) = (!settings.consent_categories.is_empty(), settings.load_timeout_ms);
         #[cfg(feature = "form-submissions")]
-        if let Some((fields, identify)) = forms {
-            forms::listen(&analytics, fields, identify);
+        if settings.track_form_submissions {
+            forms::listen(&analytics, settings.form_fields.clone(), settings.identify_form_submitters);
         }
-        #[cfg(not(feature = "form-submissions"))]
-        let _ = forms; // refused with the settings, in `destination`
-        let loading = match segments_hubspot(&analytics) {
-            Some(segments) => {
-                let key = if segments == CLASSIC { CLASSIC } else { "'HubSpot Web (Actions)'" };
-                warn(&concat(&[
-                    "hubspot-wasm: Segment's ",
-                    segments,
-                    " destination runs here too; this one stays quiet (no event twice). ",
-                    "To use hubspot-wasm instead, load analytics with { integrations: { ",
-                    key,
-                    ": false, 'hubspot-wasm': true } }",
-                ]));
-                *self.inner.destination.borrow_mut() = None;
-                loader::Loading::nothing()
+        self.follow_reset(&analytics);
+        let state = if !self.inner.claim(&analytics) {
+            warn("hubspot-wasm: another hubspot-wasm plugin delivers for this analytics; this one stays quiet (no command twice). Register hubspotPlugin() once, at module scope, not in a component's effect");
+            State::StandingAside
+        } else {
+            match segments_hubspot(&analytics) {
+                Some(Segments::Running(segments)) => {
+                    warn(&runs_beside(segments));
+                    State::StandingAside
+                }
+                Some(Segments::Registered(plugin, segments)) => {
+                    self.watch_segments(&analytics, &plugin, segments);
+                    let delivery = Rc::downgrade(&self.inner.delivery);
+                    let _deadline = Timeout::new(timeout_ms, move || {
+                        if let Some(delivery) = delivery.upgrade() {
+                            delivery.bound();
+                        }
+                    });
+                    State::AwaitingSegments { destination, scripts, segments, consented: false, _deadline }
+                }
+                None if governed => State::AwaitingConsent { destination, scripts },
+                None => {
+                    let loading = self.inner.start_hubspot(scripts);
+                    State::Delivering { destination, loading, tracking: Tracking::On }
+                }
             }
-            // Governed by consent: nothing of HubSpot's (no script, no cookie, no request) before
-            // the first event whose consent passes.
-            None if governed => {
-                self.inner.governed.borrow_mut().waiting = Some(scripts);
-                loader::Loading::nothing()
-            }
-            None => self.inner.start_hubspot(scripts),
         };
-        let loaded = loading.loaded.clone();
-        *self.inner.loading.borrow_mut() = Some(loading);
-        loaded
+        *self.inner.state.borrow_mut() = state;
+        self.inner.loaded()
     }
 
     /// Settles once the tracker and the Forms SDK have each loaded, failed or timed out; never
     /// rejects. analytics-next's `analytics.ready()` waits for it, so `hbspt.forms.create` is
     /// usable there.
     pub fn ready(&self) -> Promise {
-        let ready = self.inner.loading.borrow().as_ref().map(|l| l.ready.clone());
-        ready.unwrap_or_else(|| Promise::resolve(&JsValue::UNDEFINED))
+        match &*self.inner.state.borrow() {
+            State::Delivering { loading, .. } => loading.ready.clone(),
+            _ => Promise::resolve(&JsValue::UNDEFINED),
+        }
     }
 
-    /// Drops held identify traits; HubSpot's code cannot be removed from a page.
-    pub fn unload(&self) {
-        if let Some(destination) = self.inner.destination.borrow_mut().as_mut() {
+    /// Drops held identify traits (HubSpot's code cannot be removed from a page) and gives up
+    /// this plugin's claim on `analytics`, so that one registered after it delivers.
+    pub fn unload(&self, _ctx: JsValue, analytics: JsValue) {
+        if let Some(destination) = self.inner.state.borrow_mut().destination() {
             destination.forget_pending();
+        }
+        if get(&analytics, CLAIM) == self.inner.claim {
+            let _ = Reflect::set(&analytics, &CLAIM.into(), &JsValue::UNDEFINED);
         }
     }
 
@@ -283,8 +335,8 @@ impl HubSpotPlugin {
     /// `page`: pending identity, then `setPath` and `trackPageView` (the first page's view is
     /// HubSpot's own).
     pub fn page(&self, ctx: JsValue) -> JsValue {
-        if !self.inner.consents(&ctx) {
-            return ctx; // no destination (before load(), beside Segment's own) or no consent
+        if !self.inner.admits(&ctx) {
+            return ctx; // no destination (before load(), standing aside) or no consent
         }
         let mut reader = Reader::default();
         let value = Value::Object(reader.members(&get(&ctx, "event"), &["properties"]));
@@ -292,19 +344,19 @@ impl HubSpotPlugin {
         let path = get(&location, "pathname").as_string().unwrap_or_default();
         let search = get(&location, "search").as_string().unwrap_or_default();
         let answer =
-            self.inner.destination.borrow_mut().as_mut().map(|d| d.page(&value, &path, &search, reader.problems()));
+            self.inner.state.borrow_mut().destination().map(|d| d.page(&value, &path, &search, reader.problems()));
         self.inner.deliver(answer, reader.dropped);
         ctx
     }
 
     /// `identify`: traits held until the next page or track.
     pub fn identify(&self, ctx: JsValue) -> JsValue {
-        if !self.inner.consents(&ctx) {
+        if !self.inner.admits(&ctx) {
             return ctx;
         }
         let mut reader = Reader::default();
         let value = Value::Object(reader.members(&get(&ctx, "event"), &["userId", "traits"]));
-        let answer = self.inner.destination.borrow_mut().as_mut().map(|d| d.identify(&value, reader.problems()));
+        let answer = self.inner.state.borrow_mut().destination().map(|d| d.identify(&value, reader.problems()));
         self.inner.deliver(answer, reader.dropped);
         ctx
     }
@@ -314,8 +366,7 @@ impl HubSpotPlugin {
         let event = get(&ctx, "event");
         // The wrapper's news of a changed choice: the consent check acts on it; HubSpot has no
         // use for it as an event.
-        if !self.inner.consents(&ctx)
-            || get(&event, "event").as_string().as_deref() == Some(consent::PREFERENCE_UPDATED)
+        if !self.inner.admits(&ctx) || get(&event, "event").as_string().as_deref() == Some(consent::PREFERENCE_UPDATED)
         {
             return ctx;
         }
@@ -323,7 +374,7 @@ impl HubSpotPlugin {
         let mut members = reader.members(&event, &["event", "userId", "properties"]);
         members.push((Cow::Borrowed("context"), Value::Object(reader.members(&get(&event, "context"), &["traits"]))));
         let value = Value::Object(members);
-        let answer = self.inner.destination.borrow_mut().as_mut().map(|d| d.track(&value, reader.problems()));
+        let answer = self.inner.state.borrow_mut().destination().map(|d| d.track(&value, reader.problems()));
         self.inner.deliver(answer, reader.dropped);
         ctx
     }
@@ -350,14 +401,22 @@ impl HubSpotPlugin {
     }
 }
 
+/// The warning where Segment's own HubSpot destination runs: ours stays quiet.
+fn runs_beside(segments: &str) -> String {
+    concat(&[
+        "hubspot-wasm: Segment's ",
+        segments,
+        " destination runs here too; this one stays quiet (no event twice). To use hubspot-wasm instead, ",
+        &switch(segments),
+    ])
+}
+
 impl HubSpotPlugin {
     /// One user's identity must never ride the next user's events: analytics' `reset()` drops
-    /// held traits. Subscribed once; the listener belongs to analytics from then on (it may call
-    /// it after this plugin is freed) and reaches the plugin through a weak reference.
+    /// held traits. Subscribed once, at the `load()` that leaves [`State::AwaitingSettings`]; the
+    /// listener belongs to analytics from then on (it may call it after this plugin is freed)
+    /// and reaches the plugin through a weak reference.
     fn follow_reset(&self, analytics: &JsValue) {
-        if self.inner.follows_reset.get() {
-            return;
-        }
         let Ok(on) = get(analytics, "on").dyn_into::<Function>() else { return };
         let inner: Weak<Inner> = Rc::downgrade(&self.inner);
         let reset = Closure::<dyn FnMut()>::new(move || {
@@ -366,19 +425,108 @@ impl HubSpotPlugin {
             }
         });
         let _ = on.call2(analytics, &"reset".into(), &reset.into_js_value());
-        self.inner.follows_reset.set(true);
+    }
+
+    /// Waits for Segment's own destination to prove itself: its `ready()` resolves once its load
+    /// succeeded (to `false` for an Actions destination whose load failed), and analytics-next
+    /// reports a destination whose load failed (`initialization_failure`) as it drops it.
+    fn watch_segments(&self, analytics: &JsValue, plugin: &JsValue, segments: &'static str) {
+        let inner = Rc::downgrade(&self.inner);
+        let settled = move |runs: bool| {
+            if let Some(inner) = inner.upgrade() {
+                inner.segments_settled(runs);
+            }
+        };
+        let on_failure = settled.clone();
+        let failed = Closure::<dyn FnMut(JsValue)>::new(move |failed: JsValue| {
+            if get(&failed, "name").as_string().as_deref() == Some(segments) {
+                on_failure(false);
+            }
+        });
+        let queue = get(analytics, "queue");
+        if let Ok(on) = get(&queue, "on").dyn_into::<Function>() {
+            let _ = on.call2(&queue, &"initialization_failure".into(), &failed.into_js_value());
+        }
+        let ran = Closure::<dyn FnMut(JsValue)>::new(move |value: JsValue| settled(value != JsValue::FALSE));
+        let ready = get(plugin, "ready").unchecked_into::<Function>().call0(plugin);
+        // A `ready()` that throws proves nothing: the failure report still comes.
+        if let Ok(ready) = ready {
+            let _ = Promise::resolve(&ready).then(&ran);
+        }
+        let _ = ran.into_js_value(); // the promise's from now on
     }
 }
 
 impl Inner {
-    /// Whether this event may reach HubSpot: a destination exists, and Segment's consent rule
-    /// passes where consent categories govern it. The first event that passes loads HubSpot; a
-    /// failing one after that tells HubSpot's tracker to stop, and a passing one to go on.
-    fn consents(&self, ctx: &JsValue) -> bool {
-        match self.destination.borrow().as_ref() {
-            Some(destination) if destination.settings().consent_categories.is_empty() => return true,
-            Some(_) => {}
-            None => return false,
+    /// `load()`'s promise: the scripts' outcome where HubSpot is being loaded, else resolved.
+    fn loaded(&self) -> Promise {
+        match &*self.state.borrow() {
+            State::Delivering { loading, .. } => loading.loaded.clone(),
+            _ => Promise::resolve(&JsValue::UNDEFINED),
+        }
+    }
+
+    /// Claims `analytics` for this plugin; false where another hubspot-wasm plugin (of this page's
+    /// wasm or an earlier copy of the module) delivers for it already.
+    fn claim(&self, analytics: &JsValue) -> bool {
+        let holder = get(analytics, CLAIM);
+        if holder.is_object() && holder != self.claim {
+            return false;
+        }
+        if analytics.is_object() {
+            let _ = Reflect::set(analytics, &CLAIM.into(), &self.claim);
+        }
+        true
+    }
+
+    /// Segment's own destination proved to run (ours stands aside, its held calls dropped: Segment's
+    /// delivered them) or failed (ours loads HubSpot and delivers them, once, in order).
+    fn segments_settled(&self, runs: bool) {
+        let state = self.state.replace(State::StandingAside);
+        let State::AwaitingSegments { destination, scripts, segments, consented, .. } = state else {
+            *self.state.borrow_mut() = state;
+            return;
+        };
+        if runs {
+            warn(&runs_beside(segments));
+            self.delivery.discard();
+            return;
+        }
+        warn(&concat(&[
+            "hubspot-wasm: Segment's ",
+            segments,
+            " destination could not load (blocked?); hubspot-wasm delivers to HubSpot instead. To make that the setup, ",
+            &switch(segments),
+        ]));
+        // HubSpot loads now, or with the first event whose consent passes, as if Segment's had
+        // never been there.
+        let governed = !destination.settings().consent_categories.is_empty();
+        let next = match governed {
+            true => State::AwaitingConsent { destination, scripts },
+            false => State::Delivering { loading: self.start_hubspot(scripts), destination, tracking: Tracking::On },
+        };
+        *self.state.borrow_mut() = next;
+        if governed && consented {
+            self.consent_given();
+        }
+    }
+
+    /// Whether this event may reach HubSpot: a destination delivers or may, and Segment's consent
+    /// rule passes where consent categories govern it. The core decides; here is the act: the
+    /// first event that passes loads HubSpot, a failing one after that tells HubSpot's tracker to
+    /// stop, and a passing one to go on.
+    fn admits(&self, ctx: &JsValue) -> bool {
+        let (categories, tracking) = match &mut *self.state.borrow_mut() {
+            State::Delivering { destination, tracking, .. } => {
+                (destination.settings().consent_categories.clone(), *tracking)
+            }
+            state => match state.destination() {
+                Some(destination) => (destination.settings().consent_categories.clone(), Tracking::NotLoaded),
+                None => return false,
+            },
+        };
+        if categories.is_empty() {
+            return true;
         }
         // `context.consent`, where a getter or trap that throws makes it unreadable (and so blocks).
         let event = get(ctx, "event");
@@ -401,59 +549,78 @@ impl Inner {
             }
             Err(_) => Stamp::Unreadable,
         };
-        // The categories looked at again after the page was read: no borrow is held across that.
-        let allowed = self
-            .destination
-            .borrow()
-            .as_ref()
-            .is_some_and(|d| consent::allows(&d.settings().consent_categories, &stamp));
-        let (start, tell) = {
-            let mut governed = self.governed.borrow_mut();
-            match allowed {
-                true => (governed.waiting.take(), std::mem::take(&mut governed.withdrawn).then_some(true)),
-                false if governed.waiting.is_none() && !governed.withdrawn => {
-                    governed.withdrawn = true;
-                    (None, Some(false))
+        match consent::decide(&categories, &stamp, tracking) {
+            Decision::Block { stop_tracking } => {
+                if stop_tracking {
+                    self.set_tracking(Tracking::Stopped);
+                    do_not_track(true);
                 }
-                false => (None, None),
+                false
             }
-        };
-        if let Some(scripts) = start {
-            // The visitor's consent also lifts a do-not-track that an earlier withdrawal left in
-            // HubSpot's cookie.
-            if hubspot_do_not_track_cookie() {
-                do_not_track(false);
+            Decision::Deliver { load_hubspot, resume_tracking } => {
+                if resume_tracking {
+                    self.set_tracking(Tracking::On);
+                    do_not_track(false);
+                }
+                if load_hubspot {
+                    self.consent_given();
+                }
+                true
             }
-            let loading = self.start_hubspot(scripts);
-            *self.loading.borrow_mut() = Some(loading);
         }
-        if let Some(track) = tell {
-            do_not_track(!track);
-        }
-        allowed
     }
 
-    /// HubSpot's scripts loaded and calls on their way to its tracker.
+    /// The tracker's consent state, where HubSpot is loaded.
+    fn set_tracking(&self, now: Tracking) {
+        if let State::Delivering { tracking, .. } = &mut *self.state.borrow_mut() {
+            *tracking = now;
+        }
+    }
+
+    /// The first event whose consent passes: HubSpot loads (the visitor's consent also lifts a
+    /// do-not-track that an earlier withdrawal left in HubSpot's cookie). Beside Segment's own
+    /// HubSpot it is only noted, for when that fails.
+    fn consent_given(&self) {
+        let state = self.state.replace(State::StandingAside);
+        let next = match state {
+            State::AwaitingConsent { destination, scripts } => {
+                if hubspot_do_not_track_cookie() {
+                    do_not_track(false);
+                }
+                State::Delivering { destination, loading: self.start_hubspot(scripts), tracking: Tracking::On }
+            }
+            State::AwaitingSegments { consented: _, destination, scripts, segments, _deadline } => {
+                State::AwaitingSegments { consented: true, destination, scripts, segments, _deadline }
+            }
+            other => other,
+        };
+        *self.state.borrow_mut() = next;
+    }
+
+    /// HubSpot's scripts loaded and calls on their way to its tracker. (Not inlined: its three
+    /// callers would each carry a copy of the loader.)
+    #[inline(never)]
     fn start_hubspot(&self, scripts: Scripts) -> loader::Loading {
         self.delivery.start();
-        loader::load(scripts)
+        loader::load(scripts, Rc::downgrade(&self.delivery))
     }
 
-    /// analytics' `reset()`: held traits dropped and a new visitor at HubSpot (where HubSpot has
-    /// been loaded at all: before consent it knows no visitor to forget).
+    /// analytics' `reset()`: held traits dropped and a new visitor at HubSpot (where HubSpot may
+    /// have been told of this visitor: before consent it knows none to forget).
     fn reset(&self) {
-        if self.governed.borrow().waiting.is_some() {
-            if let Some(destination) = self.destination.borrow_mut().as_mut() {
+        let answer = match &mut *self.state.borrow_mut() {
+            State::AwaitingConsent { destination, .. } => {
                 destination.forget_pending();
+                None
             }
-            return;
-        }
-        let answer = self.destination.borrow_mut().as_mut().map(Destination::reset);
+            state => state.destination().map(Destination::reset),
+        };
         self.deliver(answer, false);
     }
 
-    /// Warns about what the call's data had wrong, then hands its commands to HubSpot. No
-    /// answer: no destination (before `load()` gave it settings, or beside Segment's own).
+    /// Warns about what the call's data had wrong, then hands its commands to HubSpot, or holds
+    /// them while Segment's own HubSpot may deliver them. No answer: no destination (before
+    /// `load()` gave it settings, or standing aside).
     fn deliver(&self, answer: Option<Answer<'_>>, dropped: bool) {
         let Some(answer) = answer else { return };
         for message in &answer.problems.messages() {
@@ -472,6 +639,9 @@ impl Inner {
                 entries.push(entry);
             }
         }
-        self.delivery.deliver(entries, answer.hubspots_view);
+        match matches!(*self.state.borrow(), State::AwaitingSegments { .. }) {
+            true => self.delivery.hold(entries, answer.hubspots_view),
+            false => self.delivery.deliver(entries, answer.hubspots_view),
+        }
     }
 }

@@ -165,7 +165,8 @@ export class Harness {
    *   banner:           the same, for *.hs-banner.com (HubSpot's cookie banner, injected by the tracker)
    *   segment:          { settings }: Segment's CDN answers the project settings request
    *                     (/v1/projects/<writeKey>/settings) with `settings`, the JSON a workspace
-   *                     serves (integrations, remotePlugins…); default { integrations: {} }
+   *                     serves (integrations, remotePlugins…); default { integrations: {} }; `blocked`: a RegExp of
+   *                     the CDN paths an ad blocker refuses (Segment's destinations' code)
    *   pages:            { [url]: html }: external pages to serve (other origins for iframes)
    * Resolves once the page has loaded.
    */
@@ -217,6 +218,7 @@ export class Harness {
       const settings = segment.settings ?? { integrations: {} };
       return route.fulfill({ status: 200, contentType: 'application/json', body: JSON.stringify(settings) });
     }
+    if (segment.blocked?.test(path)) return route.abort('blockedbyclient');
     const file = this.segmentCdnFiles.find((f) => f.path.test(path));
     if (file) return route.fulfill({ status: 200, contentType: 'text/javascript', body: file.body });
     return route.abort('blockedbyclient');

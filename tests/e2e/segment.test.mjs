@@ -473,3 +473,82 @@ test('per-event integrations: { HubSpot: false } keeps one event from ours, othe
   await visit.segmentEvent('Kept Out');
   assert.deepEqual(visit.errors, []);
 });
+
+// ---- Segment's own HubSpot destination blocked: it counts only if it runs ----
+
+/** Where an ad blocker refuses Segment's destinations' code on its CDN. */
+const CLASSIC_CODE = /^\/next-integrations\/integrations\/hubspot\//;
+const ACTIONS_CODE = /^\/next-integrations\/actions\/hubspot-web\//;
+
+test("Segment's classic HubSpot whose code is blocked: ours delivers every call once, in order, with one warning", LIMIT, async () => {
+  const visit = await site(workspace({ classic: { portalId: PORTAL } }), { portalId: PORTAL }, { segment: { settings: workspace({ classic: { portalId: PORTAL } }), blocked: CLASSIC_CODE } });
+  assert.equal((await loadOutcome(visit)).state, 'resolved');
+  // Made at once, while Segment's destination is still loading (and then failing).
+  await calls(visit);
+  await visit.page.evaluate(() => analytics.page({ path: '/second' }));
+  await visit.until(() => window.__hubspot?.sent.some((s) => s.path === '/second'));
+  await new Promise((ok) => setTimeout(ok, 300)); // room for a second delivery, should there be one
+
+  assert.ok(visit.requestsTo('segmentCdn').some((r) => CLASSIC_CODE.test(new URL(r.url).pathname.replace(/^\/segment-cdn/, ''))), "Segment's code was asked for");
+  assert.equal(await visit.segmentHubSpot(), null, "Segment's classic HubSpot never ran");
+  assert.deepEqual((await hubspotScripts(visit)).map((s) => s.id), ['hs-script-loader']);
+  assert.equal(visit.requestsTo('classicTracker').length, 0);
+  assert.deepEqual(await received(visit), [
+    ['pageView', '/tests/e2e/fixtures/esm.html', null, true],
+    ['customEvent', eventName('Signed Up'), 'ann@example.com', false],
+    ['pageView', '/second', 'ann@example.com', false],
+  ]);
+  const warnings = segmentWarnings(visit);
+  assert.equal(warnings.length, 1, JSON.stringify(visit.warnings));
+  assert.match(warnings[0], /could not load/);
+  assert.ok(warnings[0].includes(CLASSIC_FIX), warnings[0]);
+  assert.deepEqual(visit.errors, []);
+});
+
+test("Segment's HubSpot Web (Actions) whose code is blocked: ours delivers every call once, in order", LIMIT, async () => {
+  const settings = workspace({ actions: { portalId: PORTAL, enableEuropeanDataCenter: false } });
+  const visit = await site(settings, {}, { segment: { settings, blocked: ACTIONS_CODE } });
+  assert.equal((await loadOutcome(visit)).state, 'resolved');
+  await calls(visit);
+  await visit.page.evaluate(() => analytics.page({ path: '/second' }));
+  await visit.until(() => window.__hubspot?.sent.some((s) => s.path === '/second'));
+  await new Promise((ok) => setTimeout(ok, 300));
+
+  assert.ok(visit.requestsTo('segmentCdn').some((r) => r.url.includes('/actions/hubspot-web/')), "Segment's code was asked for");
+  assert.equal(await visit.segmentHubSpot(), null, "Segment's Actions destination never ran");
+  assert.deepEqual(await hubspotScripts(visit), [{ id: 'hs-script-loader', src: `https://js.hs-scripts.com/${PORTAL}.js` }]);
+  assert.equal((await visit.hubspot()).loads, 1);
+  assert.deepEqual(await received(visit), [
+    ['pageView', '/tests/e2e/fixtures/esm.html', null, true],
+    ['customEvent', eventName('Signed Up'), 'ann@example.com', false],
+    ['pageView', '/second', 'ann@example.com', false],
+  ]);
+  assert.deepEqual(segmentWarnings(visit).filter((w) => w.includes('stays quiet')), []);
+  assert.deepEqual(visit.errors, []);
+});
+
+// ---- One plugin per analytics instance ----
+
+test('hubspotPlugin registered twice on one analytics (React StrictMode, hot reload): one delivery, one warning naming the fix', LIMIT, async () => {
+  const visit = await harness.openFixture('esm', { segment: { settings: workspace() } });
+  await visit.page.evaluate(async (portalId) => {
+    await fixture.start({ portalId });
+    await analytics.register(fixture.hubspotPlugin({ portalId }));
+  }, PORTAL);
+  await calls(visit);
+  await visit.page.evaluate(() => analytics.page({ path: '/second' }));
+  await visit.until(() => window.__hubspot?.sent.some((s) => s.path === '/second'));
+  await new Promise((ok) => setTimeout(ok, 300));
+
+  assert.deepEqual(await received(visit), [
+    ['pageView', '/tests/e2e/fixtures/esm.html', null, true],
+    ['customEvent', eventName('Signed Up'), 'ann@example.com', false],
+    ['pageView', '/second', 'ann@example.com', false],
+  ]);
+  assert.deepEqual(await commandCounts(visit), { setPath: 2, trackPageView: 1, identify: 1, trackCustomBehavioralEvent: 1, '<function>': 1 });
+  assert.equal(visit.requestsTo('tracker').length, 1);
+  const warnings = visit.warnings.filter((w) => w.includes('another hubspot-wasm plugin'));
+  assert.equal(warnings.length, 1, JSON.stringify(visit.warnings));
+  assert.match(warnings[0], /Register hubspotPlugin\(\) once/);
+  assert.deepEqual(visit.errors, []);
+});
