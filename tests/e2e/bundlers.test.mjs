@@ -1,12 +1,14 @@
 // The packed package (`npm pack` of pkg/, unpacked into an app's node_modules/ as `npm install`
-// puts it) bundled by esbuild and Rollup as the README's Bundlers section says, each app served on
-// its own and opened in Chromium: the events must reach the HubSpot emulator and the page must
+// puts it) bundled by esbuild, Rollup and Next.js (app router, `next build` and `next dev`) as the
+// README's Bundlers section says, each app served on its own and opened in Chromium: the events must reach the HubSpot emulator and the page must
 // fetch the lean wasm from the build's output. And where the README's step is skipped (esbuild's
 // ES module output without the .wasm beside it), load() must fail saying what to do, with
 // analytics going on. (webpack and Vite: packaging.test.mjs and consumers.test.mjs.)
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import { copyFileSync, cpSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { build as esbuild } from 'esbuild';
 import { rollup } from 'rollup';
 import { nodeResolve } from '@rollup/plugin-node-resolve';
@@ -28,7 +30,10 @@ before(() => {
   cpSync(`${ROOT}tests/e2e/fixtures/bundled`, `${APP}/src`, { recursive: true });
   installed = installPacked(pack(), APP);
 });
-after(() => rmSync(APP, { recursive: true, force: true }));
+after(() => {
+  rmSync(APP, { recursive: true, force: true });
+  rmSync(NEXT_APP, { recursive: true, force: true, maxRetries: 10 });
+});
 
 /** A fresh output folder for one build, with its page: the bundle as a module or a classic script. */
 function output(name, { module }) {
@@ -59,7 +64,7 @@ async function visitBuild(dir, fn) {
   }
 }
 
-/** The app's identify and track reached HubSpot, after HubSpot's own page view, from the wasm at `wasmPath`. */
+/** The app's identify and track reached HubSpot, after HubSpot's own page view, from the lean wasm at `wasmPath`. */
 async function assertDelivered(visit, server, bundler, wasmPath) {
   const sent = await visit.until(() => window.__hubspot?.sent.some((s) => s.kind === 'customEvent') && window.__hubspot.sent);
   const brief = ({ kind, name, properties, identity }) => ({ kind, name, properties, identity });
@@ -71,8 +76,11 @@ async function assertDelivered(visit, server, bundler, wasmPath) {
     },
   ]);
   const fetched = await visit.page.evaluate(() => performance.getEntriesByType('resource').map((e) => e.name).filter((n) => n.includes('.wasm')));
-  assert.deepEqual(fetched, [`${server.url}/${wasmPath}`], 'the lean wasm, once, from the build');
-  assert.ok(LEAN.equals(readFileSync(`${OUT}/${bundler}/${wasmPath}`)), 'byte for byte the package\'s lean wasm');
+  assert.equal(fetched.length, 1, `one wasm fetched: ${fetched}`);
+  if (typeof wasmPath === 'string') assert.equal(fetched[0], `${server.url}/${wasmPath}`, 'the lean wasm, from the build');
+  else assert.match(fetched[0].slice(server.url.length), wasmPath);
+  const bytes = await visit.page.evaluate(async (url) => [...new Uint8Array(await (await fetch(url)).arrayBuffer())].join(), fetched[0]);
+  assert.ok(bytes === [...LEAN].join(), 'byte for byte the package\'s lean wasm');
   assert.equal((await visit.segmentEvent('Bundled App Started')).properties.bundler, bundler);
   assert.deepEqual(visit.errors, [], 'no page errors');
   assert.deepEqual(visit.warnings.filter((w) => /hubspot/i.test(w)), [], 'no warning from the plugin');
@@ -134,4 +142,72 @@ test('Rollup with @rollup/plugin-node-resolve and -commonjs (for analytics-next)
   await bundle.close();
   copyWasmBeside(dir);
   await visitBuild(dir, (visit, server) => assertDelivered(visit, server, 'rollup', 'hubspot_wasm_bg.wasm'));
+});
+
+// ---- Next.js (app router) ------------------------------------------------------------------------
+
+/** The Next.js app: tests/e2e/fixtures/next/ and the packed package, inside the repository so that
+ * next, react and analytics-next resolve from its node_modules/. */
+const NEXT_APP = `${ROOT}target/next-app`;
+const NEXT = `${ROOT}node_modules/.bin/next`;
+
+/** A free local port. */
+function freePort() {
+  return new Promise((resolve) => {
+    const probe = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = probe.address();
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+/** Runs `next <command>` on a free port until `fn` settles (the process group is ended after). */
+async function withNext(command, fn) {
+  const port = await freePort();
+  const child = spawn(NEXT, [command, '--port', String(port), '--hostname', '127.0.0.1'], {
+    cwd: NEXT_APP, detached: true, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1' },
+  });
+  let output = '';
+  child.stdout.on('data', (d) => { output += d; });
+  child.stderr.on('data', (d) => { output += d; });
+  try {
+    const url = `http://127.0.0.1:${port}`;
+    for (let tries = 0; !/Ready in/.test(output); tries++) {
+      assert.ok(tries < 1200 && child.exitCode === null, `next ${command} did not start: ${output}`);
+      await new Promise((ok) => setTimeout(ok, 50));
+    }
+    const plain = harness.server;
+    harness.server = { url };
+    try {
+      return await fn(await harness.open('/'), harness.server);
+    } finally {
+      await harness.closeVisits();
+      harness.server = plain;
+    }
+  } finally {
+    const exited = child.exitCode === null ? new Promise((ok) => child.once('exit', ok)) : null;
+    try { process.kill(-child.pid, 'SIGTERM'); } catch {} // the server and its workers
+    await exited;
+  }
+}
+
+test('Next.js (app router), next build then next start: nothing to configure, the app reaches HubSpot', { timeout: 240_000 }, async () => {
+  rmSync(NEXT_APP, { recursive: true, force: true });
+  cpSync(`${ROOT}tests/e2e/fixtures/next`, NEXT_APP, { recursive: true });
+  writeFileSync(`${NEXT_APP}/package.json`, '{ "private": true }\n');
+  installPacked(pack(), NEXT_APP);
+  await new Promise((resolve, reject) => {
+    const build = spawn(NEXT, ['build'], { cwd: NEXT_APP, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1' } });
+    let output = '';
+    build.stdout.on('data', (d) => { output += d; });
+    build.stderr.on('data', (d) => { output += d; });
+    build.on('close', (code) => (code === 0 ? resolve() : reject(new Error(`next build failed (${code}): ${output}`))));
+  });
+  const media = readdirSync(`${NEXT_APP}/.next/static/media`).filter((f) => f.endsWith('.wasm')).sort();
+  assert.deepEqual(media.map((f) => f.replace(/\.[\w-]+\.wasm$/, '.wasm')), ['hubspot_wasm_bg.wasm', 'hubspot_wasm_full_bg.wasm'], 'both emitted, hashed');
+  await withNext('start', (visit, server) => assertDelivered(visit, server, 'next-build', /^\/_next\/static\/media\/hubspot_wasm_bg\.[\w-]+\.wasm$/));
+});
+
+test('Next.js (app router), next dev: the app reaches HubSpot', { timeout: 240_000 }, async () => {
+  await withNext('dev', (visit, server) => assertDelivered(visit, server, 'next-dev', /hubspot_wasm_bg\.[\w-]+\.wasm$/));
 });
