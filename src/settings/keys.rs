@@ -27,10 +27,9 @@ pub const KEYS: [&str; 19] = [
     "privateAppToken",
 ];
 
-/// `warn` gets one warning for each key of the settings that is not one of [`KEYS`] but differs from one in
-/// a single place, by at most two characters, case aside (`portalID`, `regoin`, `loadFormSdk`):
-/// such a key is ignored like any other unknown key, and the setting meant would silently keep
-/// its default.
+/// `warn` gets one warning for each key of the settings that is not one of [`KEYS`] but one
+/// slip away from one, case aside (`portalID`, `regoin`, `loadFormSdk`): such a key is ignored
+/// like any other unknown key, and the setting meant would silently keep its default.
 pub fn misspelt(settings: &Value<'_>, mut warn: impl FnMut(&str)) {
     let Value::Object(members) = settings else { return };
     for (key, _) in members {
@@ -43,22 +42,25 @@ pub fn misspelt(settings: &Value<'_>, mut warn: impl FnMut(&str)) {
     }
 }
 
-/// Whether `a` and `b`, ASCII case aside, differ only in one stretch of at most two bytes on
-/// each side: a character added, dropped or replaced, two swapped, or the case alone. (No two
-/// known keys are that near each other but `loadFormsSdk` and `loadFormsSDK`, the same setting.)
+/// Whether `a` and `b`, ASCII case aside, are one slip apart: one character added, dropped or
+/// replaced, or two neighbours swapped (or the case alone). No two known keys are, but
+/// `loadFormsSdk` and `loadFormsSDK`, the same setting.
 fn near(a: &[u8], b: &[u8]) -> bool {
-    let same = |i: usize, j: usize| a[i].eq_ignore_ascii_case(&b[j]);
+    let same = |x: &u8, y: &u8| x.eq_ignore_ascii_case(y);
     // The common start, then the common end of what is left: what remains differs.
     let mut start = 0;
-    while start < a.len().min(b.len()) && same(start, start) {
+    while start < a.len().min(b.len()) && same(&a[start], &b[start]) {
         start += 1;
     }
     let (mut a_end, mut b_end) = (a.len(), b.len());
-    while a_end > start && b_end > start && same(a_end - 1, b_end - 1) {
+    while a_end > start && b_end > start && same(&a[a_end - 1], &b[b_end - 1]) {
         a_end -= 1;
         b_end -= 1;
     }
-    a_end - start <= 2 && b_end - start <= 2
+    match (&a[start..a_end], &b[start..b_end]) {
+        ([x, y], [p, q]) => same(x, q) && same(y, p),
+        (rest_a, rest_b) => rest_a.len() <= 1 && rest_b.len() <= 1,
+    }
 }
 
 #[cfg(test)]
@@ -97,15 +99,37 @@ mod tests {
     }
 
     #[test]
-    fn near_is_one_small_difference_case_aside() {
-        for (a, b) in [("region", "region"), ("portalID", "portalId"), ("regoin", "region"), ("noncee", "nonce")] {
+    fn near_is_one_slip_case_aside() {
+        for (a, b) in [
+            ("region", "region"),
+            ("portalID", "portalId"),
+            ("regoin", "region"),
+            ("noncee", "nonce"),
+            ("api_key", "apiKey"),
+        ] {
             assert!(near(a.as_bytes(), b.as_bytes()), "{a} {b}");
         }
-        for (a, b) in
-            [("rgeoin", "region"), ("abc", "xyz"), ("a", "abcd"), ("formsUrl", "formFields"), ("xregion", "regionx")]
-        {
+        for (a, b) in [
+            ("rgeoin", "region"),
+            ("reason", "region"),
+            ("node", "nonce"),
+            ("portal", "portalId"),
+            ("abc", "xyz"),
+            ("a", "abcd"),
+            ("xregion", "regionx"),
+        ] {
             assert!(!near(a.as_bytes(), b.as_bytes()), "{a} {b}");
         }
-        assert!(near(b"", b"ab"));
+        assert!(near(b"", b"a") && !near(b"", b"ab"));
+    }
+
+    #[test]
+    fn no_two_settings_are_one_slip_apart_but_the_two_spellings_of_one() {
+        for a in KEYS {
+            for b in KEYS {
+                let same_setting = a.eq_ignore_ascii_case(b);
+                assert_eq!(near(a.as_bytes(), b.as_bytes()), same_setting, "{a} {b}");
+            }
+        }
     }
 }
