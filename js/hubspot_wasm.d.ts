@@ -1,7 +1,9 @@
 /**
- * Segment's settings object for the HubSpot destination; unknown keys are ignored. Every key is
- * optional: without a portalId the plugin takes the settings the Segment workspace serves for the
- * write key (HubSpot Classic or HubSpot Web (Actions)), and the keys given here win one by one.
+ * Segment's settings object for the HubSpot destination. Every key is optional: without a portalId
+ * the plugin takes the settings the Segment workspace serves for the write key (HubSpot Classic or
+ * HubSpot Web (Actions)), and the keys given here win one by one. Only the keys the plugin reads
+ * are declared, so that a misspelt one is a compile error (at run time it is ignored, with a
+ * warning when it is close to one of these).
  */
 export interface HubSpotSettings {
   /** The Hub ID, digits only (surrounding whitespace trimmed). Default: the Segment workspace's. */
@@ -43,7 +45,6 @@ export interface HubSpotSettings {
   apiKey?: string;
   /** Server credential: never used in the browser; its presence is warned about. */
   privateAppToken?: string;
-  [unknown: string]: unknown;
 }
 
 /** HubSpot's consent categories, as `setHubSpotConsent` takes them. */
@@ -118,7 +119,7 @@ export default function init(options?: { module_or_path?: WasmSource | Promise<W
  * Creates the plugin, with nothing awaited first. Invalid settings throw an Error naming the
  * setting when the wasm already runs; otherwise load() rejects with that Error.
  */
-export function hubspotPlugin(settings: HubSpotSettings): HubSpotPlugin;
+export function hubspotPlugin(settings?: HubSpotSettings): HubSpotPlugin;
 
 /** HubSpot's banner categories mapped to the workspace's Segment consent category ids. */
 export interface HubSpotBannerCategories {

@@ -55,7 +55,20 @@ function refused(error) {
   if (/unsafe-eval|Content.Security.Policy/i.test(text)) {
     return new Error(`${PREFIX}the page's Content-Security-Policy refused to compile the plugin's WebAssembly: add 'wasm-unsafe-eval' to its script-src`, { cause: error });
   }
-  return new Error(`${PREFIX}the plugin's WebAssembly could not be loaded: ${text}`, { cause: error });
+  // Most often a bundler that did not emit the .wasm (esbuild, Rollup): README, Bundlers.
+  return new Error(`${PREFIX}the plugin's WebAssembly could not be loaded: ${text}. Where a bundler left out the .wasm, pass its URL to init({ module_or_path }): https://github.com/hubspot-wasm/hubspot-wasm#bundlers`, { cause: error });
+}
+
+/**
+ * load()'s Error without the package's name: analytics-next logs it as
+ * `console.warn(plugin.name, error)`, which names the package already.
+ */
+function unprefixed(error) {
+  if (error instanceof Error && error.message.startsWith(PREFIX)) {
+    error.message = error.message.slice(PREFIX.length);
+    error.stack &&= error.stack.replace(PREFIX, '');
+  }
+  return error;
 }
 
 /**
@@ -130,7 +143,7 @@ export function hubspotPlugin(settings) {
         return result;
       }).catch((error) => {
         early = null; // analytics-next drops a destination whose load() rejects
-        throw error;
+        throw unprefixed(error);
       }));
     },
     ready: () => (loaded ?? Promise.resolve()).then(() => plugin?.ready(), () => {}),

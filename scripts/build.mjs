@@ -5,7 +5,8 @@
 //                          lean: without the opt-in form forwarding and cookie-banner helper
 //   hubspot_wasm_full_bg.wasm  the same with both (Cargo's `full` feature), which the entry
 //                          fetches instead for a page that uses one; the two share the entry's glue
-//   hubspot_wasm.d.ts      TypeScript declarations
+//   hubspot_wasm.d.ts      TypeScript declarations (hubspot_wasm_bg.wasm.d.ts: the .wasm subpaths')
+//   README.md              the repository's README for npm (scripts/readme.mjs), LICENSE
 // The release build runs on the nightly pinned in scripts/nightly (NIGHTLY); any failure
 // stops the build with the tool's own error.
 // `--dev`: a debug build with console_error_panic_hook, unminified, on the stable toolchain.
@@ -13,6 +14,7 @@ import { execFileSync } from 'node:child_process';
 import { copyFileSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { minify } from 'terser';
 import { entry, importModule, leanFits, renameLike } from './glue.mjs';
+import { packageReadme } from './readme.mjs';
 import { MINIFY_NAMES, NIGHTLY, OWN_STD, RUSTFLAGS, STRIP, WASM_OPT } from './wasm-flags.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
@@ -84,7 +86,10 @@ let text = entry({ glue, facade: readFileSync(`${root}js/hubspot_wasm.js`, 'utf8
 if (!dev) text = (await minify(text, { module: true, compress: { passes: 2 }, mangle: true })).code;
 writeFileSync(`${pkg}hubspot_wasm.js`, text);
 copyFileSync(`${root}js/hubspot_wasm.d.ts`, `${pkg}hubspot_wasm.d.ts`);
-copyFileSync(`${root}README.md`, `${pkg}README.md`);
+copyFileSync(`${root}js/hubspot_wasm_bg.wasm.d.ts`, `${pkg}hubspot_wasm_bg.wasm.d.ts`);
+copyFileSync(`${root}LICENSE`, `${pkg}LICENSE`);
+const repository = field('repository');
+writeFileSync(`${pkg}README.md`, packageReadme(readFileSync(`${root}README.md`, 'utf8'), repository));
 
 const manifest = {
   name: 'hubspot-wasm',
@@ -97,10 +102,15 @@ const manifest = {
   types: './hubspot_wasm.d.ts',
   exports: {
     '.': { types: './hubspot_wasm.d.ts', default: './hubspot_wasm.js' },
-    './hubspot_wasm_bg.wasm': './hubspot_wasm_bg.wasm',
-    './hubspot_wasm_full_bg.wasm': './hubspot_wasm_full_bg.wasm',
+    // For bundlers that need the wasm imported as a file (README, Bundlers); typed as its URL.
+    './hubspot_wasm_bg.wasm': { types: './hubspot_wasm_bg.wasm.d.ts', default: './hubspot_wasm_bg.wasm' },
+    './hubspot_wasm_full_bg.wasm': { types: './hubspot_wasm_bg.wasm.d.ts', default: './hubspot_wasm_full_bg.wasm' },
+    './package.json': './package.json',
   },
-  files: ['hubspot_wasm.js', 'hubspot_wasm_bg.wasm', 'hubspot_wasm_full_bg.wasm', 'hubspot_wasm.d.ts', 'README.md'],
+  files: ['hubspot_wasm.js', 'hubspot_wasm_bg.wasm', 'hubspot_wasm_full_bg.wasm', 'hubspot_wasm.d.ts', 'hubspot_wasm_bg.wasm.d.ts', 'README.md', 'LICENSE'],
+  repository: { type: 'git', url: `git+${repository}.git` },
+  homepage: `${repository}#readme`,
+  bugs: { url: `${repository}/issues` },
   sideEffects: false,
   keywords: ['hubspot', 'segment', 'analytics-next', 'destination', 'wasm'],
 };

@@ -47,5 +47,12 @@ step "package: npm run build -> pkg/ (on the pinned nightly), webpack demo -> ww
 node scripts/build.mjs
 npx webpack --mode production
 
+# The tarball users install: publint (package.json against the files) and Are the Types Wrong?
+# (every export resolves to its types; ESM-only, as the package is), warnings as errors.
+step "the packed package: publint and attw"
+tarball=$(node scripts/pack.mjs)
+npx publint run "$tarball" --strict
+npx attw "$tarball" --profile esm-only
+
 step "end to end: analytics-next + pkg/ + HubSpot emulator in Chromium (playwright-core)"
 node --test --test-concurrency=1 tests/e2e/

@@ -3,6 +3,9 @@
 use crate::mapping::trim_text;
 use crate::value::{concat, Value};
 
+mod keys;
+pub use keys::{misspelt, KEYS};
+
 /// HubSpot's data centres.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Region {
@@ -128,6 +131,8 @@ fn invalid<'v>(key: &'static str, value: &'v Value<'v>, expected: &'static str) 
 
 /// A setting, treating `null` (and so `undefined`, dropped by JSON) as absent.
 fn setting<'v>(settings: &'v Value<'_>, key: &str) -> Option<&'v Value<'v>> {
+    #[cfg(test)]
+    tests::READ.with_borrow_mut(|read| read.push(key.to_string()));
     settings.get(key).filter(|v| !matches!(v, Value::Null))
 }
 
@@ -329,6 +334,27 @@ mod tests {
     /// Whether the settings are refused with `error`.
     fn refused_with(json: &str, error: SettingsError) -> bool {
         Settings::from_value(&Value::parse(json, &mut false).unwrap()) == Err(error)
+    }
+
+    std::thread_local! {
+        /// The keys `setting` was asked for on this thread.
+        pub(super) static READ: std::cell::RefCell<Vec<String>> = const { std::cell::RefCell::new(Vec::new()) };
+    }
+
+    #[test]
+    fn the_keys_read_are_the_listed_keys() {
+        READ.with_borrow_mut(Vec::clear);
+        parse(r#"{"portalId":"1"}"#).unwrap();
+        let mut read = READ.with_borrow_mut(std::mem::take);
+        read.sort();
+        read.dedup();
+        let mut listed: Vec<&str> = KEYS.to_vec();
+        // Without form forwarding in the build its two extra settings are not read.
+        if !cfg!(feature = "form-submissions") {
+            listed.retain(|key| !["formFields", "identifyFormSubmitters"].contains(key));
+        }
+        listed.sort();
+        assert_eq!(read, listed);
     }
 
     #[test]

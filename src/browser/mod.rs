@@ -221,6 +221,7 @@ impl HubSpotPlugin {
             None | Some(Value::Null) => Value::Object(Vec::new()),
             Some(settings) => settings,
         };
+        crate::settings::misspelt(&code_settings, warn);
         // Not an object: validated now, so the error comes at once.
         let from_workspace = matches!(code_settings, Value::Object(_)) && !segment::names_portal(&code_settings);
         let destination = if from_workspace { None } else { Some(destination(&code_settings)?) };

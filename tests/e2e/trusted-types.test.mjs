@@ -69,7 +69,7 @@ test("require-trusted-types-for 'script' whose `trusted-types` does not allow hu
     const { visit, state } = await openFactory();
     assert.equal(state.load.state, 'rejected');
     assert.equal(state.load.isError, true);
-    assert.match(state.load.message, /^hubspot-wasm: HubSpot's tracking code could not be loaded from https:\/\/js\.hs-scripts\.com\/62515\.js/);
+    assert.match(state.load.message, /^HubSpot's tracking code could not be loaded from https:\/\/js\.hs-scripts\.com\/62515\.js/);
     assert.equal(state.src, null, 'no script element with a URL was added');
     assert.deepEqual(visit.requestsTo('tracker'), [], 'the tracker was never requested');
     // The browser reported both refusals: the policy's name, then the URL as a plain string.

@@ -24,7 +24,6 @@ const settings: HubSpotSettings = {
   identifyFormSubmitters: true,
   apiKey: 'never-in-a-browser',
   privateAppToken: 'never-in-a-browser',
-  someSegmentKeyWeIgnore: 42,
 };
 
 // Preloading is optional; it resolves once the wasm runs.
@@ -35,8 +34,10 @@ export const analytics = AnalyticsBrowser.load({
   plugins: [hubspotPlugin(settings)],
 });
 
-// portalId is optional (Segment's workspace settings fill it in); a number is accepted too.
+// portalId is optional (Segment's workspace settings fill it in), and so are the settings; a
+// number is accepted too.
 const plugin: HubSpotPlugin = hubspotPlugin({});
+hubspotPlugin();
 hubspotPlugin({ portalId: 62515, region: 'na1' });
 await analytics.register(plugin);
 
@@ -70,6 +71,21 @@ hubspotPlugin({ trackFormSubmissions: 'yes' });
 hubspotPlugin({ formFields: 'email' });
 // @ts-expect-error the settings are an object
 hubspotPlugin('62515');
+// A misspelt key is an error, not an ignored extra:
+// @ts-expect-error portalId
+hubspotPlugin({ portalID: '62515' });
+// @ts-expect-error region
+hubspotPlugin({ portalId: '62515', regoin: 'eu1' });
+// @ts-expect-error loadFormsSdk
+hubspotPlugin({ portalId: '62515', loadFormSdk: true });
+
+// The .wasm subpaths, imported through a bundler's file loader, are their URL.
+import leanWasm from 'hubspot-wasm/hubspot_wasm_bg.wasm';
+import fullWasm from 'hubspot-wasm/hubspot_wasm_full_bg.wasm';
+await init({ module_or_path: leanWasm });
+await init({ module_or_path: fullWasm, full: true });
+const url: string = leanWasm;
+void url;
 // @ts-expect-error consent choices are booleans
 plugin.setConsent({ analytics: 'yes' });
 
