@@ -598,9 +598,7 @@ impl Inner {
         *self.state.borrow_mut() = next;
     }
 
-    /// HubSpot's scripts loaded and calls on their way to its tracker. (Not inlined: its three
-    /// callers would each carry a copy of the loader.)
-    #[inline(never)]
+    /// HubSpot's scripts loaded and calls on their way to its tracker.
     fn start_hubspot(&self, scripts: Scripts) -> loader::Loading {
         self.delivery.start();
         loader::load(scripts, Rc::downgrade(&self.delivery))

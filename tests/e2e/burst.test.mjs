@@ -10,9 +10,9 @@ const LIMIT = { timeout: 300_000 };
 const PORTAL = '62515';
 /** How many calls wait for a tracker known not to come (src/browser/delivery.rs, MAX_HELD_CALLS). */
 const MAX_HELD_CALLS = 1000;
-// Segment.io left out: these bursts are HubSpot's, and thousands of requests to Segment's API
-// would only slow the run.
-const ANALYTICS_OPTIONS = { integrations: { 'Segment.io': false } };
+// Segment.io left out and client persistence off: these bursts are HubSpot's, and thousands of
+// requests to Segment's API, or of analytics-next's cookie and storage writes, would only slow the run.
+const ANALYTICS_OPTIONS = { integrations: { 'Segment.io': false }, disableClientPersistence: true };
 
 async function start(visit, settings) {
   await visit.page.evaluate(([settings, analyticsOptions]) => fixture.start(settings, { analyticsOptions }), [settings, ANALYTICS_OPTIONS]);
