@@ -36,6 +36,11 @@ impl Answer<'_> {
         let warnings = self.problems.messages().into_iter().map(|m| Value::String(m.into())).collect();
         Value::Array(vec![crate::mapping::commands_value(&self.commands), Value::Array(warnings)])
     }
+
+    /// [`Answer::to_value`] as JSON text.
+    pub fn to_json(&self) -> String {
+        self.to_value().to_json()
+    }
 }
 
 impl Destination {
