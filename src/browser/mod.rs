@@ -118,7 +118,8 @@ fn destination(settings: &Value<'_>) -> Result<Destination, JsError> {
 /// Segment's own HubSpot destination, when analytics runs it too: analytics-next registers the
 /// workspace's device-mode destinations (the ones its load options do not switch off) before the
 /// page's plugins, so they are among `analytics.queue.plugins` by the time `load()` runs. Or
-/// Segment's classic HubSpot code, already on the page from elsewhere.
+/// Segment's classic HubSpot code, already on the page from elsewhere (its tracker without
+/// HubSpot's loader).
 fn segments_hubspot(analytics: &JsValue) -> Option<&'static str> {
     let plugins = get(&get(analytics, "queue"), "plugins");
     let count = get(&plugins, "length").as_f64().unwrap_or(0.0).min(1000.0) as u32;
@@ -130,7 +131,10 @@ fn segments_hubspot(analytics: &JsValue) -> Option<&'static str> {
             }
         }
     }
-    document().and_then(|d| d.query_selector("#hs-analytics").ok().flatten()).map(|_| CLASSIC)
+    // HubSpot's own loader (`#hs-script-loader`, the page's embed or this plugin's) adds the
+    // tracker as `#hs-analytics` too: only without it is that Segment's classic code.
+    let found = |selector| document().is_some_and(|d| matches!(d.query_selector(selector), Ok(Some(_))));
+    (found("#hs-analytics") && !found("#hs-script-loader")).then_some(CLASSIC)
 }
 
 /// `['doNotTrack']` stops HubSpot's tracker for this visitor (a cookie), `['doNotTrack', {
