@@ -164,7 +164,7 @@ function preconnect(region) {
  * would decide later can hold it back: the settings in code are plain (`loaderOf`), the
  * workspace has no HubSpot entry (so no consent categories for it, and no Segment HubSpot
  * destination it could run), analytics runs neither of Segment's HubSpot destinations, and the
- * page has no HubSpot embed yet. The element is the Rust plugin's, as it would make it; it keeps
+ * page has no HubSpot embed yet nor a running tracker. The element is the Rust plugin's, as it would make it; it keeps
  * its outcome in `data-hubspot-wasm` ('error' once it failed) for the Rust plugin to adopt.
  * @param {{ url: string, nonce: string, banner: boolean }} loader
  * @param {unknown} analytics
@@ -176,6 +176,9 @@ function requestEarly(loader, analytics) {
     const names = (a?.queue?.plugins ?? []).map((plugin) => plugin?.name);
     if (RUST.destinations.some((name) => Object.hasOwn(integrations, name) || names.includes(name))) return;
     if (document.querySelector(`${RUST.trackerPresent},#hs-analytics`)) return;
+    // HubSpot's tracker already running (its `push` replaced), however it came.
+    const push = /** @type {{ _hsq?: { push?: unknown } }} */ (globalThis)._hsq?.push;
+    if (typeof push === 'function' && push !== Array.prototype.push) return;
     const script = document.createElement('script');
     for (const [name, value] of [['id', RUST.trackerId], ['async', ''], ['defer', ''], [RUST.early, ''], ...(loader.nonce ? [['nonce', loader.nonce]] : [])]) {
       script.setAttribute(name, value);
