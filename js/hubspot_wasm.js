@@ -17,7 +17,7 @@ const VERSION = '0.0.0-dev';
 // source: HubSpot's data centres with where their scripts' URLs start (src/settings.rs,
 // `Region::NAMES`), Segment's two HubSpot destinations (src/segment.rs, `CLASSIC` and
 // `ACTIONS`), and the tracker's element id and what counts as an embed already on the page
-// (src/browser/loader.rs, `TRACKER_ID` and `TRACKER_PRESENT`), and the attribute on a loader
+// (src/browser/loader.rs, `TRACKER_ID` and `TRACKER_PRESENT`), and the property of a loader
 // element this file inserted early, which keeps its outcome for the Rust plugin to adopt
 // (src/browser/loader.rs, `EARLY`).
 const RUST = {
@@ -25,7 +25,7 @@ const RUST = {
   destinations: ['HubSpot', 'HubSpot Web (Actions)'],
   trackerId: 'hs-script-loader',
   trackerPresent: '#hs-script-loader,script[src*="hs-scripts.com"],script[src*="hs-analytics.net"]',
-  early: 'data-hubspot-wasm',
+  early: 'hubspotWasmFailed',
 };
 
 /**
@@ -102,60 +102,26 @@ function read(settings, key) {
   }
 }
 
-/** The settings keys the early start below understands, each with its rule: `true` when the value is one the Rust plugin takes as this file reads it. */
-const PLAIN = {
-  /** @param {unknown} v */
-  portalId: (v) => typeof v === 'string' || (typeof v === 'number' && Number.isSafeInteger(v) && v >= 0),
-  /** @param {unknown} v */
-  region: (v) => v == null || typeof v === 'string',
-  /** @param {unknown} v */
-  nonce: (v) => v == null || typeof v === 'string',
-  ...Object.fromEntries(['enableEuropeanDataCenter', 'customBehavioralEvents', 'trackInitialPageView', 'flushIdentifyImmediately', 'disableCookieBanner'].map((key) => [key, (/** @type {unknown} */ v) => v == null || typeof v === 'boolean'])),
-};
-
 /**
- * Where HubSpot's loader is for settings given in code, as the Rust plugin derives it
- * (src/settings.rs), or null where this file cannot be sure the Rust plugin would load that very
- * script: a key it does not know here (the workspace's settings, a self-hosted `trackerUrl`,
- * consent categories, the Forms SDK, a time limit...), a value the Rust plugin would refuse.
- * Whitespace: ASCII only (the Rust plugin trims more: the rare rest waits for it).
+ * HubSpot's loader for settings given in code, as the Rust plugin derives it (src/settings.rs):
+ * its URL, the region's start of HubSpot's URLs and the nonce; or nothing where this file cannot
+ * be sure the Rust plugin would load that very script: any key but `portalId`, `region`,
+ * `enableEuropeanDataCenter` and `nonce` (settings from the workspace, a self-hosted
+ * `trackerUrl`, consent categories, the Forms SDK...), or a value of those the Rust plugin would
+ * refuse. (`trim()` removes fewer characters than the Rust plugin does: the rare rest waits.)
  * @param {unknown} settings
- * @returns {{ url: string, nonce: string, region: string, banner: boolean } | null}
+ * @returns {{ url: string, region: string, nonce?: string } | undefined}
  */
 function loaderOf(settings) {
-  if (settings?.constructor !== Object) return null;
-  /** @type {Record<string, unknown>} */
-  const values = {};
   try {
-    for (const key of Object.keys(/** @type {object} */ (settings))) {
-      const value = read(settings, key);
-      if (!Object.hasOwn(PLAIN, key) || !PLAIN[/** @type {keyof typeof PLAIN} */ (key)](value)) return null;
-      values[key] = value;
-    }
+    const { portalId, region, enableEuropeanDataCenter: eu, nonce, ...rest } = /** @type {Record<string, unknown>} */ (settings);
+    const portal = typeof portalId === 'string' || typeof portalId === 'number' ? `${portalId}`.trim() : '';
+    const code = region == null ? (eu ? 'eu1' : 'na1') : typeof region === 'string' && (region.trim().toLowerCase() || 'na1');
+    const start = RUST.regions.find(([name]) => name === code)?.[1];
+    if (settings?.constructor !== Object || Object.keys(rest).length || !/^\d+$/.test(portal) || !start || (eu != null && typeof eu !== 'boolean')) return;
+    if (nonce == null || typeof nonce === 'string') return { url: `${start}hs-scripts.com/${portal}.js`, region: start, nonce: /** @type {string | undefined} */ (nonce) };
   } catch {
-    return null; // a Proxy that throws
-  }
-  const portal = String(values.portalId ?? '').replace(/^[ \t\n\r]+|[ \t\n\r]+$/g, '');
-  if (!/^[0-9]+$/.test(portal)) return null;
-  const code = typeof values.region === 'string' ? values.region.replace(/^[ \t\n\r]+|[ \t\n\r]+$/g, '').toLowerCase() || 'na1' : values.enableEuropeanDataCenter ? 'eu1' : 'na1';
-  const region = RUST.regions.find(([name]) => name === code);
-  if (!region) return null;
-  return { url: `${region[1]}hs-scripts.com/${portal}.js`, nonce: typeof values.nonce === 'string' ? values.nonce : '', region: region[1], banner: values.disableCookieBanner !== true };
-}
-
-/**
- * `<link rel="preconnect">` to the hosts of HubSpot's chain in the data centre `region` (where its
- * scripts' URLs start): the loader's, and the tracker's that the loader adds. A new origin
- * costs a few round trips (DNS, TCP, TLS) before its first request; made now, they overlap
- * the wait for Segment's settings. A connection only: no request, no cookie.
- * @param {string} region
- */
-function preconnect(region) {
-  const head = document.head ?? document.documentElement;
-  for (const host of ['hs-scripts.com', 'hs-analytics.net']) {
-    const href = `${region}${host}`;
-    if (head.querySelector(`link[rel="preconnect"][href="${href}"]`)) continue;
-    head.append(Object.assign(document.createElement('link'), { rel: 'preconnect', href }));
+    // (A getter or Proxy that throws: the Rust plugin says what is wrong with the settings.)
   }
 }
 
@@ -164,32 +130,28 @@ function preconnect(region) {
  * would decide later can hold it back: the settings in code are plain (`loaderOf`), the
  * workspace has no HubSpot entry (so no consent categories for it, and no Segment HubSpot
  * destination it could run), analytics runs neither of Segment's HubSpot destinations, and the
- * page has no HubSpot embed yet nor a running tracker. The element is the Rust plugin's, as it would make it; it keeps
- * its outcome in `data-hubspot-wasm` ('error' once it failed) for the Rust plugin to adopt.
- * @param {{ url: string, nonce: string, banner: boolean }} loader
- * @param {unknown} analytics
+ * page has neither a HubSpot embed nor a running tracker (its `push` replaced). The element is
+ * the Rust plugin's, as it would make it; it keeps its outcome in its `hubspotWasmFailed`
+ * property (false, then true once it failed) for the Rust plugin to adopt. Where the page requires Trusted Types, through
+ * the plugin's own policy, which the Rust plugin then never needs for it.
+ * @param {{ url: string, nonce?: string }} loader
+ * @param {any} analytics
  */
 function requestEarly(loader, analytics) {
   try {
-    const a = /** @type {{ settings?: { cdnSettings?: { integrations?: object } }, queue?: { plugins?: { name?: unknown }[] } } | undefined} */ (analytics);
-    const integrations = a?.settings?.cdnSettings?.integrations ?? {};
-    const names = (a?.queue?.plugins ?? []).map((plugin) => plugin?.name);
-    if (RUST.destinations.some((name) => Object.hasOwn(integrations, name) || names.includes(name))) return;
-    if (document.querySelector(`${RUST.trackerPresent},#hs-analytics`)) return;
-    // HubSpot's tracker already running (its `push` replaced), however it came.
-    const push = /** @type {{ _hsq?: { push?: unknown } }} */ (globalThis)._hsq?.push;
-    if (typeof push === 'function' && push !== Array.prototype.push) return;
-    const script = document.createElement('script');
-    for (const [name, value] of [['id', RUST.trackerId], ['async', ''], ['defer', ''], [RUST.early, ''], ...(loader.nonce ? [['nonce', loader.nonce]] : [])]) {
-      script.setAttribute(name, value);
+    const names = analytics?.queue?.plugins?.map((/** @type {any} */ plugin) => plugin?.name) ?? [];
+    const push = /** @type {any} */ (globalThis)._hsq?.push;
+    if (
+      RUST.destinations.some((name) => name in (analytics?.settings?.cdnSettings?.integrations ?? {}) || names.includes(name)) ||
+      document.querySelector(`${RUST.trackerPresent},#hs-analytics`) ||
+      (push && push !== [].push)
+    ) {
+      return;
     }
-    script.addEventListener('error', () => script.setAttribute(RUST.early, 'error'));
-    // Where the page requires Trusted Types, through the plugin's own policy, which the Rust
-    // plugin then never needs: it adopts this element and injects nothing else.
-    const { trustedTypes } = /** @type {{ trustedTypes?: { createPolicy(name: string, rules: object): { createScriptURL(url: string): unknown } } }} */ (globalThis);
-    const policy = trustedTypes?.createPolicy('hubspot-wasm', { createScriptURL: String });
-    script.src = /** @type {string} */ (policy ? policy.createScriptURL(loader.url) : loader.url);
-    if (!loader.banner) Object.assign(window, { disableHubSpotCookieBanner: true });
+    const script = Object.assign(document.createElement('script'), { id: RUST.trackerId, async: true, defer: true, nonce: loader.nonce ?? '', [RUST.early]: false });
+    script.onerror = () => Object.assign(script, { [RUST.early]: true });
+    const policy = /** @type {any} */ (globalThis).trustedTypes?.createPolicy('hubspot-wasm', { createScriptURL: String });
+    script.src = policy ? policy.createScriptURL(loader.url) : loader.url;
     document.head.append(script);
   } catch {
     // (A policy or URL the page refuses: the Rust plugin tries again, and says so.)
@@ -209,16 +171,21 @@ export function hubspotPlugin(settings) {
   const full = read(settings, 'trackFormSubmissions') === true;
   if (!pageWasm.starting) pageWasm.full ||= full;
   const browser = typeof document === 'object';
-  const loader = browser ? loaderOf(settings) : null;
-  if (loader) preconnect(loader.region);
+  const loader = browser ? loaderOf(settings) : undefined;
+  // `<link rel="preconnect">` to the hosts of HubSpot's chain in the region: the loader's, and
+  // the tracker's that the loader adds. On a first visit each new origin costs a few round trips
+  // (DNS, TCP, TLS) before its first request; made now, they overlap the wait for Segment's
+  // settings. A connection only: no request, no cookie.
+  for (const host of loader ? ['hs-scripts.com', 'hs-analytics.net'] : []) {
+    document.head.append(Object.assign(document.createElement('link'), { rel: 'preconnect', href: loader?.region + host }));
+  }
   /**
-   * This plugin's one state: `held` calls wait, in order, for the Rust plugin (`made`, once the
-   * wasm runs); `delivering` once load() has started it; `dropped` once it never will (load
+   * This plugin's one state: the calls held, in order, until the Rust plugin exists (an array);
+   * then the Rust plugin they go to, once load() has started it; `null` once it never will (load
    * failed, or this is no browser, as during server rendering).
-   * @type {{ stage: 'held', calls: [string, unknown[]][], made?: HubSpotPlugin } | { stage: 'delivering', plugin: HubSpotPlugin } | { stage: 'dropped' }}
+   * @type {[string, unknown[]][] | HubSpotPlugin | null}
    */
-  let state = browser ? { stage: 'held', calls: [] } : { stage: 'dropped' };
-  if (state.stage === 'held' && pageWasm.running && (pageWasm.full || !full)) state.made = new HubSpotPlugin(settings);
+  let state = browser ? [] : null;
   // Start-up: in a browser the wasm's fetch and compile start a task from now, while
   // analytics-next fetches its settings, not a round trip later when it calls load() (or at
   // load(), where that comes first: a background tab's timers may wait). Not in this call's
@@ -231,17 +198,14 @@ export function hubspotPlugin(settings) {
   //   <link rel="preload" as="fetch" type="application/wasm" crossorigin href=".../hubspot_wasm_bg.wasm">
   // (`crossorigin` even on the same origin: fetch() requests the wasm in CORS mode, and only a
   // preload made in the same mode is reused.) The Rust plugin is made as soon as the wasm runs,
-  // off load()'s path too (invalid settings then reject `made`, which is what load() returns).
+  // off load()'s path too (invalid settings then reject `made`, which is what load() returns);
+  // where the wasm runs already, now (invalid settings throw here).
+  let made = pageWasm.running && (pageWasm.full || !full) ? new HubSpotPlugin(settings) : undefined;
   /** @type {(value?: unknown) => void} */
   let begin = () => {};
   /** @type {Promise<HubSpotPlugin>} */
-  const made = new Promise((resolve) => {
-    begin = resolve;
-  }).then(() => {
-    if (state.stage !== 'held') throw new Error(`${PREFIX}not in a browser`);
-    return state.made ? state.made : init({ full }).then(() => (state.stage === 'held' ? (state.made ??= new HubSpotPlugin(settings)) : Promise.reject(new Error(`${PREFIX}stopped`))));
-  });
-  made.catch(() => {});
+  const making = new Promise((resolve) => (begin = resolve)).then(() => made ?? init({ full }).then(() => (made ??= new HubSpotPlugin(settings))));
+  making.catch(() => {});
   if (browser) setTimeout(begin);
   /** @type {Promise<void> | undefined} */
   let loaded;
@@ -250,10 +214,9 @@ export function hubspotPlugin(settings) {
    * @param {unknown[]} args
    */
   const call = (method, args) => {
-    if (state.stage === 'held') return void state.calls.push([method, args]);
-    if (state.stage === 'dropped') return;
+    if (Array.isArray(state)) return void state.push([method, args]);
     try {
-      /** @type {Record<string, (...args: unknown[]) => unknown>} */ (/** @type {unknown} */ (state.plugin))[method](...args);
+      /** @type {any} */ (state)?.[method](...args);
     } catch (error) {
       console.warn(`${PREFIX}${method} failed`, error); // a bug of ours; the page goes on
     }
@@ -267,31 +230,36 @@ export function hubspotPlugin(settings) {
     alternativeNames: [...RUST.destinations],
     type: 'destination',
     version: VERSION,
-    isLoaded: () => (state.stage === 'delivering' ? state.plugin.isLoaded() : false),
+    isLoaded: () => state instanceof HubSpotPlugin && state.isLoaded(),
     load(_ctx, analytics) {
       if (!browser) return Promise.resolve(); // server-side rendering: inert
       if (loaded) return loaded; // once: later calls share the promise
       if (loader) requestEarly(loader, analytics);
       begin();
-      // Until the Rust plugin follows analytics' reset itself, a reset waits in order with the
-      // calls around it: one user's identity never rides the next user's events.
-      /** @type {{ on?: (event: string, listener: () => void) => void } | undefined} */ (analytics)?.on?.('reset', () => state.stage === 'held' && call('reset', []));
-      return (loaded = made.then(
+      // analytics' reset (a log-out) is followed by one listener at a time: this one until the
+      // Rust plugin follows it itself, holding the reset in order with the calls around it, so
+      // that one user's identity never rides the next user's events.
+      const emitter = /** @type {{ on?: (event: string, listener: () => void) => void, off?: (event: string, listener: () => void) => void } | undefined} */ (analytics);
+      const reset = () => call('reset', []);
+      emitter?.on?.('reset', reset);
+      return (loaded = making.then(
         (plugin) => {
           const result = plugin.load(analytics);
+          emitter?.off?.('reset', reset);
           // In this same callback, so that no call made from now on can overtake a held one.
-          const held = state.stage === 'held' ? state.calls : [];
-          state = { stage: 'delivering', plugin };
+          const held = Array.isArray(state) ? state : [];
+          state = plugin;
           for (const [method, args] of held) call(method, args);
           return result;
         },
         (error) => {
-          state = { stage: 'dropped' }; // analytics-next drops a destination whose load() rejects
+          emitter?.off?.('reset', reset);
+          state = null; // analytics-next drops a destination whose load() rejects
           throw error;
         },
       ));
     },
-    ready: () => (loaded ?? Promise.resolve()).then(() => (state.stage === 'delivering' ? state.plugin.ready() : undefined), () => {}),
+    ready: () => (loaded ?? Promise.resolve()).then(() => (state instanceof HubSpotPlugin ? state.ready() : undefined), () => {}),
     unload: (...args) => call('unload', args),
     page: event('page'),
     identify: event('identify'),

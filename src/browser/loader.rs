@@ -24,9 +24,10 @@ const TRACKER_ID: &str = "hs-script-loader";
 const FORMS_ID: &str = "hs-forms-loader";
 /// HubSpot's embed (or another copy of this plugin) already on the page: never load a second one.
 const TRACKER_PRESENT: &str = "#hs-script-loader,script[src*=\"hs-scripts.com\"],script[src*=\"hs-analytics.net\"]";
-/// On a loader element the package's entry inserted before the wasm ran (`js/hubspot_wasm.js`,
-/// which scripts/build.mjs gives this name): its outcome so far, `error` once it failed.
-const EARLY: &str = "data-hubspot-wasm";
+/// The property of a loader element the package's entry inserted before the wasm ran
+/// (`js/hubspot_wasm.js`, which scripts/build.mjs gives this name): `false`, then `true` once
+/// the script failed.
+const EARLY: &str = "hubspotWasmFailed";
 const FORMS_PRESENT: &str = "#hs-forms-loader,script[src*=\"hsforms.net\"]";
 
 /// What `load()` and `ready()` hand to analytics-next.
@@ -156,10 +157,10 @@ fn inject(present: &str, id: &str, url: &str, nonce: Option<&str>, running: bool
 
 /// The entry's early request for the loader, where it made one: its failure is this script's.
 fn adopt(element: &web_sys::Element, errored: &Rc<Cell<bool>>) {
-    match element.get_attribute(EARLY).as_deref() {
+    match get(element, EARLY).as_bool() {
         None => {}
-        Some("error") => errored.set(true),
-        Some(_) => listen_for_error(element, errored.clone()),
+        Some(true) => errored.set(true),
+        Some(false) => listen_for_error(element, errored.clone()),
     }
 }
 
