@@ -1,3 +1,4 @@
+// @ts-check
 // hubspot-wasm: HubSpot's browser destination for Segment analytics-next.
 //
 // The package entry, a thin facade. The plugin is Rust (`HubSpotPlugin`, src/browser/): it takes
