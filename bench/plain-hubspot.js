@@ -4,7 +4,8 @@
 // key normalisation, dates, flattening or input hardening (README, What reaches HubSpot and Guarantees): it stands for "the same
 // job in JavaScript" in the start-up row, the floor of the microbench and, for information, the
 // share inside analytics-next.
-const TRACKER = '#hs-script-loader,script[src*="hs-scripts.com"]';
+// HubSpot's embed: its loader (which adds the tracker from hs-analytics.net), as HubSpot's docs give it.
+const TRACKER = '#hs-script-loader,script[src*="hs-scripts.com"],script[src*="hs-analytics.net"]';
 
 export function hubspotPlugin({ portalId }) {
   let pending = null;

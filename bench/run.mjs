@@ -21,7 +21,7 @@ import { chromium } from 'playwright-core';
 import webpack from 'webpack';
 import { startServer } from '../scripts/serve.mjs';
 import { crateCosts, gz, measureFiles, namedBuild, shippedFiles, twiggyTop } from './size.mjs';
-import { measureVisit } from './visit.mjs';
+import { describeNetwork, describeSteps, measureVisit } from './visit.mjs';
 import bundles from './webpack.config.mjs';
 
 const ROOT = resolve(fileURLToPath(new URL('..', import.meta.url)));
@@ -35,13 +35,15 @@ const PKG = resolve(option('--pkg') ?? join(ROOT, 'pkg'));
 const CFG = QUICK
   ? { micro: { warmMs: 150, batchMs: 100, batches: 3 }, share: { events: 300, block: 100, warm: 50 }, startupSamples: 5, visit: { runs: 5, rttMs: 40 }, memory: { first: 1000, total: 20000 } }
   : { micro: { warmMs: 300, batchMs: 200, batches: 7 }, share: { events: 2000, block: 250, warm: 200 }, startupSamples: 20, visit: { runs: 20, rttMs: 40 }, memory: { first: 1000, total: 100000 } };
-// The same visits with Segment's CDN farther than the site's own server (information).
-CFG.visitFar = { ...CFG.visit, settingsRttMs: 70 };
+// The same visits as a real first visit: each new third-party origin (Segment's CDN, HubSpot's
+// hosts) costs two more round trips (DNS, then TCP and TLS) before its first answer.
+CFG.visitNew = { ...CFG.visit, newOriginRtts: 2 };
 
 const TARGETS = {
   sizeGzip: { max: 30 * 1024, aim: 24 * 1024 },
   sharePercent: { max: 5, aim: 2 },
   visitRatio: { max: 1.05 }, // the Segment site's cold visit, ours / plain JS
+  visitNewRatio: { max: 1.0, aim: 0.9 }, // the same where new origins cost their set-up
 };
 
 /** The page settles this long in a fresh context before a start-up sample: the new renderer's own start is not ours. */
@@ -245,7 +247,7 @@ function selfTimes(profile) {
 // ---------------------------------------------------------------------------------------------
 // The table
 
-function table({ size, share, startup, visit, visitFar, memory, micro }) {
+function table({ size, share, startup, visit, visitNew, memory, micro }) {
   const rows = [];
   const row = (metric, value = '', detail = '', target = '', met = '') => rows.push({ metric, value, detail, target, met });
   const T = TARGETS;
@@ -285,17 +287,13 @@ function table({ size, share, startup, visit, visitFar, memory, micro }) {
   row('  ours, by step (medians)', '', `import JS ${ms(s.ours.importJs)}, wasm fetch+compile+instantiate+new HubSpotPlugin ${ms(s.ours.wasm)} (the fetch alone ${ms(s.ours.wasmFetch)}), then load + the held track ${ms(s.ours.firstCall)}`);
   row('  plain JS, by step (medians)', '', `import JS ${ms(s.plain.importJs)}, then hubspotPlugin + load + track ${ms(s.plain.total - s.plain.importJs)}`);
 
-  const v = visit;
-  row(`start-up: Segment site cold visit (${v.rttMs} ms per request), AnalyticsBrowser.load() → first event in _hsq`, `ours ${ms(v.ours.total)}`,
-    `plain JS ${ms(v.plain.total)}; ours/plain ${times(v.ratio)}, median of the pairs' ratios ${times(v.pairRatio)} (${v.runs} fresh contexts each)`,
-    '≤ 1.05×', verdict(v.ratio != null && v.ratio <= T.visitRatio.max));
-  row('  ours, the steps (medians, from AnalyticsBrowser.load())', '', `wasm requested ${ms(v.ours.wasmStart)}, in ${ms(v.ours.wasmEnd)}, instantiated ${ms(v.ours.initDone)}; settings in ${ms(v.ours.settingsEnd)}; ` +
-    `analytics-next calls load() ${ms(v.ours.loadCalled)} (plain ${ms(v.plain.loadCalled)}), track() ${ms(v.ours.trackCalled)} (plain ${ms(v.plain.trackCalled)})`);
-  // The same visit where Segment's CDN is farther than the site's own server: the wasm then
-  // arrives before the settings, and its compile is done before analytics-next needs the plugin.
-  const f = visitFar;
-  row(`  the same, the settings ${f.settingsRttMs} ms away`, `ours ${ms(f.ours.total)}`,
-    `plain JS ${ms(f.plain.total)}; ours/plain ${times(f.ratio)}, median of the pairs' ratios ${times(f.pairRatio)}; wasm in ${ms(f.ours.wasmEnd)}, instantiated ${ms(f.ours.initDone)}, settings in ${ms(f.ours.settingsEnd)}`, 'info');
+  // A Segment site's first page view, to HubSpot's first event beacon, through HubSpot's chain.
+  for (const [v, target, limit] of [[visit, '≤ 1.05×', T.visitRatio], [visitNew, '≤ 1.0×, aim 0.9×', T.visitNewRatio]]) {
+    row(`start-up: Segment site cold visit (${describeNetwork(v)}), AnalyticsBrowser.load() → HubSpot's first event beacon`, `ours ${ms(v.ours.total)}`,
+      `plain JS ${ms(v.plain.total)}; ours/plain ${times(v.ratio)}, median of the pairs' ratios ${times(v.pairRatio)} (${v.runs} fresh contexts each)`,
+      target, verdict(v.ratio != null && v.ratio <= limit.max, limit.aim == null || (v.ratio != null && v.ratio <= limit.aim)));
+    row('  the steps (medians, from AnalyticsBrowser.load())', '', describeSteps(v));
+  }
 
   const m1 = memory.afterFirst, m2 = memory.afterTotal;
   const tablesGrew = Object.entries(m2.tables).some(([k, v]) => v > (m1.tables[k] ?? 0));
@@ -356,17 +354,17 @@ async function main() {
     analyticsUrl: `${server.url}/bench/.build/analytics/analytics.mjs`,
   };
   const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
-  let share, startup, visit, visitFar, memory, micro, profile = null;
+  let share, startup, visit, visitNew, memory, micro, profile = null;
   try {
     log(`share: ${CFG.share.events} identify + ${CFG.share.events} track through analytics-next, ours and plain JS`);
     share = await measureShare(browser, server.url, urls);
     log(`share: identify ${pct(share.result.ours.identify.sharePercent)}, track ${pct(share.result.ours.track.sharePercent)}`);
     startup = await measureStartup(browser, server.url, urls);
     log(`start-up: ours ${ms(startup.ours.total)}, plain JS ${ms(startup.plain.total)} (medians of ${startup.pairs})`);
-    visit = await measureVisit(browser, { pkg: PKG, ...CFG.visit });
+    visit = await measureVisit({ pkg: PKG, ...CFG.visit });
     log(`start-up, Segment site cold visit: ours ${ms(visit.ours.total)}, plain JS ${ms(visit.plain.total)} (medians of ${visit.runs})`);
-    visitFar = await measureVisit(browser, { pkg: PKG, ...CFG.visitFar });
-    log(`start-up, the settings ${visitFar.settingsRttMs} ms away: ours ${ms(visitFar.ours.total)}, plain JS ${ms(visitFar.plain.total)}`);
+    visitNew = await measureVisit({ pkg: PKG, ...CFG.visitNew });
+    log(`start-up, the same with new origins' set-up: ours ${ms(visitNew.ours.total)}, plain JS ${ms(visitNew.plain.total)}`);
     memory = await measureMemory(browser, server.url, urls);
     log(`memory: ${kb(memory.afterFirst.wasmBytes)} after ${memory.first}, ${kb(memory.afterTotal.wasmBytes)} after ${memory.total} calls`);
     micro = await measureMicro(browser, server.url, urls);
@@ -392,18 +390,18 @@ async function main() {
     if (o.pluginCalls !== o.events) notes.push(`share, ${kind}: analytics-next called the plugin ${o.pluginCalls} times for ${o.events} events`);
   }
   if (startup.firstCommand.ours !== 'trackCustomBehavioralEvent') notes.push(`start-up: ours' first command was ${startup.firstCommand.ours}, not trackCustomBehavioralEvent`);
-  for (const [what, list] of [['share', share.problems], ['start-up', startup.problems], ['cold visit', visit.problems], ['cold visit, far settings', visitFar.problems], ['memory', [...memory.problems, ...memory.notes]], ['microbench', micro.notes]]) {
+  for (const [what, list] of [['share', share.problems], ['start-up', startup.problems], ['cold visit', visit.problems], ['cold visit, new origins', visitNew.problems], ['memory', [...memory.problems, ...memory.notes]], ['microbench', micro.notes]]) {
     for (const p of list) notes.push(`${what}: ${p}`);
   }
   for (const r of Object.values(micro.rows)) {
     if (r.pushesPerCall.ours !== r.pushesPerCall.plain) notes.push(`microbench ${r.label}: ours pushed ${r.pushesPerCall.ours} commands per call, plain JS ${r.pushesPerCall.plain}`);
   }
 
-  const rows = table({ size, share, startup, visit, visitFar, memory, micro });
+  const rows = table({ size, share, startup, visit, visitNew, memory, micro });
   const result = {
     timestamp: new Date().toISOString(), commit: gitDescribe(), pkg: relative(ROOT, PKG) || PKG, pluginVersion: micro.version,
     chromium: browser.version(), node: process.version, load, quick: QUICK, config: CFG, targets: TARGETS,
-    table: rows, size, share, startup, visit, visitFar, memory, micro, profile, notes, seconds: (Date.now() - t0) / 1000,
+    table: rows, size, share, startup, visit, visitNew, memory, micro, profile, notes, seconds: (Date.now() - t0) / 1000,
   };
   const file = join(BENCH, 'results', `bench-${stamp}.json`);
   writeFileSync(file, JSON.stringify(result, null, 2) + '\n');

@@ -19,25 +19,17 @@ if (params.has('preload') && PLUGIN === 'ours') {
 }
 
 let first;
-const pushed = new Promise((ok) => { first = ok; });
-let at = null;
-// A HubSpot tracker already running (its `push` replaced, as HubSpot's code does): both plugins
-// hand their commands straight to it, so the clock measures the plugins' own start-up beside
-// analytics-next's, not HubSpot's script (which either plugin waits for alike on a first visit:
-// the plain one in `_hsq`, ours in its own hold, to keep HubSpot's start-up order).
-const hsq = [];
-// The clock stops at the first event command (ours sends the first page's path before it; the
-// plain plugin nothing for a page), so both are timed to the same call.
-const EVENT_COMMANDS = ['trackEvent', 'trackCustomBehavioralEvent'];
-hsq.push = function (...commands) {
-  const command = commands[0];
-  if (at === null && Array.isArray(command) && EVENT_COMMANDS.includes(command[0])) {
-    at = performance.now();
-    first({ at, command: command[0] });
-  }
-  return Array.prototype.push.apply(this, commands);
-};
-window._hsq = hsq;
+const beacon = new Promise((ok) => { first = ok; });
+let pageView = null;
+// The emulated tracker tells of every request it sends ('hubspot-emulator' events, after it
+// recorded the request). The first page view is HubSpot's own, at its start; the clock stops at
+// the first event's.
+const EVENT_BEACONS = ['event', 'customEvent'];
+window.addEventListener('hubspot-emulator', ({ detail }) => {
+  const kind = detail?.entry?.kind;
+  if (kind === 'pageView') pageView ??= performance.now();
+  if (EVENT_BEACONS.includes(kind)) first({ at: performance.now(), command: kind });
+});
 
 // When the wasm is instantiated, seen without touching the plugin: calling its init() here would
 // start the wasm early for a version of the package that does not.
@@ -62,23 +54,28 @@ window.visit = async function visit() {
   const track = plugin.track;
   plugin.track = (...args) => { trackCalled ??= performance.now(); return track.apply(plugin, args); };
   const analytics = AnalyticsBrowser.load(
-    { writeKey: 'bench-visit', cdnURL: `${location.origin}/segment-cdn`, plugins: [plugin] },
+    { writeKey: 'bench-visit', cdnURL: 'https://cdn.segment.com', plugins: [plugin] },
     // Segment's own delivery off: api.segment.io does not resolve here.
     { integrations: { 'Segment.io': false } },
   );
   analytics.page();
   analytics.track('Signed Up', { plan: 'pro', seats: 3 });
-  const done = await Promise.race([pushed, new Promise((ok) => setTimeout(() => ok(null), 10000))]);
-  if (!done) return { error: 'no command in _hsq within 10 s' };
-  const entry = (test) => performance.getEntriesByType('resource').find((e) => test(new URL(e.name).pathname));
-  const span = (e) => (e ? { start: e.startTime - t0, end: e.responseEnd - t0 } : null);
+  const done = await Promise.race([beacon, new Promise((ok) => setTimeout(() => ok(null), 10000))]);
+  if (!done) return { error: 'no event beacon from HubSpot within 10 s' };
+  const entry = (test) => performance.getEntriesByType('resource').find((e) => test(new URL(e.name)));
+  // A request's start and end, and whether it opened a connection of its own (none: it reused one,
+  // e.g. a preconnected one).
+  const span = (e) => (e ? { start: e.startTime - t0, end: e.responseEnd - t0, connected: e.connectEnd > e.connectStart } : null);
   return {
     total: done.at - t0,
     command: done.command,
     loadCalled: loadCalled === null ? null : loadCalled - t0,
     trackCalled: trackCalled === null ? null : trackCalled - t0,
     initDone: instantiated === null ? null : instantiated - t0,
-    settings: span(entry((p) => p.endsWith('/settings'))),
-    wasm: span(entry((p) => p.endsWith('.wasm'))),
+    pageView: pageView === null ? null : pageView - t0,
+    settings: span(entry((u) => u.pathname.endsWith('/settings'))),
+    wasm: span(entry((u) => u.pathname.endsWith('.wasm'))),
+    loader: span(entry((u) => u.hostname.endsWith('hs-scripts.com'))),
+    tracker: span(entry((u) => u.hostname.endsWith('hs-analytics.net'))),
   };
 };

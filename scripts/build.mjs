@@ -13,7 +13,7 @@
 import { execFileSync } from 'node:child_process';
 import { copyFileSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { minify } from 'terser';
-import { entry, importModule, leanFits, renameLike } from './glue.mjs';
+import { entry, importModule, leanFits, renameLike, rustConstants } from './glue.mjs';
 import { packageReadme } from './readme.mjs';
 import { MINIFY_NAMES, NIGHTLY, OWN_STD, RUSTFLAGS, STRIP, WASM_OPT } from './wasm-flags.mjs';
 
@@ -82,7 +82,9 @@ const field = (name) => cargo.match(new RegExp(`^${name} = "(.*)"`, 'm'))[1];
 const version = field('version');
 // One module instead of two: a browser without a bundler then makes one request for the JS, not
 // two in a row (start-up), and one gzip stream is smaller (scripts/glue.mjs).
-let text = entry({ glue, facade: readFileSync(`${root}js/hubspot_wasm.js`, 'utf8'), version, renamed, module });
+// The loader's URL rule's constants, from the Rust sources: the facade's early request uses them.
+const rust = rustConstants((file) => readFileSync(`${root}${file}`, 'utf8'));
+let text = entry({ glue, facade: readFileSync(`${root}js/hubspot_wasm.js`, 'utf8'), version, renamed, module, rust });
 if (!dev) text = (await minify(text, { module: true, compress: { passes: 2 }, mangle: true })).code;
 writeFileSync(`${pkg}hubspot_wasm.js`, text);
 copyFileSync(`${root}js/hubspot_wasm.d.ts`, `${pkg}hubspot_wasm.d.ts`);

@@ -165,7 +165,7 @@ function encodeName(text) {
 }
 
 /** The glue with its exports and the unreachable warning removed, then the facade, as one module. */
-export function merge(glue, facade, { version }) {
+export function merge(glue, facade, { version, rust }) {
   // The classes the facade imports from the glue (HubSpotPlugin, HubSpotBannerConsent): no
   // longer the glue's exports, the facade's own names for them.
   const imported = /^import start, \{ ([\w$, ]+) \} from '\.\/hubspot_wasm_core\.js';$/m.exec(facade);
@@ -185,16 +185,42 @@ export function merge(glue, facade, { version }) {
   if (/^\s*export\b/m.test(glue)) throw new GlueMismatch("the glue exports something besides the facade's classes, initSync and its init");
   facade = replaceOnce(facade, imported[0], 'const start = __wbg_init;');
   facade = replaceOnce(facade, "const VERSION = '0.0.0-dev'", `const VERSION = ${JSON.stringify(version)}`);
+  if (rust) facade = replaceOnceMatching(facade, /const RUST = \{[^;]*?\n\};/, `const RUST = ${JSON.stringify(rust)};`, 'the facade\'s table of Rust constants');
   return `${glue}\n// ---- the facade, js/hubspot_wasm.js ----\n${facade}`;
+}
+
+/**
+ * The constants the facade shares with the Rust plugin, read from the Rust sources (`read(path)`
+ * gives a file's text): HubSpot's regions (src/settings.rs, `Region::NAMES`), Segment's HubSpot
+ * destinations (src/segment.rs, `CLASSIC`, `ACTIONS`), the tracker's element id, what counts as
+ * an embed already on the page and the early element's attribute (src/browser/loader.rs). A
+ * constant not found stops the build (GlueMismatch).
+ */
+export function rustConstants(read) {
+  const text = (file, name) => {
+    const found = read(file).match(new RegExp(`const ${name}: &str = (r?)"((?:[^"\\\\]|\\\\.)*)";`));
+    if (!found) throw new GlueMismatch(`${file} has no const ${name}: &str`);
+    return found[1] ? found[2] : found[2].replace(/\\(.)/g, '$1');
+  };
+  const names = read('src/settings.rs').match(/const NAMES: \[\(&'static str, &'static str\); \d+\] =\s*\[([^\]]*)\]/);
+  if (!names) throw new GlueMismatch('src/settings.rs has no Region::NAMES');
+  const regions = [...names[1].matchAll(/\("([^"]*)", "([^"]*)"\)/g)].map((m) => [m[1], m[2]]);
+  return {
+    regions,
+    destinations: [text('src/segment.rs', 'CLASSIC'), text('src/segment.rs', 'ACTIONS')],
+    trackerId: text('src/browser/loader.rs', 'TRACKER_ID'),
+    trackerPresent: text('src/browser/loader.rs', 'TRACKER_PRESENT'),
+    early: text('src/browser/loader.rs', 'EARLY'),
+  };
 }
 
 /**
  * The package entry, unminified: `glue` (wasm-bindgen's hubspot_wasm.js) with the short names
  * when `renamed` is given (release; `module` from `importModule`), merged with `facade`.
  */
-export function entry({ glue, facade, version, renamed = null, module = null }) {
+export function entry({ glue, facade, version, renamed = null, module = null, rust = null }) {
   if (renamed) glue = useShortNames(glue, renamed, module);
-  return merge(glue, facade, { version });
+  return merge(glue, facade, { version, rust });
 }
 
 function escape(name) {

@@ -12,7 +12,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { entry, GlueMismatch, importEntries, importModule, leanFits, merge, renameLike, replaceOnce, useShortNames, WASM_BINDGEN } from './glue.mjs';
+import { entry, GlueMismatch, importEntries, importModule, leanFits, merge, renameLike, replaceOnce, rustConstants, useShortNames, WASM_BINDGEN } from './glue.mjs';
 import { MINIFY_NAMES, STRIP } from './wasm-flags.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
@@ -117,4 +117,13 @@ test('a lean build the full glue does not serve stops the build with a GlueMisma
   mismatch(() => leanFits(glue, leanGlue, [...leanImports, '__wbg_missing_0000']), /__wbg_missing_0000/);
   mismatch(() => renameLike(leanWasm, { ...renamed, imports: renamed.imports.filter(([, from]) => from !== name) }, 'a'), new RegExp(`${name} has no short name`));
   mismatch(() => renameLike(leanWasm, { ...renamed, exports: renamed.exports.slice(1) }, 'a'), /has no short name/);
+});
+
+test("the facade's table of Rust constants: written from the Rust sources, and its own copy equal to them", () => {
+  const rust = rustConstants((file) => readFileSync(`${root}${file}`, 'utf8'));
+  assert.deepEqual(rust.regions.map(([code]) => code), ['na1', 'na2', 'eu1', 'ap1']);
+  assert.deepEqual(rust.destinations, ['HubSpot', 'HubSpot Web (Actions)']);
+  const own = facade.match(/const RUST = (\{[^;]*?\n\});/)[1];
+  assert.deepEqual(new Function(`return ${own}`)(), rust, 'js/hubspot_wasm.js keeps the values the build writes');
+  assert.throws(() => rustConstants(() => ''), GlueMismatch);
 });

@@ -19,9 +19,11 @@ function pluginSettings() {
   if (params.get('region')) settings.region = params.get('region');
   if (!realPortal) {
     // Relative URLs resolve against this page, so the emulators are fetched from next to it.
-    // The emulator's file name has no portal id in it, hence the query parameter; like HubSpot's
-    // loader it injects the cookie banner, here the local banner emulator named by `banner`.
-    settings.trackerUrl = `hubspot-emulator.js?portalId=${EMULATED_PORTAL}&banner=hubspot-banner-emulator.js`;
+    // HubSpot's chain as it is: the loader emulator adds the tracker and the cookie banner, here
+    // the local emulators named by `tracker` and `banner`. The file names have no portal id in
+    // them, hence the query parameters.
+    const tracker = encodeURIComponent(`hubspot-emulator.js?portalId=${EMULATED_PORTAL}`);
+    settings.trackerUrl = `hubspot-loader-emulator.js?portalId=${EMULATED_PORTAL}&tracker=${tracker}&banner=hubspot-banner-emulator.js`;
     settings.formsUrl = 'hubspot-forms-emulator.js';
   }
   return settings;

@@ -1,12 +1,14 @@
 /*
- * A stand-in for HubSpot's tracking code (js.hs-scripts.com/<portalId>.js), for the demo and the
- * end-to-end tests, which run with no internet. It is our own code, written to reproduce what
+ * A stand-in for HubSpot's tracker (js.hs-analytics.net/analytics/<timestamp>/<portalId>.js, which
+ * HubSpot's loader at js.hs-scripts.com/<portalId>.js adds: www/hubspot-loader-emulator.js), for
+ * the demo, the end-to-end tests and the bench, which run with no internet. It is our own code, written to reproduce what
  * HubSpot's tracker (build 1.398) was observed to do with every request stubbed, so
  * that tests assert what HubSpot's servers would actually receive:
  *
- *   - As HubSpot's loader, it injects the cookie banner script
- *     https://js.hs-banner.com/v2/<portalId>/banner.js (id cookieBanner-<portalId>) unless one is on
- *     the page. A self-hosted copy may name another banner URL, relative to its own, with
+ *   - Served from anywhere but hs-analytics.net (a self-hosted copy, named by the plugin's
+ *     `trackerUrl`), it is loader and tracker in one: as HubSpot's loader, it injects the cookie
+ *     banner script https://js.hs-banner.com/v2/<portalId>/banner.js (id cookieBanner-<portalId>)
+ *     unless one is on the page. Such a copy may name another banner URL, relative to its own, with
  *     `?banner=<url>` (the demo serves www/hubspot-banner-emulator.js that way).
  *   - It appends ['setPortalId', N] and its own ['trackPageView'] to window._hsq, AFTER whatever the
  *     page queued, and starts once document.readyState is 'complete' (else on window load).
@@ -86,8 +88,8 @@
   };
   window.__hubspot = log;
 
-  // ---- the loader: the cookie banner beside the tracker -------------------------------------
-  loadBanner();
+  // ---- a self-hosted copy is the loader too: the cookie banner beside the tracker -------------
+  if (!/(^|\.)hs-analytics\.net$/.test(hostOf(src))) loadBanner();
 
   // ---- the tracker script's own preamble: appended after the page's queue --------------------
   var automaticPageView = ['trackPageView'];

@@ -25,6 +25,10 @@ const TRACKER_ID: &str = "hs-script-loader";
 const FORMS_ID: &str = "hs-forms-loader";
 /// HubSpot's embed (or another copy of this plugin) already on the page: never load a second one.
 const TRACKER_PRESENT: &str = "#hs-script-loader,script[src*=\"hs-scripts.com\"],script[src*=\"hs-analytics.net\"]";
+/// The property of a loader element the package's entry inserted before the wasm ran
+/// (`js/hubspot_wasm.js`, which scripts/build.mjs gives this name): `false`, then `true` once
+/// the script failed.
+const EARLY: &str = "hubspotWasmFailed";
 const FORMS_PRESENT: &str = "#hs-forms-loader,script[src*=\"hsforms.net\"]";
 
 /// What `load()` and `ready()` hand to analytics-next.
@@ -118,14 +122,17 @@ fn forms_started() -> bool {
 fn inject(present: &str, id: &str, url: &str, nonce: Option<&str>, running: bool) -> Script {
     let errored = Rc::new(Cell::new(false));
     let script = Script { state: State::Loading, errored: errored.clone() };
-    let Some(document) = document() else { return script };
-    if running || !matches!(document.query_selector(present), Ok(None)) {
-        return script;
+    let Some(document) = document().filter(|_| !running) else { return script };
+    match document.query_selector(present) {
+        Ok(None) => {}
+        Ok(Some(existing)) => {
+            adopt(&existing, &errored);
+            return script;
+        }
+        Err(_) => return script,
     }
     let Ok(element) = document.create_element("script") else { return script };
-    // The listener belongs to the element: the script may fail after this plugin is gone.
-    let on_error = Closure::<dyn FnMut()>::new(move || errored.set(true)).into_js_value();
-    let _ = element.add_event_listener_with_callback("error", on_error.unchecked_ref());
+    listen_for_error(&element, errored);
     // Attributes, not the typed setters: one import instead of five, and `setAttribute` reports
     // (as an `Err`) what a page with Trusted Types refuses, where a plain `src =` would throw.
     let set = [("id", id), ("async", ""), ("defer", "")].iter().all(|(name, value)| element.set_attribute(name, value).is_ok())
@@ -140,6 +147,22 @@ fn inject(present: &str, id: &str, url: &str, nonce: Option<&str>, running: bool
         script.errored.set(true);
     }
     script
+}
+
+/// The entry's early request for the loader, where it made one: its failure is this script's.
+fn adopt(element: &web_sys::Element, errored: &Rc<Cell<bool>>) {
+    match get(element, EARLY).as_bool() {
+        None => {}
+        Some(true) => errored.set(true),
+        Some(false) => listen_for_error(element, errored.clone()),
+    }
+}
+
+/// `errored` set by the element's `error` event. The listener belongs to the element: the script
+/// may fail after this plugin is gone.
+fn listen_for_error(element: &web_sys::Element, errored: Rc<Cell<bool>>) {
+    let on_error = Closure::<dyn FnMut()>::new(move || errored.set(true)).into_js_value();
+    let _ = element.add_event_listener_with_callback("error", on_error.unchecked_ref());
 }
 
 /// HubSpot's tracking code alone, for its cookie banner (`hubspotBannerConsent`): injected once,

@@ -148,7 +148,7 @@ enum Segments {
 }
 
 /// Segment's own HubSpot destination, where analytics runs it too, or its classic code is on
-/// the page already.
+/// the page already (its tracker without HubSpot's loader).
 fn segments_hubspot(analytics: &JsValue) -> Option<Segments> {
     let plugins = get(&get(analytics, "queue"), "plugins");
     let count = get(&plugins, "length").as_f64().unwrap_or(0.0).min(1000.0) as u32;
@@ -166,7 +166,10 @@ fn segments_hubspot(analytics: &JsValue) -> Option<Segments> {
             }
         }
     }
-    document().and_then(|d| d.query_selector("#hs-analytics").ok().flatten()).map(|_| Segments::Running(CLASSIC))
+    // HubSpot's own loader (`#hs-script-loader`, the page's embed or this plugin's) adds the
+    // tracker as `#hs-analytics` too: only without it is that Segment's classic code.
+    let found = |selector| document().is_some_and(|d| matches!(d.query_selector(selector), Ok(Some(_))));
+    (found("#hs-analytics") && !found("#hs-script-loader")).then_some(Segments::Running(CLASSIC))
 }
 
 /// The load-time switch that leaves HubSpot to this plugin, in Segment's words.

@@ -2,13 +2,14 @@
 // the repository served by scripts/serve.mjs, and every request that would leave the machine
 // answered locally, so tests never depend on the internet:
 //
-//   *.hs-scripts.com  -> www/hubspot-emulator.js        (HubSpot's tracking code)
-//   *.hs-analytics.net -> www/hubspot-emulator.js       (the same code at the address Segment's
-//                                                       classic HubSpot destination loads it from)
+//   *.hs-scripts.com  -> www/hubspot-loader-emulator.js (HubSpot's loader, the tracking code's
+//                                                       URL: it adds the banner and the tracker)
+//   *.hs-analytics.net -> www/hubspot-emulator.js       (HubSpot's tracker, which the loader adds,
+//                                                       and Segment's classic HubSpot loads itself)
 //   *.hsforms.net     -> www/hubspot-forms-emulator.js  (HubSpot's Forms SDK and form embed)
 //   *.hs-banner.com   -> www/hubspot-banner-emulator.js (HubSpot's cookie banner, the one script
-//                                                       that processes _hsp; HubSpot's loader, and
-//                                                       so the tracker emulator, injects
+//                                                       that processes _hsp; HubSpot's loader
+//                                                       injects it, as
 //                                                       https://js.hs-banner.com/v2/<portalId>/banner.js)
 //   api.segment.io    -> 200 {} and the payload recorded (Segment's collection API)
 //   Segment's CDN     -> cdn.segment.com, or <local server>/segment-cdn for pages that give
@@ -52,8 +53,11 @@ export const FIXTURES = {
   esm: '/tests/e2e/fixtures/esm.html',
 };
 
+// `tracker` is HubSpot's tracking code as a page embeds it: its loader, which then requests the
+// tracker itself from hs-analytics.net (`classicTracker`). Holding, blocking or replacing
+// `tracker` holds, blocks or replaces the whole chain.
 const EMULATOR = {
-  tracker: 'www/hubspot-emulator.js',
+  tracker: 'www/hubspot-loader-emulator.js',
   classicTracker: 'www/hubspot-emulator.js',
   forms: 'www/hubspot-forms-emulator.js',
   banner: 'www/hubspot-banner-emulator.js',
@@ -161,7 +165,8 @@ export class Harness {
    *                    a number (that HTTP status, empty body) |
    *                    { body } (this JavaScript instead of the emulator, e.g. a tracker that throws) |
    *                    a function (route, emulatorSource) => … that answers the playwright Route itself
-   *   classicTracker:   the same, for *.hs-analytics.net (where Segment's classic HubSpot loads the tracker)
+   *   classicTracker:   the same, for *.hs-analytics.net (HubSpot's tracker itself: where the loader,
+   *                     and Segment's classic HubSpot, load it from)
    *   banner:           the same, for *.hs-banner.com (HubSpot's cookie banner, injected by the tracker)
    *   segment:          { settings }: Segment's CDN answers the project settings request
    *                     (/v1/projects/<writeKey>/settings) with `settings`, the JSON a workspace

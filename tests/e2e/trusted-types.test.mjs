@@ -5,9 +5,9 @@
 // started as a Segment site (`fixture.load`: settings from the local CDN).
 //
 // HubSpot's own loader then injects further scripts itself, with plain string URLs (the emulator
-// models its cookie banner from js.hs-banner.com): a page that requires Trusted Types gives
-// those a `default` policy of its own. The first test has one, for HubSpot's banner host
-// only, and checks that the plugin's tracker URL never went through it.
+// models its cookie banner from js.hs-banner.com and the tracker from js.hs-analytics.net): a
+// page that requires Trusted Types gives those a `default` policy of its own. The first test has
+// one, for those two hosts only, and checks that the plugin's loader URL never went through it.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { useHarness } from './harness.mjs';
@@ -26,7 +26,7 @@ async function openFactory({ defaultPolicy = false } = {}) {
     await visit.context.addInitScript(() => {
       window.__defaultPolicyUrls = [];
       trustedTypes.createPolicy('default', {
-        createScriptURL: (url) => (window.__defaultPolicyUrls.push(url), /^https:\/\/js\.hs-banner\.com\//.test(url) ? url : null),
+        createScriptURL: (url) => (window.__defaultPolicyUrls.push(url), /^https:\/\/js\.(hs-banner\.com|hs-analytics\.net)\//.test(url) ? url : null),
       });
     });
   }
