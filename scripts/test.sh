@@ -24,6 +24,11 @@ step "clippy, the lean build, native and wasm32 (-D warnings)"
 cargo clippy --all-targets --no-default-features -- -D warnings
 cargo clippy --lib --target wasm32-unknown-unknown --no-default-features -- -D warnings
 
+# The FQL differential data: the real @segment/destination-subscriptions on generated triggers
+# and events, which `cargo test` checks the Rust FQL module against.
+step "FQL differential data from the npm package (tests/actions/differential.mjs)"
+node tests/actions/differential.mjs
+
 step "native: cargo test (settings, mapping, session, destination; property tests and a fuzz run)"
 cargo test --quiet
 
