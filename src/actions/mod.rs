@@ -1,0 +1,3 @@
+//! A Segment workspace's HubSpot Web (Actions) configuration, run as Segment's own runtime would.
+
+pub mod mapping_kit;
