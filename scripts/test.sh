@@ -24,6 +24,11 @@ step "clippy, the lean build, native and wasm32 (-D warnings)"
 cargo clippy --all-targets --no-default-features -- -D warnings
 cargo clippy --lib --target wasm32-unknown-unknown --no-default-features -- -D warnings
 
+# The real mapping-kit (@segment/actions-core) on generated mappings and events: the cases and its
+# results, which the Rust mapping-kit must reproduce (cargo test's mapping_kit_differential).
+step "mapping-kit differential cases from @segment/actions-core -> target/mapping-differential.json"
+node tests/actions/mapping-differential.mjs
+
 step "native: cargo test (settings, mapping, session, destination; property tests and a fuzz run)"
 cargo test --quiet --features workspace-actions
 

@@ -1,6 +1,6 @@
 //! Segment's mapping-kit (`@segment/actions-core`): the field mappings of a workspace's Actions
 //! subscriptions, resolved against an event exactly as its `transform` resolves them, quirks
-//! included (docs/workspace-actions.md lists them, and the few places where this differs).
+//! included (docs/mapping-kit.md lists them, and the few places where this differs).
 //!
 //! A mapping is JSON: raw values and objects are kept (objects resolved member by member), and an
 //! object whose one key starts with `@` is a directive: `@path`, `@template`, `@literal`, `@if`,
@@ -123,6 +123,8 @@ fn mapping_to_process<'m, 'v>(mapping: &'m Value<'v>) -> Result<Cow<'m, Value<'v
             let members = members.map(|(i, c)| (decimal(i as i64).into(), Value::String(String::from(c).into())));
             return Ok(Cow::Owned(Value::Object(members.collect())));
         }
+        // `Object.keys(null)` throws.
+        Value::Null => return Err(MappingError::Invalid("invalid mapping: null".into())),
         _ => return Ok(Cow::Owned(Value::Object(Vec::new()))),
     };
     let Some(root) = mapping.get(ROOT_DIRECTIVE_KEY) else { return Ok(Cow::Borrowed(mapping)) };
