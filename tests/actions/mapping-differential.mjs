@@ -100,13 +100,24 @@ const paths = ['$.properties.a', '$.properties.name', '$.traits.email', '$.trait
   '$.properties.n.x', '$.properties.f.x', '$.properties.t.x', '$.missing.key', '$.properties.o.a', '$.properties.0',
   '$.properties.nested.nested.a', '$.properties.json', 'a$.b', '$', '$.properties.arr[5]', '$.properties.arr.01'];
 
+// A path of random pieces, to exercise how actions-core's `get` splits one (quotes, brackets,
+// runs of `]`, `$.` anywhere).
+function randomPath() {
+  const pieces = ['properties', 'traits', 'arr', 'a', 'b c', 'price', 's', 'json', '0', '1', '01', 'length', 'email', 'nested'];
+  const joins = ['.', '.', '.', '[', ']', '][', '["', '"]', "['", "']", ']]', '$.', ' ', ''];
+  let path = chance(0.7) ? '$.' : '';
+  for (let i = int(5) + 1; i > 0; i--) path += pick(pieces) + (i > 1 ? pick(joins) : chance(0.2) ? pick(joins) : '');
+  return path;
+}
+const anyPath = () => (chance(0.25) ? randomPath() : pick(paths));
+
 // A directive, sometimes given options of the wrong shape (to exercise validation and errors).
 function directive(depth) {
   const sub = () => field(depth - 1);
   const stringish = () => (chance(0.6) ? pick(words) : { "@path": pick(paths) });
   const wrong = () => pick([1, true, null, [], {}, { '@path': 5 }, 'x']);
   switch (int(15)) {
-    case 0: return { '@path': !bad(0.08) ? pick(paths) : chance(0.5) ? { '@path': '$.properties.name' } : wrong() };
+    case 0: return { '@path': !bad(0.08) ? anyPath() : chance(0.5) ? { '@path': '$.properties.name' } : wrong() };
     case 1: return { '@template': !bad(0.08) ? template() : wrong() };
     case 2: return { '@literal': chance(0.7) ? value(2) : sub() };
     case 3: {
@@ -164,7 +175,7 @@ function directive(depth) {
 function template() {
   const parts = [];
   for (let i = int(4); i >= 0; i--) {
-    const path = pick(paths).replace('$.', '');
+    const path = anyPath().replace('$.', '');
     parts.push(pick(words.filter((w) => !w.includes('😀'))), pick(['{{', '{{{', '{{ ']) + path + pick(['}}', '}}}', ' }}', '}']));
   }
   return parts.join('');
