@@ -14,10 +14,10 @@ step "cargo fmt --check"
 cargo fmt --check
 
 step "clippy, native (-D warnings)"
-cargo clippy --all-targets -- -D warnings
+cargo clippy --all-targets --features workspace-actions -- -D warnings
 
 step "clippy, wasm32 with the panic hook (-D warnings)"
-cargo clippy --all-targets --target wasm32-unknown-unknown --features panic-hook -- -D warnings
+cargo clippy --all-targets --target wasm32-unknown-unknown --features panic-hook,workspace-actions -- -D warnings
 
 # The package's lean wasm: without the opt-in form forwarding and cookie-banner helper.
 step "clippy, the lean build, native and wasm32 (-D warnings)"
@@ -29,8 +29,13 @@ cargo clippy --lib --target wasm32-unknown-unknown --no-default-features -- -D w
 step "FQL differential data from the npm package (tests/actions/differential.mjs)"
 node tests/actions/differential.mjs
 
+# The real mapping-kit (@segment/actions-core) on generated mappings and events: the cases and its
+# results, which the Rust mapping-kit must reproduce (cargo test's mapping_kit_differential).
+step "mapping-kit differential cases from @segment/actions-core -> target/mapping-differential.json"
+node tests/actions/mapping-differential.mjs
+
 step "native: cargo test (settings, mapping, session, destination; property tests and a fuzz run)"
-cargo test --quiet
+cargo test --quiet --features workspace-actions
 
 # The browser edge (src/browser/) as wasm, in both engines, with the panic hook on: a panic
 # would print its message rather than "unreachable".

@@ -1,3 +1,4 @@
-//! A Segment workspace's HubSpot Web (Actions) subscriptions, run as Segment's browser runtime runs them.
+//! A Segment workspace's HubSpot Web (Actions) configuration, run as Segment's own runtime would.
 
 pub mod fql;
+pub mod mapping_kit;
