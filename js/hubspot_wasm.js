@@ -68,6 +68,10 @@ export function hubspotPlugin(settings) {
   let full = false;
   try {
     full = settings?.trackFormSubmissions === true;
+    // Workspace Actions: a page naming no portal takes its settings from the Segment workspace,
+    // whose HubSpot Web (Actions) subscriptions only the full wasm runs.
+    full ||= settings?.portalId == null;
+    // (end of workspace Actions)
   } catch {} // a throwing getter: the Rust plugin says what is wrong with the settings
   fullWanted ||= full;
   // (Where the lean wasm runs and the full one is needed, load() rejects and says why.)

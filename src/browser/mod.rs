@@ -154,9 +154,58 @@ fn hubspot_do_not_track_cookie() -> bool {
 /// entries of Segment's two HubSpot destinations: all the plugin reads of them, where the whole
 /// can hold every destination of the workspace.
 fn workspace_hubspot(analytics: &JsValue) -> Value<'static> {
-    let integrations = get(&get(&get(analytics, "settings"), "cdnSettings"), "integrations");
+    let cdn_settings = get(&get(analytics, "settings"), "cdnSettings");
+    let integrations = get(&cdn_settings, "integrations");
     let entries = Reader::default().members(&integrations, &[CLASSIC, ACTIONS]);
-    Value::Object(vec![(Cow::Borrowed("integrations"), Value::Object(entries))])
+    #[allow(unused_mut)]
+    let mut workspace = vec![(Cow::Borrowed("integrations"), Value::Object(entries))];
+    #[cfg(feature = "workspace-actions")]
+    workspace.push((Cow::Borrowed("remotePlugins"), Value::Array(actions::remote_plugins(&cdn_settings))));
+    Value::Object(workspace)
+}
+
+/// The workspace's HubSpot Web (Actions) subscriptions, read from analytics-next's settings.
+#[cfg(feature = "workspace-actions")]
+mod actions {
+    use super::{get, Reader, Value};
+    use crate::segment::ACTIONS_NAMES;
+    use std::borrow::Cow;
+    use wasm_bindgen::prelude::*;
+
+    #[wasm_bindgen]
+    extern "C" {
+        /// `JSON.parse(text)`, caught: a workspace may serve its subscriptions as JSON text.
+        #[wasm_bindgen(catch, js_namespace = JSON, js_name = parse)]
+        fn json_parse(text: &str) -> Result<JsValue, JsValue>;
+    }
+
+    /// The `remotePlugins` entries of HubSpot Web (Actions) (`{ name, settings }`), settings read
+    /// whole; subscriptions given as JSON text parsed first.
+    pub fn remote_plugins(cdn_settings: &JsValue) -> Vec<Value<'static>> {
+        let plugins = get(cdn_settings, "remotePlugins");
+        let count = get(&plugins, "length").as_f64().unwrap_or(0.0).min(1000.0) as u32;
+        let mut found = Vec::new();
+        for i in 0..count {
+            let plugin = js_sys::Reflect::get_u32(&plugins, i).unwrap_or_default();
+            let name = ["name", "creationName"]
+                .iter()
+                .filter_map(|key| get(&plugin, key).as_string())
+                .find(|name| ACTIONS_NAMES.contains(&name.as_str()));
+            let Some(name) = name else { continue };
+            let settings = get(&plugin, "settings");
+            let mut read = Reader::default().read(&settings).unwrap_or(Value::Null);
+            if let (Some(text), Value::Object(members)) = (get(&settings, "subscriptions").as_string(), &mut read) {
+                let parsed = json_parse(&text).ok().and_then(|list| Reader::default().read(&list));
+                members.retain(|(key, _)| key != "subscriptions");
+                members.push((Cow::Borrowed("subscriptions"), parsed.unwrap_or(Value::String(text.into()))));
+            }
+            found.push(Value::Object(vec![
+                (Cow::Borrowed("name"), Value::String(name.into())),
+                (Cow::Borrowed("settings"), read),
+            ]));
+        }
+        found
+    }
 }
 
 /// A string value, for command names.
@@ -215,7 +264,21 @@ impl HubSpotPlugin {
         let made = self.inner.destination.borrow().is_some();
         if !made {
             match destination(&segment::settings(&self.inner.code_settings, &cdn_settings)) {
-                Ok(made) => *self.inner.destination.borrow_mut() = Some(made),
+                #[allow(unused_mut)]
+                Ok(mut made) => {
+                    // The workspace's HubSpot Web (Actions) subscriptions, where the settings came
+                    // from that destination.
+                    #[cfg(feature = "workspace-actions")]
+                    if let Some(plugin) = segment::actions_plugin(&self.inner.code_settings, &cdn_settings) {
+                        let mut warnings = Vec::new();
+                        if let Some(subscriptions) = crate::actions::Subscriptions::from_settings(plugin, &mut warnings)
+                        {
+                            made.subscribe(subscriptions);
+                        }
+                        warnings.iter().for_each(|w| warn(w));
+                    }
+                    *self.inner.destination.borrow_mut() = Some(made)
+                }
                 Err(error) => return Promise::reject(&error.into()),
             }
         }
@@ -286,7 +349,7 @@ impl HubSpotPlugin {
     /// `page`: pending identity, then `setPath` and `trackPageView` (the first page's view is
     /// HubSpot's own).
     pub fn page(&self, ctx: JsValue) -> JsValue {
-        if !self.inner.consents(&ctx) {
+        if !self.inner.consents(&ctx) || self.inner.subscribed(&ctx) {
             return ctx; // no destination (before load(), beside Segment's own) or no consent
         }
         let mut reader = Reader::default();
@@ -302,7 +365,7 @@ impl HubSpotPlugin {
 
     /// `identify`: traits held until the next page or track.
     pub fn identify(&self, ctx: JsValue) -> JsValue {
-        if !self.inner.consents(&ctx) {
+        if !self.inner.consents(&ctx) || self.inner.subscribed(&ctx) {
             return ctx;
         }
         let mut reader = Reader::default();
@@ -319,6 +382,7 @@ impl HubSpotPlugin {
         // use for it as an event.
         if !self.inner.consents(&ctx)
             || get(&event, "event").as_string().as_deref() == Some(consent::PREFERENCE_UPDATED)
+            || self.inner.subscribed(&ctx)
         {
             return ctx;
         }
@@ -436,6 +500,25 @@ impl Inner {
         allowed
     }
 
+    /// Where the workspace's subscriptions decide: the whole event through them, delivered;
+    /// whether they did (the event is then done).
+    fn subscribed(&self, ctx: &JsValue) -> bool {
+        #[cfg(feature = "workspace-actions")]
+        if self.destination.borrow().as_ref().is_some_and(Destination::has_subscriptions) {
+            let mut reader = Reader::default();
+            let event = reader.read(&get(ctx, "event")).unwrap_or(Value::Null);
+            let location = get(&global(), "location");
+            let path = get(&location, "pathname").as_string().unwrap_or_default();
+            let search = get(&location, "search").as_string().unwrap_or_default();
+            let answer =
+                self.destination.borrow_mut().as_mut().map(|d| d.subscribed(&event, &path, &search, reader.problems()));
+            self.deliver(answer, reader.dropped);
+            return true;
+        }
+        let _ = ctx;
+        false
+    }
+
     /// HubSpot's scripts loaded and calls on their way to its tracker.
     fn start_hubspot(&self, scripts: Scripts) -> loader::Loading {
         self.delivery.start();
@@ -459,7 +542,7 @@ impl Inner {
     /// answer: no destination (before `load()` gave it settings, or beside Segment's own).
     fn deliver(&self, answer: Option<Answer<'_>>, dropped: bool) {
         let Some(answer) = answer else { return };
-        for message in &answer.problems.messages() {
+        for message in answer.problems.messages().iter().chain(&answer.warnings) {
             warn(message);
         }
         if dropped {
