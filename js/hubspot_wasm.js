@@ -20,6 +20,11 @@ let running = false;
 // needs the full one (a plugin is made a task before its wasm starts).
 let startedFull;
 let fullWanted = false;
+// Workspace Actions: three wasm files, each with all of the one before: the lean one (false), the
+// full one (true) and the full one with a Segment workspace's HubSpot Web (Actions) subscriptions
+// ('actions'). Wanting 'actions' is a wish: where a smaller one already runs, it serves.
+const level = (wasm) => (wasm === 'actions' ? 2 : +(wasm === true));
+// (end of workspace Actions)
 
 /**
  * Fetches, compiles and instantiates the wasm once per page (later calls share it; a failed one
@@ -35,12 +40,15 @@ let fullWanted = false;
 export default function init(options) {
   // `init(source)` without the object, wasm-bindgen's older form, is taken too.
   let { full = false, ...source } = options === undefined || options?.constructor === Object ? options ?? {} : { module_or_path: options };
-  full = full === true;
-  if (startedFull === undefined) startedFull = full || (fullWanted && !('module_or_path' in source));
-  else if (full && !startedFull) {
+  full = full === true || full === 'actions' ? full : false;
+  if (startedFull === undefined) startedFull = 'module_or_path' in source || level(full) >= level(fullWanted) ? full : fullWanted;
+  else if (full === true && !startedFull) {
     return Promise.reject(new Error(`${PREFIX}the lean wasm runs here, without form forwarding and the cookie-banner helper: call init({ full: true }) before anything starts it`));
   }
-  if (startedFull && !('module_or_path' in source)) source.module_or_path = new URL('hubspot_wasm_full_bg.wasm', import.meta.url);
+  // Each URL a literal, for bundlers to find and emit the file.
+  if (startedFull && !('module_or_path' in source)) {
+    source.module_or_path = startedFull === 'actions' ? new URL('hubspot_wasm_actions_bg.wasm', import.meta.url) : new URL('hubspot_wasm_full_bg.wasm', import.meta.url);
+  }
   // wasm-bindgen's start runs once per page and shares its promise; a failed one may be retried.
   return start(source).then(
     (exports) => { running = true; return exports; },
@@ -69,13 +77,12 @@ export function hubspotPlugin(settings) {
   try {
     full = settings?.trackFormSubmissions === true;
     // Workspace Actions: a page naming no portal takes its settings from the Segment workspace,
-    // whose HubSpot Web (Actions) subscriptions only the full wasm runs.
-    full ||= settings?.portalId == null;
-    // (end of workspace Actions)
+    // whose HubSpot Web (Actions) subscriptions only the actions wasm runs.
+    if (settings?.portalId == null) full = 'actions';
   } catch {} // a throwing getter: the Rust plugin says what is wrong with the settings
-  fullWanted ||= full;
+  if (level(full) > level(fullWanted)) fullWanted = full;
   // (Where the lean wasm runs and the full one is needed, load() rejects and says why.)
-  let created = running && (startedFull || !full) ? new HubSpotPlugin(settings) : undefined;
+  let created = running && (level(startedFull) >= level(full) || full === 'actions') ? new HubSpotPlugin(settings) : undefined;
   // The Rust plugin once load() has started it; calls wait for that, in order, in `early`
   // (`null` once it never will: load failed, or this is no browser, as during server rendering).
   let plugin;

@@ -37,9 +37,14 @@ const wasmPack = (outDir, extraEnv, extraRustflags, cargoArgs) => run('wasm-pack
 
 // The full build into pkg/, the lean one (no default features) beside it in target/.
 const leanDir = `${root}target/lean-pkg/`;
+// Workspace Actions: a third, the full build with a workspace's HubSpot Web (Actions)
+// subscriptions, hubspot_wasm_actions_bg.wasm, which a page naming no portal fetches.
+const actionsDir = `${root}target/actions-pkg/`;
+rmSync(actionsDir, { recursive: true, force: true });
+// (end of workspace Actions)
 rmSync(pkg, { recursive: true, force: true });
 rmSync(leanDir, { recursive: true, force: true });
-for (const [outDir, features] of [['pkg', []], [leanDir, ['--no-default-features']]]) {
+for (const [outDir, features] of [['pkg', []], [leanDir, ['--no-default-features']], [actionsDir, ['--features', 'workspace-actions']]]) {
   if (dev) {
     // The stable toolchain, as the tests.
     wasmPack(outDir, {}, '', [...features, '--features', 'panic-hook']);
@@ -60,6 +65,11 @@ const glue = readFileSync(`${pkg}hubspot_wasm.js`, 'utf8');
 // One glue, the full build's, serves both wasm files: it must give every import of the lean one
 // (a GlueMismatch stops the build otherwise, as the glue's other rewrites do).
 leanFits(glue, readFileSync(`${leanDir}hubspot_wasm.js`, 'utf8'), WebAssembly.Module.imports(new WebAssembly.Module(readFileSync(wasm))).map((i) => i.name));
+// Workspace Actions: the actions wasm takes the same glue, checked the same way.
+const actions = `${pkg}hubspot_wasm_actions_bg.wasm`;
+copyFileSync(`${actionsDir}hubspot_wasm_bg.wasm`, actions);
+leanFits(glue, readFileSync(`${actionsDir}hubspot_wasm.js`, 'utf8'), WebAssembly.Module.imports(new WebAssembly.Module(readFileSync(actions))).map((i) => i.name));
+// (end of workspace Actions)
 // The release wasm optimized, stripped and its import/export names shortened: `renamed` is
 // wasm-opt's record of the full build's new names, applied to the glue by scripts/glue.mjs and
 // to the lean build by `renameLike`. (Renaming runs apart: --converge would repeat it, and its
@@ -73,6 +83,9 @@ if (!dev) {
   module = importModule(readFileSync(full));
   wasmOpt(wasm, STRIP);
   writeFileSync(wasm, renameLike(readFileSync(wasm), renamed, module));
+  wasmOpt(actions, WASM_OPT); // workspace Actions
+  wasmOpt(actions, STRIP);
+  writeFileSync(actions, renameLike(readFileSync(actions), renamed, module));
 }
 
 const cargo = readFileSync(`${root}Cargo.toml`, 'utf8');
@@ -99,8 +112,9 @@ const manifest = {
     '.': { types: './hubspot_wasm.d.ts', default: './hubspot_wasm.js' },
     './hubspot_wasm_bg.wasm': './hubspot_wasm_bg.wasm',
     './hubspot_wasm_full_bg.wasm': './hubspot_wasm_full_bg.wasm',
+    './hubspot_wasm_actions_bg.wasm': './hubspot_wasm_actions_bg.wasm',
   },
-  files: ['hubspot_wasm.js', 'hubspot_wasm_bg.wasm', 'hubspot_wasm_full_bg.wasm', 'hubspot_wasm.d.ts', 'README.md'],
+  files: ['hubspot_wasm.js', 'hubspot_wasm_bg.wasm', 'hubspot_wasm_full_bg.wasm', 'hubspot_wasm_actions_bg.wasm', 'hubspot_wasm.d.ts', 'README.md'],
   sideEffects: false,
   keywords: ['hubspot', 'segment', 'analytics-next', 'destination', 'wasm'],
 };

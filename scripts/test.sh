@@ -24,6 +24,11 @@ step "clippy, the lean build, native and wasm32 (-D warnings)"
 cargo clippy --all-targets --no-default-features -- -D warnings
 cargo clippy --lib --target wasm32-unknown-unknown --no-default-features -- -D warnings
 
+# The actions wasm: the full build with a workspace's HubSpot Web (Actions) subscriptions.
+step "clippy, the actions build, native and wasm32 (-D warnings)"
+cargo clippy --all-targets --features workspace-actions -- -D warnings
+cargo clippy --lib --target wasm32-unknown-unknown --features workspace-actions -- -D warnings
+
 # The FQL differential data: the real @segment/destination-subscriptions on generated triggers
 # and events, which `cargo test` checks the Rust FQL module against.
 step "FQL differential data from the npm package (tests/actions/differential.mjs)"

@@ -31,6 +31,7 @@ pub struct Answer<'a> {
     /// `page` call): they must reach the tracker before that view is sent.
     pub hubspots_view: bool,
     /// Other warnings (a workspace's subscription that failed), each already worded.
+    #[cfg(feature = "workspace-actions")]
     pub warnings: Vec<String>,
 }
 
@@ -156,7 +157,13 @@ impl Destination {
                 problems.names.push((key, name));
             }
         }
-        Answer { commands, problems, hubspots_view, warnings: Vec::new() }
+        Answer {
+            commands,
+            problems,
+            hubspots_view,
+            #[cfg(feature = "workspace-actions")]
+            warnings: Vec::new(),
+        }
     }
 }
 

@@ -170,18 +170,10 @@ mod actions {
     use super::{get, Reader, Value};
     use crate::segment::ACTIONS_NAMES;
     use std::borrow::Cow;
-    use wasm_bindgen::prelude::*;
-
-    #[wasm_bindgen]
-    extern "C" {
-        /// `JSON.parse(text)`, caught: a workspace may serve its subscriptions as JSON text.
-        #[wasm_bindgen(catch, js_namespace = JSON, js_name = parse)]
-        fn json_parse(text: &str) -> Result<JsValue, JsValue>;
-    }
 
     /// The `remotePlugins` entries of HubSpot Web (Actions) (`{ name, settings }`), settings read
-    /// whole; subscriptions given as JSON text parsed first.
-    pub fn remote_plugins(cdn_settings: &JsValue) -> Vec<Value<'static>> {
+    /// whole.
+    pub fn remote_plugins(cdn_settings: &wasm_bindgen::JsValue) -> Vec<Value<'static>> {
         let plugins = get(cdn_settings, "remotePlugins");
         let count = get(&plugins, "length").as_f64().unwrap_or(0.0).min(1000.0) as u32;
         let mut found = Vec::new();
@@ -192,16 +184,10 @@ mod actions {
                 .filter_map(|key| get(&plugin, key).as_string())
                 .find(|name| ACTIONS_NAMES.contains(&name.as_str()));
             let Some(name) = name else { continue };
-            let settings = get(&plugin, "settings");
-            let mut read = Reader::default().read(&settings).unwrap_or(Value::Null);
-            if let (Some(text), Value::Object(members)) = (get(&settings, "subscriptions").as_string(), &mut read) {
-                let parsed = json_parse(&text).ok().and_then(|list| Reader::default().read(&list));
-                members.retain(|(key, _)| key != "subscriptions");
-                members.push((Cow::Borrowed("subscriptions"), parsed.unwrap_or(Value::String(text.into()))));
-            }
+            let settings = Reader::default().read(&get(&plugin, "settings")).unwrap_or(Value::Null);
             found.push(Value::Object(vec![
                 (Cow::Borrowed("name"), Value::String(name.into())),
-                (Cow::Borrowed("settings"), read),
+                (Cow::Borrowed("settings"), settings),
             ]));
         }
         found
@@ -542,9 +528,11 @@ impl Inner {
     /// answer: no destination (before `load()` gave it settings, or beside Segment's own).
     fn deliver(&self, answer: Option<Answer<'_>>, dropped: bool) {
         let Some(answer) = answer else { return };
-        for message in answer.problems.messages().iter().chain(&answer.warnings) {
+        for message in &answer.problems.messages() {
             warn(message);
         }
+        #[cfg(feature = "workspace-actions")]
+        answer.warnings.iter().for_each(|w| warn(w));
         if dropped {
             warn("hubspot-wasm: part of the event could not be read (a cycle, a throwing getter or a Proxy) and was dropped");
         }

@@ -150,6 +150,11 @@ test('the presets, as subscriptions, send what the plugin always sent', LIMIT, a
     ['customEvent', `pe${PORTAL}_signed_up`, 'ann@example.com', { plan: 'pro' }],
     ['pageView', '/pricing', 'ann@example.com', null],
   ]);
+  // A page naming no portal fetches the wasm that runs the workspace's subscriptions.
+  const wasms = await visit.page.evaluate(() => performance.getEntriesByType('resource')
+    .map((e) => new URL(e.name).pathname).filter((p) => p.endsWith('.wasm')));
+  assert.deepEqual(wasms, ['/pkg/hubspot_wasm_actions_bg.wasm']);
+  assert.deepEqual(visit.errors, []);
 });
 
 test('hostile subscriptions: a warning each, no exception, the usable ones still run', LIMIT, async () => {
