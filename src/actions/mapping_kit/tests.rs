@@ -304,3 +304,25 @@ fn non_object_payloads_fail() {
         assert!(matches!(run("{}", payload), Err(MappingError::Failed(_))), "{payload}");
     }
 }
+
+#[test]
+fn mappings_nest_up_to_max_depth() {
+    // A chain of directives, each in the last: as deep as allowed resolves, one more fails.
+    let chain = |levels: usize| {
+        (0..levels).fold(json(r#"{"@path":"$.a"}"#), |v, _| Value::Object(vec![("@literal".into(), v)]))
+    };
+    let payload = json(r#"{"a":"x"}"#);
+    assert_eq!(transform(&chain(MAX_DEPTH - 1), &payload), Ok(Value::String("x".into())));
+    assert!(matches!(transform(&chain(MAX_DEPTH + 1), &payload), Err(MappingError::Failed(_))));
+    let transforms = |levels: usize| {
+        (0..levels).fold(json(r#"{"b":{"@path":"$.a"}}"#), |v, _| {
+            let apply = json(r#"{"a":{"@path":"$.a"}}"#);
+            Value::Object(vec![(
+                "@transform".into(),
+                Value::Object(vec![("apply".into(), apply), ("mapping".into(), v)]),
+            )])
+        })
+    };
+    assert_eq!(transform(&transforms(MAX_DEPTH / 2 - 1), &payload), Ok(json(r#"{"b":"x"}"#)));
+    assert!(transform(&transforms(MAX_DEPTH + 1), &payload).is_err());
+}
