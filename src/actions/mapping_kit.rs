@@ -230,7 +230,7 @@ fn run_directive<'a>(
         Value::Object(_) => Some(value),
         _ => None,
     };
-    let option = |key: &str| options.and_then(|o| o.get(key));
+    let option = |key: &str| options.and_then(|o| member(o, key));
     let needs = |message: &'static str| move || MappingError::Failed(Cow::Borrowed(message));
     match &**name {
         "@path" | "@template" => {
@@ -238,7 +238,7 @@ fn run_directive<'a>(
                 return Err(MappingError::Failed(concat(&[name, ": expected a string"]).into()));
             };
             if name == "@path" {
-                Ok(get(payload, &without_first(&text, "$.")))
+                Ok(get(payload, &without_root(&text)))
             } else {
                 render(&text, payload)
             }
@@ -324,7 +324,7 @@ fn run_directive<'a>(
                 return Err(needs("@arrayPath expected array")());
             };
             let root = match items.first() {
-                Some(Value::String(path)) => get(payload, &without_first(path, "$.")),
+                Some(Value::String(path)) => get(payload, &without_root(path)),
                 path => resolve_option(path, payload, depth)?,
             };
             let shape = items.get(1).filter(|shape| matches!(shape, Value::Object(m) if !m.is_empty()));
@@ -440,12 +440,18 @@ fn run_directive<'a>(
     }
 }
 
-/// `text.replace(target, '')`: the first occurrence only, anywhere in the text.
-fn without_first<'t>(text: &'t str, target: &str) -> Cow<'t, str> {
-    match text.find(target) {
-        Some(at) => Cow::Owned(concat(&[&text[..at], &text[at + target.len()..]])),
-        None => Cow::Borrowed(text),
+/// `path.replace('$.', '')`: the first `$.` goes, wherever it is.
+fn without_root(path: &str) -> Cow<'_, str> {
+    match path.as_bytes().windows(2).position(|pair| pair == b"$.") {
+        Some(at) => Cow::Owned(concat(&[&path[..at], &path[at + 2..]])),
+        None => Cow::Borrowed(path),
     }
+}
+
+/// A directive's option: `Value::get`, kept out of line (it is looked up at thirty places).
+#[inline(never)]
+fn member<'v, 'a>(options: &'v Value<'a>, key: &str) -> Option<&'v Value<'a>> {
+    options.get(key)
 }
 
 /// `@template`'s `render`: `{{{path}}}` placeholders replaced, then `{{path}}` ones in the result

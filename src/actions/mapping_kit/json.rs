@@ -268,11 +268,12 @@ impl Parser<'_> {
     }
 
     fn hex4(&mut self) -> Option<u32> {
-        let hex = self.text.get(self.at..self.at + 4)?;
-        if !hex.bytes().all(|b| b.is_ascii_hexdigit()) {
-            return None;
+        let hex = self.text.as_bytes().get(self.at..self.at + 4)?;
+        let mut n = 0;
+        for &b in hex {
+            n = n * 16 + char::from(b).to_digit(16)?;
         }
         self.at += 4;
-        u32::from_str_radix(hex, 16).ok()
+        Some(n)
     }
 }
