@@ -41,8 +41,9 @@ const MAX_DATA_DEPTH: usize = 2 * MAX_DEPTH;
 const MAX_PATTERN_LENGTH: usize = 10;
 const MAX_REPLACEMENT_LENGTH: usize = 10;
 
-/// How long a `@template`'s result may grow: placeholders can repeat a payload's longest text.
-const MAX_TEMPLATE_LENGTH: usize = 1 << 20;
+/// How much longer than its template a `@template`'s result may grow (per pass): placeholders
+/// can repeat a payload's longest text many times over.
+const MAX_TEMPLATE_GROWTH: usize = 1 << 20;
 
 /// Where mapping-kit reads a root-level directive that applies to the other fields.
 const ROOT_DIRECTIVE_KEY: &str = "__segment_internal_directive";
@@ -397,6 +398,10 @@ fn run_directive<'a>(
             let mut out = Vec::new();
             for object in resolved {
                 match object {
+                    // Into nothing yet, the first object's (distinct) members are pushed as they are.
+                    Data::Object(members) if out.is_empty() => {
+                        out = members.into_iter().filter(|(k, _)| k != "__proto__").collect();
+                    }
                     Data::Object(members) => members.into_iter().for_each(|(k, v)| assign(&mut out, k, v)),
                     Data::Array(items) => {
                         for (i, item) in items.into_iter().enumerate() {
@@ -484,7 +489,7 @@ fn replace_placeholders(text: &str, open: &str, close: &str, payload: &Data<'_>)
         if value.is_defined() {
             out.push_str(&value.to_js_string(0)?);
         }
-        if out.len() > MAX_TEMPLATE_LENGTH {
+        if out.len() > text.len().saturating_add(MAX_TEMPLATE_GROWTH) {
             return Err(failed("@template: the result is too long"));
         }
         at = end + close.len();
@@ -639,13 +644,13 @@ fn clean_nulls(value: Data<'_>, depth: usize) -> Result<Data<'_>, MappingError> 
         other => return Ok(other),
     };
     let mut out = Vec::with_capacity(members.len());
-    for (key, item) in members {
+    for (key, item) in members.into_iter().filter(|(key, _)| key != "__proto__") {
         let item = match item {
             Data::Null => Data::Undefined,
             object @ Data::Object(_) => clean_nulls(object, depth + 1)?,
             other => other,
         };
-        assign(&mut out, key, item);
+        out.push((key, item));
     }
     Ok(Data::Object(out))
 }

@@ -336,11 +336,11 @@ pub fn remove_undefined(data: Data<'_>, depth: usize) -> Result<Data<'_>, Mappin
             Data::Array(out)
         }
         Data::Object(members) => {
+            // The keys are already distinct: a plain push keeps this linear for large objects.
             let mut out = Vec::with_capacity(members.len());
             for (key, item) in members {
-                if !matches!(item, Data::Undefined) {
-                    let item = remove_undefined(item, depth + 1)?;
-                    assign(&mut out, key, item);
+                if !matches!(item, Data::Undefined) && key != "__proto__" {
+                    out.push((key, remove_undefined(item, depth + 1)?));
                 }
             }
             Data::Object(out)

@@ -1,4 +1,5 @@
 use super::*;
+use crate::mapping::decimal;
 use std::path::Path;
 
 /// JSON text → [`Value`]: the one place these tests read JSON.
@@ -325,4 +326,19 @@ fn mappings_nest_up_to_max_depth() {
     };
     assert_eq!(transform(&transforms(MAX_DEPTH / 2 - 1), &payload), Ok(json(r#"{"b":"x"}"#)));
     assert!(transform(&transforms(MAX_DEPTH + 1), &payload).is_err());
+}
+
+#[test]
+fn large_objects_stay_linear() {
+    // Ten thousand members through the removal of undefined, @excludeWhenNull and @merge.
+    let members = (0..10_000).map(|i| (decimal(i).into(), Value::Null)).collect();
+    let payload = Value::Object(vec![("o".into(), Value::Object(members))]);
+    let mapping = json(
+        r#"{"a":{"@path":"$.o"},"b":{"@excludeWhenNull":{"@path":"$.o"}},
+            "c":{"@merge":{"direction":"right","objects":[{"@path":"$.o"},{"x":1}]}}}"#,
+    );
+    let out = transform(&mapping, &payload).unwrap();
+    assert!(matches!(out.get("a"), Some(Value::Object(m)) if m.len() == 10_000));
+    assert_eq!(out.get("b"), Some(&json("{}")));
+    assert!(matches!(out.get("c"), Some(Value::Object(m)) if m.len() == 10_001));
 }
