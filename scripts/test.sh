@@ -46,11 +46,11 @@ cargo test --quiet --features workspace-actions
 # would print its message rather than "unreachable".
 step "wasm-bindgen-test in headless Chromium (tests/web*.rs)"
 CHROMEDRIVER=$(command -v chromedriver) WASM_BINDGEN_TEST_TIMEOUT=120 \
-  wasm-pack test --headless --chrome . --features panic-hook
+  wasm-pack test --headless --chrome . --features panic-hook,workspace-actions
 
 step "wasm-bindgen-test in headless Firefox (tests/web*.rs)"
 GECKODRIVER=$(command -v geckodriver) WASM_BINDGEN_TEST_TIMEOUT=120 \
-  wasm-pack test --headless --firefox . --features panic-hook
+  wasm-pack test --headless --firefox . --features panic-hook,workspace-actions
 
 step "the glue rewriting (scripts/glue.mjs) on the pinned wasm-bindgen's real output"
 node --test scripts/glue.test.mjs

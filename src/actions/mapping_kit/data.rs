@@ -1,7 +1,7 @@
 //! Values as mapping-kit's JavaScript holds them while it resolves a mapping: JSON plus
 //! `undefined`, and the few JavaScript conversions its directives rely on.
 
-use super::{too_deep, MappingError, MAX_DEPTH};
+use super::{too_deep, MappingError, MAX_DATA_DEPTH};
 use crate::mapping::decimal;
 use crate::value::Value;
 use std::borrow::Cow;
@@ -34,7 +34,7 @@ pub enum Data<'a> {
 impl<'a> Data<'a> {
     /// `value`, its text borrowed.
     pub fn from_value(value: &'a Value<'_>, depth: usize) -> Result<Data<'a>, MappingError> {
-        if depth > MAX_DEPTH {
+        if depth > MAX_DATA_DEPTH {
             return Err(too_deep());
         }
         Ok(match value {
@@ -78,7 +78,7 @@ impl<'a> Data<'a> {
     /// result, array items: what `JSON.stringify` makes of it). Keys that name JavaScript's
     /// prototype machinery are left out, so that nothing downstream can write them onto an object.
     pub fn into_value(self, depth: usize) -> Result<Value<'static>, MappingError> {
-        if depth > MAX_DEPTH {
+        if depth > MAX_DATA_DEPTH {
             return Err(too_deep());
         }
         Ok(match self {
@@ -134,7 +134,7 @@ impl<'a> Data<'a> {
 
     /// `String(value)`.
     pub fn to_js_string(&self, depth: usize) -> Result<Cow<'a, str>, MappingError> {
-        if depth > MAX_DEPTH {
+        if depth > MAX_DATA_DEPTH {
             return Err(too_deep());
         }
         Ok(match self {
@@ -324,7 +324,7 @@ fn path_keys(path: &str) -> Vec<String> {
 /// go, at every depth (array items stay). Objects are copied with `Object.assign`, which drops
 /// `__proto__` members.
 pub fn remove_undefined(data: Data<'_>, depth: usize) -> Result<Data<'_>, MappingError> {
-    if depth > MAX_DEPTH {
+    if depth > MAX_DATA_DEPTH {
         return Err(too_deep());
     }
     Ok(match data {
@@ -336,11 +336,11 @@ pub fn remove_undefined(data: Data<'_>, depth: usize) -> Result<Data<'_>, Mappin
             Data::Array(out)
         }
         Data::Object(members) => {
+            // The keys are already distinct: a plain push keeps this linear for large objects.
             let mut out = Vec::with_capacity(members.len());
             for (key, item) in members {
-                if !matches!(item, Data::Undefined) {
-                    let item = remove_undefined(item, depth + 1)?;
-                    assign(&mut out, key, item);
+                if !matches!(item, Data::Undefined) && key != "__proto__" {
+                    out.push((key, remove_undefined(item, depth + 1)?));
                 }
             }
             Data::Object(out)

@@ -1,7 +1,7 @@
 //! `JSON.stringify` and `JSON.parse` as the `@json` directive calls them.
 
 use super::data::{define, Data};
-use super::{too_deep, MappingError, MAX_DEPTH};
+use super::{too_deep, MappingError, MAX_DATA_DEPTH};
 use std::borrow::Cow;
 
 /// `JSON.stringify(value)`: `None` for `undefined`, which it does not encode either.
@@ -15,7 +15,7 @@ pub fn stringify(value: &Data<'_>) -> Result<Option<String>, MappingError> {
 }
 
 fn write(value: &Data<'_>, out: &mut String, depth: usize) -> Result<(), MappingError> {
-    if depth > MAX_DEPTH {
+    if depth > MAX_DATA_DEPTH {
         return Err(too_deep());
     }
     match value {
@@ -119,7 +119,7 @@ impl Parser<'_> {
 
     /// One value; `Ok(None)` for text that is not JSON.
     fn value(&mut self, depth: usize) -> Result<Option<Data<'static>>, MappingError> {
-        if depth > MAX_DEPTH {
+        if depth > MAX_DATA_DEPTH {
             return Err(too_deep());
         }
         self.space();
@@ -268,11 +268,12 @@ impl Parser<'_> {
     }
 
     fn hex4(&mut self) -> Option<u32> {
-        let hex = self.text.get(self.at..self.at + 4)?;
-        if !hex.bytes().all(|b| b.is_ascii_hexdigit()) {
-            return None;
+        let hex = self.text.as_bytes().get(self.at..self.at + 4)?;
+        let mut n = 0;
+        for &b in hex {
+            n = n * 16 + char::from(b).to_digit(16)?;
         }
         self.at += 4;
-        u32::from_str_radix(hex, 16).ok()
+        Some(n)
     }
 }

@@ -1,4 +1,5 @@
 use super::*;
+use crate::mapping::decimal;
 use std::path::Path;
 
 /// JSON text → [`Value`]: the one place these tests read JSON.
@@ -303,4 +304,41 @@ fn non_object_payloads_fail() {
     for payload in ["1", "[]", "null", "\"x\""] {
         assert!(matches!(run("{}", payload), Err(MappingError::Failed(_))), "{payload}");
     }
+}
+
+#[test]
+fn mappings_nest_up_to_max_depth() {
+    // A chain of directives, each in the last: as deep as allowed resolves, one more fails.
+    let chain = |levels: usize| {
+        (0..levels).fold(json(r#"{"@path":"$.a"}"#), |v, _| Value::Object(vec![("@literal".into(), v)]))
+    };
+    let payload = json(r#"{"a":"x"}"#);
+    assert_eq!(transform(&chain(MAX_DEPTH - 1), &payload), Ok(Value::String("x".into())));
+    assert!(matches!(transform(&chain(MAX_DEPTH + 1), &payload), Err(MappingError::Failed(_))));
+    let transforms = |levels: usize| {
+        (0..levels).fold(json(r#"{"b":{"@path":"$.a"}}"#), |v, _| {
+            let apply = json(r#"{"a":{"@path":"$.a"}}"#);
+            Value::Object(vec![(
+                "@transform".into(),
+                Value::Object(vec![("apply".into(), apply), ("mapping".into(), v)]),
+            )])
+        })
+    };
+    assert_eq!(transform(&transforms(MAX_DEPTH / 2 - 1), &payload), Ok(json(r#"{"b":"x"}"#)));
+    assert!(transform(&transforms(MAX_DEPTH + 1), &payload).is_err());
+}
+
+#[test]
+fn large_objects_stay_linear() {
+    // Ten thousand members through the removal of undefined, @excludeWhenNull and @merge.
+    let members = (0..10_000).map(|i| (decimal(i).into(), Value::Null)).collect();
+    let payload = Value::Object(vec![("o".into(), Value::Object(members))]);
+    let mapping = json(
+        r#"{"a":{"@path":"$.o"},"b":{"@excludeWhenNull":{"@path":"$.o"}},
+            "c":{"@merge":{"direction":"right","objects":[{"@path":"$.o"},{"x":1}]}}}"#,
+    );
+    let out = transform(&mapping, &payload).unwrap();
+    assert!(matches!(out.get("a"), Some(Value::Object(m)) if m.len() == 10_000));
+    assert_eq!(out.get("b"), Some(&json("{}")));
+    assert!(matches!(out.get("c"), Some(Value::Object(m)) if m.len() == 10_001));
 }

@@ -141,7 +141,9 @@ fn check(rule: Check, value: Option<&Value<'_>>, depth: usize) -> Result<(), Map
         (Check::Boolean, Value::Bool(_)) => true,
         (Check::Array, Value::Array(_)) => true,
         (Check::Length(min, max), Value::String(s)) => (min..=max).contains(&super::data::js_length(s)),
-        (Check::OneOf(allowed), Value::String(s)) => allowed.contains(&&*s.to_lowercase()),
+        // `allowed.includes(s.toLowerCase())`: ASCII case is enough, as no other character
+        // lower-cases to the letters of these words (only the Kelvin sign becomes ASCII: `k`).
+        (Check::OneOf(allowed), Value::String(s)) => allowed.iter().any(|a| a.eq_ignore_ascii_case(s)),
         _ => false,
     };
     if ok {
