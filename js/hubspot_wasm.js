@@ -15,15 +15,15 @@ const PREFIX = 'hubspot-wasm: ';
 const VERSION = '0.0.0-dev';
 
 let running = false;
-// Which wasm this page started: undefined before any, then whether it is the full one. wasm-bindgen's
-// glue runs one wasm per page, and both builds share it. `fullWanted`: something made on this page
-// needs the full one (a plugin is made a task before its wasm starts).
+// Which wasm this page started: undefined before any, then its `level` (below). wasm-bindgen's
+// glue runs one wasm per page, and every build shares it. `fullWanted`: the level something made on this page
+// needs (a plugin is made a task before its wasm starts).
 let startedFull;
-let fullWanted = false;
-// Workspace Actions: three wasm files, each with all of the one before: the lean one (false), the
-// full one (true) and the full one with a Segment workspace's HubSpot Web (Actions) subscriptions
-// ('actions'). Wanting 'actions' is a wish: where a smaller one already runs, it serves.
-const level = (wasm) => (wasm === 'actions' ? 2 : +(wasm === true));
+let fullWanted = 0;
+// Workspace Actions: three wasm files, each with all of the one before: 0 the lean one, 1 the full
+// one (`full: true`), 2 the full one with a Segment workspace's HubSpot Web (Actions) subscriptions
+// (`full: 'actions'`). Wanting 2 is a wish: where a smaller one already runs, it serves.
+const level = (full) => (full === 'actions' ? 2 : +(full === true));
 // (end of workspace Actions)
 
 /**
@@ -40,14 +40,14 @@ const level = (wasm) => (wasm === 'actions' ? 2 : +(wasm === true));
 export default function init(options) {
   // `init(source)` without the object, wasm-bindgen's older form, is taken too.
   let { full = false, ...source } = options === undefined || options?.constructor === Object ? options ?? {} : { module_or_path: options };
-  full = full === true || full === 'actions' ? full : false;
-  if (startedFull === undefined) startedFull = 'module_or_path' in source || level(full) >= level(fullWanted) ? full : fullWanted;
-  else if (full === true && !startedFull) {
+  full = level(full);
+  if (startedFull === undefined) startedFull = 'module_or_path' in source ? full : Math.max(full, fullWanted);
+  else if (full == 1 && !startedFull) {
     return Promise.reject(new Error(`${PREFIX}the lean wasm runs here, without form forwarding and the cookie-banner helper: call init({ full: true }) before anything starts it`));
   }
   // Each URL a literal, for bundlers to find and emit the file.
   if (startedFull && !('module_or_path' in source)) {
-    source.module_or_path = startedFull === 'actions' ? new URL('hubspot_wasm_actions_bg.wasm', import.meta.url) : new URL('hubspot_wasm_full_bg.wasm', import.meta.url);
+    source.module_or_path = startedFull > 1 ? new URL('hubspot_wasm_actions_bg.wasm', import.meta.url) : new URL('hubspot_wasm_full_bg.wasm', import.meta.url);
   }
   // wasm-bindgen's start runs once per page and shares its promise; a failed one may be retried.
   return start(source).then(
@@ -80,9 +80,9 @@ export function hubspotPlugin(settings) {
     // whose HubSpot Web (Actions) subscriptions only the actions wasm runs.
     if (settings?.portalId == null) full = 'actions';
   } catch {} // a throwing getter: the Rust plugin says what is wrong with the settings
-  if (level(full) > level(fullWanted)) fullWanted = full;
+  fullWanted = Math.max(fullWanted, level(full));
   // (Where the lean wasm runs and the full one is needed, load() rejects and says why.)
-  let created = running && (level(startedFull) >= level(full) || full === 'actions') ? new HubSpotPlugin(settings) : undefined;
+  let created = running && (startedFull >= level(full) || full === 'actions') ? new HubSpotPlugin(settings) : undefined;
   // The Rust plugin once load() has started it; calls wait for that, in order, in `early`
   // (`null` once it never will: load failed, or this is no browser, as during server rendering).
   let plugin;

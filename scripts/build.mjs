@@ -61,31 +61,31 @@ const wasm = `${pkg}hubspot_wasm_bg.wasm`;
 const full = `${pkg}hubspot_wasm_full_bg.wasm`;
 renameSync(wasm, full);
 copyFileSync(`${leanDir}hubspot_wasm_bg.wasm`, wasm);
-const glue = readFileSync(`${pkg}hubspot_wasm.js`, 'utf8');
-// One glue, the full build's, serves both wasm files: it must give every import of the lean one
-// (a GlueMismatch stops the build otherwise, as the glue's other rewrites do).
-leanFits(glue, readFileSync(`${leanDir}hubspot_wasm.js`, 'utf8'), WebAssembly.Module.imports(new WebAssembly.Module(readFileSync(wasm))).map((i) => i.name));
-// Workspace Actions: the actions wasm takes the same glue, checked the same way.
+// Workspace Actions: the actions wasm (the full one and more) takes every import the others take
+// and some more, so its glue is the one all three share.
 const actions = `${pkg}hubspot_wasm_actions_bg.wasm`;
 copyFileSync(`${actionsDir}hubspot_wasm_bg.wasm`, actions);
-leanFits(glue, readFileSync(`${actionsDir}hubspot_wasm.js`, 'utf8'), WebAssembly.Module.imports(new WebAssembly.Module(readFileSync(actions))).map((i) => i.name));
+const glue = readFileSync(`${actionsDir}hubspot_wasm.js`, 'utf8');
 // (end of workspace Actions)
+// One glue serves every wasm file: it must give every import of the others (a GlueMismatch stops
+// the build otherwise, as the glue's other rewrites do).
+const importsOf = (file) => WebAssembly.Module.imports(new WebAssembly.Module(readFileSync(file))).map((i) => i.name);
+leanFits(glue, readFileSync(`${leanDir}hubspot_wasm.js`, 'utf8'), importsOf(wasm));
+leanFits(glue, readFileSync(`${pkg}hubspot_wasm.js`, 'utf8'), importsOf(full));
 // The release wasm optimized, stripped and its import/export names shortened: `renamed` is
-// wasm-opt's record of the full build's new names, applied to the glue by scripts/glue.mjs and
-// to the lean build by `renameLike`. (Renaming runs apart: --converge would repeat it, and its
-// record with it.)
+// wasm-opt's record of the actions build's new names, applied to the glue by scripts/glue.mjs and
+// to the full and lean builds by `renameLike`. (Renaming runs apart: --converge would repeat it,
+// and its record with it.)
 const wasmOpt = (file, args) => run('wasm-opt', `${root}node_modules/.bin/wasm-opt`, [...args, file, '-o', file], { stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8' });
 let renamed = null, module = null;
 if (!dev) {
-  wasmOpt(full, WASM_OPT);
-  wasmOpt(wasm, WASM_OPT);
-  renamed = JSON.parse(wasmOpt(full, [...MINIFY_NAMES, ...STRIP]));
-  module = importModule(readFileSync(full));
-  wasmOpt(wasm, STRIP);
-  writeFileSync(wasm, renameLike(readFileSync(wasm), renamed, module));
-  wasmOpt(actions, WASM_OPT); // workspace Actions
-  wasmOpt(actions, STRIP);
-  writeFileSync(actions, renameLike(readFileSync(actions), renamed, module));
+  for (const file of [actions, full, wasm]) wasmOpt(file, WASM_OPT);
+  renamed = JSON.parse(wasmOpt(actions, [...MINIFY_NAMES, ...STRIP]));
+  module = importModule(readFileSync(actions));
+  for (const file of [full, wasm]) {
+    wasmOpt(file, STRIP);
+    writeFileSync(file, renameLike(readFileSync(file), renamed, module));
+  }
 }
 
 const cargo = readFileSync(`${root}Cargo.toml`, 'utf8');

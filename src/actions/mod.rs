@@ -190,7 +190,14 @@ fn track(payload: &Value<'_>, format: bool, session: &mut Session, problems: &mu
     let command = match name {
         "" => None,
         name if format => mapping::custom_behavioral_event(&session.settings.portal_id, name, properties, problems),
-        name => Some(mapping::custom_behavioral_event_named(String::from(name), properties, problems)),
+        // The event as HubSpot takes it under a placeholder name, then the mapped one as is (the
+        // lean wasm keeps one copy of the event's rules this way).
+        name => mapping::custom_behavioral_event("", "x", properties, problems).map(|mut command| {
+            if let Command::TrackCustomBehavioralEvent { name: unformatted, .. } = &mut command {
+                *unformatted = String::from(name);
+            }
+            command
+        }),
     };
     let Some(command) = command else {
         problems.no_event_name = true;

@@ -277,16 +277,6 @@ pub fn custom_behavioral_event<'a>(
     problems: &mut Problems,
 ) -> Option<Command<'a>> {
     let name = custom_event_name(portal_id, name)?;
-    Some(custom_behavioral_event_named(name, properties_value, problems))
-}
-
-/// A custom behavioral event under `name` as given (a workspace that does not format its event
-/// names), properties as HubSpot takes them.
-pub fn custom_behavioral_event_named<'a>(
-    name: String,
-    properties_value: &Value<'a>,
-    problems: &mut Problems,
-) -> Command<'a> {
     let mut properties = event_properties(properties_value, problems);
     problems.over_custom_limit = properties.truncate(MAX_CUSTOM_EVENT_PROPERTIES);
     for value in properties.values_mut() {
@@ -298,7 +288,7 @@ pub fn custom_behavioral_event_named<'a>(
             _ => {}
         }
     }
-    Command::TrackCustomBehavioralEvent { name, properties }
+    Some(Command::TrackCustomBehavioralEvent { name, properties })
 }
 
 /// A name already in HubSpot's `pe<digits>_` form is kept; any other becomes `pe{portalId}_` +
