@@ -260,6 +260,10 @@ function table({ size, share, startup, visit, visitNew, memory, micro }) {
     const over = size.full.gzip9 - T.sizeGzip.max;
     row('size: with form forwarding or the banner helper', kb(size.full.gzip9), `entry + full wasm instead of the lean one; raw ${kb(size.full.raw)}; ${kb(Math.abs(over))} ${over > 0 ? 'over' : 'under'} the budget`, 'info');
   }
+  if (size.actions) {
+    const over = size.actions.gzip9 - 36 * 1024;
+    row("size: a page naming no portal (the workspace's Actions subscriptions)", kb(size.actions.gzip9), `entry + actions wasm instead of the lean one; raw ${kb(size.actions.raw)}; ${kb(Math.abs(over))} ${over > 0 ? 'over' : 'under'} the 36 KB budget`, 'info');
+  }
   for (const f of size.files) row(`  ${f.file}`, kb(f.gzip9), `${f.role}; raw ${kb(f.raw)}`);
   if (size.crates) {
     const sum = size.crates.reduce((a, c) => a + c.gzip9, 0);

@@ -22,6 +22,8 @@ export function shippedFiles(pkg) {
 
 /** The full wasm, which a page fetches instead of the lean one only for the opt-in features. */
 const FULL_WASM = 'hubspot_wasm_full_bg.wasm';
+/** The actions wasm (the full one with a workspace's HubSpot Web (Actions) subscriptions), which a page naming no portal fetches. */
+const ACTIONS_WASM = 'hubspot_wasm_actions_bg.wasm';
 
 /**
  * Each file's size, and what a browser downloads: the entry and the lean wasm (`gzip9`, `raw`),
@@ -31,15 +33,21 @@ const FULL_WASM = 'hubspot_wasm_full_bg.wasm';
 export function measureFiles(pkg) {
   const files = shippedFiles(pkg).map((file) => {
     const bytes = readFileSync(join(pkg, file));
-    const role = file === FULL_WASM ? 'the full wasm: fetched instead, for form forwarding or the cookie-banner helper'
+    const role = file === ACTIONS_WASM ? "the actions wasm: fetched instead by a page naming no portal (the workspace's subscriptions)"
+      : file === FULL_WASM ? 'the full wasm: fetched instead, for form forwarding or the cookie-banner helper'
       : file.endsWith('.wasm') ? 'the lean wasm: what a page downloads'
         : "entry: wasm-bindgen's glue + the facade, one module (minified)";
     return { file, role, raw: bytes.length, gzip9: gz(bytes) };
   });
   const total = (k, wasm) => files.filter((f) => !f.file.endsWith('.wasm') || f === wasm).reduce((a, f) => a + f[k], 0);
-  const lean = files.find((f) => f.file.endsWith('.wasm') && f.file !== FULL_WASM);
+  const lean = files.find((f) => f.file.endsWith('.wasm') && f.file !== FULL_WASM && f.file !== ACTIONS_WASM);
   const full = files.find((f) => f.file === FULL_WASM);
-  return { files, lean, raw: total('raw', lean), gzip9: total('gzip9', lean), full: full && { raw: total('raw', full), gzip9: total('gzip9', full) } };
+  const actions = files.find((f) => f.file === ACTIONS_WASM);
+  return {
+    files, lean, raw: total('raw', lean), gzip9: total('gzip9', lean),
+    full: full && { raw: total('raw', full), gzip9: total('gzip9', full) },
+    actions: actions && { raw: total('raw', actions), gzip9: total('gzip9', actions) },
+  };
 }
 
 const toolEnv = { ...process.env, PATH: `${process.env.HOME}/.cargo/bin:${process.env.PATH}` };

@@ -109,11 +109,13 @@ export type WasmSource = RequestInfo | URL | Response | BufferSource | WebAssemb
  * settings errors thrown by `hubspotPlugin()`, or to take the wasm from `module_or_path`. By
  * default the lean .wasm next to this module (`hubspot_wasm_bg.wasm`); `full: true` for the full
  * one (`hubspot_wasm_full_bg.wasm`, with form forwarding and the cookie-banner helper), or to say
- * that `module_or_path` is the full one. `init(source)`, without the object, is accepted too.
+ * that `module_or_path` is the full one; `full: 'actions'` for the one that also runs a Segment
+ * workspace's HubSpot Web (Actions) subscriptions (`hubspot_wasm_actions_bg.wasm`, what a plugin
+ * without a portalId fetches). `init(source)`, without the object, is accepted too.
  * Resolves once the wasm runs, to an opaque value (the wasm's exports under minified names that
  * change from build to build): await it, do not read it.
  */
-export default function init(options?: { module_or_path?: WasmSource | Promise<WasmSource>; full?: boolean } | WasmSource | Promise<WasmSource>): Promise<unknown>;
+export default function init(options?: { module_or_path?: WasmSource | Promise<WasmSource>; full?: boolean | 'actions' } | WasmSource | Promise<WasmSource>): Promise<unknown>;
 
 /**
  * Creates the plugin, with nothing awaited first. Invalid settings throw an Error naming the

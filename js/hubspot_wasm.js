@@ -30,13 +30,22 @@ const RUST = {
 };
 
 /**
- * The page's one wasm (wasm-bindgen's glue runs one per page, and both builds share it):
- * `starting: false` before any start, `full` then whether something made on this page needs the
- * full one (a plugin is made a task before its wasm starts); `starting` and `full` once a start
- * began, which one; `running` once it runs.
- * @type {{ starting: boolean, full: boolean, running: boolean }}
+ * The page's one wasm (wasm-bindgen's glue runs one per page, and every build shares it). Three
+ * builds, each with all of the one before: 0 the lean one, 1 the full one (`full: true`: form
+ * forwarding and the cookie-banner helper), 2 the full one with a Segment workspace's HubSpot Web
+ * (Actions) subscriptions (`full: 'actions'`; a wish: where a smaller one already runs, it
+ * serves). `starting: false` before any start, `level` then the widest that something made on
+ * this page needs (a plugin is made a task before its wasm starts); `starting` and `level` once a
+ * start began, which one; `running` once it runs.
+ * @type {{ starting: boolean, level: number, running: boolean }}
  */
-const pageWasm = { starting: false, full: false, running: false };
+const pageWasm = { starting: false, level: 0, running: false };
+
+/**
+ * The build a `full` option asks for.
+ * @param {unknown} full
+ */
+const levelOf = (full) => (full === 'actions' ? 2 : full === true ? 1 : 0);
 
 /**
  * Fetches, compiles and instantiates the wasm once per page (later calls share it; a failed one
@@ -55,14 +64,17 @@ export default function init(options) {
   // `init(source)` without the object, wasm-bindgen's older form, is taken too.
   /** @type {{ full?: unknown, module_or_path?: unknown }} */
   const given = options === undefined || options?.constructor === Object ? { ...(/** @type {object} */ (options ?? {})) } : { module_or_path: options };
-  const full = given.full === true;
+  const level = levelOf(given.full);
   delete given.full;
   const named = 'module_or_path' in given;
-  if (!pageWasm.starting) Object.assign(pageWasm, { starting: true, full: full || (pageWasm.full && !named) });
-  else if (full && !pageWasm.full) {
+  if (!pageWasm.starting) Object.assign(pageWasm, { starting: true, level: named ? level : Math.max(level, pageWasm.level) });
+  else if (level === 1 && !pageWasm.level) {
     return Promise.reject(new Error(`${PREFIX}the lean wasm runs here, without form forwarding and the cookie-banner helper: call init({ full: true }) before anything starts it`));
   }
-  if (pageWasm.full && !named) given.module_or_path = new URL('hubspot_wasm_full_bg.wasm', import.meta.url);
+  // Each URL a literal, for bundlers to find and emit the file.
+  if (pageWasm.level && !named) {
+    given.module_or_path = pageWasm.level > 1 ? new URL('hubspot_wasm_actions_bg.wasm', import.meta.url) : new URL('hubspot_wasm_full_bg.wasm', import.meta.url);
+  }
   // wasm-bindgen's start runs once per page and shares its promise; a failed one may be retried.
   return start(given).then(
     (exports) => {
@@ -180,10 +192,12 @@ function requestEarly(loader, analytics) {
  * @returns {import('./hubspot_wasm.d.ts').HubSpotPlugin}
  */
 export function hubspotPlugin(settings) {
-  // Form forwarding (set in code only) needs the full wasm. (Where the lean wasm runs and the
-  // full one is needed, load() rejects and says why.)
-  const full = read(settings, 'trackFormSubmissions') === true;
-  if (!pageWasm.starting) pageWasm.full ||= full;
+  // Form forwarding (set in code only) needs the full wasm; a page naming no portal takes its
+  // settings from the Segment workspace, whose HubSpot Web (Actions) subscriptions only the
+  // actions wasm runs. (Where the lean wasm runs and the full one is needed, load() rejects and
+  // says why.)
+  const full = read(settings, 'portalId') == null ? 'actions' : read(settings, 'trackFormSubmissions') === true;
+  if (!pageWasm.starting) pageWasm.level = Math.max(pageWasm.level, levelOf(full));
   const browser = typeof document === 'object';
   const loader = browser ? loaderOf(settings) : undefined;
   // `<link rel="preconnect">` to the hosts of HubSpot's chain in the region: the loader's, and
@@ -214,7 +228,7 @@ export function hubspotPlugin(settings) {
   // preload made in the same mode is reused.) The Rust plugin is made as soon as the wasm runs,
   // off load()'s path too (invalid settings then reject `made`, which is what load() returns);
   // where the wasm runs already, now (invalid settings throw here).
-  let made = pageWasm.running && (pageWasm.full || !full) ? new HubSpotPlugin(settings) : undefined;
+  let made = pageWasm.running && (pageWasm.level >= levelOf(full) || full === 'actions') ? new HubSpotPlugin(settings) : undefined;
   /** @type {(value?: unknown) => void} */
   let begin = () => {};
   /** @type {Promise<HubSpotPlugin>} */

@@ -39,9 +39,14 @@ const wasmPack = (outDir, extraEnv, extraRustflags, cargoArgs) => run('wasm-pack
 
 // The full build into pkg/, the lean one (Cargo's default features) beside it in target/.
 const leanDir = `${root}target/lean-pkg/`;
+// Workspace Actions: a third, the full build with a workspace's HubSpot Web (Actions)
+// subscriptions, hubspot_wasm_actions_bg.wasm, which a page naming no portal fetches.
+const actionsDir = `${root}target/actions-pkg/`;
+rmSync(actionsDir, { recursive: true, force: true });
+// (end of workspace Actions)
 rmSync(pkg, { recursive: true, force: true });
 rmSync(leanDir, { recursive: true, force: true });
-for (const [outDir, features] of [['pkg', ['--features', 'full']], [leanDir, []]]) {
+for (const [outDir, features] of [['pkg', ['--features', 'full']], [leanDir, []], [actionsDir, ['--features', 'full,workspace-actions']]]) {
   if (dev) {
     // The stable toolchain, as the tests.
     wasmPack(outDir, {}, '', [...features, '--features', 'panic-hook']);
@@ -58,23 +63,31 @@ const wasm = `${pkg}hubspot_wasm_bg.wasm`;
 const full = `${pkg}hubspot_wasm_full_bg.wasm`;
 renameSync(wasm, full);
 copyFileSync(`${leanDir}hubspot_wasm_bg.wasm`, wasm);
-const glue = readFileSync(`${pkg}hubspot_wasm.js`, 'utf8');
-// One glue, the full build's, serves both wasm files: it must give every import of the lean one
-// (a GlueMismatch stops the build otherwise, as the glue's other rewrites do).
-leanFits(glue, readFileSync(`${leanDir}hubspot_wasm.js`, 'utf8'), WebAssembly.Module.imports(new WebAssembly.Module(readFileSync(wasm))).map((i) => i.name));
+// Workspace Actions: the actions wasm (the full one and more) takes every import the others take
+// and some more, so its glue is the one all three share.
+const actions = `${pkg}hubspot_wasm_actions_bg.wasm`;
+copyFileSync(`${actionsDir}hubspot_wasm_bg.wasm`, actions);
+const glue = readFileSync(`${actionsDir}hubspot_wasm.js`, 'utf8');
+// (end of workspace Actions)
+// One glue serves every wasm file: it must give every import of the others (a GlueMismatch stops
+// the build otherwise, as the glue's other rewrites do).
+const importsOf = (file) => WebAssembly.Module.imports(new WebAssembly.Module(readFileSync(file))).map((i) => i.name);
+leanFits(glue, readFileSync(`${leanDir}hubspot_wasm.js`, 'utf8'), importsOf(wasm));
+leanFits(glue, readFileSync(`${pkg}hubspot_wasm.js`, 'utf8'), importsOf(full));
 // The release wasm optimized, stripped and its import/export names shortened: `renamed` is
-// wasm-opt's record of the full build's new names, applied to the glue by scripts/glue.mjs and
-// to the lean build by `renameLike`. (Renaming runs apart: --converge would repeat it, and its
-// record with it.)
+// wasm-opt's record of the actions build's new names, applied to the glue by scripts/glue.mjs and
+// to the full and lean builds by `renameLike`. (Renaming runs apart: --converge would repeat it,
+// and its record with it.)
 const wasmOpt = (file, args) => run('wasm-opt', `${root}node_modules/.bin/wasm-opt`, [...args, file, '-o', file], { stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8' });
 let renamed = null, module = null;
 if (!dev) {
-  wasmOpt(full, WASM_OPT);
-  wasmOpt(wasm, WASM_OPT);
-  renamed = JSON.parse(wasmOpt(full, [...MINIFY_NAMES, ...STRIP]));
-  module = importModule(readFileSync(full));
-  wasmOpt(wasm, STRIP);
-  writeFileSync(wasm, renameLike(readFileSync(wasm), renamed, module));
+  for (const file of [actions, full, wasm]) wasmOpt(file, WASM_OPT);
+  renamed = JSON.parse(wasmOpt(actions, [...MINIFY_NAMES, ...STRIP]));
+  module = importModule(readFileSync(actions));
+  for (const file of [full, wasm]) {
+    wasmOpt(file, STRIP);
+    writeFileSync(file, renameLike(readFileSync(file), renamed, module));
+  }
 }
 
 const cargo = readFileSync(`${root}Cargo.toml`, 'utf8');
@@ -107,9 +120,10 @@ const manifest = {
     // For bundlers that need the wasm imported as a file (README, Bundlers); typed as its URL.
     './hubspot_wasm_bg.wasm': { types: './hubspot_wasm_bg.wasm.d.ts', default: './hubspot_wasm_bg.wasm' },
     './hubspot_wasm_full_bg.wasm': { types: './hubspot_wasm_bg.wasm.d.ts', default: './hubspot_wasm_full_bg.wasm' },
+    './hubspot_wasm_actions_bg.wasm': { types: './hubspot_wasm_bg.wasm.d.ts', default: './hubspot_wasm_actions_bg.wasm' },
     './package.json': './package.json',
   },
-  files: ['hubspot_wasm.js', 'hubspot_wasm_bg.wasm', 'hubspot_wasm_full_bg.wasm', 'hubspot_wasm.d.ts', 'hubspot_wasm_bg.wasm.d.ts', 'README.md', 'LICENSE'],
+  files: ['hubspot_wasm.js', 'hubspot_wasm_bg.wasm', 'hubspot_wasm_full_bg.wasm', 'hubspot_wasm_actions_bg.wasm', 'hubspot_wasm.d.ts', 'hubspot_wasm_bg.wasm.d.ts', 'README.md', 'LICENSE'],
   repository: { type: 'git', url: `git+${repository}.git` },
   homepage: `${repository}#readme`,
   bugs: { url: `${repository}/issues` },

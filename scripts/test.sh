@@ -13,31 +13,55 @@ step() { printf '\n=== %s ===\n' "$*"; }
 step "cargo fmt --check"
 cargo fmt --check
 
-# Both feature sets: Cargo's default is the lean build every page downloads; `full` adds the
-# opt-in form forwarding and cookie-banner helper (the package's second wasm).
-step "clippy, lean and full, native (-D warnings)"
+# The JavaScript to the same bar: Biome (biome.json) lints and checks the formatting of js/,
+# scripts/, bench/, www/ and tests/e2e/; tsc type-checks the facade's JSDoc against the
+# package's declarations (js/tsconfig.json).
+step "biome check (JS lint and format)"
+npx biome check
+
+step "tsc -p js (the facade, type-checked)"
+npx tsc -p js
+
+# The three feature sets the package ships: Cargo's default is the lean build every page that
+# names its portal downloads; `full` adds the opt-in form forwarding and cookie-banner helper;
+# `full,workspace-actions` adds a workspace's HubSpot Web (Actions) subscriptions (the wasm a page
+# naming no portal downloads).
+step "clippy, lean, full and actions, native (-D warnings)"
 cargo clippy --all-targets -- -D warnings
 cargo clippy --all-targets --features full -- -D warnings
+cargo clippy --all-targets --features full,workspace-actions -- -D warnings
 
-step "clippy, lean and full, wasm32 with the panic hook (-D warnings)"
+step "clippy, lean, full and actions, wasm32 with the panic hook (-D warnings)"
 cargo clippy --all-targets --target wasm32-unknown-unknown --features panic-hook -- -D warnings
 cargo clippy --all-targets --target wasm32-unknown-unknown --features full,panic-hook -- -D warnings
+cargo clippy --all-targets --target wasm32-unknown-unknown --features full,workspace-actions,panic-hook -- -D warnings
 
-step "native: cargo test, lean and full (settings, mapping, session, destination; property tests and a fuzz run)"
+# The FQL differential data: the real @segment/destination-subscriptions on generated triggers
+# and events, which `cargo test` checks the Rust FQL module against.
+step "FQL differential data from the npm package (tests/actions/differential.mjs)"
+node tests/actions/differential.mjs
+
+# The real mapping-kit (@segment/actions-core) on generated mappings and events: the cases and its
+# results, which the Rust mapping-kit must reproduce (cargo test's mapping_kit_differential).
+step "mapping-kit differential cases from @segment/actions-core -> target/mapping-differential.json"
+node tests/actions/mapping-differential.mjs
+
+step "native: cargo test, lean, full and actions (settings, mapping, session, destination, FQL, mapping-kit; property tests and a fuzz run)"
 cargo test --quiet
 cargo test --quiet --features full
+cargo test --quiet --features full,workspace-actions
 
 # The browser edge (src/browser/) as wasm, with the panic hook on: a panic would print its
-# message rather than "unreachable". Chromium runs both builds; Firefox the lean one, which every
-# page downloads (the full build's extra suites are Chromium's: one engine each keeps the run short).
-step "wasm-bindgen-test in headless Chromium, lean and full (tests/web*.rs)"
-CHROMEDRIVER=$(command -v chromedriver) WASM_BINDGEN_TEST_TIMEOUT=120 \
+# message rather than "unreachable". Chromium runs the lean build and the widest one (full with
+# the workspace's Actions); Firefox the lean one, which every page naming its portal downloads.
+step "wasm-bindgen-test in headless Chromium, lean and actions (tests/web*.rs)"
+CHROMEDRIVER=$(command -v chromedriver) WASM_BINDGEN_TEST_TIMEOUT=180 \
   wasm-pack test --headless --chrome . --features panic-hook
-CHROMEDRIVER=$(command -v chromedriver) WASM_BINDGEN_TEST_TIMEOUT=120 \
-  wasm-pack test --headless --chrome . --features full,panic-hook
+CHROMEDRIVER=$(command -v chromedriver) WASM_BINDGEN_TEST_TIMEOUT=180 \
+  wasm-pack test --headless --chrome . --features full,workspace-actions,panic-hook
 
 step "wasm-bindgen-test in headless Firefox, lean (tests/web*.rs)"
-GECKODRIVER=$(command -v geckodriver) WASM_BINDGEN_TEST_TIMEOUT=120 \
+GECKODRIVER=$(command -v geckodriver) WASM_BINDGEN_TEST_TIMEOUT=180 \
   wasm-pack test --headless --firefox . --features panic-hook
 
 step "the glue rewriting (scripts/glue.mjs) on the pinned wasm-bindgen's real output"

@@ -15,6 +15,9 @@ const MAX_WARNED_NAMES: usize = 200;
 pub struct Destination {
     session: Session,
     warned_names: Vec<String>,
+    /// The workspace's HubSpot Web (Actions) subscriptions, where the settings came from there.
+    #[cfg(feature = "workspace-actions")]
+    subscriptions: Option<crate::actions::Subscriptions>,
 }
 
 /// What one call makes: the commands to push onto `_hsq`, in order, and what to warn about.
@@ -27,6 +30,9 @@ pub struct Answer<'a> {
     /// These commands set the path and identity of HubSpot's own first page view (the first
     /// `page` call): they must reach the tracker before that view is sent.
     pub hubspots_view: bool,
+    /// Other warnings (a workspace's subscription that failed), each already worded.
+    #[cfg(feature = "workspace-actions")]
+    pub warnings: Vec<String>,
 }
 
 #[cfg(test)]
@@ -47,7 +53,52 @@ impl Destination {
     /// Validates Segment's settings; the error names the bad setting and its value.
     pub fn new<'v>(settings: &'v Value<'_>) -> Result<Destination, SettingsError<'v>> {
         let settings = Settings::from_value(settings)?;
-        Ok(Destination { session: Session::new(settings), warned_names: Vec::new() })
+        Ok(Destination {
+            session: Session::new(settings),
+            warned_names: Vec::new(),
+            #[cfg(feature = "workspace-actions")]
+            subscriptions: None,
+        })
+    }
+
+    /// From now on, the workspace's subscriptions decide what each event sends.
+    #[cfg(feature = "workspace-actions")]
+    pub fn subscribe(&mut self, subscriptions: crate::actions::Subscriptions) {
+        self.subscriptions = Some(subscriptions);
+    }
+
+    /// Whether the workspace's subscriptions decide (then [`Destination::subscribed`] takes the
+    /// whole event, of any type).
+    pub fn has_subscriptions(&self) -> bool {
+        #[cfg(feature = "workspace-actions")]
+        return self.subscriptions.is_some();
+        #[cfg(not(feature = "workspace-actions"))]
+        false
+    }
+
+    /// An event (the whole `ctx.event`) through the workspace's subscriptions.
+    #[cfg(feature = "workspace-actions")]
+    pub fn subscribed(
+        &mut self,
+        event: &Value<'_>,
+        location_path: &str,
+        location_search: &str,
+        mut problems: Problems,
+    ) -> Answer<'static> {
+        let mut warnings = Vec::new();
+        let (commands, hubspots_view) = match self.subscriptions.as_mut() {
+            Some(subscriptions) => subscriptions.run(
+                event,
+                &mut self.session,
+                (location_path, location_search),
+                &mut problems,
+                &mut warnings,
+            ),
+            None => (Vec::new(), false),
+        };
+        let mut answer = self.answer(commands, problems, hubspots_view);
+        answer.warnings = warnings;
+        answer
     }
 
     /// The validated settings (script URLs, timeout, nonce: what loading needs).
@@ -111,7 +162,13 @@ impl Destination {
                 problems.names.push((key, name));
             }
         }
-        Answer { commands, problems, hubspots_view }
+        Answer {
+            commands,
+            problems,
+            hubspots_view,
+            #[cfg(feature = "workspace-actions")]
+            warnings: Vec::new(),
+        }
     }
 }
 

@@ -19,6 +19,8 @@
 //! (serde-wasm-bindgen).
 #![deny(missing_docs)]
 
+#[cfg(feature = "workspace-actions")]
+pub mod actions;
 pub mod consent;
 pub mod destination;
 #[cfg(feature = "form-submissions")]

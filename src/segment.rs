@@ -42,6 +42,28 @@ pub fn consent_categories(cdn_settings: &Value<'_>) -> Vec<String> {
     ids
 }
 
+/// The settings of the workspace's HubSpot Web (Actions) plugin (its `remotePlugins` entry, named
+/// either way Segment spells it), where the settings come from that destination: the code names no
+/// portal and the workspace has no Classic HubSpot settings (which would win).
+#[cfg(feature = "workspace-actions")]
+pub fn actions_plugin<'v>(code: &Value<'_>, cdn_settings: &'v Value<'v>) -> Option<&'v Value<'v>> {
+    let integrations = cdn_settings.get("integrations");
+    let classic = integrations.and_then(|all| all.get(CLASSIC)).is_some_and(|s| matches!(s, Value::Object(_)));
+    if names_portal(code) || classic {
+        return None;
+    }
+    let Some(Value::Array(plugins)) = cdn_settings.get("remotePlugins") else { return None };
+    let named = |plugin: &Value<'_>| {
+        ["name", "creationName"]
+            .iter()
+            .any(|key| plugin.get(key).and_then(Value::as_text).is_some_and(|name| ACTIONS_NAMES.contains(&name)))
+    };
+    plugins.iter().find(|plugin| named(plugin))?.get("settings")
+}
+
+/// Both spellings of the Actions destination's name: the catalogue's, and its code's.
+pub const ACTIONS_NAMES: [&str; 2] = [ACTIONS, "Hubspot Web (Actions)"];
+
 /// The settings to validate: the code's when they name a portal, else the workspace's HubSpot
 /// settings mapped onto ours, with each key the code gives winning. Classic's are taken when the
 /// workspace has both destinations.
@@ -152,6 +174,27 @@ mod tests {
         ] {
             assert!(consent_categories(&value(none)).is_empty(), "{none}");
         }
+    }
+
+    #[cfg(feature = "workspace-actions")]
+    #[test]
+    fn the_actions_plugin_settings_only_where_the_settings_come_from_actions() {
+        let cdn = |name: &str, classic: bool| {
+            let classic = if classic { r#""HubSpot":{"portalId":"1"},"# } else { "" };
+            [r#"{"integrations":{"#, classic, r#""HubSpot Web (Actions)":{"portalId":"7"}},"remotePlugins":[{"name":"Other","settings":{}},{"creationName":""#, name, r#"","settings":{"subscriptions":[]}}]}"#].concat()
+        };
+        for name in ACTIONS_NAMES {
+            let text = cdn(name, false);
+            let cdn = value(&text);
+            assert_eq!(
+                actions_plugin(&value("{}"), &cdn).map(Value::to_json).as_deref(),
+                Some(r#"{"subscriptions":[]}"#)
+            );
+            assert_eq!(actions_plugin(&value(r#"{"portalId":"1"}"#), &cdn), None, "a portal in code");
+        }
+        let text = cdn(ACTIONS, true);
+        assert_eq!(actions_plugin(&value("{}"), &value(&text)), None, "Classic's settings win");
+        assert_eq!(actions_plugin(&value("{}"), &value(r#"{"remotePlugins":{}}"#)), None);
     }
 
     #[test]

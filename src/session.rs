@@ -87,6 +87,14 @@ impl Session {
         commands
     }
 
+    /// A custom behavioral event made elsewhere (a workspace's subscription), preceded by the
+    /// pending identity.
+    pub fn event<'a>(&mut self, command: Command<'a>) -> Vec<Command<'a>> {
+        let mut commands = self.pending_first();
+        commands.push(command);
+        commands
+    }
+
     /// `setPath` + `trackPageView`. The first page is HubSpot's own view (its code records it
     /// when it starts) unless `trackInitialPageView`: then only its path and the pending
     /// identity go, for that view.

@@ -202,9 +202,44 @@ fn hubspot_do_not_track_cookie() -> bool {
 /// entries of Segment's two HubSpot destinations: all the plugin reads of them, where the whole
 /// can hold every destination of the workspace.
 fn workspace_hubspot(analytics: &JsValue) -> Value<'static> {
-    let integrations = get(&get(&get(analytics, "settings"), "cdnSettings"), "integrations");
+    let cdn_settings = get(&get(analytics, "settings"), "cdnSettings");
+    let integrations = get(&cdn_settings, "integrations");
     let entries = Reader::default().members(&integrations, &[CLASSIC, ACTIONS]);
-    Value::Object(vec![(Cow::Borrowed("integrations"), Value::Object(entries))])
+    #[allow(unused_mut)]
+    let mut workspace = vec![(Cow::Borrowed("integrations"), Value::Object(entries))];
+    #[cfg(feature = "workspace-actions")]
+    workspace.push((Cow::Borrowed("remotePlugins"), Value::Array(actions::remote_plugins(&cdn_settings))));
+    Value::Object(workspace)
+}
+
+/// The workspace's HubSpot Web (Actions) subscriptions, read from analytics-next's settings.
+#[cfg(feature = "workspace-actions")]
+mod actions {
+    use super::{get, Reader, Value};
+    use crate::segment::ACTIONS_NAMES;
+    use std::borrow::Cow;
+
+    /// The `remotePlugins` entries of HubSpot Web (Actions) (`{ name, settings }`), settings read
+    /// whole.
+    pub fn remote_plugins(cdn_settings: &wasm_bindgen::JsValue) -> Vec<Value<'static>> {
+        let plugins = get(cdn_settings, "remotePlugins");
+        let count = get(&plugins, "length").as_f64().unwrap_or(0.0).min(1000.0) as u32;
+        let mut found = Vec::new();
+        for i in 0..count {
+            let plugin = js_sys::Reflect::get_u32(&plugins, i).unwrap_or_default();
+            let name = ["name", "creationName"]
+                .iter()
+                .filter_map(|key| get(&plugin, key).as_string())
+                .find(|name| ACTIONS_NAMES.contains(&name.as_str()));
+            let Some(name) = name else { continue };
+            let settings = Reader::default().read(&get(&plugin, "settings")).unwrap_or(Value::Null);
+            found.push(Value::Object(vec![
+                (Cow::Borrowed("name"), Value::String(name.into())),
+                (Cow::Borrowed("settings"), settings),
+            ]));
+        }
+        found
+    }
 }
 
 /// A string value, for command names.
@@ -262,7 +297,21 @@ impl HubSpotPlugin {
         let made = match made {
             true => None,
             false => match destination(&segment::settings(&self.inner.code_settings, &cdn_settings)) {
-                Ok(made) => Some(made),
+                #[allow(unused_mut)]
+                Ok(mut made) => {
+                    // The workspace's HubSpot Web (Actions) subscriptions, where the settings came
+                    // from that destination.
+                    #[cfg(feature = "workspace-actions")]
+                    if let Some(plugin) = segment::actions_plugin(&self.inner.code_settings, &cdn_settings) {
+                        let mut warnings = Vec::new();
+                        if let Some(subscriptions) = crate::actions::Subscriptions::from_settings(plugin, &mut warnings)
+                        {
+                            made.subscribe(subscriptions);
+                        }
+                        warnings.iter().for_each(|w| warn(w));
+                    }
+                    Some(made)
+                }
                 Err(error) => return Promise::reject(&error.into()),
             },
         };
@@ -339,7 +388,7 @@ impl HubSpotPlugin {
     /// `page`: pending identity, then `setPath` and `trackPageView` (the first page's view is
     /// HubSpot's own).
     pub fn page(&self, ctx: JsValue) -> JsValue {
-        if !self.inner.admits(&ctx) {
+        if !self.inner.admits(&ctx) || self.inner.subscribed(&ctx) {
             return ctx; // no destination (before load(), standing aside) or no consent
         }
         let mut reader = Reader::default();
@@ -355,7 +404,7 @@ impl HubSpotPlugin {
 
     /// `identify`: traits held until the next page or track.
     pub fn identify(&self, ctx: JsValue) -> JsValue {
-        if !self.inner.admits(&ctx) {
+        if !self.inner.admits(&ctx) || self.inner.subscribed(&ctx) {
             return ctx;
         }
         let mut reader = Reader::default();
@@ -370,7 +419,9 @@ impl HubSpotPlugin {
         let event = get(&ctx, "event");
         // The wrapper's news of a changed choice: the consent check acts on it; HubSpot has no
         // use for it as an event.
-        if !self.inner.admits(&ctx) || get(&event, "event").as_string().as_deref() == Some(consent::PREFERENCE_UPDATED)
+        if !self.inner.admits(&ctx)
+            || get(&event, "event").as_string().as_deref() == Some(consent::PREFERENCE_UPDATED)
+            || self.inner.subscribed(&ctx)
         {
             return ctx;
         }
@@ -601,6 +652,25 @@ impl Inner {
         *self.state.borrow_mut() = next;
     }
 
+    /// Where the workspace's subscriptions decide: the whole event through them, delivered;
+    /// whether they did (the event is then done).
+    fn subscribed(&self, ctx: &JsValue) -> bool {
+        #[cfg(feature = "workspace-actions")]
+        if self.state.borrow_mut().destination().is_some_and(|d| d.has_subscriptions()) {
+            let mut reader = Reader::default();
+            let event = reader.read(&get(ctx, "event")).unwrap_or(Value::Null);
+            let location = get(&global(), "location");
+            let path = get(&location, "pathname").as_string().unwrap_or_default();
+            let search = get(&location, "search").as_string().unwrap_or_default();
+            let answer =
+                self.state.borrow_mut().destination().map(|d| d.subscribed(&event, &path, &search, reader.problems()));
+            self.deliver(answer, reader.dropped);
+            return true;
+        }
+        let _ = ctx;
+        false
+    }
+
     /// HubSpot's scripts loaded and calls on their way to its tracker.
     fn start_hubspot(&self, scripts: Scripts) -> loader::Loading {
         self.delivery.start();
@@ -628,6 +698,8 @@ impl Inner {
         for message in &answer.problems.messages() {
             warn(message);
         }
+        #[cfg(feature = "workspace-actions")]
+        answer.warnings.iter().for_each(|w| warn(w));
         if dropped {
             warn("hubspot-wasm: part of the event could not be read (a cycle, a throwing getter or a Proxy) and was dropped");
         }

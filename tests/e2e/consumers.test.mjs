@@ -61,11 +61,11 @@ test('Vite 8 production build, no wasm plugin: the app identifies and tracks thr
   });
   const buildMs = Math.round(performance.now() - started);
 
-  // What Vite emitted: the package's two wasm files, byte for byte, under hashed names; no
+  // What Vite emitted: the package's three wasm files, byte for byte, under hashed names; no
   // unhashed copy.
   const assets = readdirSync(`${viteOut}/assets`);
   const wasms = assets.filter((f) => f.endsWith('.wasm'));
-  assert.equal(wasms.length, 2, `two .wasm in the build, the lean and the full: ${assets}`);
+  assert.equal(wasms.length, 3, `three .wasm in the build, the lean, the full and the actions one: ${assets}`);
   const wasm = wasms.find((f) => /^hubspot_wasm_bg-[\w-]{8}\.wasm$/.test(f));
   const full = wasms.find((f) => /^hubspot_wasm_full_bg-[\w-]{8}\.wasm$/.test(f));
   assert.ok(wasm && full, `each named by Vite with a content hash: ${wasms}`);

@@ -20,9 +20,9 @@ test('webpack 5 bundle: the demo page identifies a visitor on their next event, 
   const visit = await harness.open('/www/');
   const { page } = visit;
   await page.getByText('plugin: loaded').waitFor({ timeout: 10_000 });
-  // webpack emitted the package's two wasm files as hashed assets next to the bundle; the demo
+  // webpack emitted the package's wasm files as hashed assets next to the bundle; the demo
   // forwards HubSpot's forms, so it fetched the full one, and only that one.
-  assert.deepEqual(WASMS, ['hubspot_wasm_bg.wasm', 'hubspot_wasm_full_bg.wasm']);
+  assert.deepEqual(WASMS, ['hubspot_wasm_actions_bg.wasm', 'hubspot_wasm_bg.wasm', 'hubspot_wasm_full_bg.wasm']);
   const emitted = readdirSync(`${ROOT}www/dist`).filter((f) => f.endsWith('.wasm')).map((f) => f.replace(/\.[0-9a-f]{8}\.wasm$/, '.wasm')).sort();
   assert.deepEqual(emitted, WASMS, 'both emitted, each with a content hash');
   assert.match((await wasmFetched(page)).join(), /^\/www\/dist\/hubspot_wasm_full_bg\.[0-9a-f]{8}\.wasm$/);

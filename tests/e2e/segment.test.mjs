@@ -49,9 +49,10 @@ function workspace({ classic, actions } = {}) {
       url: ACTIONS_URL,
       settings: {
         ...actions,
+        // The destination's presets, with the default mappings the Segment app saves for them.
         subscriptions: [
-          { partnerAction: 'trackCustomBehavioralEvent', subscribe: 'type = "track"', enabled: true, mapping: {} },
-          { partnerAction: 'upsertContact', subscribe: 'type = "identify"', enabled: true, mapping: {} },
+          { partnerAction: 'trackCustomBehavioralEvent', subscribe: 'type = "track"', enabled: true, mapping: { name: { '@path': '$.event' }, properties: { '@path': '$.properties' } } },
+          { partnerAction: 'upsertContact', subscribe: 'type = "identify"', enabled: true, mapping: { email: { '@path': '$.traits.email' }, id: { '@path': '$.userId' }, custom_properties: { '@path': '$.traits' } } },
           { partnerAction: 'trackPageView', subscribe: 'type = "page"', enabled: true, mapping: {} },
         ],
       },
