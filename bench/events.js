@@ -8,7 +8,12 @@ export const POOL = 64;
 
 const FIRST = ['Ada', 'Grace', 'Linus', 'Barbara', 'Ken', 'Margaret', 'Dennis', 'Frances'];
 const LAST = ['Lovelace', 'Hopper', 'Torvalds', 'Liskov', 'Thompson', 'Hamilton', 'Ritchie', 'Allen'];
-const CITIES = [['Boston', 'MA', '02110'], ['Dublin', 'D', 'D02 X285'], ['Berlin', 'BE', '10115'], ['Austin', 'TX', '78701']];
+const CITIES = [
+  ['Boston', 'MA', '02110'],
+  ['Dublin', 'D', 'D02 X285'],
+  ['Berlin', 'BE', '10115'],
+  ['Austin', 'TX', '78701'],
+];
 const PLANS = ['free', 'starter', 'pro', 'enterprise'];
 
 /** ISO-8601 date-time as analytics-next's JSON storage turns a `Date` trait into. */
@@ -20,7 +25,8 @@ const iso = (i, day) => new Date(Date.UTC(2024, 0, 1 + day, 10, i % 60, i % 60, 
  * offset, date-only), arrays of scalars, keys with spaces, dots and camelCase, strings to trim.
  */
 export function identifyEvent(i) {
-  const f = FIRST[i % FIRST.length], l = LAST[(i >> 3) % LAST.length];
+  const f = FIRST[i % FIRST.length],
+    l = LAST[(i >> 3) % LAST.length];
   const [city, state, zip] = CITIES[i % CITIES.length];
   return {
     type: 'identify',
@@ -99,7 +105,13 @@ export function pageEvent(i) {
   return {
     type: 'page',
     name: 'Pricing',
-    properties: { path: `/pricing/${i % 8}`, search: `?plan=${PLANS[i % 4]}`, url: `https://www.example.com/pricing/${i % 8}`, title: 'Pricing', referrer: '' },
+    properties: {
+      path: `/pricing/${i % 8}`,
+      search: `?plan=${PLANS[i % 4]}`,
+      url: `https://www.example.com/pricing/${i % 8}`,
+      title: 'Pricing',
+      referrer: '',
+    },
     context: analyticsContext(i),
   };
 }

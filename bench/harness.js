@@ -15,9 +15,12 @@ const PORTAL = { portalId: '62515' };
 // only counts and keeps the last command, so HubSpot's own work is not timed and nothing piles
 // up. Its `push` is not Array.prototype.push, so plugins take HubSpot as running: load() resolves
 // at once (the page has #hs-script-loader, so nothing is injected either).
-let last = null;
+let _last = null;
 let pushes = 0;
-function record(command) { last = command; return ++pushes; }
+function record(command) {
+  _last = command;
+  return ++pushes;
+}
 const recorder = Object.assign([], { push: record });
 const consentRecorder = Object.assign([], { push: record });
 
@@ -29,26 +32,54 @@ function installRecorder() {
 /** Runs `fn` and returns (a JSON copy of) every command pushed meanwhile; for the report, not timed. */
 function capturing(fn) {
   const seen = [];
-  recorder.push = consentRecorder.push = (command) => { seen.push(JSON.parse(JSON.stringify(command))); return record(command); };
-  try { fn(); } finally { recorder.push = consentRecorder.push = record; }
+  recorder.push = consentRecorder.push = (command) => {
+    seen.push(JSON.parse(JSON.stringify(command)));
+    return record(command);
+  };
+  try {
+    fn();
+  } finally {
+    recorder.push = consentRecorder.push = record;
+  }
   return seen;
 }
 
 // What analytics-next hands to load() outside share(): a Context and a stub of the Analytics
 // instance (the plugin only subscribes to its `reset`), one per plugin: a second hubspot-wasm
 // plugin on the same instance would stay quiet.
-const analyticsStub = { on() { return this; }, off() { return this; }, once() { return this; } };
+const analyticsStub = {
+  on() {
+    return this;
+  },
+  off() {
+    return this;
+  },
+  once() {
+    return this;
+  },
+};
 const loadCtx = { event: { type: 'page' } };
 
 const sleep = (ms) => new Promise((ok) => setTimeout(ok, ms));
 
 /** A task turn through a message channel: no timer, so no 4 ms clamp for nested timers. */
-const yieldTask = () => new Promise((ok) => { const c = new MessageChannel(); c.port1.onmessage = () => ok(); c.port2.postMessage(0); });
+const yieldTask = () =>
+  new Promise((ok) => {
+    const c = new MessageChannel();
+    c.port1.onmessage = () => ok();
+    c.port2.postMessage(0);
+  });
 
 /** A plugin past load() and its skipped first page, as in a page that has been open a while. */
 async function readyPlugin(make, settings, notes) {
   const plugin = make({ ...PORTAL, ...settings });
-  const how = await Promise.race([Promise.resolve(plugin.load(loadCtx, Object.create(analyticsStub))).then(() => 'ok', (e) => `rejected: ${e?.message}`), sleep(3000).then(() => 'timed out (3 s)')]);
+  const how = await Promise.race([
+    Promise.resolve(plugin.load(loadCtx, Object.create(analyticsStub))).then(
+      () => 'ok',
+      (e) => `rejected: ${e?.message}`,
+    ),
+    sleep(3000).then(() => 'timed out (3 s)'),
+  ]);
   if (how !== 'ok') notes.push(`load() with ${JSON.stringify(settings)}: ${how}`);
   plugin.page({ event: ev.pageEvent(0) });
   return plugin;
@@ -137,13 +168,18 @@ export async function share({ analyticsUrl, pkgUrl, plainUrl, events, block, war
   }
   const result = {};
   for (const [name, run] of Object.entries(runs)) {
-    result[name] = Object.fromEntries(['identify', 'track'].map((kind) => [kind, {
-      events: run.sent[kind],
-      pluginCalls: run.calls[kind],
-      analyticsMsPerEvent: run.total[kind] / run.sent[kind],
-      pluginMsPerEvent: run.spent[kind] / run.sent[kind],
-      sharePercent: (100 * run.spent[kind]) / run.total[kind],
-    }]));
+    result[name] = Object.fromEntries(
+      ['identify', 'track'].map((kind) => [
+        kind,
+        {
+          events: run.sent[kind],
+          pluginCalls: run.calls[kind],
+          analyticsMsPerEvent: run.total[kind] / run.sent[kind],
+          pluginMsPerEvent: run.spent[kind] / run.sent[kind],
+          sharePercent: (100 * run.spent[kind]) / run.total[kind],
+        },
+      ]),
+    );
   }
   return { result, pushes, crossOriginIsolated: self.crossOriginIsolated };
 }
@@ -161,7 +197,9 @@ export async function share({ analyticsUrl, pkgUrl, plainUrl, events, block, war
  */
 export async function startup({ url, ours }) {
   let first;
-  const pushed = new Promise((ok) => { first = ok; });
+  const pushed = new Promise((ok) => {
+    first = ok;
+  });
   let at = null;
   const hsq = [];
   hsq.push = function (...commands) {
@@ -183,7 +221,10 @@ export async function startup({ url, ours }) {
   // The same promise load() started (init() runs once per page); it settles before the calls
   // held meanwhile are delivered.
   let initDone = null;
-  if (ours) mod.default().then(() => { initDone = performance.now(); });
+  if (ours)
+    mod.default().then(() => {
+      initDone = performance.now();
+    });
   const done = await Promise.race([pushed, sleep(10000).then(() => null)]);
   if (!done) return { error: 'no command in _hsq within 10 s' };
   const wasm = performance.getEntriesByType('resource').find((e) => e.name.endsWith('.wasm'));
@@ -228,23 +269,36 @@ export async function memory({ pkgUrl, total, first }) {
   const atReady = snapshot();
 
   const ctx = (make) => ev.pool(make).map((event) => ({ event }));
-  const identify = ctx(ev.identifyEvent), identifyMin = ctx(ev.identifyMinimalEvent);
-  const track = ctx(ev.trackEvent), trackMin = ctx(ev.trackMinimalEvent), page = ctx(ev.pageEvent);
+  const identify = ctx(ev.identifyEvent),
+    identifyMin = ctx(ev.identifyMinimalEvent);
+  const track = ctx(ev.trackEvent),
+    trackMin = ctx(ev.trackMinimalEvent),
+    page = ctx(ev.pageEvent);
   // Identify without an email (ignored), and track carrying identify traits in its context (README, What reaches HubSpot).
   const noEmail = ctx((i) => ({ type: 'identify', userId: `anon_${i}`, traits: { plan: 'free', n: i } }));
   const trackWithTraits = ctx((i) => ({ ...ev.trackEvent(i), context: { traits: { email: `t${i}@example.com`, plan: 'pro' } } }));
   // Per 8 calls: 3 identify, 3 track, 1 page, 1 identify without email; the plugins take turns.
   const mix = [
-    (p, k) => p.identify(identify[k & MASK]), (p, k) => p.track(track[k & MASK]),
-    (p, k) => p.identify(identifyMin[k & MASK]), (p, k) => p.page(page[k & MASK]),
-    (p, k) => p.identify(noEmail[k & MASK]), (p, k) => p.track(trackMin[k & MASK]),
-    (p, k) => p.identify(identify[(k + 7) & MASK]), (p, k) => p.track(trackWithTraits[k & MASK]),
+    (p, k) => p.identify(identify[k & MASK]),
+    (p, k) => p.track(track[k & MASK]),
+    (p, k) => p.identify(identifyMin[k & MASK]),
+    (p, k) => p.page(page[k & MASK]),
+    (p, k) => p.identify(noEmail[k & MASK]),
+    (p, k) => p.track(trackMin[k & MASK]),
+    (p, k) => p.identify(identify[(k + 7) & MASK]),
+    (p, k) => p.track(trackWithTraits[k & MASK]),
   ];
   let k = 0;
-  let errors = 0, firstError = null;
+  let errors = 0,
+    firstError = null;
   const run = (n) => {
     for (const end = k + n; k < end; k++) {
-      try { mix[k & 7](plugins[(k >> 3) & 1], k >> 4); } catch (e) { errors++; firstError ??= String(e?.message); }
+      try {
+        mix[k & 7](plugins[(k >> 3) & 1], k >> 4);
+      } catch (e) {
+        errors++;
+        firstError ??= String(e?.message);
+      }
     }
   };
   const t0 = performance.now();
@@ -266,13 +320,18 @@ const peerArg = (ctx) => ({ payload: { ...ctx.event, options: {} }, config: { ..
 /** One timing loop per (row, implementation): a fresh function, so each call site stays monomorphic. */
 function makeLoop(method) {
   // eslint-disable-next-line no-new-func
-  return new Function('obj', 'pool', 'deadline', `
+  return new Function(
+    'obj',
+    'pool',
+    'deadline',
+    `
     let i = 0, t;
     do {
       for (let j = 0; j < 128; j++) obj.${method}(pool[i++ & ${MASK}]);
       t = performance.now();
     } while (t < deadline);
-    return i;`);
+    return i;`,
+  );
 }
 
 const rows = {};
@@ -289,7 +348,10 @@ export async function setup({ pkgUrl, peerUrl, plainUrl }) {
   const ours = await readyPlugin(mod.hubspotPlugin, {}, notes);
 
   const ctxPool = (make) => ev.pool(make).map((event) => ({ event }));
-  for (const [id, label, make] of [['identify', 'identify (24 traits, queued)', ev.identifyEvent], ['track', 'track (11 properties)', ev.trackEvent]]) {
+  for (const [id, label, make] of [
+    ['identify', 'identify (24 traits, queued)', ev.identifyEvent],
+    ['track', 'track (11 properties)', ev.trackEvent],
+  ]) {
     const pool = ctxPool(make);
     rows[id] = {
       label,
@@ -303,12 +365,20 @@ export async function setup({ pkgUrl, peerUrl, plainUrl }) {
   // What each pushes for one identify then one track (not timed).
   const samples = {};
   for (const impl of ['ours', 'peer', 'plain']) {
-    samples[impl] = capturing(() => { for (const id of ['identify', 'track']) { const r = rows[id].impls[impl]; r.obj[id](r.pool[1]); } });
+    samples[impl] = capturing(() => {
+      for (const id of ['identify', 'track']) {
+        const r = rows[id].impls[impl];
+        r.obj[id](r.pool[1]);
+      }
+    });
   }
   if (!samples.ours.length) notes.push('ours pushed nothing for identify + track: check the recorder and load()');
   return {
     rows: Object.fromEntries(Object.entries(rows).map(([id, r]) => [id, { label: r.label, impls: Object.keys(r.impls) }])),
-    notes, samples, version: ours.version, crossOriginIsolated: self.crossOriginIsolated,
+    notes,
+    samples,
+    version: ours.version,
+    crossOriginIsolated: self.crossOriginIsolated,
   };
 }
 

@@ -11,32 +11,54 @@ await harness.start();
 try {
   const visit = await harness.openFixture('app', { tracker: 'hold' });
   const cdp = await visit.context.newCDPSession(visit.page);
-  await visit.page.evaluate(() => fixture.start({ portalId: '62515', loadTimeoutMs: 3_600_000 }, { analyticsOptions: { integrations: { 'Segment.io': false } } }));
+  await visit.page.evaluate(() =>
+    fixture.start({ portalId: '62515', loadTimeoutMs: 3_600_000 }, { analyticsOptions: { integrations: { 'Segment.io': false } } }),
+  );
   await visit.until(() => document.getElementById('hs-script-loader')); // load() ran: calls go to the Rust plugin
   const measure = async () => {
     await cdp.send('HeapProfiler.collectGarbage');
     const { usedSize } = await cdp.send('Runtime.getHeapUsage');
-    const wasm = await visit.page.evaluate(async () => Object.values(await fixture.init()).find((v) => v instanceof WebAssembly.Memory).buffer.byteLength);
+    const wasm = await visit.page.evaluate(
+      async () => Object.values(await fixture.init()).find((v) => v instanceof WebAssembly.Memory).buffer.byteLength,
+    );
     return { js: usedSize, wasm };
   };
-  const track = (from, count) => visit.page.evaluate(([from, count]) => {
-    for (let i = from; i < from + count; i++) fixture.plugin.track({ event: { type: 'track', event: `Order Completed ${i}`, properties: { plan: 'pro', revenue: 49.5 } } });
-  }, [from, count]);
+  const track = (from, count) =>
+    visit.page.evaluate(
+      ([from, count]) => {
+        for (let i = from; i < from + count; i++)
+          fixture.plugin.track({ event: { type: 'track', event: `Order Completed ${i}`, properties: { plan: 'pro', revenue: 49.5 } } });
+      },
+      [from, count],
+    );
   await track(0, 100); // warm-up: first-call allocations out of the figure
   const before = await measure();
   await track(100, calls);
   const after = await measure();
   visit.release('tracker');
-  await visit.until((n) => (window.__hubspot?.sent ?? []).filter((s) => s.kind === 'customEvent').length >= n, calls + 100, { timeout: 120_000 });
+  await visit.until((n) => (window.__hubspot?.sent ?? []).filter((s) => s.kind === 'customEvent').length >= n, calls + 100, {
+    timeout: 120_000,
+  });
   const taken = await measure();
   const perCall = (k) => ((after[k] - before[k]) / calls).toFixed(1);
-  console.log(JSON.stringify({
-    calls,
-    bytesPerHeldCall: { js: Number(perCall('js')), wasm: Number(perCall('wasm')), total: Number(((after.js - before.js + after.wasm - before.wasm) / calls).toFixed(1)) },
-    before, after,
-    // Linear memory only grows; the JS heap now holds the emulator's own records of every request.
-    wasmAfterTheTrackerTookThem: taken.wasm,
-  }, null, 2));
+  console.log(
+    JSON.stringify(
+      {
+        calls,
+        bytesPerHeldCall: {
+          js: Number(perCall('js')),
+          wasm: Number(perCall('wasm')),
+          total: Number(((after.js - before.js + after.wasm - before.wasm) / calls).toFixed(1)),
+        },
+        before,
+        after,
+        // Linear memory only grows; the JS heap now holds the emulator's own records of every request.
+        wasmAfterTheTrackerTookThem: taken.wasm,
+      },
+      null,
+      2,
+    ),
+  );
 } finally {
   await harness.stop();
 }

@@ -27,14 +27,29 @@ import bundles from './webpack.config.mjs';
 const ROOT = resolve(fileURLToPath(new URL('..', import.meta.url)));
 const BENCH = join(ROOT, 'bench');
 const args = process.argv.slice(2);
-const option = (name) => { const i = args.indexOf(name); return i >= 0 ? args[i + 1] : undefined; };
+const option = (name) => {
+  const i = args.indexOf(name);
+  return i >= 0 ? args[i + 1] : undefined;
+};
 const QUICK = args.includes('--quick');
 const PROFILE = args.includes('--profile');
 const PKG = resolve(option('--pkg') ?? join(ROOT, 'pkg'));
 
 const CFG = QUICK
-  ? { micro: { warmMs: 150, batchMs: 100, batches: 3 }, share: { events: 300, block: 100, warm: 50 }, startupSamples: 5, visit: { runs: 5, rttMs: 40 }, memory: { first: 1000, total: 20000 } }
-  : { micro: { warmMs: 300, batchMs: 200, batches: 7 }, share: { events: 2000, block: 250, warm: 200 }, startupSamples: 20, visit: { runs: 20, rttMs: 40 }, memory: { first: 1000, total: 100000 } };
+  ? {
+      micro: { warmMs: 150, batchMs: 100, batches: 3 },
+      share: { events: 300, block: 100, warm: 50 },
+      startupSamples: 5,
+      visit: { runs: 5, rttMs: 40 },
+      memory: { first: 1000, total: 20000 },
+    }
+  : {
+      micro: { warmMs: 300, batchMs: 200, batches: 7 },
+      share: { events: 2000, block: 250, warm: 200 },
+      startupSamples: 20,
+      visit: { runs: 20, rttMs: 40 },
+      memory: { first: 1000, total: 100000 },
+    };
 // The same visits as a real first visit: each new third-party origin (Segment's CDN, HubSpot's
 // hosts) costs two more round trips (DNS, then TCP and TLS) before its first answer.
 CFG.visitNew = { ...CFG.visit, newOriginRtts: 2 };
@@ -50,17 +65,30 @@ const TARGETS = {
 const SETTLE_MS = 200;
 // Cross-origin isolation: performance.now() then ticks in 5 µs instead of 100 µs.
 const ISOLATION = { 'cross-origin-opener-policy': 'same-origin', 'cross-origin-embedder-policy': 'require-corp' };
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync',
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
   // window.gc() and unrounded performance.memory, for the memory figures only.
-  '--js-flags=--expose-gc', '--enable-precise-memory-info',
+  '--js-flags=--expose-gc',
+  '--enable-precise-memory-info',
   // Nothing but the local server resolves: no request may leave (there is no HubSpot or Segment
   // here). Not Playwright's request routing: that pauses every request, the wasm's fetch too,
   // for a round trip to Node, and start-up would pay for it.
-  '--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1'];
+  '--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1',
+];
 
 const log = (...a) => console.error('bench:', ...a);
-const median = (xs) => { const s = xs.filter((x) => x != null).sort((a, b) => a - b); const m = s.length >> 1; return !s.length ? null : s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2; };
+const median = (xs) => {
+  const s = xs.filter((x) => x != null).sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return !s.length ? null : s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+};
 const kb = (n) => (n == null ? '—' : `${(n / 1024).toFixed(2)} KB`);
 const ms = (x, digits = 2) => (x == null ? '—' : `${x.toFixed(digits)} ms`);
 const pct = (x) => (x == null ? '—' : `${x.toFixed(2)} %`);
@@ -73,10 +101,12 @@ const stamp = new Date().toISOString().replace(/[:.]/g, '-');
 // Size
 
 function bundleJs() {
-  return new Promise((ok, fail) => webpack(bundles, (err, stats) => {
-    if (err || stats.hasErrors()) fail(err ?? new Error(stats.toString('errors-only')));
-    else ok();
-  }));
+  return new Promise((ok, fail) =>
+    webpack(bundles, (err, stats) => {
+      if (err || stats.hasErrors()) fail(err ?? new Error(stats.toString('errors-only')));
+      else ok();
+    }),
+  );
 }
 
 function measureSize() {
@@ -86,7 +116,11 @@ function measureSize() {
   const crates = named.wasm ? crateCosts(named.wasm) : null;
   const twiggy = named.wasm ? twiggyTop(named.wasm) : null;
   const peerBundle = readFileSync(join(BENCH, '.build/peer/peer.mjs'));
-  const peer = { what: '@analytics/hubspot bundled and minified by webpack (bench/.build/peer/peer.mjs)', gzip9: gz(peerBundle), raw: peerBundle.length };
+  const peer = {
+    what: '@analytics/hubspot bundled and minified by webpack (bench/.build/peer/peer.mjs)',
+    gzip9: gz(peerBundle),
+    raw: peerBundle.length,
+  };
   return { ...files, named, crates, twiggy, peer };
 }
 
@@ -100,7 +134,9 @@ async function openBenchPage(browser, base) {
   // One line each: a stack trace would drown the table's notes.
   const note = (text) => problems.push(text.split('\n')[0].slice(0, 240));
   page.on('pageerror', (e) => note(String(e)));
-  page.on('console', (m) => { if (m.type() === 'error' || m.type() === 'warning') note(`console.${m.type()}: ${m.text()}`); });
+  page.on('console', (m) => {
+    if (m.type() === 'error' || m.type() === 'warning') note(`console.${m.type()}: ${m.text()}`);
+  });
   page.on('requestfailed', (r) => note(`request failed: ${r.url()} (${r.failure()?.errorText})`));
   await page.goto(`${base}/bench/page.html`);
   await page.waitForFunction(() => window.bench);
@@ -130,7 +166,10 @@ async function measureStartup(browser, base, urls) {
     for (const kind of s % 2 ? ['plain', 'ours'] : ['ours', 'plain']) {
       const { context, page, problems: p } = await openBenchPage(browser, base);
       await page.waitForTimeout(SETTLE_MS);
-      const r = await page.evaluate((a) => window.bench.startup(a), { url: urls[kind === 'ours' ? 'pkgUrl' : 'plainUrl'], ours: kind === 'ours' });
+      const r = await page.evaluate((a) => window.bench.startup(a), {
+        url: urls[kind === 'ours' ? 'pkgUrl' : 'plainUrl'],
+        ours: kind === 'ours',
+      });
       await context.close();
       problems.push(...p);
       if (r.error) problems.push(`${kind}: ${r.error}`);
@@ -142,16 +181,22 @@ async function measureStartup(browser, base, urls) {
   const plain = Object.fromEntries(['total', 'importJs'].map((k) => [k, med('plain', k)]));
   return {
     pairs: Math.min(samples.ours.length, samples.plain.length),
-    ours, plain, ratio: ours.total != null && plain.total ? ours.total / plain.total : null,
+    ours,
+    plain,
+    ratio: ours.total != null && plain.total ? ours.total / plain.total : null,
     firstCommand: { ours: samples.ours[0]?.command?.[0] ?? null, plain: samples.plain[0]?.command?.[0] ?? null },
-    problems: [...new Set(problems)].slice(0, 5), samples,
+    problems: [...new Set(problems)].slice(0, 5),
+    samples,
   };
 }
 
 async function measureMemory(browser, base, urls) {
   const { context, page, problems } = await openBenchPage(browser, base);
   try {
-    return { ...(await page.evaluate((a) => window.bench.memory(a), { pkgUrl: urls.pkgUrl, ...CFG.memory })), problems: problems.slice(0, 5) };
+    return {
+      ...(await page.evaluate((a) => window.bench.memory(a), { pkgUrl: urls.pkgUrl, ...CFG.memory })),
+      problems: problems.slice(0, 5),
+    };
   } finally {
     await context.close();
   }
@@ -173,7 +218,10 @@ async function measureMicro(browser, base, urls) {
         for (let k = 0; k < impls.length; k++) {
           const impl = impls[(b + k) % impls.length];
           const r = await page.evaluate(([i, m, t]) => window.bench.batch(i, m, t), [id, impl, CFG.micro.batchMs]);
-          if (r.error) { error = `${impl}: ${r.error}`; break; }
+          if (r.error) {
+            error = `${impl}: ${r.error}`;
+            break;
+          }
           rates[impl].push((r.calls / r.elapsed) * 1000);
           pushed[impl].calls += r.calls;
           pushed[impl].pushes += r.pushes;
@@ -181,14 +229,22 @@ async function measureMicro(browser, base, urls) {
       }
       const perSec = Object.fromEntries(impls.map((i) => [i, median(rates[i])]));
       rows[id] = {
-        label: row.label, callsPerSec: perSec, error,
+        label: row.label,
+        callsPerSec: perSec,
+        error,
         nsPerCall: Object.fromEntries(impls.map((i) => [i, perSec[i] ? 1e9 / perSec[i] : null])),
         // Commands pushed per call while timed: each implementation did its job.
         pushesPerCall: Object.fromEntries(impls.map((i) => [i, pushed[i].calls ? +(pushed[i].pushes / pushed[i].calls).toFixed(3) : null])),
       };
       log(`microbench ${row.label}: ${impls.map((i) => `${i} ${rate(perSec[i])}`).join(', ')}${error ? ` ERROR ${error}` : ''}`);
     }
-    return { rows, samples: info.samples, version: info.version, notes: [...info.notes, ...problems.slice(0, 5)], crossOriginIsolated: info.crossOriginIsolated };
+    return {
+      rows,
+      samples: info.samples,
+      version: info.version,
+      notes: [...info.notes, ...problems.slice(0, 5)],
+      crossOriginIsolated: info.crossOriginIsolated,
+    };
   } finally {
     await context.close();
   }
@@ -204,7 +260,10 @@ async function profileOurs(browser, base, urls, named) {
   const dir = mkdtempSync(join(tmpdir(), 'hubspot-wasm-prof-'));
   cpSync(PKG, dir, { recursive: true });
   cpSync(named.wasm, join(dir, 'hubspot_wasm_bg.wasm'));
-  const server = await startServer({ root: dir, headers: { 'access-control-allow-origin': '*', 'cross-origin-resource-policy': 'cross-origin' } });
+  const server = await startServer({
+    root: dir,
+    headers: { 'access-control-allow-origin': '*', 'cross-origin-resource-policy': 'cross-origin' },
+  });
   const { context, page } = await openBenchPage(browser, base);
   try {
     await page.evaluate((a) => window.bench.setup(a), { ...urls, pkgUrl: `${server.url}/hubspot_wasm.js` });
@@ -254,22 +313,40 @@ function table({ size, share, startup, visit, visitNew, memory, micro }) {
 
   const entryGzip = size.gzip9 - size.lean.gzip9;
   const margin = T.sizeGzip.max - size.gzip9;
-  row('size: download total (gzip -9)', kb(size.gzip9), `entry ${kb(entryGzip)} + lean wasm ${kb(size.lean.gzip9)}; raw ${kb(size.raw)}; margin ${margin >= 0 ? '' : '−'}${kb(Math.abs(margin))} ${margin >= 0 ? 'under' : 'over'} the budget`,
-    '≤ 30 KB, aim 24 KB', verdict(size.gzip9 <= T.sizeGzip.max, size.gzip9 <= T.sizeGzip.aim));
+  row(
+    'size: download total (gzip -9)',
+    kb(size.gzip9),
+    `entry ${kb(entryGzip)} + lean wasm ${kb(size.lean.gzip9)}; raw ${kb(size.raw)}; margin ${margin >= 0 ? '' : '−'}${kb(Math.abs(margin))} ${margin >= 0 ? 'under' : 'over'} the budget`,
+    '≤ 30 KB, aim 24 KB',
+    verdict(size.gzip9 <= T.sizeGzip.max, size.gzip9 <= T.sizeGzip.aim),
+  );
   if (size.full) {
     const over = size.full.gzip9 - T.sizeGzip.max;
-    row('size: with form forwarding or the banner helper', kb(size.full.gzip9), `entry + full wasm instead of the lean one; raw ${kb(size.full.raw)}; ${kb(Math.abs(over))} ${over > 0 ? 'over' : 'under'} the budget`, 'info');
+    row(
+      'size: with form forwarding or the banner helper',
+      kb(size.full.gzip9),
+      `entry + full wasm instead of the lean one; raw ${kb(size.full.raw)}; ${kb(Math.abs(over))} ${over > 0 ? 'over' : 'under'} the budget`,
+      'info',
+    );
   }
   if (size.actions) {
     const over = size.actions.gzip9 - 36 * 1024;
-    row("size: a page naming no portal (the workspace's Actions subscriptions)", kb(size.actions.gzip9), `entry + actions wasm instead of the lean one; raw ${kb(size.actions.raw)}; ${kb(Math.abs(over))} ${over > 0 ? 'over' : 'under'} the 36 KB budget`, 'info');
+    row(
+      "size: a page naming no portal (the workspace's Actions subscriptions)",
+      kb(size.actions.gzip9),
+      `entry + actions wasm instead of the lean one; raw ${kb(size.actions.raw)}; ${kb(Math.abs(over))} ${over > 0 ? 'over' : 'under'} the 36 KB budget`,
+      'info',
+    );
   }
   for (const f of size.files) row(`  ${f.file}`, kb(f.gzip9), `${f.role}; raw ${kb(f.raw)}`);
   if (size.crates) {
     const sum = size.crates.reduce((a, c) => a + c.gzip9, 0);
     row('size: the lean wasm by crate (each gzipped alone)', kb(sum), `sum of the parts; the whole wasm gzips to ${kb(size.lean.gzip9)}`);
     for (const c of size.crates) {
-      const what = c.functions === 0 ? 'no code of its own left (inlined into callers, or JS imports in the glue)' : `${c.functions == null ? '' : `${c.functions} fn, `}raw ${kb(c.raw)}; ${c.buys}`;
+      const what =
+        c.functions === 0
+          ? 'no code of its own left (inlined into callers, or JS imports in the glue)'
+          : `${c.functions == null ? '' : `${c.functions} fn, `}raw ${kb(c.raw)}; ${c.buys}`;
       row(`  ${c.crate}`, kb(c.gzip9), what);
     }
   } else {
@@ -278,36 +355,71 @@ function table({ size, share, startup, visit, visitNew, memory, micro }) {
   row('size: @analytics/hubspot (peer), bundled', kb(size.peer.gzip9), `raw ${kb(size.peer.raw)}`, 'info');
 
   for (const kind of ['identify', 'track']) {
-    const o = share.result.ours[kind], p = share.result.plain[kind];
-    row(`share inside analytics-next: ${kind}`, pct(o.sharePercent),
+    const o = share.result.ours[kind],
+      p = share.result.plain[kind];
+    row(
+      `share inside analytics-next: ${kind}`,
+      pct(o.sharePercent),
       `plugin ${ms(o.pluginMsPerEvent, 3)} of ${ms(o.analyticsMsPerEvent, 2)} per event (${o.events.toLocaleString('en')} events); plain JS ${pct(p.sharePercent)}`,
-      '≤ 5 %, aim 2 %', verdict(o.sharePercent <= T.sharePercent.max, o.sharePercent <= T.sharePercent.aim));
+      '≤ 5 %, aim 2 %',
+      verdict(o.sharePercent <= T.sharePercent.max, o.sharePercent <= T.sharePercent.aim),
+    );
   }
 
   const s = startup;
   // The whole wasm's fetch and compile in plain view (nothing else to hide them behind): beside
   // the Segment site's cold visit below, which is the target.
-  row('start-up: import → first event in _hsq', `ours ${ms(s.ours.total)}`, `plain JS ${ms(s.plain.total)}; ours/plain ${times(s.ratio)} (medians of ${s.pairs} fresh contexts each)`, 'info');
-  row('  ours, by step (medians)', '', `import JS ${ms(s.ours.importJs)}, wasm fetch+compile+instantiate+new HubSpotPlugin ${ms(s.ours.wasm)} (the fetch alone ${ms(s.ours.wasmFetch)}), then load + the held track ${ms(s.ours.firstCall)}`);
-  row('  plain JS, by step (medians)', '', `import JS ${ms(s.plain.importJs)}, then hubspotPlugin + load + track ${ms(s.plain.total - s.plain.importJs)}`);
+  row(
+    'start-up: import → first event in _hsq',
+    `ours ${ms(s.ours.total)}`,
+    `plain JS ${ms(s.plain.total)}; ours/plain ${times(s.ratio)} (medians of ${s.pairs} fresh contexts each)`,
+    'info',
+  );
+  row(
+    '  ours, by step (medians)',
+    '',
+    `import JS ${ms(s.ours.importJs)}, wasm fetch+compile+instantiate+new HubSpotPlugin ${ms(s.ours.wasm)} (the fetch alone ${ms(s.ours.wasmFetch)}), then load + the held track ${ms(s.ours.firstCall)}`,
+  );
+  row(
+    '  plain JS, by step (medians)',
+    '',
+    `import JS ${ms(s.plain.importJs)}, then hubspotPlugin + load + track ${ms(s.plain.total - s.plain.importJs)}`,
+  );
 
   // A Segment site's first page view, to HubSpot's first event beacon, through HubSpot's chain.
-  for (const [v, target, limit] of [[visit, '≤ 1.05×', T.visitRatio], [visitNew, '≤ 1.0×, aim 0.9×', T.visitNewRatio]]) {
-    row(`start-up: Segment site cold visit (${describeNetwork(v)}), AnalyticsBrowser.load() → HubSpot's first event beacon`, `ours ${ms(v.ours.total)}`,
+  for (const [v, target, limit] of [
+    [visit, '≤ 1.05×', T.visitRatio],
+    [visitNew, '≤ 1.0×, aim 0.9×', T.visitNewRatio],
+  ]) {
+    row(
+      `start-up: Segment site cold visit (${describeNetwork(v)}), AnalyticsBrowser.load() → HubSpot's first event beacon`,
+      `ours ${ms(v.ours.total)}`,
       `plain JS ${ms(v.plain.total)}; ours/plain ${times(v.ratio)}, median of the pairs' ratios ${times(v.pairRatio)} (${v.runs} fresh contexts each)`,
-      target, verdict(v.ratio != null && v.ratio <= limit.max, limit.aim == null || (v.ratio != null && v.ratio <= limit.aim)));
+      target,
+      verdict(v.ratio != null && v.ratio <= limit.max, limit.aim == null || (v.ratio != null && v.ratio <= limit.aim)),
+    );
     row('  the steps (medians, from AnalyticsBrowser.load())', '', describeSteps(v));
   }
 
-  const m1 = memory.afterFirst, m2 = memory.afterTotal;
+  const m1 = memory.afterFirst,
+    m2 = memory.afterTotal;
   const tablesGrew = Object.entries(m2.tables).some(([k, v]) => v > (m1.tables[k] ?? 0));
-  row(`memory: wasm after ${memory.first.toLocaleString('en')} → ${memory.total.toLocaleString('en')} calls`, `${kb(m1.wasmBytes)} → ${kb(m2.wasmBytes)}`,
+  row(
+    `memory: wasm after ${memory.first.toLocaleString('en')} → ${memory.total.toLocaleString('en')} calls`,
+    `${kb(m1.wasmBytes)} → ${kb(m2.wasmBytes)}`,
     `tables ${JSON.stringify(m1.tables)} → ${JSON.stringify(m2.tables)}${memory.errors ? `; ${memory.errors} calls threw` : ''}`,
-    'not larger', verdict(m2.wasmBytes <= m1.wasmBytes && !tablesGrew && !memory.errors));
+    'not larger',
+    verdict(m2.wasmBytes <= m1.wasmBytes && !tablesGrew && !memory.errors),
+  );
 
   for (const r of Object.values(micro.rows)) {
     const c = r.callsPerSec;
-    row(`microbench: ${r.label}`, `ours ${rate(c.ours)}`, `peer ${rate(c.peer)}, plain JS ${rate(c.plain)}; ours/peer ${times(c.ours / c.peer)}${r.error ? `; ERROR ${r.error}` : ''}`, 'info');
+    row(
+      `microbench: ${r.label}`,
+      `ours ${rate(c.ours)}`,
+      `peer ${rate(c.peer)}, plain JS ${rate(c.plain)}; ours/peer ${times(c.ours / c.peer)}${r.error ? `; ERROR ${r.error}` : ''}`,
+      'info',
+    );
   }
   return rows;
 }
@@ -316,7 +428,11 @@ function printTable(rows) {
   const cols = ['metric', 'value', 'detail', 'target', 'met'];
   const head = { metric: 'metric', value: 'value', detail: 'detail', target: 'target', met: 'met?' };
   const w = Object.fromEntries(cols.map((c) => [c, Math.max(head[c].length, ...rows.map((r) => String(r[c]).length))]));
-  const line = (r) => cols.map((c) => String(r[c]).padEnd(w[c])).join(' │ ').trimEnd();
+  const line = (r) =>
+    cols
+      .map((c) => String(r[c]).padEnd(w[c]))
+      .join(' │ ')
+      .trimEnd();
   console.log(line(head));
   console.log(cols.map((c) => '─'.repeat(w[c])).join('─┼─'));
   for (const r of rows) console.log(line(r));
@@ -327,7 +443,10 @@ function printTable(rows) {
 function gitDescribe() {
   try {
     const head = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT, encoding: 'utf8' }).trim();
-    const dirty = execFileSync('git', ['status', '--porcelain', '--', 'src', 'js', 'Cargo.toml', 'Cargo.lock'], { cwd: ROOT, encoding: 'utf8' }).trim();
+    const dirty = execFileSync('git', ['status', '--porcelain', '--', 'src', 'js', 'Cargo.toml', 'Cargo.lock'], {
+      cwd: ROOT,
+      encoding: 'utf8',
+    }).trim();
     return dirty ? `${head}+dirty` : head;
   } catch {
     return null;
@@ -345,12 +464,17 @@ async function main() {
   log('bundling the peer and analytics-next (webpack)');
   await bundleJs();
   const size = measureSize();
-  log(`size: ${kb(size.gzip9)} gzip -9 (${size.files.map((f) => `${f.file} ${f.gzip9} B`).join(', ')}; with the full wasm ${size.full ? kb(size.full.gzip9) : '—'})`);
+  log(
+    `size: ${kb(size.gzip9)} gzip -9 (${size.files.map((f) => `${f.file} ${f.gzip9} B`).join(', ')}; with the full wasm ${size.full ? kb(size.full.gzip9) : '—'})`,
+  );
   if (size.named.note) log(`note: ${size.named.note}`);
 
   const server = await startServer({ root: ROOT, headers: ISOLATION });
   // Another build (--pkg DIR) is served from its own origin, with CORS for the module import.
-  const pkgServer = PKG === join(ROOT, 'pkg') ? null : await startServer({ root: PKG, headers: { 'access-control-allow-origin': '*', 'cross-origin-resource-policy': 'cross-origin' } });
+  const pkgServer =
+    PKG === join(ROOT, 'pkg')
+      ? null
+      : await startServer({ root: PKG, headers: { 'access-control-allow-origin': '*', 'cross-origin-resource-policy': 'cross-origin' } });
   const urls = {
     pkgUrl: pkgServer ? `${pkgServer.url}/hubspot_wasm.js` : `${server.url}/pkg/hubspot_wasm.js`,
     plainUrl: `${server.url}/bench/plain-hubspot.js`,
@@ -358,7 +482,13 @@ async function main() {
     analyticsUrl: `${server.url}/bench/.build/analytics/analytics.mjs`,
   };
   const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
-  let share, startup, visit, visitNew, memory, micro, profile = null;
+  let share,
+    startup,
+    visit,
+    visitNew,
+    memory,
+    micro,
+    profile = null;
   try {
     log(`share: ${CFG.share.events} identify + ${CFG.share.events} track through analytics-next, ours and plain JS`);
     share = await measureShare(browser, server.url, urls);
@@ -385,47 +515,103 @@ async function main() {
   const notes = [];
   const load = { before: +loadBefore.toFixed(2), after: +loadavg()[0].toFixed(2), cpus: cpus().length };
   if (Math.max(load.before, load.after) > 0.5 * load.cpus) {
-    notes.push(`the machine was busy (1-min load average ${load.before} before, ${load.after} after, on ${load.cpus} CPUs): timings are noisy; the shares and ratios (measured side by side) hold up better than absolute figures`);
+    notes.push(
+      `the machine was busy (1-min load average ${load.before} before, ${load.after} after, on ${load.cpus} CPUs): timings are noisy; the shares and ratios (measured side by side) hold up better than absolute figures`,
+    );
   }
   if (size.named.note) notes.push(size.named.note);
-  if (!share.crossOriginIsolated) notes.push('the page was not cross-origin isolated: performance.now() ticked in 100 µs, too coarse for the plugin time');
+  if (!share.crossOriginIsolated)
+    notes.push('the page was not cross-origin isolated: performance.now() ticked in 100 µs, too coarse for the plugin time');
   for (const kind of ['identify', 'track']) {
     const o = share.result.ours[kind];
-    if (o.pluginCalls !== o.events) notes.push(`share, ${kind}: analytics-next called the plugin ${o.pluginCalls} times for ${o.events} events`);
+    if (o.pluginCalls !== o.events)
+      notes.push(`share, ${kind}: analytics-next called the plugin ${o.pluginCalls} times for ${o.events} events`);
   }
-  if (startup.firstCommand.ours !== 'trackCustomBehavioralEvent') notes.push(`start-up: ours' first command was ${startup.firstCommand.ours}, not trackCustomBehavioralEvent`);
-  for (const [what, list] of [['share', share.problems], ['start-up', startup.problems], ['cold visit', visit.problems], ['cold visit, new origins', visitNew.problems], ['memory', [...memory.problems, ...memory.notes]], ['microbench', micro.notes]]) {
+  if (startup.firstCommand.ours !== 'trackCustomBehavioralEvent')
+    notes.push(`start-up: ours' first command was ${startup.firstCommand.ours}, not trackCustomBehavioralEvent`);
+  for (const [what, list] of [
+    ['share', share.problems],
+    ['start-up', startup.problems],
+    ['cold visit', visit.problems],
+    ['cold visit, new origins', visitNew.problems],
+    ['memory', [...memory.problems, ...memory.notes]],
+    ['microbench', micro.notes],
+  ]) {
     for (const p of list) notes.push(`${what}: ${p}`);
   }
   for (const r of Object.values(micro.rows)) {
-    if (r.pushesPerCall.ours !== r.pushesPerCall.plain) notes.push(`microbench ${r.label}: ours pushed ${r.pushesPerCall.ours} commands per call, plain JS ${r.pushesPerCall.plain}`);
+    if (r.pushesPerCall.ours !== r.pushesPerCall.plain)
+      notes.push(`microbench ${r.label}: ours pushed ${r.pushesPerCall.ours} commands per call, plain JS ${r.pushesPerCall.plain}`);
   }
 
   const rows = table({ size, share, startup, visit, visitNew, memory, micro });
   const result = {
-    timestamp: new Date().toISOString(), commit: gitDescribe(), pkg: relative(ROOT, PKG) || PKG, pluginVersion: micro.version,
-    chromium: browser.version(), node: process.version, load, quick: QUICK, config: CFG, targets: TARGETS,
-    table: rows, size, share, startup, visit, visitNew, memory, micro, profile, notes, seconds: (Date.now() - t0) / 1000,
+    timestamp: new Date().toISOString(),
+    commit: gitDescribe(),
+    pkg: relative(ROOT, PKG) || PKG,
+    pluginVersion: micro.version,
+    chromium: browser.version(),
+    node: process.version,
+    load,
+    quick: QUICK,
+    config: CFG,
+    targets: TARGETS,
+    table: rows,
+    size,
+    share,
+    startup,
+    visit,
+    visitNew,
+    memory,
+    micro,
+    profile,
+    notes,
+    seconds: (Date.now() - t0) / 1000,
   };
   const file = join(BENCH, 'results', `bench-${stamp}.json`);
-  writeFileSync(file, JSON.stringify(result, null, 2) + '\n');
-  writeFileSync(join(BENCH, 'results', 'latest.json'), JSON.stringify(result, null, 2) + '\n');
+  writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`);
+  writeFileSync(join(BENCH, 'results', 'latest.json'), `${JSON.stringify(result, null, 2)}\n`);
 
-  console.log(`\nhubspot-wasm ${result.pluginVersion ?? ''} benchmark — ${result.timestamp}, commit ${result.commit ?? '?'}, Chromium ${result.chromium}${QUICK ? ' (--quick: noisy)' : ''}\n`);
+  console.log(
+    `\nhubspot-wasm ${result.pluginVersion ?? ''} benchmark — ${result.timestamp}, commit ${result.commit ?? '?'}, Chromium ${result.chromium}${QUICK ? ' (--quick: noisy)' : ''}\n`,
+  );
   printTable(rows);
-  const ns = (r) => Object.entries(r.nsPerCall).map(([k, v]) => `${k} ${v ? v.toFixed(0) : '—'}`).join(' / ');
-  console.log(`\nmicrobench, ns per call (median): ${Object.values(micro.rows).map((r) => `${r.label}: ${ns(r)}`).join('; ')}`);
-  if (size.twiggy) console.log(`\ntwiggy top of the named build (${relative(ROOT, size.named.wasm)}; names kept, so a little larger than shipped):\n${size.twiggy.top}`);
-  const show = (cmds) => (cmds ?? []).map((c) => { const t = JSON.stringify(c); return t.length > 300 ? `${t.slice(0, 300)}…` : t; }).join('\n    ');
-  console.log(`\nwhat one identify then one track push (microbench events, not timed):\n  ours:\n    ${show(micro.samples.ours)}\n  peer:\n    ${show(micro.samples.peer)}\n  plain JS:\n    ${show(micro.samples.plain)}`);
+  const ns = (r) =>
+    Object.entries(r.nsPerCall)
+      .map(([k, v]) => `${k} ${v ? v.toFixed(0) : '—'}`)
+      .join(' / ');
+  console.log(
+    `\nmicrobench, ns per call (median): ${Object.values(micro.rows)
+      .map((r) => `${r.label}: ${ns(r)}`)
+      .join('; ')}`,
+  );
+  if (size.twiggy)
+    console.log(
+      `\ntwiggy top of the named build (${relative(ROOT, size.named.wasm)}; names kept, so a little larger than shipped):\n${size.twiggy.top}`,
+    );
+  const show = (cmds) =>
+    (cmds ?? [])
+      .map((c) => {
+        const t = JSON.stringify(c);
+        return t.length > 300 ? `${t.slice(0, 300)}…` : t;
+      })
+      .join('\n    ');
+  console.log(
+    `\nwhat one identify then one track push (microbench events, not timed):\n  ours:\n    ${show(micro.samples.ours)}\n  peer:\n    ${show(micro.samples.peer)}\n  plain JS:\n    ${show(micro.samples.plain)}`,
+  );
   if (profile) {
     if (profile.note) console.log(`\nCPU profile: ${profile.note}`);
     for (const [id, p] of Object.entries(profile).filter(([k]) => k !== 'note')) {
-      console.log(`\nCPU profile, ours ${id} (self time; ${p.file}):\n${p.top.map((t) => `  ${String(t.percent).padStart(5)} %  ${t.frame}`).join('\n')}`);
+      console.log(
+        `\nCPU profile, ours ${id} (self time; ${p.file}):\n${p.top.map((t) => `  ${String(t.percent).padStart(5)} %  ${t.frame}`).join('\n')}`,
+      );
     }
   }
   if (notes.length) console.log(`\nnotes:\n${notes.map((n) => `  - ${n}`).join('\n')}`);
   console.log(`\nwritten: ${relative(ROOT, file)} (${result.seconds.toFixed(0)} s)`);
 }
 
-main().catch((e) => { console.error(e); process.exit(1); });
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});

@@ -17,7 +17,9 @@ export const gz = (buf) => gzipSync(buf, { level: 9 }).length;
 /** The package's files a browser may download, in load order: the entry, then the wasm files. */
 export function shippedFiles(pkg) {
   const order = (f) => (f.endsWith('.wasm') ? 1 : 0);
-  return readdirSync(pkg).filter((f) => /\.(m?js|wasm)$/.test(f)).sort((a, b) => order(a) - order(b) || a.localeCompare(b));
+  return readdirSync(pkg)
+    .filter((f) => /\.(m?js|wasm)$/.test(f))
+    .sort((a, b) => order(a) - order(b) || a.localeCompare(b));
 }
 
 /** The full wasm, which a page fetches instead of the lean one only for the opt-in features. */
@@ -33,10 +35,14 @@ const ACTIONS_WASM = 'hubspot_wasm_actions_bg.wasm';
 export function measureFiles(pkg) {
   const files = shippedFiles(pkg).map((file) => {
     const bytes = readFileSync(join(pkg, file));
-    const role = file === ACTIONS_WASM ? "the actions wasm: fetched instead by a page naming no portal (the workspace's subscriptions)"
-      : file === FULL_WASM ? 'the full wasm: fetched instead, for form forwarding or the cookie-banner helper'
-      : file.endsWith('.wasm') ? 'the lean wasm: what a page downloads'
-        : "entry: wasm-bindgen's glue + the facade, one module (minified)";
+    const role =
+      file === ACTIONS_WASM
+        ? "the actions wasm: fetched instead by a page naming no portal (the workspace's subscriptions)"
+        : file === FULL_WASM
+          ? 'the full wasm: fetched instead, for form forwarding or the cookie-banner helper'
+          : file.endsWith('.wasm')
+            ? 'the lean wasm: what a page downloads'
+            : "entry: wasm-bindgen's glue + the facade, one module (minified)";
     return { file, role, raw: bytes.length, gzip9: gz(bytes) };
   });
   const total = (k, wasm) => files.filter((f) => !f.file.endsWith('.wasm') || f === wasm).reduce((a, f) => a + f[k], 0);
@@ -44,7 +50,10 @@ export function measureFiles(pkg) {
   const full = files.find((f) => f.file === FULL_WASM);
   const actions = files.find((f) => f.file === ACTIONS_WASM);
   return {
-    files, lean, raw: total('raw', lean), gzip9: total('gzip9', lean),
+    files,
+    lean,
+    raw: total('raw', lean),
+    gzip9: total('gzip9', lean),
     full: full && { raw: total('raw', full), gzip9: total('gzip9', full) },
     actions: actions && { raw: total('raw', actions), gzip9: total('gzip9', actions) },
   };
@@ -63,12 +72,26 @@ export function namedBuild(root, shippedWasm, log) {
   const wasmOpt = WASM_OPT; // as scripts/build.mjs, without stripping: names are the point here
   try {
     log('size: the named wasm build (cargo into bench/.build/target; about 30 s the first time)');
-    execFileSync('cargo', ['build', '--lib', '--release', '--target', 'wasm32-unknown-unknown', '--quiet', '--no-default-features', ...OWN_STD.cargoArgs], {
-      cwd: root, stdio: ['ignore', 'ignore', 'pipe'],
-      env: { ...toolEnv, ...OWN_STD.env, CARGO_TARGET_DIR: join(build, 'target'), RUSTFLAGS: `${process.env.RUSTFLAGS ?? ''} ${RUSTFLAGS} ${OWN_STD.rustflags}`.trim() },
-    });
+    execFileSync(
+      'cargo',
+      ['build', '--lib', '--release', '--target', 'wasm32-unknown-unknown', '--quiet', '--no-default-features', ...OWN_STD.cargoArgs],
+      {
+        cwd: root,
+        stdio: ['ignore', 'ignore', 'pipe'],
+        env: {
+          ...toolEnv,
+          ...OWN_STD.env,
+          CARGO_TARGET_DIR: join(build, 'target'),
+          RUSTFLAGS: `${process.env.RUSTFLAGS ?? ''} ${RUSTFLAGS} ${OWN_STD.rustflags}`.trim(),
+        },
+      },
+    );
     const raw = join(build, 'target/wasm32-unknown-unknown/release/hubspot_wasm.wasm');
-    execFileSync('wasm-bindgen', ['--keep-debug', '--target', 'web', '--no-typescript', '--out-dir', out, '--out-name', 'hubspot_wasm_core', raw], { env: toolEnv, stdio: 'pipe' });
+    execFileSync(
+      'wasm-bindgen',
+      ['--keep-debug', '--target', 'web', '--no-typescript', '--out-dir', out, '--out-name', 'hubspot_wasm_core', raw],
+      { env: toolEnv, stdio: 'pipe' },
+    );
     const opt = join(root, 'node_modules/.bin/wasm-opt');
     const wasm = join(out, 'named.wasm');
     execFileSync(opt, [...wasmOpt, '--debuginfo', join(out, 'hubspot_wasm_core_bg.wasm'), '-o', wasm], { stdio: 'pipe' });
@@ -77,12 +100,24 @@ export function namedBuild(root, shippedWasm, log) {
     execFileSync(opt, [...MINIFY_NAMES, ...STRIP, wasm, '-o', stripped], { stdio: 'pipe' });
     const [mine, shipped] = [readFileSync(stripped).length, readFileSync(shippedWasm).length];
     const off = Math.abs(mine - shipped) / shipped;
-    const note = off > 0.02
-      ? `the named build is ${mine} B without names, the shipped wasm ${shipped} B (${(off * 100).toFixed(1)} % apart: pkg/ was built from other sources or flags): the crate figures are only indicative`
-      : null;
-    return { wasm, glue: join(out, 'hubspot_wasm_core.js'), flags: [...wasmOpt, '--debuginfo'].join(' '), strippedBytes: mine, shippedBytes: shipped, note };
+    const note =
+      off > 0.02
+        ? `the named build is ${mine} B without names, the shipped wasm ${shipped} B (${(off * 100).toFixed(1)} % apart: pkg/ was built from other sources or flags): the crate figures are only indicative`
+        : null;
+    return {
+      wasm,
+      glue: join(out, 'hubspot_wasm_core.js'),
+      flags: [...wasmOpt, '--debuginfo'].join(' '),
+      strippedBytes: mine,
+      shippedBytes: shipped,
+      note,
+    };
   } catch (e) {
-    return { note: `named build failed: ${String(e.stderr || e.message).trim().slice(0, 400)}` };
+    return {
+      note: `named build failed: ${String(e.stderr || e.message)
+        .trim()
+        .slice(0, 400)}`,
+    };
   }
 }
 
@@ -143,22 +178,48 @@ function crateOf(name) {
 export function crateCosts(file) {
   const buf = readFileSync(file);
   let at = 8;
-  const uleb = () => { let n = 0, shift = 0, b; do { b = buf[at++]; n += (b & 127) * 2 ** shift; shift += 7; } while (b & 128); return n; };
-  const name = () => { const n = uleb(); const text = buf.toString('utf8', at, at + n); at += n; return text; };
+  const uleb = () => {
+    let n = 0,
+      shift = 0,
+      b;
+    do {
+      b = buf[at++];
+      n += (b & 127) * 2 ** shift;
+      shift += 7;
+    } while (b & 128);
+    return n;
+  };
+  const name = () => {
+    const n = uleb();
+    const text = buf.toString('utf8', at, at + n);
+    at += n;
+    return text;
+  };
   // Imported functions come first in the function index space.
   const imported = WebAssembly.Module.imports(new WebAssembly.Module(buf)).filter((i) => i.kind === 'function').length;
-  const bodies = [], names = new Map(), data = [], structure = [];
+  const bodies = [],
+    names = new Map(),
+    data = [],
+    structure = [];
   while (at < buf.length) {
     const start = at;
     const id = buf[at++];
     const end = uleb() + at;
     if (id === 10) {
-      for (let n = uleb(); n > 0; n--) { const len = uleb(); bodies.push(buf.subarray(at, at + len)); at += len; }
+      for (let n = uleb(); n > 0; n--) {
+        const len = uleb();
+        bodies.push(buf.subarray(at, at + len));
+        at += len;
+      }
     } else if (id === 0 && name() === 'name') {
       while (at < end) {
         const sub = buf[at++];
         const subEnd = uleb() + at;
-        if (sub === 1) for (let n = uleb(); n > 0; n--) { const index = uleb(); names.set(index, name()); }
+        if (sub === 1)
+          for (let n = uleb(); n > 0; n--) {
+            const index = uleb();
+            names.set(index, name());
+          }
         at = subEnd;
       }
     }
@@ -175,7 +236,13 @@ export function crateCosts(file) {
   groups.set('module structure', structure);
   const parts = [...groups].map(([crate, chunks]) => {
     const all = Buffer.concat(chunks);
-    return { crate, functions: crate === 'data' || crate === 'module structure' ? null : chunks.length, raw: all.length, gzip9: chunks.length ? gz(all) : 0, buys: BUYS[crate] ?? '' };
+    return {
+      crate,
+      functions: crate === 'data' || crate === 'module structure' ? null : chunks.length,
+      raw: all.length,
+      gzip9: chunks.length ? gz(all) : 0,
+      buys: BUYS[crate] ?? '',
+    };
   });
   return parts.sort((a, b) => b.gzip9 - a.gzip9);
 }
@@ -185,6 +252,8 @@ export function twiggyTop(file, rows = 15) {
   const twiggy = join(process.env.HOME, '.cargo/bin/twiggy');
   if (!existsSync(twiggy)) return null;
   const run = (...a) => execFileSync(twiggy, a, { encoding: 'utf8', maxBuffer: 64 << 20 });
-  const top = run('top', '-n', String(rows + 8), file).split('\n').filter((l) => !/subsection|custom section/.test(l));
+  const top = run('top', '-n', String(rows + 8), file)
+    .split('\n')
+    .filter((l) => !/subsection|custom section/.test(l));
   return { top: [...top.slice(0, rows + 2), ...top.slice(-3)].join('\n'), dominators: run('dominators', '-d', '3', '-r', '40', file) };
 }

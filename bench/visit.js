@@ -19,7 +19,9 @@ if (params.has('preload') && PLUGIN === 'ours') {
 }
 
 let first;
-const beacon = new Promise((ok) => { first = ok; });
+const beacon = new Promise((ok) => {
+  first = ok;
+});
 let pageView = null;
 // The emulated tracker tells of every request it sends ('hubspot-emulator' events, after it
 // recorded the request). The first page view is HubSpot's own, at its start; the clock stops at
@@ -35,10 +37,11 @@ window.addEventListener('hubspot-emulator', ({ detail }) => {
 // start the wasm early for a version of the package that does not.
 let instantiated = null;
 const instantiateStreaming = WebAssembly.instantiateStreaming;
-WebAssembly.instantiateStreaming = (...args) => instantiateStreaming.apply(WebAssembly, args).then((result) => {
-  instantiated ??= performance.now();
-  return result;
-});
+WebAssembly.instantiateStreaming = (...args) =>
+  instantiateStreaming.apply(WebAssembly, args).then((result) => {
+    instantiated ??= performance.now();
+    return result;
+  });
 
 window.visit = async function visit() {
   const [{ AnalyticsBrowser }, { hubspotPlugin }] = await Promise.all([
@@ -46,13 +49,20 @@ window.visit = async function visit() {
     import(PLUGIN === 'ours' ? '/pkg/hubspot_wasm.js' : './plain-hubspot.js'),
   ]);
   await new Promise((ok) => setTimeout(ok, 50)); // the imports' own work settles
-  let loadCalled = null, trackCalled = null;
+  let loadCalled = null,
+    trackCalled = null;
   const t0 = performance.now();
   const plugin = hubspotPlugin({ portalId: '62515' });
   const load = plugin.load;
-  plugin.load = (...args) => { loadCalled = performance.now(); return load.apply(plugin, args); };
+  plugin.load = (...args) => {
+    loadCalled = performance.now();
+    return load.apply(plugin, args);
+  };
   const track = plugin.track;
-  plugin.track = (...args) => { trackCalled ??= performance.now(); return track.apply(plugin, args); };
+  plugin.track = (...args) => {
+    trackCalled ??= performance.now();
+    return track.apply(plugin, args);
+  };
   const analytics = AnalyticsBrowser.load(
     { writeKey: 'bench-visit', cdnURL: 'https://cdn.segment.com', plugins: [plugin] },
     // Segment's own delivery off: api.segment.io does not resolve here.

@@ -35,7 +35,13 @@ import { extname, join, normalize, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const ROOT = resolve(fileURLToPath(new URL('..', import.meta.url)));
-const TYPES = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.mjs': 'text/javascript', '.json': 'application/json', '.wasm': 'application/wasm' };
+const TYPES = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript',
+  '.mjs': 'text/javascript',
+  '.json': 'application/json',
+  '.wasm': 'application/wasm',
+};
 /** What the stand-in CDN answers for cdn.segment.com/v1/projects/<writeKey>/settings: no device-mode destination, no telemetry. */
 const SETTINGS = JSON.stringify({ integrations: {}, metrics: { sampleRate: 0 }, plan: { track: { __default: { enabled: true } } } });
 
@@ -51,8 +57,27 @@ function certificate() {
   const dir = join(ROOT, 'bench/.build/tls');
   if (!existsSync(join(dir, 'cert.pem'))) {
     mkdirSync(dir, { recursive: true });
-    execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '3650', '-subj', '/CN=hubspot-wasm bench',
-      '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem')], { stdio: 'ignore' });
+    execFileSync(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'ec',
+        '-pkeyopt',
+        'ec_paramgen_curve:prime256v1',
+        '-nodes',
+        '-days',
+        '3650',
+        '-subj',
+        '/CN=hubspot-wasm bench',
+        '-keyout',
+        join(dir, 'key.pem'),
+        '-out',
+        join(dir, 'cert.pem'),
+      ],
+      { stdio: 'ignore' },
+    );
   }
   return { dir };
 }
@@ -66,7 +91,9 @@ function certificate() {
 export async function startSlowServer({ pkg = join(ROOT, 'pkg'), rttMs = 40, settingsRttMs = rttMs, newOriginRtts = 0 } = {}) {
   const answer = async (req, res, delay, opened) => {
     const started = Date.now();
-    let status = 200, type = 'text/plain', body = 'not found';
+    let status = 200,
+      type = 'text/plain',
+      body = 'not found';
     try {
       const path = decodeURIComponent(new URL(req.url, 'http://x').pathname);
       const host = (req.headers.host ?? '').replace(/:\d+$/, '');
@@ -95,12 +122,18 @@ export async function startSlowServer({ pkg = join(ROOT, 'pkg'), rttMs = 40, set
   const { dir } = certificate();
   // When each connection opened (its TCP connection accepted), by the client's port.
   const opened = new Map();
-  const thirdParty = createTlsServer({ key: await readFile(join(dir, 'key.pem')), cert: await readFile(join(dir, 'cert.pem')) },
-    (req, res) => answer(req, res, rttMs, opened.get(req.socket.remotePort) ?? Date.now()));
+  const thirdParty = createTlsServer(
+    { key: await readFile(join(dir, 'key.pem')), cert: await readFile(join(dir, 'cert.pem')) },
+    (req, res) => answer(req, res, rttMs, opened.get(req.socket.remotePort) ?? Date.now()),
+  );
   thirdParty.on('connection', (socket) => opened.set(socket.remotePort, Date.now()));
   const listen = (server) => new Promise((ok) => server.listen(0, '127.0.0.1', () => ok(server.address().port)));
   const [sitePort, thirdPartyPort] = [await listen(site), await listen(thirdParty)];
-  const close = (server) => new Promise((done) => { server.closeAllConnections?.(); server.close(done); });
+  const close = (server) =>
+    new Promise((done) => {
+      server.closeAllConnections?.();
+      server.close(done);
+    });
   return {
     url: `http://127.0.0.1:${sitePort}`,
     // Every https host to the TLS server; nothing else resolves but the site's own.
@@ -109,7 +142,11 @@ export async function startSlowServer({ pkg = join(ROOT, 'pkg'), rttMs = 40, set
   };
 }
 
-const median = (xs) => { const s = xs.filter((x) => x != null).sort((a, b) => a - b); const m = s.length >> 1; return !s.length ? null : s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2; };
+const median = (xs) => {
+  const s = xs.filter((x) => x != null).sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return !s.length ? null : s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+};
 
 /**
  * A fresh browser for one visit, on a profile of its own (a new temporary directory): a first
@@ -125,10 +162,23 @@ async function freshBrowser(hostRules) {
   const { chromium } = await import('playwright-core');
   const profile = mkdtempSync(join(tmpdir(), 'hubspot-wasm-visit-'));
   mkdirSync(join(profile, 'Default'));
-  writeFileSync(join(profile, 'Default/Preferences'), JSON.stringify({ profile: { cookie_controls_mode: 0, block_third_party_cookies: false } }));
+  writeFileSync(
+    join(profile, 'Default/Preferences'),
+    JSON.stringify({ profile: { cookie_controls_mode: 0, block_third_party_cookies: false } }),
+  );
   const context = await chromium.launchPersistentContext(profile, {
-    executablePath: '/usr/bin/chromium', ignoreHTTPSErrors: true,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-component-update', '--disable-quic', '--ignore-certificate-errors', `--host-resolver-rules=${hostRules}`],
+    executablePath: '/usr/bin/chromium',
+    ignoreHTTPSErrors: true,
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--no-first-run',
+      '--disable-component-update',
+      '--disable-quic',
+      '--ignore-certificate-errors',
+      `--host-resolver-rules=${hostRules}`,
+    ],
   });
   return { context, close: () => context.close().finally(() => rmSync(profile, { recursive: true, force: true })) };
 }
@@ -149,7 +199,9 @@ export async function measureVisit({ pkg, rttMs = 40, settingsRttMs = rttMs, new
         const browser = await freshBrowser(server.hostRules);
         const page = browser.context.pages()[0] ?? (await browser.context.newPage());
         page.on('pageerror', (e) => problems.push(`${plugin}: ${String(e).split('\n')[0]}`));
-        page.on('console', (m) => { if (m.type() === 'error' || m.type() === 'warning') problems.push(`${plugin}: console.${m.type()}: ${m.text().slice(0, 200)}`); });
+        page.on('console', (m) => {
+          if (m.type() === 'error' || m.type() === 'warning') problems.push(`${plugin}: console.${m.type()}: ${m.text().slice(0, 200)}`);
+        });
         await page.goto(`${server.url}/bench/visit.html?plugin=${plugin}${preload ? '&preload' : ''}`);
         await page.waitForFunction(() => window.visit);
         const r = await page.evaluate(() => window.visit());
@@ -183,13 +235,21 @@ export async function measureVisit({ pkg, rttMs = 40, settingsRttMs = rttMs, new
     wasmEnd: med(plugin, (r) => r.wasm?.end),
     command: samples[plugin][0]?.command ?? null,
   });
-  const ours = summary('ours'), plain = summary('plain');
+  const ours = summary('ours'),
+    plain = summary('plain');
   return {
-    rttMs, settingsRttMs, newOriginRtts, preload, runs: Math.min(samples.ours.length, samples.plain.length), ours, plain,
+    rttMs,
+    settingsRttMs,
+    newOriginRtts,
+    preload,
+    runs: Math.min(samples.ours.length, samples.plain.length),
+    ours,
+    plain,
     ratio: ours.total != null && plain.total ? ours.total / plain.total : null,
     // Each pair's ratio, then their median: steadier when the machine's load drifts.
     pairRatio: median(pairRatios),
-    samples, problems: [...new Set(problems)].slice(0, 5),
+    samples,
+    problems: [...new Set(problems)].slice(0, 5),
   };
 }
 
@@ -198,8 +258,10 @@ const ms = (x) => (x == null ? '—' : `${x.toFixed(1)} ms`);
 /** One line of figures, for the console. */
 export function describeVisit(v) {
   const x = (r) => (r == null ? '—' : `${r.toFixed(3)}×`);
-  return `ours ${ms(v.ours.total)}, plain JS ${ms(v.plain.total)}, ours/plain ${x(v.ratio)} (median of the pairs' ratios ${x(v.pairRatio)}) ` +
-    `(medians of ${v.runs} visits each, ${describeNetwork(v)}); ${describeSteps(v)}`;
+  return (
+    `ours ${ms(v.ours.total)}, plain JS ${ms(v.plain.total)}, ours/plain ${x(v.ratio)} (median of the pairs' ratios ${x(v.pairRatio)}) ` +
+    `(medians of ${v.runs} visits each, ${describeNetwork(v)}); ${describeSteps(v)}`
+  );
 }
 
 /** The visit's network, in words. */
@@ -209,22 +271,37 @@ export function describeNetwork(v) {
 
 /** The steps of both (medians, from AnalyticsBrowser.load()). */
 export function describeSteps(v) {
-  const steps = (s) => `settings in ${ms(s.settingsEnd)}, load() called ${ms(s.loadCalled)}, loader requested ${ms(s.loaderStart)}, in ${ms(s.loaderEnd)}, tracker requested ${ms(s.trackerStart)}, in ${ms(s.trackerEnd)}, ` +
+  const steps = (s) =>
+    `settings in ${ms(s.settingsEnd)}, load() called ${ms(s.loadCalled)}, loader requested ${ms(s.loaderStart)}, in ${ms(s.loaderEnd)}, tracker requested ${ms(s.trackerStart)}, in ${ms(s.trackerEnd)}, ` +
     `its page view ${ms(s.pageView)}, track() ${ms(s.trackCalled)}; ${s.newConnections} of ${2 * v.runs} loader and tracker requests opened a connection`;
   return `ours: wasm requested ${ms(v.ours.wasmStart)}, in ${ms(v.ours.wasmEnd)}, instantiated ${ms(v.ours.initDone)}, ${steps(v.ours)}; plain: ${steps(v.plain)}`;
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   const args = process.argv.slice(2);
-  const option = (name, fallback) => { const i = args.indexOf(name); return i >= 0 ? args[i + 1] : fallback; };
+  const option = (name, fallback) => {
+    const i = args.indexOf(name);
+    return i >= 0 ? args[i + 1] : fallback;
+  };
   const pkg = resolve(option('--pkg', join(ROOT, 'pkg')));
   if (!existsSync(join(ROOT, 'bench/.build/analytics/analytics.mjs'))) {
     const { default: webpack } = await import('webpack');
     const { default: bundles } = await import('./webpack.config.mjs');
-    await new Promise((ok, fail) => webpack(bundles, (err, stats) => (err || stats.hasErrors() ? fail(err ?? new Error(stats.toString('errors-only'))) : ok())));
+    await new Promise((ok, fail) =>
+      webpack(bundles, (err, stats) => (err || stats.hasErrors() ? fail(err ?? new Error(stats.toString('errors-only'))) : ok())),
+    );
   }
   const rttMs = Number(option('--rtt', 40));
-  const v = await measureVisit({ pkg, rttMs, settingsRttMs: Number(option('--settings-rtt', rttMs)), newOriginRtts: Number(option('--new-origin-rtts', 0)), runs: Number(option('--runs', 20)), preload: args.includes('--preload') });
-  console.log(`Segment site cold visit, AnalyticsBrowser.load() → HubSpot's first event beacon (${pkg}):\n  ${describeVisit(v)}\n  first beacons: ours ${v.ours.command}, plain ${v.plain.command}`);
+  const v = await measureVisit({
+    pkg,
+    rttMs,
+    settingsRttMs: Number(option('--settings-rtt', rttMs)),
+    newOriginRtts: Number(option('--new-origin-rtts', 0)),
+    runs: Number(option('--runs', 20)),
+    preload: args.includes('--preload'),
+  });
+  console.log(
+    `Segment site cold visit, AnalyticsBrowser.load() → HubSpot's first event beacon (${pkg}):\n  ${describeVisit(v)}\n  first beacons: ours ${v.ours.command}, plain ${v.plain.command}`,
+  );
   if (v.problems.length) console.log(`  problems: ${v.problems.join(' | ')}`);
 }

@@ -32,7 +32,4 @@ const bundle = (name, entry) => ({
   stats: 'errors-only',
 });
 
-export default [
-  bundle('peer', './peer-entry.js'),
-  bundle('analytics', './analytics-entry.js'),
-];
+export default [bundle('peer', './peer-entry.js'), bundle('analytics', './analytics-entry.js')];

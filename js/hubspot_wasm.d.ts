@@ -115,7 +115,9 @@ export type WasmSource = RequestInfo | URL | Response | BufferSource | WebAssemb
  * Resolves once the wasm runs, to an opaque value (the wasm's exports under minified names that
  * change from build to build): await it, do not read it.
  */
-export default function init(options?: { module_or_path?: WasmSource | Promise<WasmSource>; full?: boolean | 'actions' } | WasmSource | Promise<WasmSource>): Promise<unknown>;
+export default function init(
+  options?: { module_or_path?: WasmSource | Promise<WasmSource>; full?: boolean | 'actions' } | WasmSource | Promise<WasmSource>,
+): Promise<unknown>;
 
 /**
  * Creates the plugin, with nothing awaited first. Invalid settings throw an Error naming the

@@ -22,7 +22,12 @@ const VERSION = '0.0.0-dev';
 // element this file inserted early, which keeps its outcome for the Rust plugin to adopt
 // (src/browser/loader.rs, `EARLY`).
 const RUST = {
-  regions: [['na1', 'https://js.'], ['na2', 'https://js-na2.'], ['eu1', 'https://js-eu1.'], ['ap1', 'https://js-ap1.']],
+  regions: [
+    ['na1', 'https://js.'],
+    ['na2', 'https://js-na2.'],
+    ['eu1', 'https://js-eu1.'],
+    ['ap1', 'https://js-ap1.'],
+  ],
   destinations: ['HubSpot', 'HubSpot Web (Actions)'],
   trackerId: 'hs-script-loader',
   trackerPresent: '#hs-script-loader,script[src*="hs-scripts.com"],script[src*="hs-analytics.net"]',
@@ -63,17 +68,23 @@ const levelOf = (full) => (full === 'actions' ? 2 : full === true ? 1 : 0);
 export default function init(options) {
   // `init(source)` without the object, wasm-bindgen's older form, is taken too.
   /** @type {{ full?: unknown, module_or_path?: unknown }} */
-  const given = options === undefined || options?.constructor === Object ? { ...(/** @type {object} */ (options ?? {})) } : { module_or_path: options };
+  const given =
+    options === undefined || options?.constructor === Object ? { .../** @type {object} */ (options ?? {}) } : { module_or_path: options };
   const level = levelOf(given.full);
   delete given.full;
   const named = 'module_or_path' in given;
   if (!pageWasm.starting) Object.assign(pageWasm, { starting: true, level: named ? level : Math.max(level, pageWasm.level) });
   else if (level === 1 && !pageWasm.level) {
-    return Promise.reject(new Error(`${PREFIX}the lean wasm runs here, without form forwarding and the cookie-banner helper: call init({ full: true }) before anything starts it`));
+    return Promise.reject(
+      new Error(
+        `${PREFIX}the lean wasm runs here, without form forwarding and the cookie-banner helper: call init({ full: true }) before anything starts it`,
+      ),
+    );
   }
   // Each URL a literal, for bundlers to find and emit the file.
   if (pageWasm.level && !named) {
-    given.module_or_path = pageWasm.level > 1 ? new URL('hubspot_wasm_actions_bg.wasm', import.meta.url) : new URL('hubspot_wasm_full_bg.wasm', import.meta.url);
+    given.module_or_path =
+      pageWasm.level > 1 ? new URL('hubspot_wasm_actions_bg.wasm', import.meta.url) : new URL('hubspot_wasm_full_bg.wasm', import.meta.url);
   }
   // wasm-bindgen's start runs once per page and shares its promise; a failed one may be retried.
   return start(given).then(
@@ -96,10 +107,16 @@ function refused(error) {
   const text = String(/** @type {{ message?: unknown }} */ (error)?.message ?? error);
   if (typeof WebAssembly !== 'object') return new Error(`${PREFIX}this browser has no WebAssembly, so HubSpot is not loaded`);
   if (/unsafe-eval|Content.Security.Policy/i.test(text)) {
-    return new Error(`${PREFIX}the page's Content-Security-Policy refused to compile the plugin's WebAssembly: add 'wasm-unsafe-eval' to its script-src`, { cause: error });
+    return new Error(
+      `${PREFIX}the page's Content-Security-Policy refused to compile the plugin's WebAssembly: add 'wasm-unsafe-eval' to its script-src`,
+      { cause: error },
+    );
   }
   // Most often a bundler that did not emit the .wasm (esbuild, Rollup): README, Bundlers.
-  return new Error(`${PREFIX}the plugin's WebAssembly could not be loaded: ${text}. Where a bundler left out the .wasm, pass its URL to init({ module_or_path }): https://github.com/hubspot-wasm/hubspot-wasm#bundlers`, { cause: error });
+  return new Error(
+    `${PREFIX}the plugin's WebAssembly could not be loaded: ${text}. Where a bundler left out the .wasm, pass its URL to init({ module_or_path }): https://github.com/hubspot-wasm/hubspot-wasm#bundlers`,
+    { cause: error },
+  );
 }
 
 /**
@@ -144,8 +161,16 @@ function loaderOf(settings) {
     const portal = typeof portalId === 'string' || typeof portalId === 'number' ? `${portalId}`.trim() : '';
     const code = region == null ? (eu ? 'eu1' : 'na1') : typeof region === 'string' && (region.trim().toLowerCase() || 'na1');
     const start = RUST.regions.find(([name]) => name === code)?.[1];
-    if (settings?.constructor !== Object || Object.keys(rest).length || !/^\d+$/.test(portal) || !start || (eu != null && typeof eu !== 'boolean')) return;
-    if (nonce == null || typeof nonce === 'string') return { url: `${start}hs-scripts.com/${portal}.js`, region: start, nonce: /** @type {string | undefined} */ (nonce) };
+    if (
+      settings?.constructor !== Object ||
+      Object.keys(rest).length ||
+      !/^\d+$/.test(portal) ||
+      !start ||
+      (eu != null && typeof eu !== 'boolean')
+    )
+      return;
+    if (nonce == null || typeof nonce === 'string')
+      return { url: `${start}hs-scripts.com/${portal}.js`, region: start, nonce: /** @type {string | undefined} */ (nonce) };
   } catch {
     // (A getter or Proxy that throws: the Rust plugin says what is wrong with the settings.)
   }
@@ -174,7 +199,13 @@ function requestEarly(loader, analytics) {
     ) {
       return;
     }
-    const script = Object.assign(document.createElement('script'), { id: RUST.trackerId, async: true, defer: true, nonce: loader.nonce ?? '', [RUST.early]: false });
+    const script = Object.assign(document.createElement('script'), {
+      id: RUST.trackerId,
+      async: true,
+      defer: true,
+      nonce: loader.nonce ?? '',
+      [RUST.early]: false,
+    });
     script.onerror = () => Object.assign(script, { [RUST.early]: true });
     const policy = /** @type {any} */ (globalThis).trustedTypes?.createPolicy('hubspot-wasm', { createScriptURL: String });
     script.src = policy ? policy.createScriptURL(loader.url) : loader.url;
@@ -232,7 +263,9 @@ export function hubspotPlugin(settings) {
   /** @type {(value?: unknown) => void} */
   let begin = () => {};
   /** @type {Promise<HubSpotPlugin>} */
-  const making = new Promise((resolve) => (begin = resolve)).then(() => made ?? init({ full }).then(() => (made ??= new HubSpotPlugin(settings))));
+  const making = new Promise((resolve) => (begin = resolve)).then(
+    () => made ?? init({ full }).then(() => (made ??= new HubSpotPlugin(settings))),
+  );
   making.catch(() => {});
   if (browser) setTimeout(begin);
   /** @type {Promise<void> | undefined} */
@@ -267,7 +300,10 @@ export function hubspotPlugin(settings) {
       // analytics' reset (a log-out) is followed by one listener at a time: this one until the
       // Rust plugin follows it itself, holding the reset in order with the calls around it, so
       // that one user's identity never rides the next user's events.
-      const emitter = /** @type {{ on?: (event: string, listener: () => void) => void, off?: (event: string, listener: () => void) => void } | undefined} */ (analytics);
+      const emitter =
+        /** @type {{ on?: (event: string, listener: () => void) => void, off?: (event: string, listener: () => void) => void } | undefined} */ (
+          analytics
+        );
       const reset = () => call('reset', []);
       emitter?.on?.('reset', reset);
       return (loaded = making.then(
@@ -287,7 +323,11 @@ export function hubspotPlugin(settings) {
         },
       ));
     },
-    ready: () => (loaded ?? Promise.resolve()).then(() => (state instanceof HubSpotPlugin ? state.ready() : undefined), () => {}),
+    ready: () =>
+      (loaded ?? Promise.resolve()).then(
+        () => (state instanceof HubSpotPlugin ? state.ready() : undefined),
+        () => {},
+      ),
     unload: (...args) => call('unload', args),
     page: event('page'),
     identify: event('identify'),
@@ -316,11 +356,25 @@ export function hubspotPlugin(settings) {
  */
 export function hubspotBannerConsent(options) {
   const browser = typeof document === 'object';
-  const banner = browser ? init({ full: true }).then(() => new HubSpotBannerConsent(options)) : Promise.reject(new Error(`${PREFIX}no browser`));
+  const banner = browser
+    ? init({ full: true }).then(() => new HubSpotBannerConsent(options))
+    : Promise.reject(new Error(`${PREFIX}no browser`));
   banner.catch((error) => browser && console.error(error));
   return {
-    shouldLoadWrapper: () => banner.then(() => {}, () => {}),
-    getCategories: () => banner.then((b) => b.getCategories(), () => ({})),
-    registerOnConsentChanged: (changed) => void banner.then((b) => b.onConsentChanged(changed), () => {}),
+    shouldLoadWrapper: () =>
+      banner.then(
+        () => {},
+        () => {},
+      ),
+    getCategories: () =>
+      banner.then(
+        (b) => b.getCategories(),
+        () => ({}),
+      ),
+    registerOnConsentChanged: (changed) =>
+      void banner.then(
+        (b) => b.onConsentChanged(changed),
+        () => {},
+      ),
   };
 }

@@ -32,10 +32,30 @@ const run = (what, command, args, options) => {
     process.exit(1);
   }
 };
-const wasmPack = (outDir, extraEnv, extraRustflags, cargoArgs) => run('wasm-pack', 'wasm-pack', [
-  'build', '--target', 'web', '--out-dir', outDir, '--out-name', 'hubspot_wasm', '--no-typescript', '--no-pack',
-  dev ? '--dev' : '--release', '.', ...cargoArgs, // the crate's path, then cargo's own options
-], { cwd: root, stdio: ['ignore', 'inherit', 'inherit'], env: { ...env, ...extraEnv, RUSTFLAGS: `${rustflags} ${extraRustflags}`.trim() } });
+const wasmPack = (outDir, extraEnv, extraRustflags, cargoArgs) =>
+  run(
+    'wasm-pack',
+    'wasm-pack',
+    [
+      'build',
+      '--target',
+      'web',
+      '--out-dir',
+      outDir,
+      '--out-name',
+      'hubspot_wasm',
+      '--no-typescript',
+      '--no-pack',
+      dev ? '--dev' : '--release',
+      '.',
+      ...cargoArgs, // the crate's path, then cargo's own options
+    ],
+    {
+      cwd: root,
+      stdio: ['ignore', 'inherit', 'inherit'],
+      env: { ...env, ...extraEnv, RUSTFLAGS: `${rustflags} ${extraRustflags}`.trim() },
+    },
+  );
 
 // The full build into pkg/, the lean one (Cargo's default features) beside it in target/.
 const leanDir = `${root}target/lean-pkg/`;
@@ -46,7 +66,11 @@ rmSync(actionsDir, { recursive: true, force: true });
 // (end of workspace Actions)
 rmSync(pkg, { recursive: true, force: true });
 rmSync(leanDir, { recursive: true, force: true });
-for (const [outDir, features] of [['pkg', ['--features', 'full']], [leanDir, []], [actionsDir, ['--features', 'full,workspace-actions']]]) {
+for (const [outDir, features] of [
+  ['pkg', ['--features', 'full']],
+  [leanDir, []],
+  [actionsDir, ['--features', 'full,workspace-actions']],
+]) {
   if (dev) {
     // The stable toolchain, as the tests.
     wasmPack(outDir, {}, '', [...features, '--features', 'panic-hook']);
@@ -78,8 +102,13 @@ leanFits(glue, readFileSync(`${pkg}hubspot_wasm.js`, 'utf8'), importsOf(full));
 // wasm-opt's record of the actions build's new names, applied to the glue by scripts/glue.mjs and
 // to the full and lean builds by `renameLike`. (Renaming runs apart: --converge would repeat it,
 // and its record with it.)
-const wasmOpt = (file, args) => run('wasm-opt', `${root}node_modules/.bin/wasm-opt`, [...args, file, '-o', file], { stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8' });
-let renamed = null, module = null;
+const wasmOpt = (file, args) =>
+  run('wasm-opt', `${root}node_modules/.bin/wasm-opt`, [...args, file, '-o', file], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+    encoding: 'utf8',
+  });
+let renamed = null,
+  module = null;
 if (!dev) {
   for (const file of [actions, full, wasm]) wasmOpt(file, WASM_OPT);
   renamed = JSON.parse(wasmOpt(actions, [...MINIFY_NAMES, ...STRIP]));
@@ -123,12 +152,21 @@ const manifest = {
     './hubspot_wasm_actions_bg.wasm': { types: './hubspot_wasm_bg.wasm.d.ts', default: './hubspot_wasm_actions_bg.wasm' },
     './package.json': './package.json',
   },
-  files: ['hubspot_wasm.js', 'hubspot_wasm_bg.wasm', 'hubspot_wasm_full_bg.wasm', 'hubspot_wasm_actions_bg.wasm', 'hubspot_wasm.d.ts', 'hubspot_wasm_bg.wasm.d.ts', 'README.md', 'LICENSE'],
+  files: [
+    'hubspot_wasm.js',
+    'hubspot_wasm_bg.wasm',
+    'hubspot_wasm_full_bg.wasm',
+    'hubspot_wasm_actions_bg.wasm',
+    'hubspot_wasm.d.ts',
+    'hubspot_wasm_bg.wasm.d.ts',
+    'README.md',
+    'LICENSE',
+  ],
   repository: { type: 'git', url: `git+${repository}.git` },
   homepage: `${repository}#readme`,
   bugs: { url: `${repository}/issues` },
   sideEffects: false,
   keywords: ['hubspot', 'segment', 'analytics-next', 'destination', 'wasm'],
 };
-writeFileSync(`${pkg}package.json`, JSON.stringify(manifest, null, 2) + '\n');
+writeFileSync(`${pkg}package.json`, `${JSON.stringify(manifest, null, 2)}\n`);
 console.error('build: pkg/ ready');

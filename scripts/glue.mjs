@@ -66,8 +66,9 @@ export function useShortNames(glue, renamed, module) {
   const { imports, exports } = renamed ?? {};
   if (!Array.isArray(imports) || !Array.isArray(exports)) throw new GlueMismatch("wasm-opt's renaming has no imports/exports lists");
   glue = replaceOnce(glue, '"./hubspot_wasm_bg.js": import0', `${JSON.stringify(module)}: import0`);
-  for (const [, from, to] of imports) glue = replaceOnce(glue, `\n        ${from}: function(`, `\n        ${JSON.stringify(to)}: function(`);
-  for (const [from, to] of exports) glue = glue.replace(new RegExp(`\\bwasm\\.${escape(from)}(?![\\w$])`, 'g'), `wasm.${to}`);
+  for (const [, from, to] of imports)
+    glue = replaceOnce(glue, `\n        ${from}: function(`, `\n        ${JSON.stringify(to)}: function(`);
+  for (const [from, to] of exports) glue = glue.replace(new RegExp(`\\bwasm\\.${escapeRegExp(from)}(?![\\w$])`, 'g'), `wasm.${to}`);
   // Every export was renamed: a name not among the new ones is a reference the rewrite missed.
   const short = new Set(exports.map(([, to]) => to));
   const missed = [...glue.matchAll(/\bwasm\.([\w$]+)/g)].map((m) => m[1]).filter((name) => !short.has(name));
@@ -77,10 +78,10 @@ export function useShortNames(glue, renamed, module) {
 
 /** The entries of the glue's import object, by name: the JS function the wasm calls for each. */
 export function importEntries(glue) {
-  const object = /\n    const import0 = \{\n        __proto__: null,\n([\s\S]*?)\n    \};\n/.exec(glue);
+  const object = /\n {4}const import0 = \{\n {8}__proto__: null,\n([\s\S]*?)\n {4}\};\n/.exec(glue);
   if (!object) throw new GlueMismatch("the glue's import object was not found");
   const entries = new Map();
-  for (const entry of object[1].split(/\n(?=        [\w$]+: )/)) entries.set(/^ *([\w$]+):/.exec(entry)[1], entry);
+  for (const entry of object[1].split(/\n(?= {8}[\w$]+: )/)) entries.set(/^ *([\w$]+):/.exec(entry)[1], entry);
   return entries;
 }
 
@@ -90,11 +91,13 @@ export function importEntries(glue) {
  * code as in the lean glue (comments aside). A GlueMismatch names the first one that is not.
  */
 export function leanFits(fullGlue, leanGlue, leanImports) {
-  const full = importEntries(fullGlue), lean = importEntries(leanGlue);
+  const full = importEntries(fullGlue),
+    lean = importEntries(leanGlue);
   // Comments aside: wasm-bindgen's describe the closure casts with build-local indices.
   const code = (entry) => entry?.replace(/\n *\/\/.*/g, '');
   for (const name of leanImports) {
-    if (!lean.has(name) || code(full.get(name)) !== code(lean.get(name))) throw new GlueMismatch(`the lean wasm's import ${name} is not the full glue's`);
+    if (!lean.has(name) || code(full.get(name)) !== code(lean.get(name)))
+      throw new GlueMismatch(`the lean wasm's import ${name} is not the full glue's`);
   }
 }
 
@@ -108,17 +111,33 @@ export function renameLike(wasm, renamed, module) {
   const imports = new Map(renamed.imports.map(([, from, to]) => [from, to]));
   const exports = new Map(renamed.exports);
   let at = 8;
-  const uleb = () => { let n = 0, shift = 0, b; do { b = wasm[at++]; n += (b & 127) * 2 ** shift; shift += 7; } while (b & 128); return n; };
+  const uleb = () => {
+    let n = 0,
+      shift = 0,
+      b;
+    do {
+      b = wasm[at++];
+      n += (b & 127) * 2 ** shift;
+      shift += 7;
+    } while (b & 128);
+    return n;
+  };
   const bytes = (n) => wasm.subarray(at, (at += n));
   const name = () => bytes(uleb()).toString('utf8');
-  const limits = () => { const flags = wasm[at++]; uleb(); if (flags & 1) uleb(); };
+  const limits = () => {
+    const flags = wasm[at++];
+    uleb();
+    if (flags & 1) uleb();
+  };
   const out = [wasm.subarray(0, 8)];
   const renamedTo = (map, from) => {
     if (!map.has(from)) throw new GlueMismatch(`the lean wasm's ${from} has no short name in the full build`);
     return map.get(from);
   };
   while (at < wasm.length) {
-    const id = wasm[at++], size = uleb(), end = at + size;
+    const id = wasm[at++],
+      size = uleb(),
+      end = at + size;
     let body;
     if (id === 2 || id === 7) {
       const count = uleb();
@@ -127,14 +146,20 @@ export function renameLike(wasm, renamed, module) {
         if (id === 2) {
           name();
           parts.push(encodeName(module), encodeName(renamedTo(imports, name())));
-          const from = at, kind = wasm[at++];
+          const from = at,
+            kind = wasm[at++];
           // A function's type; a table's element type and limits; a memory's limits; a global's
           // type and mutability; a tag's attribute and type.
           if (kind === 0) uleb();
-          else if (kind === 1) { at++; limits(); }
-          else if (kind === 2) limits();
+          else if (kind === 1) {
+            at++;
+            limits();
+          } else if (kind === 2) limits();
           else if (kind === 3) at += 2;
-          else { at++; uleb(); }
+          else {
+            at++;
+            uleb();
+          }
           parts.push(wasm.subarray(from, at));
         } else {
           parts.push(encodeName(renamedTo(exports, name())));
@@ -155,7 +180,12 @@ export function renameLike(wasm, renamed, module) {
 
 function encodeUleb(n) {
   const out = [];
-  do { let b = n & 127; n = Math.floor(n / 128); if (n) b |= 128; out.push(b); } while (n);
+  do {
+    let b = n & 127;
+    n = Math.floor(n / 128);
+    if (n) b |= 128;
+    out.push(b);
+  } while (n);
   return Buffer.from(out);
 }
 
@@ -172,20 +202,33 @@ export function merge(glue, facade, { version, rust }) {
   if (!imported) throw new GlueMismatch("the facade's import of the glue's init and classes was not found");
   for (const name of imported[1].split(', ')) {
     glue = replaceOnce(glue, `export class ${name} `, `class ${name} `);
-    const free = new RegExp(String.raw`\n    __destroy_into_raw\(\) \{\n        const ptr = this\.__wbg_ptr;\n        this\.__wbg_ptr = 0;\n        ${name}Finalization\.unregister\(this\);\n        return ptr;\n    \}\n    free\(\) \{\n        const ptr = this\.__destroy_into_raw\(\);\n        wasm\.[\w$]+\(ptr, 0\);\n    \}`, 'g');
+    const free = new RegExp(
+      String.raw`\n    __destroy_into_raw\(\) \{\n        const ptr = this\.__wbg_ptr;\n        this\.__wbg_ptr = 0;\n        ${name}Finalization\.unregister\(this\);\n        return ptr;\n    \}\n    free\(\) \{\n        const ptr = this\.__destroy_into_raw\(\);\n        wasm\.[\w$]+\(ptr, 0\);\n    \}`,
+      'g',
+    );
     glue = replaceOnceMatching(glue, free, '', `${name}'s free()`);
     glue = replaceOnce(glue, `\nif (Symbol.dispose) ${name}.prototype[Symbol.dispose] = ${name}.prototype.free;`, '');
   }
   glue = replaceOnce(glue, 'export { initSync, __wbg_init as default };', '');
   // A debug build's glue also exports its instance (for debugging tools); the facade does not.
   glue = glue.replace('\nexport { wasm as __wasm }', '');
-  glue = replaceOnce(glue, `} else {
+  glue = replaceOnce(
+    glue,
+    `} else {
             console.warn('using deprecated parameters for the initialization function; pass a single object instead')
-        }`, '}');
+        }`,
+    '}',
+  );
   if (/^\s*export\b/m.test(glue)) throw new GlueMismatch("the glue exports something besides the facade's classes, initSync and its init");
   facade = replaceOnce(facade, imported[0], 'const start = __wbg_init;');
   facade = replaceOnce(facade, "const VERSION = '0.0.0-dev'", `const VERSION = ${JSON.stringify(version)}`);
-  if (rust) facade = replaceOnceMatching(facade, /const RUST = \{[^;]*?\n\};/, `const RUST = ${JSON.stringify(rust)};`, 'the facade\'s table of Rust constants');
+  if (rust)
+    facade = replaceOnceMatching(
+      facade,
+      /const RUST = \{[^;]*?\n\};/,
+      `const RUST = ${JSON.stringify(rust)};`,
+      "the facade's table of Rust constants",
+    );
   return `${glue}\n// ---- the facade, js/hubspot_wasm.js ----\n${facade}`;
 }
 
@@ -223,6 +266,6 @@ export function entry({ glue, facade, version, renamed = null, module = null, ru
   return merge(glue, facade, { version, rust });
 }
 
-function escape(name) {
+function escapeRegExp(name) {
   return name.replace(/[$]/g, '\\$&');
 }

@@ -13,7 +13,9 @@ export function pack() {
   const into = `${ROOT}target/pack`;
   rmSync(into, { recursive: true, force: true });
   mkdirSync(into, { recursive: true });
-  const [{ filename }] = JSON.parse(execFileSync('npm', ['pack', `${ROOT}pkg`, '--pack-destination', into, '--json', '--silent'], { encoding: 'utf8' }));
+  const [{ filename }] = JSON.parse(
+    execFileSync('npm', ['pack', `${ROOT}pkg`, '--pack-destination', into, '--json', '--silent'], { encoding: 'utf8' }),
+  );
   return `${into}/${filename}`;
 }
 

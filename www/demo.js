@@ -13,8 +13,11 @@ function pluginSettings() {
   // Form submissions come back to analytics as 'Form Submitted' (with the first name only) and an
   // identify, for the other destinations: the panel "Forwarded from HubSpot's forms" shows them.
   const settings = {
-    portalId: realPortal ?? EMULATED_PORTAL, loadFormsSdk: true,
-    trackFormSubmissions: true, formFields: ['firstname'], identifyFormSubmitters: true,
+    portalId: realPortal ?? EMULATED_PORTAL,
+    loadFormsSdk: true,
+    trackFormSubmissions: true,
+    formFields: ['firstname'],
+    identifyFormSubmitters: true,
   };
   if (params.get('region')) settings.region = params.get('region');
   if (!realPortal) {
@@ -44,7 +47,11 @@ function setChip(id, text, tone) {
 
 async function main() {
   const settings = pluginSettings();
-  setChip('status-tracker', realPortal ? `HubSpot portal ${realPortal}` : `local emulator · portal ${EMULATED_PORTAL}`, realPortal ? 'live' : 'quiet');
+  setChip(
+    'status-tracker',
+    realPortal ? `HubSpot portal ${realPortal}` : `local emulator · portal ${EMULATED_PORTAL}`,
+    realPortal ? 'live' : 'quiet',
+  );
   showWiring(settings);
 
   // Nothing awaited first: the plugin starts its wasm when analytics-next loads it.
@@ -123,7 +130,8 @@ function wireControls(analytics, plugin) {
     let properties;
     try {
       properties = JSON.parse(form.get('properties') || '{}');
-      if (properties === null || typeof properties !== 'object' || Array.isArray(properties)) throw new Error('properties must be a JSON object');
+      if (properties === null || typeof properties !== 'object' || Array.isArray(properties))
+        throw new Error('properties must be a JSON object');
     } catch (e) {
       error.textContent = e.message;
       error.hidden = false;
@@ -198,8 +206,13 @@ function showForwarded(ctx) {
 }
 
 const KIND_LABEL = {
-  pageView: 'Page view', event: 'Event', customEvent: 'Custom event', formSubmission: 'Form',
-  revokeConsent: 'Consent revoked', k28: 'Consent given', k29: 'Consent declined',
+  pageView: 'Page view',
+  event: 'Event',
+  customEvent: 'Custom event',
+  formSubmission: 'Form',
+  revokeConsent: 'Consent revoked',
+  k28: 'Consent given',
+  k29: 'Consent declined',
 };
 const shown = { hsq: 0, hsp: 0, sent: 0, forms: 0 };
 
@@ -219,7 +232,13 @@ function renderFromEmulator() {
     // A form submission goes to HubSpot's forms API, not through _hsq: shown in the same feed.
     for (; shown.forms < forms.submissions.length; shown.forms++) {
       const { formId, values } = forms.submissions[shown.forms];
-      prependSent({ kind: 'formSubmission', id: formId, path: location.pathname, properties: values, identity: values.email ? { email: values.email } : null });
+      prependSent({
+        kind: 'formSubmission',
+        id: formId,
+        path: location.pathname,
+        properties: values,
+        identity: values.email ? { email: values.email } : null,
+      });
     }
   }
 }
@@ -227,7 +246,10 @@ window.addEventListener('hubspot-emulator', renderFromEmulator);
 
 /** In real-HubSpot mode there is no emulator log: show what is pushed after HubSpot took over _hsq. */
 function logRealCommands() {
-  for (const [name, queue] of [['_hsq', window._hsq], ['_hsp', window._hsp]]) {
+  for (const [name, queue] of [
+    ['_hsq', window._hsq],
+    ['_hsp', window._hsp],
+  ]) {
     if (!queue) continue;
     const hubspotPush = queue.push;
     queue.push = function (...commands) {

@@ -41,7 +41,17 @@
   }
 
   var CHOICE_COOKIE = '__hs_cookie_cat_pref';
-  var HUBSPOT_COOKIES = [CHOICE_COOKIE, '__hs_initial_opt_in', '__hs_opt_out', '__hssc', '__hssrc', '__hs_do_not_track', '__hstc', 'hubspotutk', 'messagesUtk'];
+  var HUBSPOT_COOKIES = [
+    CHOICE_COOKIE,
+    '__hs_initial_opt_in',
+    '__hs_opt_out',
+    '__hssc',
+    '__hssrc',
+    '__hs_do_not_track',
+    '__hstc',
+    'hubspotutk',
+    'messagesUtk',
+  ];
   var EARLY = ['setCookiesToSubdomain', 'setUseSecureCookies', 'addCookieDomain', 'addEnabledFeatureGates', 'setApiBaseUrl'];
 
   var given = window.__hubspotBannerPolicy || {};
@@ -87,10 +97,15 @@
     },
     showBanner: function () {},
     addCookieDomain: function (domain) {
-      if (('.' + location.hostname).slice(-domain.length) === domain && (!cookieDomain || domain.length < cookieDomain.length)) cookieDomain = domain;
+      if (('.' + location.hostname).slice(-domain.length) === domain && (!cookieDomain || domain.length < cookieDomain.length))
+        cookieDomain = domain;
     },
-    setCookiesToSubdomain: function (value) { cookiesToSubdomain = value; },
-    setUseSecureCookies: function (value) { secure = !!value; },
+    setCookiesToSubdomain: function (value) {
+      cookiesToSubdomain = value;
+    },
+    setUseSecureCookies: function (value) {
+      secure = !!value;
+    },
     addEnabledFeatureGates: function () {},
     setApiBaseUrl: function () {},
   };
@@ -136,7 +151,12 @@
         notify('bannerCommand', entry);
         return banner[command[0]].apply(banner, command.slice(1));
       }
-      ignore(command, Array.isArray(command) ? 'the banner has no such command: HubSpot does nothing' : 'not a [name, ...args] array: HubSpot does nothing');
+      ignore(
+        command,
+        Array.isArray(command)
+          ? 'the banner has no such command: HubSpot does nothing'
+          : 'not a [name, ...args] array: HubSpot does nothing',
+      );
     } catch (error) {
       ignore(command, 'threw ' + String(error) + ' (HubSpot swallows it)');
     }
@@ -185,7 +205,12 @@
   }
 
   function categoriesOf(choices) {
-    return { necessary: true, analytics: !!choices.analytics, advertisement: !!choices.advertisement, functionality: !!choices.functionality };
+    return {
+      necessary: true,
+      analytics: !!choices.analytics,
+      advertisement: !!choices.advertisement,
+      functionality: !!choices.functionality,
+    };
   }
 
   function allOf(categories) {
@@ -199,7 +224,7 @@
   function safeCall(listener, value) {
     try {
       listener(value);
-    } catch (e) {
+    } catch (_e) {
       /* HubSpot reports a listener's error and goes on */
     }
   }
@@ -212,7 +237,8 @@
   function setCookie(name, value, days) {
     var expires = days > 0 ? ';expires=' + new Date(Date.now() + days * 86400000).toUTCString() : ';expires=Thu, 01 Jan 1970 00:00:01 GMT';
     var rest = ';path=/;SameSite=Lax' + (secure ? ';secure' : '');
-    if (cookieDomain && !cookiesToSubdomain) document.cookie = name + '=' + encodeURIComponent(value) + expires + ';domain=' + cookieDomain + rest;
+    if (cookieDomain && !cookiesToSubdomain)
+      document.cookie = name + '=' + encodeURIComponent(value) + expires + ';domain=' + cookieDomain + rest;
     document.cookie = name + '=' + encodeURIComponent(value) + expires + rest;
   }
 
@@ -228,13 +254,13 @@
 
   function copy(value) {
     try {
-      var text = JSON.stringify(value === undefined ? null : value, function (key, v) {
+      var text = JSON.stringify(value === undefined ? null : value, function (_key, v) {
         if (typeof v === 'function') return '<function>';
         if (typeof v === 'bigint' || typeof v === 'symbol') return String(v);
         return v;
       });
       return text === undefined ? null : JSON.parse(text);
-    } catch (e) {
+    } catch (_e) {
       return String(value);
     }
   }
@@ -242,7 +268,7 @@
   function notify(type, entry) {
     try {
       window.dispatchEvent(new CustomEvent('hubspot-emulator', { detail: { type: type, entry: entry } }));
-    } catch (e) {
+    } catch (_e) {
       /* a listener's failure must not break the banner */
     }
   }

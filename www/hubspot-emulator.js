@@ -68,8 +68,16 @@
   var SESSION_RESTART_COOKIE = '__hssrc';
   var EARLY = ['setTrackingDomain', 'setCookiesToSubdomain', 'addCookieDomain', 'enableSecureCookie'];
   var PRIORITY = [
-    'setPortalId', 'setCanonicalUrl', 'setPath', 'setContentType', 'setContentMetadata', 'setPageId',
-    'setTargetedContentMetadata', 'identify', 'setDebugMode', 'setLimitTrackingToCookieDomains',
+    'setPortalId',
+    'setCanonicalUrl',
+    'setPath',
+    'setContentType',
+    'setContentMetadata',
+    'setPageId',
+    'setTargetedContentMetadata',
+    'identify',
+    'setDebugMode',
+    'setLimitTrackingToCookieDomains',
     'setTrackingEnabled',
   ];
   var toStr = Object.prototype.toString;
@@ -130,33 +138,53 @@
   var hstc = { utils: { param: param, safeString: safeString } };
 
   var tracker = {
-    setTrackingDomain: function (domain) { state.trackingDomain = domain; },
-    setCookiesToSubdomain: function (value) { state.cookiesToSubdomain = value; },
+    setTrackingDomain: function (domain) {
+      state.trackingDomain = domain;
+    },
+    setCookiesToSubdomain: function (value) {
+      state.cookiesToSubdomain = value;
+    },
     addCookieDomain: function (domain) {
       if (endsWith('.' + location.hostname, domain) && (!state.cookieDomain || domain.length < state.cookieDomain.length)) {
         state.cookieDomain = domain;
       }
       state.cookieDomains.push(domain);
     },
-    enableSecureCookie: function () { state.secureCookie = true; },
+    enableSecureCookie: function () {
+      state.secureCookie = true;
+    },
     setPortalId: function (id) {
       state.portalId = id;
       manageCookies();
     },
-    setCanonicalUrl: function (url) { state.canonicalUrl = url; },
+    setCanonicalUrl: function (url) {
+      state.canonicalUrl = url;
+    },
     setPath: function (path) {
       // eslint-disable-next-line eqeqeq
       if ('' == path) path = '/';
       state.referrerPath = state.path;
       state.path = path;
     },
-    setContentType: function (type) { state.contentType = type; },
-    setPageId: function (id) { state.pageId = id; },
-    setContentMetadata: function (metadata) { state.contentMetadata = metadata; },
-    setTargetedContentMetadata: function (metadata) { state.targetedContentMetadata = metadata; },
+    setContentType: function (type) {
+      state.contentType = type;
+    },
+    setPageId: function (id) {
+      state.pageId = id;
+    },
+    setContentMetadata: function (metadata) {
+      state.contentMetadata = metadata;
+    },
+    setTargetedContentMetadata: function (metadata) {
+      state.targetedContentMetadata = metadata;
+    },
     setDebugMode: function () {},
-    setLimitTrackingToCookieDomains: function (value) { state.limitTrackingToCookieDomains = value; },
-    setTrackingEnabled: function (value) { state.trackingEnabled = !!value; },
+    setLimitTrackingToCookieDomains: function (value) {
+      state.limitTrackingToCookieDomains = value;
+    },
+    setTrackingEnabled: function (value) {
+      state.trackingEnabled = !!value;
+    },
     identify: function (properties, keepCookies) {
       if (!keepCookies) manageCookies();
       if (state.identity) state.identity.raw = mergeInto(state.identity.raw, properties);
@@ -186,22 +214,44 @@
       var url = 'https://' + trackingHost() + '/__ptbe.gif?' + param(extend(params, clientInfo(), pageInfo(), userInfo(), privacyInfo()));
       send(params, url);
     },
-    trackFormView: function (formId, a, b) { trackForm(15, formId, a, b); },
-    trackFormInstall: function (formId, a, b) { trackForm(16, formId, a, b); },
-    trackFormVisible: function (formId, a, b) { trackForm(17, formId, a, b); },
-    trackFormInteraction: function (formId, a, b) { trackForm(18, formId, a, b); },
-    trackFormCompletion: function (formId, a, b) { trackForm(19, formId, a, b); },
-    trackApproveCookieConsent: function () { send({ k: 28 }); },
-    trackDeclineCookieConsent: function () { send({ k: 29 }); },
-    trackRevokeCookieConsent: function () { send({ k: 30 }); },
-    revokeCookieConsent: function () { privacyCall('revokeCookieConsent'); },
-    addPrivacyConsentListener: function (listener) { privacyCall('addPrivacyConsentListener', listener); },
+    trackFormView: function (formId, a, b) {
+      trackForm(15, formId, a, b);
+    },
+    trackFormInstall: function (formId, a, b) {
+      trackForm(16, formId, a, b);
+    },
+    trackFormVisible: function (formId, a, b) {
+      trackForm(17, formId, a, b);
+    },
+    trackFormInteraction: function (formId, a, b) {
+      trackForm(18, formId, a, b);
+    },
+    trackFormCompletion: function (formId, a, b) {
+      trackForm(19, formId, a, b);
+    },
+    trackApproveCookieConsent: function () {
+      send({ k: 28 });
+    },
+    trackDeclineCookieConsent: function () {
+      send({ k: 29 });
+    },
+    trackRevokeCookieConsent: function () {
+      send({ k: 30 });
+    },
+    revokeCookieConsent: function () {
+      privacyCall('revokeCookieConsent');
+    },
+    addPrivacyConsentListener: function (listener) {
+      privacyCall('addPrivacyConsentListener', listener);
+    },
     doNotTrack: function (options) {
       if (options && options.track) removeCookie(DO_NOT_TRACK);
       else setCookie(DO_NOT_TRACK, 'yes', { days: 390 });
     },
     resetVisitorIdentity: resetVisitorIdentity,
-    resetVisitor: function () { resetVisitorIdentity(); },
+    resetVisitor: function () {
+      resetVisitorIdentity();
+    },
     addUserTokenListener: function (listener) {
       if (state.utk) listener(state.utk.visitor);
       state.userTokenListeners.push(listener);
@@ -254,7 +304,12 @@
           if (automatic) state.sendingAutomatic = false;
         }
       }
-      ignore(entry, isArray(entry) ? 'the tracker has no such method: HubSpot does nothing' : 'neither a function nor a [name, ...args] array: HubSpot does nothing');
+      ignore(
+        entry,
+        isArray(entry)
+          ? 'the tracker has no such method: HubSpot does nothing'
+          : 'neither a function nor a [name, ...args] array: HubSpot does nothing',
+      );
     } catch (error) {
       ignore(entry, 'threw ' + String(error) + ' (HubSpot swallows it and reports it to __pto.gif)');
     }
@@ -275,7 +330,9 @@
       }
       notify('consent', state.privacyConsent);
     });
-    privacyCall('addPrivacySettingsListener', function (settings) { state.privacySettings = settings; });
+    privacyCall('addPrivacySettingsListener', function (settings) {
+      state.privacySettings = settings;
+    });
     var links = document.getElementsByTagName('link');
     for (var i = 0; i < links.length; i++) {
       if (links[i].rel === 'canonical') {
@@ -496,8 +553,11 @@
     out.cc = 0;
     var categories = state.privacyConsent && state.privacyConsent.categories;
     if (categories) {
-      out.cc = (categories.necessary ? 1 : 0) + (categories.analytics ? 2 : 0) +
-        (categories.advertisement ? 4 : 0) + (categories.functionality ? 8 : 0);
+      out.cc =
+        (categories.necessary ? 1 : 0) +
+        (categories.analytics ? 2 : 0) +
+        (categories.advertisement ? 4 : 0) +
+        (categories.functionality ? 8 : 0);
     }
     return out;
   }
@@ -512,7 +572,8 @@
     for (var key in object) {
       var value = object[key];
       if (isArray(value)) {
-        for (var n = 0; n < value.length; n++) out.push(encodeURIComponent(key) + '=' + encodeURIComponent(value[n] == null ? window : value[n]));
+        for (var n = 0; n < value.length; n++)
+          out.push(encodeURIComponent(key) + '=' + encodeURIComponent(value[n] == null ? window : value[n]));
       } else {
         out.push(encodeURIComponent(key) + '=' + encodeURIComponent(isFunction(value) ? object[key]() : value));
       }
@@ -605,7 +666,7 @@
     text = text.split('+').join(' ');
     try {
       return decodeURIComponent(text);
-    } catch (e) {
+    } catch (_e) {
       return unescape(text);
     }
   }
@@ -662,7 +723,7 @@
   function hostOf(url) {
     try {
       return new URL(url).hostname;
-    } catch (e) {
+    } catch (_e) {
       return '';
     }
   }
@@ -686,13 +747,13 @@
 
   function copy(value) {
     try {
-      var text = JSON.stringify(value === undefined ? null : value, function (key, v) {
+      var text = JSON.stringify(value === undefined ? null : value, function (_key, v) {
         if (typeof v === 'function') return '<function>';
         if (typeof v === 'bigint' || typeof v === 'symbol') return String(v);
         return v;
       });
       return text === undefined ? null : JSON.parse(text);
-    } catch (e) {
+    } catch (_e) {
       return String(value);
     }
   }
@@ -723,7 +784,7 @@
     }
     try {
       window.dispatchEvent(new CustomEvent('hubspot-emulator', { detail: { type: type, entry: entry } }));
-    } catch (e) {
+    } catch (_e) {
       /* a listener's failure must not break tracking */
     }
   }

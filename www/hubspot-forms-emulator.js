@@ -65,7 +65,7 @@
   function notify(type, entry) {
     try {
       window.dispatchEvent(new CustomEvent('hubspot-emulator', { detail: { type: type, entry: entry } }));
-    } catch (e) {
+    } catch (_e) {
       /* a listener's failure must not break the form */
     }
   }
@@ -102,13 +102,17 @@
   /** The form's fields as HubSpot lists them: [{ name, value }, ...] in form order. */
   function fieldList(form) {
     var list = [];
-    new FormData(form).forEach(function (value, name) { list.push({ name: name, value: value }); });
+    new FormData(form).forEach(function (value, name) {
+      list.push({ name: name, value: value });
+    });
     return list;
   }
 
   function valuesOf(list) {
     var values = {};
-    list.forEach(function (f) { values[f.name] = f.value; });
+    list.forEach(function (f) {
+      values[f.name] = f.value;
+    });
     return values;
   }
 
@@ -201,9 +205,15 @@
     var instanceId = newInstanceId();
     var form = buildForm('0-1/', null);
     var v4 = {
-      getFormId: function () { return formId; },
-      getInstanceId: function () { return instanceId; },
-      getFormFieldValues: function () { return Promise.resolve(fieldList(form)); },
+      getFormId: function () {
+        return formId;
+      },
+      getInstanceId: function () {
+        return instanceId;
+      },
+      getFormFieldValues: function () {
+        return Promise.resolve(fieldList(form));
+      },
     };
     v4Forms.push(v4);
     form.addEventListener('submit', function (event) {
@@ -212,7 +222,9 @@
       log.submissions.push(entry);
       thanks(host, null);
       notify('formSubmitted', entry);
-      setTimeout(function () { formEvent('hs-form-event:on-submission:success', v4); }, 0);
+      setTimeout(function () {
+        formEvent('hs-form-event:on-submission:success', v4);
+      }, 0);
     });
     host.appendChild(form);
     var created = { portalId: portalId, formId: formId, instanceId: instanceId, region: region };
@@ -227,7 +239,9 @@
   }
 
   window.HubSpotFormsV4 = {
-    getForms: function () { return v4Forms.slice(); },
+    getForms: function () {
+      return v4Forms.slice();
+    },
     getFormFromEvent: function (event) {
       var id = event && event.detail && event.detail.instanceId;
       for (var i = 0; i < v4Forms.length; i++) if (v4Forms[i].getInstanceId() === id) return v4Forms[i];

@@ -50,7 +50,7 @@
   function hostOf(url) {
     try {
       return new URL(url).hostname;
-    } catch (e) {
+    } catch (_e) {
       return '';
     }
   }

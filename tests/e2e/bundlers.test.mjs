@@ -41,7 +41,10 @@ function output(name, { module }) {
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
   const tag = module ? '<script type="module" src="./app.js"></script>' : '<script src="./app.js"></script>';
-  writeFileSync(`${dir}/index.html`, `<!doctype html><meta charset="utf-8"><title>${name}</title><script>window.bundler = '${name}'</script>${tag}\n`);
+  writeFileSync(
+    `${dir}/index.html`,
+    `<!doctype html><meta charset="utf-8"><title>${name}</title><script>window.bundler = '${name}'</script>${tag}\n`,
+  );
   return dir;
 }
 
@@ -71,24 +74,40 @@ async function assertDelivered(visit, server, bundler, wasmPath) {
   assert.deepEqual(sent.map(brief), [
     { kind: 'pageView', name: undefined, properties: undefined, identity: null },
     {
-      kind: 'customEvent', name: 'pe62515_bundled_app_started', properties: { bundler },
+      kind: 'customEvent',
+      name: 'pe62515_bundled_app_started',
+      properties: { bundler },
       identity: { id: 'bundled-user-1', email: 'bundled@example.com', firstname: 'Bea' },
     },
   ]);
-  const fetched = await visit.page.evaluate(() => performance.getEntriesByType('resource').map((e) => e.name).filter((n) => n.includes('.wasm')));
+  const fetched = await visit.page.evaluate(() =>
+    performance
+      .getEntriesByType('resource')
+      .map((e) => e.name)
+      .filter((n) => n.includes('.wasm')),
+  );
   assert.equal(fetched.length, 1, `one wasm fetched: ${fetched}`);
   if (typeof wasmPath === 'string') assert.equal(fetched[0], `${server.url}/${wasmPath}`, 'the lean wasm, from the build');
   else assert.match(fetched[0].slice(server.url.length), wasmPath);
   const bytes = await visit.page.evaluate(async (url) => [...new Uint8Array(await (await fetch(url)).arrayBuffer())].join(), fetched[0]);
-  assert.ok(bytes === [...LEAN].join(), 'byte for byte the package\'s lean wasm');
+  assert.ok(bytes === [...LEAN].join(), "byte for byte the package's lean wasm");
   assert.equal((await visit.segmentEvent('Bundled App Started')).properties.bundler, bundler);
   assert.deepEqual(visit.errors, [], 'no page errors');
-  assert.deepEqual(visit.warnings.filter((w) => /hubspot/i.test(w)), [], 'no warning from the plugin');
+  assert.deepEqual(
+    visit.warnings.filter((w) => /hubspot/i.test(w)),
+    [],
+    'no warning from the plugin',
+  );
 }
 
 const esbuildOptions = (entry, dir, extra) => ({
-  entryPoints: [`${APP}/src/${entry}`], bundle: true, outfile: `${dir}/app.js`, minify: true,
-  logLevel: 'silent', target: 'es2022', ...extra,
+  entryPoints: [`${APP}/src/${entry}`],
+  bundle: true,
+  outfile: `${dir}/app.js`,
+  minify: true,
+  logLevel: 'silent',
+  target: 'es2022',
+  ...extra,
 });
 
 test('esbuild, ES module output: with the two .wasm copied beside the bundle, the app reaches HubSpot', async () => {
@@ -107,23 +126,31 @@ test('esbuild, iife output: --loader:.wasm=file and init({ module_or_path }) fir
   await visitBuild(dir, (visit, server) => assertDelivered(visit, server, 'esbuild-iife', wasm));
 });
 
-test('esbuild, ES module output without the README\'s step: load() rejects naming the fix, analytics goes on, HubSpot gets nothing', async () => {
+test("esbuild, ES module output without the README's step: load() rejects naming the fix, analytics goes on, HubSpot gets nothing", async () => {
   const dir = output('esbuild-bare', { module: true });
   await esbuild(esbuildOptions('app.js', dir, { format: 'esm' }));
-  assert.deepEqual(readdirSync(dir).filter((f) => f.endsWith('.wasm')), [], 'esbuild emitted no wasm');
+  assert.deepEqual(
+    readdirSync(dir).filter((f) => f.endsWith('.wasm')),
+    [],
+    'esbuild emitted no wasm',
+  );
   await visitBuild(dir, async (visit) => {
     // analytics-next logs a destination whose load() rejects as console.warn(name, error).
-    const warning = await visit.warning("init({ module_or_path })");
+    const warning = await visit.warning('init({ module_or_path })');
     assert.match(warning, /^hubspot-wasm Error: the plugin's WebAssembly could not be loaded: .*404/);
     assert.match(warning, /https:\/\/github\.com\/hubspot-wasm\/hubspot-wasm#bundlers/);
-    assert.equal(warning.replaceAll('github.com/hubspot-wasm/hubspot-wasm', '').match(/hubspot-wasm/g).length, 1, `the name once: ${warning}`);
+    assert.equal(
+      warning.replaceAll('github.com/hubspot-wasm/hubspot-wasm', '').match(/hubspot-wasm/g).length,
+      1,
+      `the name once: ${warning}`,
+    );
     assert.equal((await visit.segmentEvent('Bundled App Started')).properties.bundler, 'esbuild-bare', 'analytics goes on');
     assert.deepEqual(visit.requestsTo('tracker'), [], 'HubSpot not loaded');
     assert.deepEqual(visit.errors, [], 'no exception reaches the page');
   });
 });
 
-test('esbuild, iife output without the README\'s step: load() rejects naming the fix (there is no import.meta.url to find the .wasm by)', async () => {
+test("esbuild, iife output without the README's step: load() rejects naming the fix (there is no import.meta.url to find the .wasm by)", async () => {
   const dir = output('esbuild-iife-bare', { module: false });
   await esbuild(esbuildOptions('app.js', dir, { format: 'iife' }));
   await visitBuild(dir, async (visit) => {
@@ -165,11 +192,18 @@ function freePort() {
 async function withNext(command, fn) {
   const port = await freePort();
   const child = spawn(NEXT, [command, '--port', String(port), '--hostname', '127.0.0.1'], {
-    cwd: NEXT_APP, detached: true, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1' },
+    cwd: NEXT_APP,
+    detached: true,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1' },
   });
   let output = '';
-  child.stdout.on('data', (d) => { output += d; });
-  child.stderr.on('data', (d) => { output += d; });
+  child.stdout.on('data', (d) => {
+    output += d;
+  });
+  child.stderr.on('data', (d) => {
+    output += d;
+  });
   try {
     const url = `http://127.0.0.1:${port}`;
     for (let tries = 0; !/Ready in/.test(output); tries++) {
@@ -186,7 +220,9 @@ async function withNext(command, fn) {
     }
   } finally {
     const exited = child.exitCode === null ? new Promise((ok) => child.once('exit', ok)) : null;
-    try { process.kill(-child.pid, 'SIGTERM'); } catch {} // the server and its workers
+    try {
+      process.kill(-child.pid, 'SIGTERM');
+    } catch {} // the server and its workers
     await exited;
   }
 }
@@ -197,15 +233,31 @@ test('Next.js (app router), next build then next start: nothing to configure, th
   writeFileSync(`${NEXT_APP}/package.json`, '{ "private": true }\n');
   installPacked(pack(), NEXT_APP);
   await new Promise((resolve, reject) => {
-    const build = spawn(NEXT, ['build'], { cwd: NEXT_APP, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1' } });
+    const build = spawn(NEXT, ['build'], {
+      cwd: NEXT_APP,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1' },
+    });
     let output = '';
-    build.stdout.on('data', (d) => { output += d; });
-    build.stderr.on('data', (d) => { output += d; });
+    build.stdout.on('data', (d) => {
+      output += d;
+    });
+    build.stderr.on('data', (d) => {
+      output += d;
+    });
     build.on('close', (code) => (code === 0 ? resolve() : reject(new Error(`next build failed (${code}): ${output}`))));
   });
-  const media = readdirSync(`${NEXT_APP}/.next/static/media`).filter((f) => f.endsWith('.wasm')).sort();
-  assert.deepEqual(media.map((f) => f.replace(/\.[\w-]+\.wasm$/, '.wasm')), ['hubspot_wasm_bg.wasm', 'hubspot_wasm_full_bg.wasm'], 'both emitted, hashed');
-  await withNext('start', (visit, server) => assertDelivered(visit, server, 'next-build', /^\/_next\/static\/media\/hubspot_wasm_bg\.[\w-]+\.wasm$/));
+  const media = readdirSync(`${NEXT_APP}/.next/static/media`)
+    .filter((f) => f.endsWith('.wasm'))
+    .sort();
+  assert.deepEqual(
+    media.map((f) => f.replace(/\.[\w-]+\.wasm$/, '.wasm')),
+    ['hubspot_wasm_bg.wasm', 'hubspot_wasm_full_bg.wasm'],
+    'both emitted, hashed',
+  );
+  await withNext('start', (visit, server) =>
+    assertDelivered(visit, server, 'next-build', /^\/_next\/static\/media\/hubspot_wasm_bg\.[\w-]+\.wasm$/),
+  );
 });
 
 test('Next.js (app router), next dev: the app reaches HubSpot', { timeout: 240_000 }, async () => {

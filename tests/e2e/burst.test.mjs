@@ -20,8 +20,10 @@ async function start(visit, settings) {
 
 /** `count` track calls named E<from>…, made at once; resolves once analytics-next delivered them all. */
 function burst(visit, from, count) {
-  return visit.page.evaluate(([from, count]) => Promise.all(Array.from({ length: count }, (_, i) => analytics.track(`E${from + i}`)))
-    .then(() => undefined), [from, count]);
+  return visit.page.evaluate(
+    ([from, count]) => Promise.all(Array.from({ length: count }, (_, i) => analytics.track(`E${from + i}`))).then(() => undefined),
+    [from, count],
+  );
 }
 
 /** The custom behavioral events HubSpot received, by name, in order. */
@@ -31,29 +33,38 @@ function received(visit) {
 
 /** Waits until HubSpot received `count` custom behavioral events. */
 function receivedCount(visit, count) {
-  return visit.until((count) => (window.__hubspot?.sent ?? []).filter((s) => s.kind === 'customEvent').length >= count, count, { timeout: 200_000 });
+  return visit.until((count) => (window.__hubspot?.sent ?? []).filter((s) => s.kind === 'customEvent').length >= count, count, {
+    timeout: 200_000,
+  });
 }
 
 /** HubSpot's names for E<from> … E<to - 1>. */
 const names = (from, to) => Array.from({ length: to - from }, (_, i) => `pe${PORTAL}_e${from + i}`);
 
-test('10,000 calls, half of them before a tracker that starts 300 ms late: all 10,000 reach HubSpot, once each, in order', LIMIT, async () => {
-  const visit = await harness.openFixture('app', { tracker: 'hold' });
-  // A tracker late, not lost: 10,000 calls through analytics-next take longer than the default
-  // loadTimeoutMs (10 s) on a slow machine, after which the plugin would rightly bound them.
-  await start(visit, { portalId: PORTAL, loadTimeoutMs: 600_000 });
-  await burst(visit, 0, 5000);
-  assert.equal(await visit.hubspot(), null, 'the first half was made before the tracker ran');
-  const late = new Promise((ok) => setTimeout(ok, 300)).then(() => visit.release('tracker'));
-  await burst(visit, 5000, 5000);
-  await late;
-  await receivedCount(visit, 10_000);
-  await new Promise((ok) => setTimeout(ok, 300)); // room for a second delivery, should there be one
+test(
+  '10,000 calls, half of them before a tracker that starts 300 ms late: all 10,000 reach HubSpot, once each, in order',
+  LIMIT,
+  async () => {
+    const visit = await harness.openFixture('app', { tracker: 'hold' });
+    // A tracker late, not lost: 10,000 calls through analytics-next take longer than the default
+    // loadTimeoutMs (10 s) on a slow machine, after which the plugin would rightly bound them.
+    await start(visit, { portalId: PORTAL, loadTimeoutMs: 600_000 });
+    await burst(visit, 0, 5000);
+    assert.equal(await visit.hubspot(), null, 'the first half was made before the tracker ran');
+    const late = new Promise((ok) => setTimeout(ok, 300)).then(() => visit.release('tracker'));
+    await burst(visit, 5000, 5000);
+    await late;
+    await receivedCount(visit, 10_000);
+    await new Promise((ok) => setTimeout(ok, 300)); // room for a second delivery, should there be one
 
-  assert.deepEqual(await received(visit), names(0, 10_000));
-  assert.deepEqual(visit.warnings.filter((w) => w.includes('hubspot-wasm')), []);
-  assert.deepEqual(visit.errors, []);
-});
+    assert.deepEqual(await received(visit), names(0, 10_000));
+    assert.deepEqual(
+      visit.warnings.filter((w) => w.includes('hubspot-wasm')),
+      [],
+    );
+    assert.deepEqual(visit.errors, []);
+  },
+);
 
 test('a tracker that does not come: past loadTimeoutMs the calls waiting are bounded, with one warning', LIMIT, async () => {
   const visit = await harness.openFixture('app', { tracker: 'hold' });

@@ -71,7 +71,11 @@ test('Vite 8 production build, no wasm plugin: the app identifies and tracks thr
   assert.ok(wasm && full, `each named by Vite with a content hash: ${wasms}`);
   assert.ok(PKG_WASM.equals(readFileSync(`${viteOut}/assets/${wasm}`)), 'the lean one is pkg/hubspot_wasm_bg.wasm');
   assert.ok(PKG_FULL_WASM.equals(readFileSync(`${viteOut}/assets/${full}`)), 'the full one is pkg/hubspot_wasm_full_bg.wasm');
-  assert.deepEqual(readdirSync(viteOut).filter((f) => f.endsWith('.wasm')), [], 'no wasm outside assets/');
+  assert.deepEqual(
+    readdirSync(viteOut).filter((f) => f.endsWith('.wasm')),
+    [],
+    'no wasm outside assets/',
+  );
   const entry = readFileSync(`${viteOut}/index.html`, 'utf8').match(/src="\/assets\/(index-[\w-]+\.js)"/)?.[1];
   assert.ok(entry, 'index.html loads the bundle');
   const kb = (file) => (statSync(`${viteOut}/assets/${file}`).size / 1024).toFixed(1);
@@ -86,31 +90,54 @@ test('Vite 8 production build, no wasm plugin: the app identifies and tracks thr
       // custom behavioral event (the plugin's default) carrying the identity.
       const sent = await visit.until(() => window.__hubspot?.sent.some((s) => s.kind === 'customEvent') && window.__hubspot.sent);
       const hubspot = await visit.hubspot();
-      assert.deepEqual(hubspot.commands.filter(([name]) => name !== 'setPortalId' && name !== '<function>'), [
-        ['trackPageView'],
-        ['identify', { id: 'vite-user-1', email: 'vite@example.com', firstname: 'Evan' }],
-        ['trackCustomBehavioralEvent', { name: 'pe62515_vite_app_started', properties: { bundler: 'vite', revenue: 8 } }],
-      ]);
+      assert.deepEqual(
+        hubspot.commands.filter(([name]) => name !== 'setPortalId' && name !== '<function>'),
+        [
+          ['trackPageView'],
+          ['identify', { id: 'vite-user-1', email: 'vite@example.com', firstname: 'Evan' }],
+          ['trackCustomBehavioralEvent', { name: 'pe62515_vite_app_started', properties: { bundler: 'vite', revenue: 8 } }],
+        ],
+      );
       const brief = ({ kind, name, properties, path, identity, initial }) => ({ kind, name, properties, path, identity, initial });
-      assert.deepEqual(sent.map(brief), [
-        { kind: 'pageView', name: undefined, properties: undefined, path: '/', identity: null, initial: true },
-        {
-          kind: 'customEvent', name: 'pe62515_vite_app_started', properties: { bundler: 'vite', revenue: '8' }, path: '/',
-          identity: { id: 'vite-user-1', email: 'vite@example.com', firstname: 'Evan' }, initial: false,
-        },
-      ], "HubSpot's own automatic page view, once, then the event with its identity");
-      assert.deepEqual(visit.requestsTo('tracker').map((r) => r.url), ['https://js.hs-scripts.com/62515.js']);
+      assert.deepEqual(
+        sent.map(brief),
+        [
+          { kind: 'pageView', name: undefined, properties: undefined, path: '/', identity: null, initial: true },
+          {
+            kind: 'customEvent',
+            name: 'pe62515_vite_app_started',
+            properties: { bundler: 'vite', revenue: '8' },
+            path: '/',
+            identity: { id: 'vite-user-1', email: 'vite@example.com', firstname: 'Evan' },
+            initial: false,
+          },
+        ],
+        "HubSpot's own automatic page view, once, then the event with its identity",
+      );
+      assert.deepEqual(
+        visit.requestsTo('tracker').map((r) => r.url),
+        ['https://js.hs-scripts.com/62515.js'],
+      );
 
       // The wasm the page ran is the lean one Vite emitted, from the Vite output's server: the
       // app needs neither form forwarding nor the banner helper, so the full one is not fetched.
-      const fetched = await visit.page.evaluate(() => performance.getEntriesByType('resource').map((e) => e.name).filter((n) => n.includes('.wasm')));
+      const fetched = await visit.page.evaluate(() =>
+        performance
+          .getEntriesByType('resource')
+          .map((e) => e.name)
+          .filter((n) => n.includes('.wasm')),
+      );
       assert.deepEqual(fetched, [`${server.url}/assets/${wasm}`]);
 
       // analytics-next itself works in the Vite build too: Segment's API got the event.
       assert.equal((await visit.segmentEvent('Vite App Started')).properties.bundler, 'vite');
       assert.deepEqual(visit.errors, [], 'no page errors');
       assert.deepEqual(visit.unexpectedRequests, []);
-      assert.deepEqual(visit.warnings.filter((w) => /hubspot/i.test(w)), [], 'no warning from the plugin');
+      assert.deepEqual(
+        visit.warnings.filter((w) => /hubspot/i.test(w)),
+        [],
+        'no warning from the plugin',
+      );
     });
   } finally {
     await server.close();
@@ -135,7 +162,12 @@ function ssr() {
 
 test('SSR: importing the package in Node (no window, no document) throws nothing, changes no global and fetches nothing', async () => {
   const report = await ssr();
-  assert.deepEqual(report.environment, { window: 'undefined', document: 'undefined', WebAssembly: 'object', after: { window: 'undefined', document: 'undefined' } });
+  assert.deepEqual(report.environment, {
+    window: 'undefined',
+    document: 'undefined',
+    WebAssembly: 'object',
+    after: { window: 'undefined', document: 'undefined' },
+  });
   assert.equal(report.importError, null);
   // hubspotBannerConsent(): HubSpot's cookie banner as the consent source for Segment's consent wrapper.
   assert.deepEqual(report.exports, ['default', 'hubspotBannerConsent', 'hubspotPlugin']);
@@ -150,16 +182,24 @@ test('SSR: hubspotPlugin() in Node returns a destination plugin whose event and 
   assert.equal(plugin.type, 'destination');
   assert.equal(plugin.version, PKG_VERSION);
   assert.equal(typeof plugin.name, 'string');
-  assert.ok(Object.values(plugin.methods).every((t) => t === 'function'), JSON.stringify(plugin.methods));
+  assert.ok(
+    Object.values(plugin.methods).every((t) => t === 'function'),
+    JSON.stringify(plugin.methods),
+  );
   assert.equal(plugin.isLoaded, false);
   const unchanged = { same: true, unchanged: true };
   for (const method of ['page', 'identify', 'track', 'group', 'alias', 'screen']) {
     assert.deepEqual(report.events[method], unchanged, method);
   }
-  assert.deepEqual(report.extras, { 'doNotTrack()': 'ok', 'doNotTrack(false)': 'ok', 'revokeCookieConsent()': 'ok', 'setConsent({"analytics":true})': 'ok' });
+  assert.deepEqual(report.extras, {
+    'doNotTrack()': 'ok',
+    'doNotTrack(false)': 'ok',
+    'revokeCookieConsent()': 'ok',
+    'setConsent({"analytics":true})': 'ok',
+  });
 });
 
-test("SSR: load() in Node resolves without loading anything (no fetch, no wasm, no global) and the plugin stays inert", async () => {
+test('SSR: load() in Node resolves without loading anything (no fetch, no wasm, no global) and the plugin stays inert', async () => {
   const report = await ssr();
   assert.equal(report.load.returnsPromise, true);
   assert.deepEqual(report.fetched, [], 'nothing fetched');
@@ -180,7 +220,10 @@ test('the plugin is named at run time as its shipped declarations say (name, alt
   assert.ok(declared, 'pkg/hubspot_wasm.d.ts declares the name as a literal');
   assert.equal(plugin.name, declared);
   if (/readonly alternativeNames: string\[\]/.test(PKG_DTS)) {
-    assert.ok(Array.isArray(plugin.alternativeNames) && plugin.alternativeNames.every((n) => typeof n === 'string'), `alternativeNames: ${JSON.stringify(plugin.alternativeNames)}`);
+    assert.ok(
+      Array.isArray(plugin.alternativeNames) && plugin.alternativeNames.every((n) => typeof n === 'string'),
+      `alternativeNames: ${JSON.stringify(plugin.alternativeNames)}`,
+    );
   }
 });
 
@@ -189,7 +232,10 @@ test('the plugin is named at run time as its shipped declarations say (name, alt
 const TSC = `${ROOT}node_modules/.bin/tsc`;
 /** `tsc -p <project> --strict --noEmit`: resolves to { code, output } whatever the exit code. */
 function tsc(project) {
-  return run(TSC, ['-p', `${ROOT}tests/types/${project}`, '--strict', '--noEmit', '--pretty', 'false'], { cwd: ROOT, timeout: 30_000 }).then(
+  return run(TSC, ['-p', `${ROOT}tests/types/${project}`, '--strict', '--noEmit', '--pretty', 'false'], {
+    cwd: ROOT,
+    timeout: 30_000,
+  }).then(
     ({ stdout, stderr }) => ({ code: 0, output: stdout + stderr }),
     (error) => {
       if (typeof error.code !== 'number') throw error;
@@ -210,7 +256,11 @@ test('TypeScript: a strict app using every setting, register(), the consent meth
   const keys = [...settings.matchAll(/^ {2}(\w+)\??:/gm)].map((m) => m[1]);
   assert.ok(keys.length > 10, `settings found: ${keys}`);
   for (const key of ['portalId', 'trackFormSubmissions', 'formFields', 'identifyFormSubmitters']) assert.ok(keys.includes(key), key);
-  assert.deepEqual(keys.filter((key) => !new RegExp(`^\\s+${key}: `, 'm').test(consumer)), [], 'settings consumer.ts does not use');
+  assert.deepEqual(
+    keys.filter((key) => !new RegExp(`^\\s+${key}: `, 'm').test(consumer)),
+    [],
+    'settings consumer.ts does not use',
+  );
 });
 
 test('TypeScript: wrong setting types fail to compile, each error on its setting (portalId: true, region: "us", trackFormSubmissions: "yes")', async () => {
@@ -218,13 +268,21 @@ test('TypeScript: wrong setting types fail to compile, each error on its setting
   assert.notEqual(code, 0, 'tsc must fail');
   const source = readFileSync(`${ROOT}tests/types/wrong-settings.ts`, 'utf8').split('\n');
   const errors = [...output.matchAll(/^(.+?)\((\d+),(\d+)\): error (TS\d+): (.*)$/gm)].map(([, file, line, column, code, message]) => ({
-    file, code, message,
+    file,
+    code,
+    message,
     // The word tsc points at: the setting whose value is wrong.
     at: source[line - 1].slice(column - 1).match(/^\w+/)?.[0],
   }));
   assert.equal(errors.length, 3, output);
-  assert.ok(errors.every((e) => e.file.endsWith('tests/types/wrong-settings.ts') && e.code === 'TS2322'), output);
-  assert.deepEqual(errors.map((e) => e.at), ['portalId', 'region', 'trackFormSubmissions']);
+  assert.ok(
+    errors.every((e) => e.file.endsWith('tests/types/wrong-settings.ts') && e.code === 'TS2322'),
+    output,
+  );
+  assert.deepEqual(
+    errors.map((e) => e.at),
+    ['portalId', 'region', 'trackFormSubmissions'],
+  );
   assert.match(errors[0].message, /'true' is not assignable to type 'string \| number/);
   assert.match(errors[1].message, /'"us"' is not assignable to type '"ap1" \| "eu1" \| "na1" \| "na2"/);
   assert.match(errors[2].message, /'string' is not assignable to type 'boolean/);

@@ -27,10 +27,13 @@ async function bothRules({ settings, analytics, embed, running }) {
   const plugin = mod.hubspotPlugin(settings);
   let settled = false;
   const loaded = plugin.load({}, { on() {}, queue: { plugins: [] }, settings: { cdnSettings: { integrations: {} } }, ...analytics });
-  loaded.then(() => (settled = true), () => (settled = true));
+  loaded.then(
+    () => (settled = true),
+    () => (settled = true),
+  );
   const early = script();
   document.querySelector('script#hs-script-loader[src]')?.remove();
-  for (const until = Date.now() + 3000; !settled && !script() && Date.now() < until;) await new Promise((ok) => setTimeout(ok, 10));
+  for (const until = Date.now() + 3000; !settled && !script() && Date.now() < until; ) await new Promise((ok) => setTimeout(ok, 10));
   return { early, rust: script() };
 }
 
@@ -118,7 +121,7 @@ test('the entry and the Rust plugin derive the same loader script from the same 
   assert.deepEqual(visit.errors.map(String), []);
 });
 
-test("the loader is requested at load(), before the wasm has arrived; the Rust plugin adopts it (one script), and the events reach HubSpot", async () => {
+test('the loader is requested at load(), before the wasm has arrived; the Rust plugin adopts it (one script), and the events reach HubSpot', async () => {
   const visit = await harness.open(BLANK);
   let release;
   const wasmHeld = new Promise((ok) => (release = ok));
@@ -136,14 +139,24 @@ test("the loader is requested at load(), before the wasm has arrived; the Rust p
   const hints = await visit.page.evaluate(() => [...document.querySelectorAll('link[rel=preconnect]')].map((l) => l.href));
   assert.deepEqual(hints, ['https://js-eu1.hs-scripts.com/', 'https://js-eu1.hs-analytics.net/']);
   await visit.until(() => window.__hubspot?.sent.some((s) => s.kind === 'pageView'));
-  assert.deepEqual(visit.requestsTo('tracker').map((r) => r.url), ['https://js-eu1.hs-scripts.com/62515.js']);
+  assert.deepEqual(
+    visit.requestsTo('tracker').map((r) => r.url),
+    ['https://js-eu1.hs-scripts.com/62515.js'],
+  );
   assert.match(visit.requestsTo('classicTracker')[0]?.url ?? '', /^https:\/\/js-eu1\.hs-analytics\.net\/analytics\/\d+\/62515\.js$/);
-  assert.equal(await visit.page.evaluate(() => window.__hubspot.sent.some((s) => s.kind === 'customEvent')), false, 'no event before the wasm');
+  assert.equal(
+    await visit.page.evaluate(() => window.__hubspot.sent.some((s) => s.kind === 'customEvent')),
+    false,
+    'no event before the wasm',
+  );
   release();
   await visit.page.evaluate(() => window.loaded);
   await visit.until(() => window.__hubspot.sent.some((s) => s.kind === 'customEvent'));
   const sent = await visit.sent();
-  assert.deepEqual(sent.filter((s) => s.kind === 'customEvent').map((s) => s.name), ['pe62515_early_bird']);
+  assert.deepEqual(
+    sent.filter((s) => s.kind === 'customEvent').map((s) => s.name),
+    ['pe62515_early_bird'],
+  );
   assert.equal(await visit.page.evaluate(() => document.querySelectorAll('script[src*="hs-scripts.com"]').length), 1, 'one loader script');
   assert.equal((await visit.hubspot()).loads, 1);
   assert.deepEqual(visit.errors.map(String), []);
@@ -157,7 +170,10 @@ test('a loader requested early that fails: load() rejects naming its URL, as for
     const plugin = hubspotPlugin({ portalId: '62515' });
     const early = plugin.load({}, { on() {}, queue: { plugins: [] }, settings: { cdnSettings: { integrations: {} } } });
     const inserted = document.querySelectorAll('script#hs-script-loader').length;
-    return early.then(() => 'resolved', (e) => `${inserted} ${e.message}`);
+    return early.then(
+      () => 'resolved',
+      (e) => `${inserted} ${e.message}`,
+    );
   });
   assert.match(outcome, /^1 hubspot-wasm: HubSpot's tracking code could not be loaded from https:\/\/js\.hs-scripts\.com\/62515\.js/);
   assert.equal(visit.requestsTo('tracker').length, 1);

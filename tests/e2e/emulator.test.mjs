@@ -13,13 +13,17 @@ const TRACKER = 'https://js.hs-scripts.com/62515.js';
 
 /** Injects a script the way HubSpot's embed code does, resolving when it has run. */
 function inject(page, src) {
-  return page.evaluate((src) => new Promise((ok, fail) => {
-    const s = document.createElement('script');
-    s.src = src;
-    s.onload = ok;
-    s.onerror = () => fail(new Error('failed: ' + src));
-    document.head.append(s);
-  }), src);
+  return page.evaluate(
+    (src) =>
+      new Promise((ok, fail) => {
+        const s = document.createElement('script');
+        s.src = src;
+        s.onload = ok;
+        s.onerror = () => fail(new Error(`failed: ${src}`));
+        document.head.append(s);
+      }),
+    src,
+  );
 }
 
 /** Opens the blank page, runs `queue` in it (the page's own pushes), then loads the tracker
@@ -39,7 +43,7 @@ function bannerReady(visit) {
 
 const pick = (entry, ...keys) => Object.fromEntries(keys.map((k) => [k, entry[k]]));
 
-test('emulator: the page\'s queue runs first with set-up commands ahead, then its own setPortalId and page view; the last queued setPath wins for both page views', async () => {
+test("emulator: the page's queue runs first with set-up commands ahead, then its own setPortalId and page view; the last queued setPath wins for both page views", async () => {
   const visit = await start(() => {
     window._hsq = [];
     _hsq.push(['setPath', '/first']);
@@ -52,21 +56,31 @@ test('emulator: the page\'s queue runs first with set-up commands ahead, then it
   assert.match(log.src, /^https:\/\/js\.hs-analytics\.net\/analytics\/\d+\/62515\.js$/, 'the tracker, added by the loader');
   assert.equal(log.loads, 1);
   assert.deepEqual(log.commands, [
-    ['setPath', '/first'], ['setPath', '/second'], ['setPortalId', 62515],
-    ['trackPageView'], ['trackEvent', { id: 'Queued' }], ['trackPageView'],
+    ['setPath', '/first'],
+    ['setPath', '/second'],
+    ['setPortalId', 62515],
+    ['trackPageView'],
+    ['trackEvent', { id: 'Queued' }],
+    ['trackPageView'],
   ]);
-  assert.deepEqual(log.sent.map((e) => pick(e, 'kind', 'path', 'initial')), [
-    { kind: 'pageView', path: '/second', initial: false },
-    { kind: 'event', path: '/second', initial: false },
-    { kind: 'pageView', path: '/second', initial: true },
-  ]);
+  assert.deepEqual(
+    log.sent.map((e) => pick(e, 'kind', 'path', 'initial')),
+    [
+      { kind: 'pageView', path: '/second', initial: false },
+      { kind: 'event', path: '/second', initial: false },
+      { kind: 'pageView', path: '/second', initial: true },
+    ],
+  );
   assert.match(log.sent[0].url, /^https:\/\/track\.hubspot\.com\/__ptq\.gif\?k=1&/);
   assert.match(log.sent[0].url, /[?&]a=62515(&|$)/);
   assert.match(log.sent[0].url, /[?&]po=%2Fsecond&rpo=%2Ffirst(&|$)/);
   assert.equal(await visit.page.evaluate(() => window._hsq.push === Array.prototype.push), false);
   assert.equal(await visit.page.evaluate(() => window._hsq.length), 0);
   // HubSpot's loader: the cookie banner beside the tracker, each once (by element id).
-  assert.equal(await visit.page.evaluate(() => document.getElementById('cookieBanner-62515')?.src), 'https://js.hs-banner.com/v2/62515/banner.js');
+  assert.equal(
+    await visit.page.evaluate(() => document.getElementById('cookieBanner-62515')?.src),
+    'https://js.hs-banner.com/v2/62515/banner.js',
+  );
   await inject(visit.page, TRACKER);
   // A second copy of the tracker itself does nothing either.
   await inject(visit.page, log.src);
@@ -76,7 +90,10 @@ test('emulator: the page\'s queue runs first with set-up commands ahead, then it
   assert.equal(visit.requestsTo('classicTracker').length, 2);
   assert.equal(await visit.page.evaluate(() => document.querySelectorAll('script[src*="hs-banner.com"]').length), 1);
   await bannerReady(visit);
-  assert.deepEqual(visit.requestsTo('banner').map((r) => r.url), ['https://js.hs-banner.com/v2/62515/banner.js']);
+  assert.deepEqual(
+    visit.requestsTo('banner').map((r) => r.url),
+    ['https://js.hs-banner.com/v2/62515/banner.js'],
+  );
   assert.deepEqual(visit.unexpectedRequests, []);
   assert.deepEqual(visit.errors, []);
 });
@@ -93,11 +110,14 @@ test('emulator: identify is kept and merged, and rides every later request (HubS
   });
   const { sent } = await visit.hubspot();
   assert.equal(sent[0].identity, null, 'the automatic page view went before any identify');
-  assert.deepEqual(sent.slice(1).map((e) => [e.kind, e.identity]), [
-    ['pageView', { email: 'ada@example.com' }],
-    ['customEvent', { email: 'ada@example.com', firstname: 'Ada', tags: ['a', 'b'] }],
-    ['pageView', { email: 'ada@example.com', firstname: 'Ada', tags: ['a', 'b'] }],
-  ]);
+  assert.deepEqual(
+    sent.slice(1).map((e) => [e.kind, e.identity]),
+    [
+      ['pageView', { email: 'ada@example.com' }],
+      ['customEvent', { email: 'ada@example.com', firstname: 'Ada', tags: ['a', 'b'] }],
+      ['pageView', { email: 'ada@example.com', firstname: 'Ada', tags: ['a', 'b'] }],
+    ],
+  );
   assert.match(sent[1].url, /[?&]i=email%3Dada%2540example.com(&|$)/, 'the identity is encoded twice');
   assert.deepEqual(await visit.page.evaluate(() => Object.keys(window.first)), ['email', 'firstname', 'tags']);
   assert.deepEqual(visit.errors, []);
@@ -116,14 +136,23 @@ test('emulator: function entries run in queue order, with the tracker, after _hs
       () => seen.push(['second']),
     ];
   });
-  assert.deepEqual(await visit.page.evaluate(() => window.seen), [
-    ['first', false, 'function', 'object'], ['pushed', 3], ['second'],
-  ]);
+  assert.deepEqual(await visit.page.evaluate(() => window.seen), [['first', false, 'function', 'object'], ['pushed', 3], ['second']]);
   const log = await visit.hubspot();
   assert.deepEqual(log.commands, [
-    ['setPortalId', 62515], ['<function>'], ['setPath', '/from-function'], ['trackPageView'], ['<function>'], ['trackPageView'],
+    ['setPortalId', 62515],
+    ['<function>'],
+    ['setPath', '/from-function'],
+    ['trackPageView'],
+    ['<function>'],
+    ['trackPageView'],
   ]);
-  assert.deepEqual(log.sent.map((e) => [e.path, e.initial]), [['/from-function', false], ['/from-function', true]]);
+  assert.deepEqual(
+    log.sent.map((e) => [e.path, e.initial]),
+    [
+      ['/from-function', false],
+      ['/from-function', true],
+    ],
+  );
   assert.deepEqual(visit.errors, []);
 });
 
@@ -133,33 +162,55 @@ test('emulator: after start, push runs its FIRST argument only; unknown names an
     _hsq.push(['setPath', '/one'], ['trackPageView']);
     _hsq.push(['trackPageView'], ['trackEvent', { id: 'lost' }]);
     _hsq.push(['noSuchCommand', 1]);
-    _hsq.push(() => { throw new Error('boom'); });
+    _hsq.push(() => {
+      throw new Error('boom');
+    });
     _hsq.push('trackPageView');
   });
   const log = await visit.hubspot();
-  assert.deepEqual(log.sent.slice(1).map((e) => pick(e, 'kind', 'path')), [{ kind: 'pageView', path: '/one' }]);
-  assert.deepEqual(log.ignored.map((i) => i.command), [['noSuchCommand', 1], ['<function>'], 'trackPageView']);
+  assert.deepEqual(
+    log.sent.slice(1).map((e) => pick(e, 'kind', 'path')),
+    [{ kind: 'pageView', path: '/one' }],
+  );
+  assert.deepEqual(
+    log.ignored.map((i) => i.command),
+    [['noSuchCommand', 1], ['<function>'], 'trackPageView'],
+  );
   assert.match(log.ignored[1].why, /boom/);
   assert.deepEqual(visit.errors, []);
 });
 
 test('emulator: custom event properties arrive as HubSpot encodes them (objects as [object Object], arrays as repeated keys, empty values as "")', async () => {
   const visit = await start();
-  await visit.page.evaluate(() => _hsq.push(['trackCustomBehavioralEvent', {
-    name: 'pe62515_checkout',
-    properties: { plan: { tier: 'pro' }, items: ['a', 'b'], total: 12.5, text: 'a b&c', zero: 0, no: false, none: null },
-  }]));
+  await visit.page.evaluate(() =>
+    _hsq.push([
+      'trackCustomBehavioralEvent',
+      {
+        name: 'pe62515_checkout',
+        properties: { plan: { tier: 'pro' }, items: ['a', 'b'], total: 12.5, text: 'a b&c', zero: 0, no: false, none: null },
+      },
+    ]),
+  );
   const [event] = (await visit.hubspot()).sent.slice(1);
   assert.equal(event.kind, 'customEvent');
   assert.equal(event.name, 'pe62515_checkout');
   assert.deepEqual(event.properties, {
-    plan: '[object Object]', items: ['a', 'b'], total: '12.5', text: 'a b&c', zero: '', no: '', none: '',
+    plan: '[object Object]',
+    items: ['a', 'b'],
+    total: '12.5',
+    text: 'a b&c',
+    zero: '',
+    no: '',
+    none: '',
   });
-  assert.match(event.url, /^https:\/\/track\.hubspot\.com\/__ptbe\.gif\?n=pe62515_checkout&_plan=%5Bobject\+Object%5D&_items=a&_items=b&_total=12\.5&_text=a\+b%26c&/);
+  assert.match(
+    event.url,
+    /^https:\/\/track\.hubspot\.com\/__ptbe\.gif\?n=pe62515_checkout&_plan=%5Bobject\+Object%5D&_items=a&_items=b&_total=12\.5&_text=a\+b%26c&/,
+  );
   assert.deepEqual(visit.errors, []);
 });
 
-test('emulator: the legacy trackEvent sends k=3 with n=<id> and m=<value> beside the object\'s own keys', async () => {
+test("emulator: the legacy trackEvent sends k=3 with n=<id> and m=<value> beside the object's own keys", async () => {
   const visit = await start();
   await visit.page.evaluate(() => {
     window.event3 = { id: 'Signed up', value: 12, plan: 'pro' };
@@ -190,7 +241,10 @@ test('emulator: doNotTrack sets __hs_do_not_track=yes and nothing is sent until 
   });
   log = await visit.hubspot();
   assert.equal(log.doNotTrack, false);
-  assert.deepEqual(log.sent.map((e) => e.kind), ['pageView', 'pageView']);
+  assert.deepEqual(
+    log.sent.map((e) => e.kind),
+    ['pageView', 'pageView'],
+  );
   assert.deepEqual(visit.errors, []);
 });
 
@@ -228,19 +282,38 @@ test('emulator: revokeCookieConsent through the banner: cookies gone, a new visi
   // (Whether the banner answered before the tracker's own page view depends on which of the two
   // scripts the loader added arrived first.)
   assert.deepEqual(pick(initial, 'kind', 'initial'), { kind: 'pageView', initial: true }, "the tracker's own page view");
-  assert.deepEqual(pick(before, 'kind', 'consentAllowed', 'identity'), { kind: 'pageView', consentAllowed: true, identity: { email: 'cy@example.com' } });
-  assert.deepEqual(pick(revoke, 'kind', 'consentAllowed', 'identity', 'resetVisitor'), { kind: 'revokeConsent', consentAllowed: false, identity: null, resetVisitor: true });
+  assert.deepEqual(pick(before, 'kind', 'consentAllowed', 'identity'), {
+    kind: 'pageView',
+    consentAllowed: true,
+    identity: { email: 'cy@example.com' },
+  });
+  assert.deepEqual(pick(revoke, 'kind', 'consentAllowed', 'identity', 'resetVisitor'), {
+    kind: 'revokeConsent',
+    consentAllowed: false,
+    identity: null,
+    resetVisitor: true,
+  });
   assert.match(revoke.url, /__ptq\.gif\?k=30&/);
   assert.match(revoke.url, /&ce=false&/);
   assert.notEqual(revoke.visitor, before.visitor);
   assert.doesNotMatch(await visit.page.evaluate(() => document.cookie), /__hstc=|hubspotutk=/);
   const banner = await visit.banner();
-  assert.deepEqual(banner.consent, { allowed: false, categories: { necessary: true, analytics: false, advertisement: false, functionality: false } });
+  assert.deepEqual(banner.consent, {
+    allowed: false,
+    categories: { necessary: true, analytics: false, advertisement: false, functionality: false },
+  });
   // The tracker's listeners (consent, settings, cookie saving), the revocation, then the cookie
   // saving listener of the new visitor.
-  assert.deepEqual(banner.commands.map((c) => c[0]), [
-    'addPrivacyConsentListener', 'addPrivacySettingsListener', 'addPrivacyConsentListener', 'revokeCookieConsent', 'addPrivacyConsentListener',
-  ]);
+  assert.deepEqual(
+    banner.commands.map((c) => c[0]),
+    [
+      'addPrivacyConsentListener',
+      'addPrivacySettingsListener',
+      'addPrivacyConsentListener',
+      'revokeCookieConsent',
+      'addPrivacyConsentListener',
+    ],
+  );
   assert.deepEqual(visit.errors, []);
 });
 
@@ -252,18 +325,29 @@ test('emulator: without the banner script _hsp is never processed', async () => 
   });
   await visit.page.waitForTimeout(200);
   const log = await visit.hubspot();
-  assert.deepEqual(log.sent.map((e) => [e.kind, e.consentAllowed]), [['pageView', false], ['pageView', false]]);
+  assert.deepEqual(
+    log.sent.map((e) => [e.kind, e.consentAllowed]),
+    [
+      ['pageView', false],
+      ['pageView', false],
+    ],
+  );
   assert.equal(await visit.page.evaluate(() => window._hsp.push === Array.prototype.push), true);
   assert.deepEqual(await visit.page.evaluate(() => window._hsp.map((c) => c[0])), [
-    'addPrivacyConsentListener', 'addPrivacySettingsListener', 'addPrivacyConsentListener', 'revokeCookieConsent',
+    'addPrivacyConsentListener',
+    'addPrivacySettingsListener',
+    'addPrivacyConsentListener',
+    'revokeCookieConsent',
   ]);
   assert.equal(await visit.banner(), null);
   assert.doesNotMatch(await visit.page.evaluate(() => document.cookie), /__hstc=/);
 });
 
-test('emulator: the banner calls a consent listener at once when consent exists, and on the visitor\'s choice (stored for the next page)', async () => {
+test("emulator: the banner calls a consent listener at once when consent exists, and on the visitor's choice (stored for the next page)", async () => {
   const visit = await harness.open(PAGE);
-  await visit.page.evaluate(() => { window.__hubspotBannerPolicy = { mode: 'OPT_IN', choice: null }; });
+  await visit.page.evaluate(() => {
+    window.__hubspotBannerPolicy = { mode: 'OPT_IN', choice: null };
+  });
   await inject(visit.page, TRACKER);
   await bannerReady(visit);
   await visit.page.evaluate(() => {
@@ -278,13 +362,25 @@ test('emulator: the banner calls a consent listener at once when consent exists,
     _hsq.push(['trackPageView']);
   });
   const categories = { necessary: true, analytics: true, advertisement: false, functionality: true };
-  assert.deepEqual(await visit.page.evaluate(() => window.heard), [['early', false, categories], ['late', false, categories]]);
+  assert.deepEqual(await visit.page.evaluate(() => window.heard), [
+    ['early', false, categories],
+    ['late', false, categories],
+  ]);
   assert.match(await visit.page.evaluate(() => document.cookie), /__hs_cookie_cat_pref=1%3Atrue%2C2%3Afalse%2C3%3Atrue/);
   const log = await visit.hubspot();
-  assert.deepEqual(log.sent.map((e) => [e.kind, e.consentAllowed]), [['pageView', false], ['k28', true], ['pageView', true]]);
+  assert.deepEqual(
+    log.sent.map((e) => [e.kind, e.consentAllowed]),
+    [
+      ['pageView', false],
+      ['k28', true],
+      ['pageView', true],
+    ],
+  );
 
   await visit.page.reload();
-  await visit.page.evaluate(() => { window.__hubspotBannerPolicy = { mode: 'OPT_IN', choice: null }; });
+  await visit.page.evaluate(() => {
+    window.__hubspotBannerPolicy = { mode: 'OPT_IN', choice: null };
+  });
   await inject(visit.page, TRACKER);
   await bannerReady(visit);
   assert.deepEqual((await visit.banner()).consent, { allowed: false, categories });
@@ -314,7 +410,9 @@ test('emulator: hbspt.forms.create announces each step as HubSpot documents (hsF
     });
     const callback = (name) => (form, data) => window.seen.push(['callback', name, form?.tagName ?? null, data ?? null]);
     hbspt.forms.create({
-      portalId: '62515', formId: 'f-2', target: '#form-target',
+      portalId: '62515',
+      formId: 'f-2',
+      target: '#form-target',
       onFormReady: callback('onFormReady'),
       onBeforeFormSubmit: callback('onBeforeFormSubmit'),
       onFormSubmit: callback('onFormSubmit'),
@@ -328,22 +426,32 @@ test('emulator: hbspt.forms.create announces each step as HubSpot documents (hsF
   await visit.until(() => window.seen.some((s) => s[0] === 'message' && s[1] === 'onFormSubmitted'));
 
   const origin = new URL(harness.url('/')).origin;
-  const list = [{ name: 'email', value: 'dee@example.com' }, { name: 'firstname', value: 'Dee' }, { name: 'message', value: 'hello' }];
+  const list = [
+    { name: 'email', value: 'dee@example.com' },
+    { name: 'firstname', value: 'Dee' },
+    { name: 'message', value: 'hello' },
+  ];
   const values = { email: 'dee@example.com', firstname: 'Dee', message: 'hello' };
   const seen = await visit.page.evaluate(() => window.seen);
-  assert.deepEqual(seen.filter((s) => s[0] === 'message'), [
-    ['message', 'onBeforeFormInit', 'f-2', {}, origin],
-    ['message', 'onFormReady', 'f-2', {}, origin],
-    ['message', 'onBeforeFormSubmit', 'f-2', list, origin],
-    ['message', 'onFormSubmit', 'f-2', list, origin],
-    ['message', 'onFormSubmitted', 'f-2', { redirectUrl: '', submissionValues: values }, origin],
-  ]);
-  assert.deepEqual(seen.filter((s) => s[0] === 'callback'), [
-    ['callback', 'onFormReady', 'FORM', null],
-    ['callback', 'onBeforeFormSubmit', 'FORM', list],
-    ['callback', 'onFormSubmit', 'FORM', values],
-    ['callback', 'onFormSubmitted', 'FORM', { redirectUrl: '', submissionValues: values }],
-  ]);
+  assert.deepEqual(
+    seen.filter((s) => s[0] === 'message'),
+    [
+      ['message', 'onBeforeFormInit', 'f-2', {}, origin],
+      ['message', 'onFormReady', 'f-2', {}, origin],
+      ['message', 'onBeforeFormSubmit', 'f-2', list, origin],
+      ['message', 'onFormSubmit', 'f-2', list, origin],
+      ['message', 'onFormSubmitted', 'f-2', { redirectUrl: '', submissionValues: values }, origin],
+    ],
+  );
+  assert.deepEqual(
+    seen.filter((s) => s[0] === 'callback'),
+    [
+      ['callback', 'onFormReady', 'FORM', null],
+      ['callback', 'onBeforeFormSubmit', 'FORM', list],
+      ['callback', 'onFormSubmit', 'FORM', values],
+      ['callback', 'onFormSubmitted', 'FORM', { redirectUrl: '', submissionValues: values }],
+    ],
+  );
   assert.deepEqual((await visit.forms()).submissions, [{ formId: 'f-2', values }]);
   assert.deepEqual(visit.errors, []);
 });
@@ -355,11 +463,20 @@ test('emulator: the newer embed renders .hs-form-frame forms, with global form e
     for (const name of ['hs-form-event:on-ready', 'hs-form-event:on-submission:success']) {
       window.addEventListener(name, async (event) => {
         const form = HubSpotFormsV4.getFormFromEvent(event);
-        window.seen.push({ name, detail: event.detail, formId: form.getFormId(), instanceId: form.getInstanceId(), fields: await form.getFormFieldValues() });
+        window.seen.push({
+          name,
+          detail: event.detail,
+          formId: form.getFormId(),
+          instanceId: form.getInstanceId(),
+          fields: await form.getFormFieldValues(),
+        });
       });
     }
     // HubSpot's embed snippet: the frame element and the portal's embed script.
-    document.body.insertAdjacentHTML('beforeend', '<div class="hs-form-frame" data-region="na1" data-form-id="f-4" data-portal-id="62515"></div>');
+    document.body.insertAdjacentHTML(
+      'beforeend',
+      '<div class="hs-form-frame" data-region="na1" data-form-id="f-4" data-portal-id="62515"></div>',
+    );
   });
   // The SDK first, as a site with loadFormsSdk has it: the embed script is a second copy of the emulator.
   await inject(visit.page, 'https://js.hsforms.net/forms/embed/v2.js');
@@ -373,14 +490,23 @@ test('emulator: the newer embed renders .hs-form-frame forms, with global form e
   assert.equal(forms.loads, 2);
   const { instanceId } = forms.created[0];
   assert.deepEqual(forms.created, [{ portalId: '62515', formId: 'f-4', instanceId, region: 'na1' }]);
-  const fields = [{ name: '0-1/email', value: 'eve@example.com' }, { name: '0-1/firstname', value: '' }, { name: '0-1/message', value: '' }];
+  const fields = [
+    { name: '0-1/email', value: 'eve@example.com' },
+    { name: '0-1/firstname', value: '' },
+    { name: '0-1/message', value: '' },
+  ];
   const seen = await visit.page.evaluate(() => window.seen);
-  assert.deepEqual(seen.map((s) => [s.name, s.detail, s.formId, s.instanceId]), [
-    ['hs-form-event:on-ready', { formId: 'f-4', instanceId }, 'f-4', instanceId],
-    ['hs-form-event:on-submission:success', { formId: 'f-4', instanceId }, 'f-4', instanceId],
-  ]);
+  assert.deepEqual(
+    seen.map((s) => [s.name, s.detail, s.formId, s.instanceId]),
+    [
+      ['hs-form-event:on-ready', { formId: 'f-4', instanceId }, 'f-4', instanceId],
+      ['hs-form-event:on-submission:success', { formId: 'f-4', instanceId }, 'f-4', instanceId],
+    ],
+  );
   assert.deepEqual(seen[1].fields, fields, 'the submitted values, read after the thank-you message replaced the form');
-  assert.deepEqual(forms.submissions, [{ formId: 'f-4', instanceId, values: { '0-1/email': 'eve@example.com', '0-1/firstname': '', '0-1/message': '' } }]);
+  assert.deepEqual(forms.submissions, [
+    { formId: 'f-4', instanceId, values: { '0-1/email': 'eve@example.com', '0-1/firstname': '', '0-1/message': '' } },
+  ]);
   assert.match(await visit.page.textContent('.hs-form-frame'), /Thanks/);
   assert.deepEqual(visit.errors, []);
 });

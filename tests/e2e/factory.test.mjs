@@ -29,11 +29,16 @@ function installRig() {
   const { hubspotPlugin } = window.fixture;
   const summary = ([name, arg]) => {
     switch (name) {
-      case 'identify': return [name, arg?.email];
-      case 'trackEvent': return [name, arg?.id];
-      case 'trackCustomBehavioralEvent': return [name, arg?.name];
-      case 'setPath': return [name, arg];
-      default: return arg === undefined ? [name] : [name, arg];
+      case 'identify':
+        return [name, arg?.email];
+      case 'trackEvent':
+        return [name, arg?.id];
+      case 'trackCustomBehavioralEvent':
+        return [name, arg?.name];
+      case 'setPath':
+        return [name, arg];
+      default:
+        return arg === undefined ? [name] : [name, arg];
     }
   };
   const rig = {
@@ -70,11 +75,16 @@ function installRig() {
         const promise = load(...args);
         const record = { state: 'pending', isError: null, message: null };
         rig.loads.push(record);
-        promise.then(() => { record.state = 'resolved'; }, (e) => {
-          record.state = 'rejected';
-          record.isError = e instanceof Error;
-          record.message = e?.message ?? String(e);
-        });
+        promise.then(
+          () => {
+            record.state = 'resolved';
+          },
+          (e) => {
+            record.state = 'rejected';
+            record.isError = e instanceof Error;
+            record.message = e?.message ?? String(e);
+          },
+        );
         return promise;
       };
       return {
@@ -83,8 +93,21 @@ function installRig() {
         type: plugin.type,
         version: plugin.version,
         isLoaded: plugin.isLoaded(),
-        methods: ['isLoaded', 'load', 'ready', 'unload', 'page', 'identify', 'track', 'group', 'alias', 'screen',
-          'doNotTrack', 'revokeCookieConsent', 'setConsent'].filter((m) => typeof plugin[m] === 'function'),
+        methods: [
+          'isLoaded',
+          'load',
+          'ready',
+          'unload',
+          'page',
+          'identify',
+          'track',
+          'group',
+          'alias',
+          'screen',
+          'doNotTrack',
+          'revokeCookieConsent',
+          'setConsent',
+        ].filter((m) => typeof plugin[m] === 'function'),
       };
     },
     /** AnalyticsBrowser.load({ plugins: [hubspotPlugin(...)] }), nothing awaited. */
@@ -98,18 +121,27 @@ function installRig() {
         },
         segment ? options : { ...options, integrations: { 'Segment.io': false } },
       );
-      rig.analytics.then(([instance, ctx]) => { rig.instance = instance; rig.ctx = ctx; });
+      rig.analytics.then(([instance, ctx]) => {
+        rig.instance = instance;
+        rig.ctx = ctx;
+      });
     },
     /** One call, recorded; analytics calls return analytics-next's promise (settles once delivered). */
     call([method, arg]) {
       const step = rig.calls.length;
       rig.calls.push([method, arg]);
       switch (method) {
-        case 'identify': return rig.analytics.identify(arg.split('@')[0], { email: arg });
-        case 'track': return rig.analytics.track(arg, { step });
-        case 'page': return rig.analytics.page({ path: arg });
-        case 'reset': return rig.analytics.reset();
-        default: rig.plugin[method](...(arg === undefined ? [] : [arg])); return undefined;
+        case 'identify':
+          return rig.analytics.identify(arg.split('@')[0], { email: arg });
+        case 'track':
+          return rig.analytics.track(arg, { step });
+        case 'page':
+          return rig.analytics.page({ path: arg });
+        case 'reset':
+          return rig.analytics.reset();
+        default:
+          rig.plugin[method](...(arg === undefined ? [] : [arg]));
+          return undefined;
       }
     },
     /** Calls one after the other, each delivered before the next is made. */
@@ -206,7 +238,12 @@ function trackerAfterPlugin(visit, wasm) {
   const releaseWasm = wasm.release;
   wasm.release = () => {
     releaseWasm();
-    visit.until(() => Array.isArray(window._hsq), undefined, { timeout: 15_000 }).then(() => visit.release('tracker'), () => {});
+    visit
+      .until(() => Array.isArray(window._hsq), undefined, { timeout: 15_000 })
+      .then(
+        () => visit.release('tracker'),
+        () => {},
+      );
   };
 }
 
@@ -308,7 +345,8 @@ for (const how of ['native-esm', 'webpack']) {
     const visit = await openPage({ how });
     // Importing the package starts nothing.
     await new Promise((ok) => setTimeout(ok, 100));
-    const wasmFetched = () => visit.page.evaluate(() => performance.getEntriesByType('resource').filter((e) => new URL(e.name).pathname.endsWith('.wasm')).length);
+    const wasmFetched = () =>
+      visit.page.evaluate(() => performance.getEntriesByType('resource').filter((e) => new URL(e.name).pathname.endsWith('.wasm')).length);
     assert.equal(await wasmFetched(), 0, 'no wasm fetched on import');
     const shape = await visit.page.evaluate((portalId) => rig.make({ portalId }), PORTAL);
     assert.deepEqual(shape, {
@@ -317,16 +355,37 @@ for (const how of ['native-esm', 'webpack']) {
       type: 'destination',
       version: CARGO_VERSION,
       isLoaded: false,
-      methods: ['isLoaded', 'load', 'ready', 'unload', 'page', 'identify', 'track', 'group', 'alias', 'screen',
-        'doNotTrack', 'revokeCookieConsent', 'setConsent'],
+      methods: [
+        'isLoaded',
+        'load',
+        'ready',
+        'unload',
+        'page',
+        'identify',
+        'track',
+        'group',
+        'alias',
+        'screen',
+        'doNotTrack',
+        'revokeCookieConsent',
+        'setConsent',
+      ],
     });
     // In a browser hubspotPlugin() starts the wasm's fetch and compile at once (the old
     // expectation had it wait for load()), but nothing reaches HubSpot's page state before
     // analytics-next loads the plugin: no tracker, no _hsq.
     await visit.until(() => performance.getEntriesByType('resource').some((e) => new URL(e.name).pathname.endsWith('.wasm')));
     await new Promise((ok) => setTimeout(ok, 100));
-    assert.deepEqual(await visit.page.evaluate(() => [typeof window._hsq, typeof window._hsp, rig.plugin.isLoaded(), document.querySelectorAll('script[src*="hs-scripts.com"]').length]),
-      ['undefined', 'undefined', false, 0], 'nothing of HubSpot\'s before analytics-next loads the plugin');
+    assert.deepEqual(
+      await visit.page.evaluate(() => [
+        typeof window._hsq,
+        typeof window._hsp,
+        rig.plugin.isLoaded(),
+        document.querySelectorAll('script[src*="hs-scripts.com"]').length,
+      ]),
+      ['undefined', 'undefined', false, 0],
+      "nothing of HubSpot's before analytics-next loads the plugin",
+    );
     assert.equal(visit.requestsTo('tracker').length, 0);
 
     await visit.page.evaluate(async (portalId) => {
@@ -350,16 +409,19 @@ for (const how of ['native-esm', 'webpack']) {
     ]);
     const log = await visit.hubspot();
     const sent = log.sent.filter((s) => !s.initial);
-    assert.deepEqual(log.sent.filter((s) => s.initial).map(short), [['pageView', page, null]], 'one automatic page view, HubSpot\'s own');
+    assert.deepEqual(log.sent.filter((s) => s.initial).map(short), [['pageView', page, null]], "one automatic page view, HubSpot's own");
     const identity = { email: 'ada@example.com', firstname: 'Ada', company: 'Analytical Engines', id: 'user-42' };
     assert.deepEqual(sent[0].identity, identity);
     assert.deepEqual(sent[0].properties, { plan: 'pro', revenue: '49' });
     // HubSpot keeps the identity on every later request (the old expectation had it consumed).
     assert.deepEqual(sent[1].identity, identity);
-    assert.deepEqual(sent.map((s) => [s.kind, s.name ?? null, s.path]), [
-      ['customEvent', eventName('Signed Up'), page],
-      ['pageView', null, '/pricing?plan=pro'],
-    ]);
+    assert.deepEqual(
+      sent.map((s) => [s.kind, s.name ?? null, s.path]),
+      [
+        ['customEvent', eventName('Signed Up'), page],
+        ['pageView', null, '/pricing?plan=pro'],
+      ],
+    );
     assert.equal(await visit.page.evaluate(() => rig.plugin.version), CARGO_VERSION, 'the version once the wasm runs');
     assert.equal(await visit.page.evaluate(() => rig.plugin.isLoaded()), true);
     // load() settles at the plugin's next readiness check (every 20 ms), not in the same tick.
@@ -380,21 +442,25 @@ test('calls made while the wasm is held (analytics calls and direct consent call
   // consent calls is fixed (it runs on its own, whenever its script arrives).
   const { visit, wasm } = await startWithWasmHeld({ banner: 'hold' });
   await waitFor(() => wasm.requested.length === 1, 'the wasm request');
-  await visit.page.evaluate(() => rig.run([
-    ['identify', 'ada@example.com'],
-    ['track', 'Early One'],
-    ['doNotTrack'],
-    ['page', '/first'], // the first page: not forwarded
-    ['setConsent', { analytics: true, advertisement: false, functionality: true }],
-    ['doNotTrack', false],
-    ['identify', 'grace@example.com'],
-    ['page', '/early/two'],
-    ['revokeCookieConsent'],
-    ['track', 'Early Three'],
-  ]));
+  await visit.page.evaluate(() =>
+    rig.run([
+      ['identify', 'ada@example.com'],
+      ['track', 'Early One'],
+      ['doNotTrack'],
+      ['page', '/first'], // the first page: not forwarded
+      ['setConsent', { analytics: true, advertisement: false, functionality: true }],
+      ['doNotTrack', false],
+      ['identify', 'grace@example.com'],
+      ['page', '/early/two'],
+      ['revokeCookieConsent'],
+      ['track', 'Early Three'],
+    ]),
+  );
   // Every call was delivered to the plugin, and none could have been pushed yet.
-  assert.deepEqual(await visit.page.evaluate(() => [typeof window._hsq, typeof window._hsp, rig.plugin.isLoaded(), rig.loads.map((l) => l.state)]),
-    ['undefined', 'undefined', false, ['pending']]);
+  assert.deepEqual(
+    await visit.page.evaluate(() => [typeof window._hsq, typeof window._hsp, rig.plugin.isLoaded(), rig.loads.map((l) => l.state)]),
+    ['undefined', 'undefined', false, ['pending']],
+  );
   assert.equal(visit.requestsTo('tracker').length, 1, "HubSpot's loader requested at load(), before the wasm (its answer held)");
 
   wasm.release();
@@ -428,10 +494,10 @@ test('calls made while the wasm is held (analytics calls and direct consent call
   // The banner processes the consent calls, in order; the revoke is a new visitor with no identity.
   visit.release('banner');
   await visit.until(() => window.__hubspot.sent.some((s) => s.kind === 'revokeConsent'));
-  assert.deepEqual((await visit.banner()).commands.filter(([name]) => ['setHubSpotConsent', 'revokeCookieConsent'].includes(name)), [
-    ['setHubSpotConsent', { analytics: true, advertisement: false, functionality: true }],
-    ['revokeCookieConsent'],
-  ]);
+  assert.deepEqual(
+    (await visit.banner()).commands.filter(([name]) => ['setHubSpotConsent', 'revokeCookieConsent'].includes(name)),
+    [['setHubSpotConsent', { analytics: true, advertisement: false, functionality: true }], ['revokeCookieConsent']],
+  );
   const revoke = (await visit.sent()).filter((s) => s.kind === 'revokeConsent');
   assert.equal(revoke.length, 1);
   assert.equal(revoke[0].consentAllowed, false);
@@ -451,7 +517,7 @@ test('calls made while the wasm is held (analytics calls and direct consent call
 
 // analytics-next's pre-init buffer replays calls grouped by method (identify, then page, then
 // track), so the order HubSpot must keep is the order analytics-next delivered, as the Recorder saw it.
-test('calls made synchronously right after AnalyticsBrowser.load (analytics-next\'s own buffer) while the wasm is held: each delivered call reaches HubSpot once, in delivery order', async () => {
+test("calls made synchronously right after AnalyticsBrowser.load (analytics-next's own buffer) while the wasm is held: each delivered call reaches HubSpot once, in delivery order", async () => {
   const visit = await openPage({ tracker: 'hold' });
   const wasm = await holdWasm(visit);
   trackerAfterPlugin(visit, wasm);
@@ -475,14 +541,22 @@ test('calls made synchronously right after AnalyticsBrowser.load (analytics-next
   wasm.release();
   await visit.until(() => rig.plugin.isLoaded());
   await visit.until(() => window.__hubspot.sent.filter((s) => s.kind === 'customEvent').length >= 3);
-  const { calls, seen, received } = await visit.page.evaluate(() => ({ calls: rig.calls, seen: rig.recorder.seen, received: rig.received() }));
+  const { calls, seen, received } = await visit.page.evaluate(() => ({
+    calls: rig.calls,
+    seen: rig.recorder.seen,
+    received: rig.received(),
+  }));
   assert.deepEqual(sorted(seen), sorted(calls), 'analytics-next delivered every call once');
   assert.deepEqual(received, expectedHsq(seen), 'HubSpot got them once, in the order analytics-next delivered them');
   assert.equal((await visit.hubspot()).commands.filter(([name]) => name === 'trackCustomBehavioralEvent').length, 3);
   const { initial, ours } = await sentByUs(visit);
   // HubSpot's automatic page view counts the first page delivered, with the identity held by then.
   const firstPage = seen.findIndex(([method]) => method === 'page');
-  const identified = seen.slice(0, firstPage).filter(([method]) => method === 'identify').at(-1)?.[1] ?? null;
+  const identified =
+    seen
+      .slice(0, firstPage)
+      .filter(([method]) => method === 'identify')
+      .at(-1)?.[1] ?? null;
   assert.deepEqual(initial, [['pageView', seen[firstPage][1], identified]]);
   assert.equal(ours.filter(([kind]) => kind === 'customEvent').length, 3);
   assert.deepEqual(visit.errors.map(String), []);
@@ -493,7 +567,7 @@ test('calls made synchronously right after AnalyticsBrowser.load (analytics-next
 // resetVisitor, through a function entry pushed in order). A reset() made while the wasm is still
 // on its way must do the same, or the previous user's identity, or visitor (HubSpot's cookie,
 // which an earlier page may have tied to that user), rides the next user's event.
-test('reset() while the wasm is held: the previous user\'s pending identity does not ride the next event, which comes from a new visitor', async () => {
+test("reset() while the wasm is held: the previous user's pending identity does not ride the next event, which comes from a new visitor", async () => {
   const { visit, wasm } = await startWithWasmHeld();
   await visit.page.evaluate(() => rig.run([['page', '/'], ['identify', 'previous@example.com'], ['reset'], ['track', 'Next User Event']]));
   wasm.release();
@@ -519,7 +593,10 @@ test('reset() while the wasm is held: the previous user\'s pending identity does
   });
   // Each reset made HubSpot start a new visitor (rv=1 on the requests after it).
   const sent = await visit.sent();
-  assert.deepEqual(sent.map((s) => s.resetVisitor), [false, true, true]);
+  assert.deepEqual(
+    sent.map((s) => s.resetVisitor),
+    [false, true, true],
+  );
   assert.equal(new Set(sent.map((s) => s.visitor)).size, 3, `three visitors: ${sent.map((s) => s.visitor)}`);
   assert.deepEqual(visit.errors.map(String), []);
 });
@@ -529,7 +606,7 @@ test('reset() while the wasm is held: the previous user\'s pending identity does
 // the plugin pushes doNotTrack to _hsq at once while it holds the track for after HubSpot's
 // start-up, so HubSpot processes the opt-out first: nothing at all is sent, neither HubSpot's
 // automatic page view nor the held track (which still reaches the tracker, after the opt-out).
-test('an opt-out made as the wasm becomes ready (the page awaiting init()) is processed at HubSpot\'s start-up, before the calls held before it: nothing is sent', async () => {
+test("an opt-out made as the wasm becomes ready (the page awaiting init()) is processed at HubSpot's start-up, before the calls held before it: nothing is sent", async () => {
   const { visit, wasm } = await startWithWasmHeld();
   await visit.page.evaluate(async () => {
     await rig.run([['track', 'Made Before The Opt-Out']]);
@@ -560,13 +637,24 @@ async function refusedWasm(visit) {
   await visit.page.evaluate(async (portalId) => {
     rig.start({ portalId }, { recorder: true });
     await rig.analytics;
-    await rig.run([['page', '/'], ['identify', 'refused@example.com'], ['track', 'Before The Failure'], ['doNotTrack', false]]);
+    await rig.run([
+      ['page', '/'],
+      ['identify', 'refused@example.com'],
+      ['track', 'Before The Failure'],
+      ['doNotTrack', false],
+    ]);
   }, PORTAL);
   // analytics-next records a destination whose load() rejected in queue.failedInitializations.
   await visit.until(() => rig.instance.queue.failedInitializations.includes('hubspot-wasm'));
-  await visit.page.evaluate(() => rig.run([
-    ['track', 'After The Failure'], ['page', '/later'], ['setConsent', { analytics: false }], ['revokeCookieConsent'], ['doNotTrack'],
-  ]));
+  await visit.page.evaluate(() =>
+    rig.run([
+      ['track', 'After The Failure'],
+      ['page', '/later'],
+      ['setConsent', { analytics: false }],
+      ['revokeCookieConsent'],
+      ['doNotTrack'],
+    ]),
+  );
   const state = await visit.page.evaluate(() => ({
     failed: rig.instance.queue.failedInitializations,
     failure: rig.failure('hubspot-wasm'),
@@ -579,10 +667,13 @@ async function refusedWasm(visit) {
     injected: document.querySelectorAll('script[src*="hs-scripts.com"],#hs-script-loader').length,
   }));
   assert.deepEqual(state.failed, ['hubspot-wasm'], 'analytics-next dropped HubSpot (hubspot-wasm), and only it');
-  assert.ok(state.plugins.includes('Recorder') && state.plugins.includes('Segment.io') && !state.plugins.includes('hubspot-wasm'), state.plugins.join());
+  assert.ok(
+    state.plugins.includes('Recorder') && state.plugins.includes('Segment.io') && !state.plugins.includes('hubspot-wasm'),
+    state.plugins.join(),
+  );
   assert.equal(state.failure?.isError, true, 'load() rejected with an Error');
   assert.equal(state.loads.length, 1);
-  assert.deepEqual(state.loads[0], { state: 'rejected', ...state.failure }, 'the rejection analytics-next recorded is load()\'s');
+  assert.deepEqual(state.loads[0], { state: 'rejected', ...state.failure }, "the rejection analytics-next recorded is load()'s");
   assert.deepEqual(state.seen, state.calls, 'the other destination received every event, in order');
   assert.equal(state.isLoaded, false);
   // HubSpot's loader was requested at load(), before the wasm's failure was known: HubSpot's own
@@ -590,21 +681,29 @@ async function refusedWasm(visit) {
   assert.equal(state.injected, 1);
   assert.equal(visit.requestsTo('tracker').length, 1);
   await visit.until(() => window.__hubspot);
-  assert.deepEqual((await visit.hubspot()).commands.map(([name]) => name), ['setPortalId', 'trackPageView'], 'HubSpot\'s own commands only');
+  assert.deepEqual(
+    (await visit.hubspot()).commands.map(([name]) => name),
+    ['setPortalId', 'trackPageView'],
+    "HubSpot's own commands only",
+  );
   const segment = await visit.segmentEvent('After The Failure');
   assert.deepEqual(segment._metadata?.failedInitializations, ['hubspot-wasm'], 'Segment is told which destination failed');
   await visit.segmentEvent('Before The Failure');
   assert.deepEqual(visit.errors.map(String), [], 'no uncaught exception or unhandled rejection');
   // analytics-next reports the failure on the console with the Error.
   // analytics-next names the destination itself: the package's name once, not twice.
-  assert.ok(visit.warnings.some((w) => w.startsWith(`hubspot-wasm Error: ${state.failure.message}`)), JSON.stringify(visit.warnings));
+  assert.ok(
+    visit.warnings.some((w) => w.startsWith(`hubspot-wasm Error: ${state.failure.message}`)),
+    JSON.stringify(visit.warnings),
+  );
   return state.failure;
 }
 
-test('page CSP without \'wasm-unsafe-eval\': analytics and the other destination keep working, HubSpot\'s load() rejects telling to add it', async () => {
+test("page CSP without 'wasm-unsafe-eval': analytics and the other destination keep working, HubSpot's load() rejects telling to add it", async () => {
   // A strict but workable policy: the page's scripts, HubSpot's hosts and Segment's API are allowed;
   // compiling WebAssembly is not.
-  const csp = "default-src 'self'; script-src 'self' https://js.hs-scripts.com https://js.hs-analytics.net https://js.hs-banner.com; connect-src 'self' https://api.segment.io";
+  const csp =
+    "default-src 'self'; script-src 'self' https://js.hs-scripts.com https://js.hs-analytics.net https://js.hs-banner.com; connect-src 'self' https://api.segment.io";
   await harness.withHeaders({ 'content-security-policy': csp }, async () => {
     const visit = await openPage();
     const failure = await refusedWasm(visit);
@@ -612,21 +711,31 @@ test('page CSP without \'wasm-unsafe-eval\': analytics and the other destination
   });
 });
 
-test('the .wasm answered 404: analytics and the other destination keep working, HubSpot\'s load() rejects naming the failure', async () => {
+test("the .wasm answered 404: analytics and the other destination keep working, HubSpot's load() rejects naming the failure", async () => {
   const visit = await openPage();
   await visit.page.route('**/*.wasm', (route) => route.fulfill({ status: 404, contentType: 'text/plain', body: 'not found' }));
   const failure = await refusedWasm(visit);
-  assert.match(failure.message, /^the plugin's WebAssembly could not be loaded: .*404.*\/pkg\/hubspot_wasm_bg\.wasm.*init\(\{ module_or_path \}\)/);
+  assert.match(
+    failure.message,
+    /^the plugin's WebAssembly could not be loaded: .*404.*\/pkg\/hubspot_wasm_bg\.wasm.*init\(\{ module_or_path \}\)/,
+  );
 });
 
 // --- 4. A tracker later than loadTimeoutMs ---------------------------------------------------------
 
-test('tracker later than loadTimeoutMs (1000 ms, released at 2 s): one warning naming the URL, load() resolves, every call reaches HubSpot once, in order', { timeout: 30_000 }, async () => {
+test('tracker later than loadTimeoutMs (1000 ms, released at 2 s): one warning naming the URL, load() resolves, every call reaches HubSpot once, in order', {
+  timeout: 30_000,
+}, async () => {
   const visit = await openPage({ tracker: 'hold' });
   const started = Date.now();
   await visit.page.evaluate(async (portalId) => {
     rig.start({ portalId, loadTimeoutMs: 1000 }, { segment: false });
-    await rig.run([['identify', 'slow@example.com'], ['page', '/slow'], ['track', 'Before Timeout'], ['page', '/slow/two']]);
+    await rig.run([
+      ['identify', 'slow@example.com'],
+      ['page', '/slow'],
+      ['track', 'Before Timeout'],
+      ['page', '/slow/two'],
+    ]);
   }, PORTAL);
 
   const warning = await visit.warning(TRACKER_URL);
@@ -635,14 +744,30 @@ test('tracker later than loadTimeoutMs (1000 ms, released at 2 s): one warning n
   assert.ok(Date.now() - started < 2000, 'the warning came before the tracker was released');
   assert.deepEqual(atTimeout, { loads: ['resolved'], isLoaded: false }, 'load() resolved at loadTimeoutMs; isLoaded() still false');
 
-  await visit.page.evaluate(() => rig.run([['track', 'During One'], ['identify', 'later@example.com'], ['page', '/during'], ['track', 'During Two']]));
+  await visit.page.evaluate(() =>
+    rig.run([
+      ['track', 'During One'],
+      ['identify', 'later@example.com'],
+      ['page', '/during'],
+      ['track', 'During Two'],
+    ]),
+  );
   await new Promise((ok) => setTimeout(ok, Math.max(0, 2000 - (Date.now() - started))));
   visit.release('tracker');
   await visit.until(() => rig.plugin.isLoaded());
-  await visit.page.evaluate(() => rig.run([['track', 'After Start'], ['identify', 'last@example.com'], ['page', '/after']]));
+  await visit.page.evaluate(() =>
+    rig.run([
+      ['track', 'After Start'],
+      ['identify', 'last@example.com'],
+      ['page', '/after'],
+    ]),
+  );
 
   const { calls, received, failed, plugins } = await visit.page.evaluate(() => ({
-    calls: rig.calls, received: rig.received(), failed: rig.instance.queue.failedInitializations, plugins: rig.instance.queue.plugins.map((p) => p.name),
+    calls: rig.calls,
+    received: rig.received(),
+    failed: rig.instance.queue.failedInitializations,
+    plugins: rig.instance.queue.plugins.map((p) => p.name),
   }));
   assert.deepEqual(received, expectedHsq(calls), 'every call reached HubSpot exactly once, in order');
   assert.deepEqual(failed, [], 'analytics-next did not drop HubSpot');
@@ -674,7 +799,9 @@ test('tracker later than loadTimeoutMs (1000 ms, released at 2 s): one warning n
 // Calls made before HubSpot's tracker runs are held, every one while it is on its way (bounded
 // only once it is known not to come). Here about half the burst comes before the wasm and the
 // tracker run: every call reaches HubSpot exactly once, in order.
-test('10,000 calls through the no-await factory, about half before the wasm and the tracker are ready: every call reaches HubSpot once, in order, without a warning', { timeout: 90_000 }, async () => {
+test('10,000 calls through the no-await factory, about half before the wasm and the tracker are ready: every call reaches HubSpot once, in order, without a warning', {
+  timeout: 90_000,
+}, async () => {
   const COUNT = 10_000;
   const visit = await openPage({ tracker: 'hold' });
   const wasm = await holdWasm(visit);
@@ -694,7 +821,10 @@ test('10,000 calls through the no-await factory, about half before the wasm and 
   await visit.until(() => rig.plugin.isLoaded());
 
   const { calls, seen, received, milestones } = await visit.page.evaluate(() => ({
-    calls: rig.calls, seen: rig.recorder.seen, received: rig.received(), milestones: rig.milestones,
+    calls: rig.calls,
+    seen: rig.recorder.seen,
+    received: rig.received(),
+    milestones: rig.milestones,
   }));
   assert.equal(calls.length, COUNT);
   // analytics-next does not keep the order of calls made in the same tick (an identify can
@@ -706,12 +836,17 @@ test('10,000 calls through the no-await factory, about half before the wasm and 
     const share = milestones[what].made / COUNT;
     assert.ok(share >= 0.4 && share <= 0.8, `${what} ready after ${milestones[what].made} of ${COUNT} calls`);
   }
-  console.log(`# burst: the wasm ran after ${milestones.wasm.made} calls, the tracker after ${milestones.tracker.made}, of ${COUNT}; ${milestones.tracker.delivered} held`);
+  console.log(
+    `# burst: the wasm ran after ${milestones.wasm.made} calls, the tracker after ${milestones.tracker.made}, of ${COUNT}; ${milestones.tracker.delivered} held`,
+  );
   const sent = await visit.sent();
   assert.equal(sent.filter((s) => s.kind === 'customEvent').length, seen.filter(([m]) => m === 'track').length);
   // The first page's path rides HubSpot's automatic page view; every later page is a view of its own.
   const pages = seen.filter(([m]) => m === 'page').map(([, path]) => path);
-  assert.deepEqual(sent.filter((s) => s.kind === 'pageView' && !s.initial).map((s) => s.path), pages.slice(1));
+  assert.deepEqual(
+    sent.filter((s) => s.kind === 'pageView' && !s.initial).map((s) => s.path),
+    pages.slice(1),
+  );
   assert.equal(sent.filter((s) => s.initial).length, 1);
   assert.deepEqual(visit.errors.map(String), []);
   assert.deepEqual(hubspotWarnings(visit), []);
@@ -720,8 +855,13 @@ test('10,000 calls through the no-await factory, about half before the wasm and 
 // --- Which wasm a page downloads -----------------------------------------------------------------
 
 /** The .wasm paths the page fetched, in order. */
-const wasmPaths = (visit) => visit.page.evaluate(() => performance.getEntriesByType('resource')
-  .map((e) => new URL(e.name).pathname).filter((p) => p.endsWith('.wasm')));
+const wasmPaths = (visit) =>
+  visit.page.evaluate(() =>
+    performance
+      .getEntriesByType('resource')
+      .map((e) => new URL(e.name).pathname)
+      .filter((p) => p.endsWith('.wasm')),
+  );
 
 test('the lean wasm for a plugin without form forwarding; the full one instead for trackFormSubmissions and for the cookie-banner helper', async () => {
   for (const [setup, expected] of [
@@ -730,15 +870,18 @@ test('the lean wasm for a plugin without form forwarding; the full one instead f
     ['banner', ['/pkg/hubspot_wasm_full_bg.wasm']],
   ]) {
     const visit = await openPage();
-    await visit.page.evaluate(async ({ setup, portalId }) => {
-      if (setup === 'banner') {
-        // As a consent wrapper's setup runs it: before the plugin, in the same task.
-        const { hubspotBannerConsent } = await import('/pkg/hubspot_wasm.js');
-        window.banner = hubspotBannerConsent({ portalId, categories: { analytics: 'C0002' } });
-      }
-      rig.start(setup === 'forms' ? { portalId, trackFormSubmissions: true } : { portalId });
-      await analytics.track('Signed Up', { plan: 'pro' });
-    }, { setup, portalId: PORTAL });
+    await visit.page.evaluate(
+      async ({ setup, portalId }) => {
+        if (setup === 'banner') {
+          // As a consent wrapper's setup runs it: before the plugin, in the same task.
+          const { hubspotBannerConsent } = await import('/pkg/hubspot_wasm.js');
+          window.banner = hubspotBannerConsent({ portalId, categories: { analytics: 'C0002' } });
+        }
+        rig.start(setup === 'forms' ? { portalId, trackFormSubmissions: true } : { portalId });
+        await analytics.track('Signed Up', { plan: 'pro' });
+      },
+      { setup, portalId: PORTAL },
+    );
     await visit.until(() => window.__hubspot?.sent.some((s) => s.kind === 'customEvent'));
     if (setup === 'banner') {
       const categories = await visit.page.evaluate(() => window.banner.getCategories());
@@ -756,7 +899,14 @@ test('two plugins made in the same task, the second forwarding forms: the full w
   const outcomes = await visit.page.evaluate(async (portalId) => {
     const { hubspotPlugin } = await import('/pkg/hubspot_wasm.js');
     const plugins = [hubspotPlugin({ portalId }), hubspotPlugin({ portalId, trackFormSubmissions: true })];
-    return Promise.all(plugins.map((p) => p.load({}, undefined).then(() => 'loaded', (e) => e.message)));
+    return Promise.all(
+      plugins.map((p) =>
+        p.load({}, undefined).then(
+          () => 'loaded',
+          (e) => e.message,
+        ),
+      ),
+    );
   }, PORTAL);
   assert.deepEqual(outcomes, ['loaded', 'loaded']);
   assert.deepEqual(await wasmPaths(visit), ['/pkg/hubspot_wasm_full_bg.wasm']);
@@ -768,9 +918,17 @@ test('the lean wasm already running: a plugin that forwards forms rejects its lo
   const outcome = await visit.page.evaluate(async (portalId) => {
     const { default: init, hubspotPlugin } = await import('/pkg/hubspot_wasm.js');
     await init();
-    return hubspotPlugin({ portalId, trackFormSubmissions: true }).load({}, undefined).then(() => 'loaded', (e) => e.message);
+    return hubspotPlugin({ portalId, trackFormSubmissions: true })
+      .load({}, undefined)
+      .then(
+        () => 'loaded',
+        (e) => e.message,
+      );
   }, PORTAL);
-  assert.equal(outcome, 'the lean wasm runs here, without form forwarding and the cookie-banner helper: call init({ full: true }) before anything starts it');
+  assert.equal(
+    outcome,
+    'the lean wasm runs here, without form forwarding and the cookie-banner helper: call init({ full: true }) before anything starts it',
+  );
   assert.deepEqual(await wasmPaths(visit), ['/pkg/hubspot_wasm_bg.wasm'], 'no second wasm');
   await harness.closeVisits();
 

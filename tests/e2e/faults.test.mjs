@@ -67,11 +67,16 @@ async function installRig() {
         const promise = load(ctx, analytics);
         const record = { tag, state: 'pending', message: null, isError: null, promise };
         rig.loads.push(record);
-        promise.then(() => { record.state = 'resolved'; }, (e) => {
-          record.state = 'rejected';
-          record.message = e?.message ?? String(e);
-          record.isError = e instanceof Error;
-        });
+        promise.then(
+          () => {
+            record.state = 'resolved';
+          },
+          (e) => {
+            record.state = 'rejected';
+            record.message = e?.message ?? String(e);
+            record.isError = e instanceof Error;
+          },
+        );
         return promise;
       };
       plugin.tag = tag;
@@ -137,11 +142,16 @@ async function installRig() {
   };
   function summary([name, arg]) {
     switch (name) {
-      case 'identify': return [name, arg?.email];
-      case 'trackEvent': return [name, arg?.id];
-      case 'setPath': return [name, arg];
-      case 'trackCustomBehavioralEvent': return [name, arg?.name];
-      default: return arg === undefined ? [name] : [name, arg];
+      case 'identify':
+        return [name, arg?.email];
+      case 'trackEvent':
+        return [name, arg?.id];
+      case 'setPath':
+        return [name, arg];
+      case 'trackCustomBehavioralEvent':
+        return [name, arg?.name];
+      default:
+        return arg === undefined ? [name] : [name, arg];
     }
   }
   const truth = () => !!window.__hubspot;
@@ -216,7 +226,10 @@ function assertDelivered(received, delivered, message) {
     }
     reachable = next;
   }
-  assert.ok(reachable[b.length], `${message}: ${JSON.stringify(received)} is not the two plugins' ${JSON.stringify(a)} and ${JSON.stringify(b)} interleaved`);
+  assert.ok(
+    reachable[b.length],
+    `${message}: ${JSON.stringify(received)} is not the two plugins' ${JSON.stringify(a)} and ${JSON.stringify(b)} interleaved`,
+  );
 }
 
 /**
@@ -272,12 +285,20 @@ async function checkDelivery(visit, { expected, url, pluginsLoaded }) {
   }));
   assert.ok(delivered.length > 0, 'analytics delivered calls to the plugin');
   assertDelivered(received, delivered, 'every delivered call reached HubSpot once, in order');
-  assert.deepEqual(sent, expectedSent(received), 'HubSpot\'s servers received each event once, with its identity, and each page view with its path');
+  assert.deepEqual(
+    sent,
+    expectedSent(received),
+    "HubSpot's servers received each event once, with its identity, and each page view with its path",
+  );
   callsChecked += delivered.length;
   assert.deepEqual(visit.errors.map(String), [], 'no uncaught exception or unhandled rejection');
   assert.deepEqual(lies, [], 'isLoaded() told the truth at every sample');
   assertLoads(loads, expected, url);
-  if (pluginsLoaded !== undefined) assert.deepEqual(loadedNow, loadedNow.map(() => pluginsLoaded));
+  if (pluginsLoaded !== undefined)
+    assert.deepEqual(
+      loadedNow,
+      loadedNow.map(() => pluginsLoaded),
+    );
   return { delivered, received, loads };
 }
 
@@ -308,10 +329,13 @@ async function checkHeld(visit, { expected, url, plugins = 1 }) {
   }));
   assert.ok(delivered.length > 0, 'analytics delivered calls to the plugin');
   assert.deepEqual(queued, Array(plugins).fill('function'), '_hsq holds only the start-up entry: the calls are held by the plugin');
-  assert.equal(await visit.page.evaluate(() => window.__hubspot ?? null), null, 'HubSpot\'s tracker never ran');
+  assert.equal(await visit.page.evaluate(() => window.__hubspot ?? null), null, "HubSpot's tracker never ran");
   assert.deepEqual(visit.errors.map(String), [], 'no uncaught exception or unhandled rejection');
   assert.deepEqual(lies, [], 'isLoaded() told the truth at every sample');
-  assert.deepEqual(loadedNow, loadedNow.map(() => false));
+  assert.deepEqual(
+    loadedNow,
+    loadedNow.map(() => false),
+  );
   assertLoads(loads, expected, url);
 }
 
@@ -336,7 +360,11 @@ async function beforeAndAfter(visit, settings = { portalId: PORTAL }) {
   await visit.page.evaluate(() => rig.plugins[0].track({ event: { type: 'track', event: 'direct call' } }));
 }
 
-for (const [name, tracker] of [['blocked (aborted, as by an ad blocker)', 'abort'], ['answered 404', 404], ['answered 500', 500]]) {
+for (const [name, tracker] of [
+  ['blocked (aborted, as by an ad blocker)', 'abort'],
+  ['answered 404', 404],
+  ['answered 500', 500],
+]) {
   // Was "every delivered call waits in _hsq": now the plugin holds them (HubSpot's start-up would
   // reorder them in _hsq) and _hsq holds its start-up entry alone; HubSpot's code started later
   // still gets every one.
@@ -350,7 +378,7 @@ for (const [name, tracker] of [['blocked (aborted, as by an ad blocker)', 'abort
   });
 }
 
-test('tracker refused by the page\'s Content-Security-Policy: load() rejects naming the URL, nothing is lost', async () => {
+test("tracker refused by the page's Content-Security-Policy: load() rejects naming the URL, nothing is lost", async () => {
   // The page's own scripts and wasm are allowed, HubSpot's host is not.
   const csp = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; connect-src 'self'";
   await harness.withHeaders({ 'content-security-policy': csp }, async () => {
@@ -358,15 +386,19 @@ test('tracker refused by the page\'s Content-Security-Policy: load() rejects nam
     await beforeAndAfter(visit);
     await checkHeld(visit, { expected: 'rejected', url: TRACKER_URL });
     assert.deepEqual(visit.requestsTo('tracker'), [], 'the browser never requested the refused script');
-    assert.ok(visit.console.some((m) => m.text.includes('Content Security Policy') && m.text.includes('hs-scripts.com')),
-      'the browser reported the CSP refusal');
+    assert.ok(
+      visit.console.some((m) => m.text.includes('Content Security Policy') && m.text.includes('hs-scripts.com')),
+      'the browser reported the CSP refusal',
+    );
     // The page then serves HubSpot's code from its own origin, which the CSP allows: nothing was lost.
     await lateStart(visit);
     await checkDelivery(visit, { expected: 'rejected', url: TRACKER_URL, pluginsLoaded: true });
   });
 });
 
-test('tracker that starts after 5 s (default loadTimeoutMs): calls made meanwhile are delivered once, in order', { timeout: 60_000 }, async () => {
+test('tracker that starts after 5 s (default loadTimeoutMs): calls made meanwhile are delivered once, in order', {
+  timeout: 60_000,
+}, async () => {
   const visit = await openRig({ tracker: 'hold' });
   await start(visit, { portalId: PORTAL });
   const released = new Promise((ok) => setTimeout(ok, 5000)).then(() => visit.release('tracker'));
@@ -449,7 +481,7 @@ test('load() called twice: the same promise, one script, one request', async () 
     const again = plugin.load({}, rig.analytics);
     return again === rig.loads[0].promise && rig.loads.length === 2 && rig.loads[1].promise === again;
   });
-  assert.equal(same, true, 'load() gave the first call\'s promise back');
+  assert.equal(same, true, "load() gave the first call's promise back");
   await visit.page.evaluate(() => rig.burst('calls', 12));
   await waitSettled(visit);
   await checkDelivery(visit, { expected: 'resolved', pluginsLoaded: true });
@@ -470,7 +502,9 @@ test('plugin registered twice (two instances): one tracker script; the second st
   assert.deepEqual([...new Set(delivered.map((d) => d.tag))].sort(), ['p0', 'p1'], 'analytics-next delivered to both');
   const quiet = visit.warnings.filter((w) => w.includes('another hubspot-wasm plugin'));
   assert.equal(quiet.length, 1, JSON.stringify(visit.warnings));
-  const first = received.length && ['p0', 'p1'].find((tag) => JSON.stringify(expectedCommands(delivered.filter((d) => d.tag === tag))) === JSON.stringify(received));
+  const first =
+    received.length &&
+    ['p0', 'p1'].find((tag) => JSON.stringify(expectedCommands(delivered.filter((d) => d.tag === tag))) === JSON.stringify(received));
   assert.ok(first, `HubSpot received one plugin's calls, once, in order: ${JSON.stringify(received)}`);
   assert.deepEqual(visit.errors.map(String), []);
   assert.equal(await visit.page.evaluate(() => document.querySelectorAll('script[src*="hs-scripts.com"]').length), 1);
@@ -492,7 +526,7 @@ test('the same plugin object registered twice: one tracker script; each delivery
 });
 
 const EMBEDS = {
-  'HubSpot\'s embed code (#hs-script-loader)': { id: 'hs-script-loader', src: `//js.hs-scripts.com/${PORTAL}.js` },
+  "HubSpot's embed code (#hs-script-loader)": { id: 'hs-script-loader', src: `//js.hs-scripts.com/${PORTAL}.js` },
   'a script from hs-analytics.net': { src: `https://js.hs-analytics.net/analytics/1700000000000/${PORTAL}.js` },
 };
 for (const [name, embed] of Object.entries(EMBEDS)) {
@@ -509,7 +543,7 @@ for (const [name, embed] of Object.entries(EMBEDS)) {
     }, embed);
     await beforeAndAfter(visit);
     const { received } = await visit.page.evaluate(() => ({ received: rig.received() }));
-    assert.deepEqual(received[0], ['setPath', '/from-the-page'], 'the page\'s own command stays first');
+    assert.deepEqual(received[0], ['setPath', '/from-the-page'], "the page's own command stays first");
     // Take the page's command out, then the usual check applies.
     assert.deepEqual(await visit.page.evaluate(() => window.__hubspot.commands.shift()), ['setPath', '/from-the-page']);
     await checkDelivery(visit, { expected: 'resolved', pluginsLoaded: true });
@@ -534,7 +568,9 @@ test('a page whose HubSpot already runs before the plugin exists: isLoaded() is 
 // Calls made before HubSpot's tracker runs are held by the plugin, every one while the tracker is
 // on its way (bounded only once it is known not to come). 3,000 calls come before the script even
 // arrives: every call reaches HubSpot exactly once, in order.
-test('10,000 mixed calls in a burst, 3,000 before the tracker arrives: every call reaches HubSpot exactly once, in order, without a warning', { timeout: 120_000 }, async () => {
+test('10,000 mixed calls in a burst, 3,000 before the tracker arrives: every call reaches HubSpot exactly once, in order, without a warning', {
+  timeout: 120_000,
+}, async () => {
   const visit = await openRig({ tracker: 'hold' });
   const settings = { portalId: PORTAL };
   await visit.page.evaluate((s) => {
@@ -543,9 +579,12 @@ test('10,000 mixed calls in a burst, 3,000 before the tracker arrives: every cal
     rig.directLoad = plugin.load({}, undefined);
     // Mixed calls straight into the plugin's API, in chunks (the page keeps running in between).
     rig.call = (i) => {
-      const ctx = i % 5 === 1 ? { event: { type: 'identify', userId: `u${i}`, traits: { email: `burst-${i}@example.com` } } }
-        : i % 7 === 2 ? { event: { type: 'page', properties: { path: `/burst/${i}` } } }
-        : { event: { type: 'track', event: `burst ${i}`, properties: { i } } };
+      const ctx =
+        i % 5 === 1
+          ? { event: { type: 'identify', userId: `u${i}`, traits: { email: `burst-${i}@example.com` } } }
+          : i % 7 === 2
+            ? { event: { type: 'page', properties: { path: `/burst/${i}` } } }
+            : { event: { type: 'track', event: `burst ${i}`, properties: { i } } };
       const method = ctx.event.type;
       if (plugin[method](ctx) !== ctx) throw new Error(`call ${i} did not return its ctx`);
     };
@@ -570,14 +609,24 @@ test('10,000 mixed calls in a burst, 3,000 before the tracker arrives: every cal
   assert.deepEqual(received, perCall.flat(), 'every call reached HubSpot exactly once, in order');
   const beforeRun = delivered.filter((d) => !d.ran).length;
   assert.ok(beforeRun >= 3000, `${beforeRun} calls before the tracker ran`);
-  assert.deepEqual(visit.warnings.filter((w) => w.includes('calls are waiting')), [], 'nothing dropped');
-  assert.deepEqual(sent, expectedSent(received), 'HubSpot\'s servers received each event once, with its identity, and each page view with its path');
+  assert.deepEqual(
+    visit.warnings.filter((w) => w.includes('calls are waiting')),
+    [],
+    'nothing dropped',
+  );
+  assert.deepEqual(
+    sent,
+    expectedSent(received),
+    "HubSpot's servers received each event once, with its identity, and each page view with its path",
+  );
   assert.deepEqual(visit.errors.map(String), []);
   assert.deepEqual(await visit.page.evaluate(() => rig.lies), [], 'isLoaded() told the truth at every sample');
   callsChecked += delivered.length;
 });
 
-test('a burst through analytics-next while the tracker is on its way: every delivered call reaches HubSpot once, in order', { timeout: 60_000 }, async () => {
+test('a burst through analytics-next while the tracker is on its way: every delivered call reaches HubSpot once, in order', {
+  timeout: 60_000,
+}, async () => {
   const visit = await openRig({ tracker: 'hold' });
   await start(visit, { portalId: PORTAL });
   const burst = visit.page.evaluate(() => rig.burst('burst', 300));

@@ -44,16 +44,22 @@ async function submitSdkForm(visit, formId, { email = 'ann@example.com', firstna
 
 /** HubSpot's newer embed code on the page (the frame element, then the portal's embed script). */
 async function embedForm(visit, formId) {
-  await visit.page.evaluate(([formId, portalId]) => new Promise((ok, fail) => {
-    document.body.insertAdjacentHTML('beforeend',
-      `<div class="hs-form-frame" data-region="na1" data-form-id="${formId}" data-portal-id="${portalId}"></div>`);
-    const script = document.createElement('script');
-    script.src = `https://js.hsforms.net/forms/embed/${portalId}.js`;
-    script.defer = true;
-    script.onload = ok;
-    script.onerror = fail;
-    document.head.append(script);
-  }), [formId, PORTAL]);
+  await visit.page.evaluate(
+    ([formId, portalId]) =>
+      new Promise((ok, fail) => {
+        document.body.insertAdjacentHTML(
+          'beforeend',
+          `<div class="hs-form-frame" data-region="na1" data-form-id="${formId}" data-portal-id="${portalId}"></div>`,
+        );
+        const script = document.createElement('script');
+        script.src = `https://js.hsforms.net/forms/embed/${portalId}.js`;
+        script.defer = true;
+        script.onload = ok;
+        script.onerror = fail;
+        document.head.append(script);
+      }),
+    [formId, PORTAL],
+  );
 }
 
 /** What the Recorder received for form submissions. */
@@ -72,7 +78,7 @@ async function assertNothingPushedToHubSpot(visit) {
   const commands = JSON.stringify((await visit.hubspot())?.commands ?? []);
   assert.ok(!commands.includes('Form Submitted'), commands);
   assert.ok(!commands.includes(SECRET), commands);
-  assert.ok(!commands.includes('ann@example.com'), 'no identify from the form reached HubSpot: ' + commands);
+  assert.ok(!commands.includes('ann@example.com'), `no identify from the form reached HubSpot: ${commands}`);
 }
 
 /** The unlisted value left the page nowhere: not to the Recorder, not to Segment's API. */
@@ -91,7 +97,10 @@ test('an SDK form (hbspt.forms.create): one Form Submitted with form_id and the 
   assert.deepEqual(events[0].properties, { form_id: 'f-sdk', email: 'ann@example.com', firstname: 'Ann' });
   assert.deepEqual({ ...events[0].integrations }, KEPT_FROM_HUBSPOT);
   // HubSpot received the submission itself (its forms API), once.
-  assert.deepEqual((await visit.forms()).submissions.map((s) => s.formId), ['f-sdk']);
+  assert.deepEqual(
+    (await visit.forms()).submissions.map((s) => s.formId),
+    ['f-sdk'],
+  );
   await assertNothingPushedToHubSpot(visit);
   // Segment's API is another destination: it gets the event too.
   assert.equal((await visit.segmentEvent('Form Submitted')).properties.form_id, 'f-sdk');
@@ -105,14 +114,17 @@ test('an SDK form with identifyFormSubmitters: identify by the submitted email f
   await settle(visit);
 
   const events = await formEvents(visit);
-  assert.deepEqual(events.map((e) => e.type), ['identify', 'track']);
+  assert.deepEqual(
+    events.map((e) => e.type),
+    ['identify', 'track'],
+  );
   assert.equal(events[0].traits.email, 'bea@example.com');
   assert.equal(events[0].traits.firstname, undefined, 'no unlisted field among the traits');
   assert.deepEqual({ ...events[0].integrations }, KEPT_FROM_HUBSPOT);
   // No field listed: the form's id and nothing else.
   assert.deepEqual(events[1].properties, { form_id: 'f-id' });
   const commands = JSON.stringify((await visit.hubspot())?.commands ?? []);
-  assert.ok(!commands.includes('bea@example.com'), 'the identify stays out of HubSpot: ' + commands);
+  assert.ok(!commands.includes('bea@example.com'), `the identify stays out of HubSpot: ${commands}`);
   await assertSecretStayed(visit);
   assert.deepEqual(visit.errors, []);
 });
@@ -132,7 +144,10 @@ test('an embedded form (.hs-form-frame): one Form Submitted with form_id and the
   // (The embed's instance id, a per-render random id, is no use downstream: not forwarded.)
   assert.deepEqual(events[0].properties, { form_id: 'f-embed', email: 'cy@example.com' });
   assert.deepEqual({ ...events[0].integrations }, KEPT_FROM_HUBSPOT);
-  assert.deepEqual((await visit.forms()).submissions.map((s) => s.formId), ['f-embed']);
+  assert.deepEqual(
+    (await visit.forms()).submissions.map((s) => s.formId),
+    ['f-embed'],
+  );
   const commands = JSON.stringify((await visit.hubspot())?.commands ?? []);
   assert.ok(!commands.includes('Form Submitted') && !commands.includes('cy@example.com'), commands);
   await assertSecretStayed(visit);
@@ -147,7 +162,10 @@ test('identifyFormSubmitters, but the form was sent without an email: no identif
   await settle(visit);
 
   const events = await formEvents(visit);
-  assert.deepEqual(events.map((e) => [e.type, e.properties?.firstname ?? null]), [['track', 'Flo']]);
+  assert.deepEqual(
+    events.map((e) => [e.type, e.properties?.firstname ?? null]),
+    [['track', 'Flo']],
+  );
   assert.deepEqual(visit.errors, []);
 });
 
@@ -161,7 +179,10 @@ test('both kinds of form on one page: each submission forwarded exactly once', L
   await settle(visit, 2);
 
   const events = (await formEvents(visit)).map((e) => [e.properties.form_id, e.properties.email]);
-  assert.deepEqual(events, [['f-one', 'ann@example.com'], ['f-two', 'dee@example.com']]);
+  assert.deepEqual(events, [
+    ['f-one', 'ann@example.com'],
+    ['f-two', 'dee@example.com'],
+  ]);
   assert.deepEqual(visit.errors, []);
 });
 
@@ -192,12 +213,17 @@ test('hsFormCallback messages from a foreign origin, and other steps than onForm
     window.posted = [];
     window.addEventListener('message', (e) => e.data?.type === 'hsFormCallback' && window.posted.push([e.origin, e.data.id]));
   });
-  const frame = (src) => visit.page.evaluate((src) => new Promise((ok) => {
-    const iframe = document.createElement('iframe');
-    iframe.src = src;
-    iframe.onload = ok;
-    document.body.append(iframe);
-  }), src);
+  const frame = (src) =>
+    visit.page.evaluate(
+      (src) =>
+        new Promise((ok) => {
+          const iframe = document.createElement('iframe');
+          iframe.src = src;
+          iframe.onload = ok;
+          document.body.append(iframe);
+        }),
+      src,
+    );
 
   await frame('https://ads.example.com/frame.html');
   // The page's own origin, but steps before the submission is made: not a submission.
@@ -211,11 +237,16 @@ test('hsFormCallback messages from a foreign origin, and other steps than onForm
   await settle(visit);
 
   const events = await formEvents(visit);
-  assert.deepEqual(events.map((e) => e.properties), [{ form_id: 'f-hubspot', email: 'real@example.com' }]);
+  assert.deepEqual(
+    events.map((e) => e.properties),
+    [{ form_id: 'f-hubspot', email: 'real@example.com' }],
+  );
   const origin = new URL(harness.url('/')).origin;
   assert.deepEqual(await visit.page.evaluate(() => window.posted), [
     ['https://ads.example.com', 'f-forged'],
-    [origin, 'f-step'], [origin, 'f-step'], [origin, 'f-step'],
+    [origin, 'f-step'],
+    [origin, 'f-step'],
+    [origin, 'f-step'],
     ['https://share.hsforms.com', 'f-hubspot'],
   ]);
   assert.deepEqual(visit.unexpectedRequests, []);

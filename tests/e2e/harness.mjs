@@ -43,8 +43,14 @@ import { startServer } from '../../scripts/serve.mjs';
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
 export const CHROMIUM_ARGS = [
-  '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync',
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
 ];
 
 /** Fixture pages, built by webpack.config.js's 'e2e-fixtures' build (app) or unbundled (esm). */
@@ -73,7 +79,10 @@ export const SEGMENT_CDN_PATH = '/segment-cdn';
  * (Actions) (the remote plugin's url, /next-integrations/actions/hubspot-web/<hash>.js).
  */
 export const SEGMENT_CDN_FILES = [
-  { path: /^\/next-integrations\/integrations\/hubspot\/[^/]+\/hubspot\.dynamic\.js\.gz$/, file: 'tests/e2e/stand-ins/segment-hubspot-classic.js' },
+  {
+    path: /^\/next-integrations\/integrations\/hubspot\/[^/]+\/hubspot\.dynamic\.js\.gz$/,
+    file: 'tests/e2e/stand-ins/segment-hubspot-classic.js',
+  },
   { path: /^\/next-integrations\/actions\/hubspot-web\/[^/]+\.js$/, file: 'tests/e2e/stand-ins/segment-hubspot-actions.js' },
 ];
 
@@ -115,7 +124,9 @@ export class Harness {
     this.browser = await launchChromium();
     this.emulators = {};
     for (const [service, file] of Object.entries(EMULATOR)) this.emulators[service] = await readFile(ROOT + file, 'utf8');
-    this.segmentCdnFiles = await Promise.all(SEGMENT_CDN_FILES.map(async ({ path, file }) => ({ path, body: await readFile(ROOT + file, 'utf8') })));
+    this.segmentCdnFiles = await Promise.all(
+      SEGMENT_CDN_FILES.map(async ({ path, file }) => ({ path, body: await readFile(ROOT + file, 'utf8') })),
+    );
   }
 
   async stop() {
@@ -175,16 +186,21 @@ export class Harness {
    *   pages:            { [url]: html }: external pages to serve (other origins for iframes)
    * Resolves once the page has loaded.
    */
-  async open(path, { tracker = 'emulate', forms = 'emulate', classicTracker = 'emulate', banner = 'emulate', segment = {}, pages = {}, viewport } = {}) {
+  async open(
+    path,
+    { tracker = 'emulate', forms = 'emulate', classicTracker = 'emulate', banner = 'emulate', segment = {}, pages = {}, viewport } = {},
+  ) {
     const context = await this.browser.newContext(viewport ? { viewport } : {});
     const page = await context.newPage();
     const visit = new Visit(context, page);
     this.#visits.add(visit);
     const answers = { tracker, forms, classicTracker, banner, segment, pages };
 
-    await context.route('**/*', (route) => this.#answer(route, visit, answers).catch(() => {
-      // The visit was closed while a request was held: nothing left to answer.
-    }));
+    await context.route('**/*', (route) =>
+      this.#answer(route, visit, answers).catch(() => {
+        // The visit was closed while a request was held: nothing left to answer.
+      }),
+    );
 
     await page.goto(this.url(path));
     return visit;
@@ -194,7 +210,7 @@ export class Harness {
   async #answer(route, visit, answers) {
     const request = route.request();
     const url = request.url();
-    const localCdn = this.segmentCdnUrl() + '/';
+    const localCdn = `${this.segmentCdnUrl()}/`;
     if (url.startsWith(this.server.url) && !url.startsWith(localCdn)) return route.continue();
     const service = url.startsWith(localCdn) ? 'segmentCdn' : Object.hasOwn(answers.pages, url) ? 'page' : serviceOf(url);
     visit.requests.push({ service, url, method: request.method(), body: request.postData() });

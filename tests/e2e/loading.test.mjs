@@ -13,7 +13,11 @@ async function start(visit, settings) {
 const REGIONS = [
   { settings: { region: 'na1' }, tracker: 'https://js.hs-scripts.com/62515.js', forms: 'https://js.hsforms.net/forms/embed/v2.js' },
   { settings: { region: 'eu1' }, tracker: 'https://js-eu1.hs-scripts.com/62515.js', forms: 'https://js-eu1.hsforms.net/forms/embed/v2.js' },
-  { settings: { enableEuropeanDataCenter: true }, tracker: 'https://js-eu1.hs-scripts.com/62515.js', forms: 'https://js-eu1.hsforms.net/forms/embed/v2.js' },
+  {
+    settings: { enableEuropeanDataCenter: true },
+    tracker: 'https://js-eu1.hs-scripts.com/62515.js',
+    forms: 'https://js-eu1.hsforms.net/forms/embed/v2.js',
+  },
   { settings: { region: 'na2' }, tracker: 'https://js-na2.hs-scripts.com/62515.js', forms: 'https://js-na2.hsforms.net/forms/embed/v2.js' },
   { settings: { region: 'ap1' }, tracker: 'https://js-ap1.hs-scripts.com/62515.js', forms: 'https://js-ap1.hsforms.net/forms/embed/v2.js' },
 ];
@@ -23,8 +27,14 @@ for (const { settings, tracker, forms } of REGIONS) {
     const visit = await harness.openFixture('app');
     await start(visit, { portalId: ' 62515 ', loadFormsSdk: true, ...settings });
     await visit.page.evaluate(() => fixture.loaded());
-    assert.deepEqual(visit.requestsTo('tracker').map((r) => r.url), [tracker]);
-    assert.deepEqual(visit.requestsTo('forms').map((r) => r.url), [forms]);
+    assert.deepEqual(
+      visit.requestsTo('tracker').map((r) => r.url),
+      [tracker],
+    );
+    assert.deepEqual(
+      visit.requestsTo('forms').map((r) => r.url),
+      [forms],
+    );
     const loader = await visit.page.evaluate(() => {
       const s = document.getElementById('hs-script-loader');
       return s && { src: s.src, async: s.async, defer: s.defer };
@@ -51,7 +61,10 @@ test('Forms SDK: after analytics.ready(), hbspt.forms.create renders a working f
   await visit.page.fill('#form-target input[name=email]', 'forms@example.com');
   await visit.page.click('#form-target .hs-button');
   const log = await visit.forms();
-  assert.deepEqual(log.submissions.map((s) => s.values.email), ['forms@example.com']);
+  assert.deepEqual(
+    log.submissions.map((s) => s.values.email),
+    ['forms@example.com'],
+  );
   assert.equal(log.loads, 1);
 });
 
@@ -67,7 +80,9 @@ test('a blocked tracker: analytics keeps working, the page sees no exception, th
   await visit.warning('https://js.hs-scripts.com/62515.js');
   const segment = await visit.segmentEvent('Clicked Buy');
   assert.equal(segment.properties.sku, 'A-1', 'the event still reached Segment');
-  await visit.page.evaluate(async () => { await analytics.track('After The Failure'); });
+  await visit.page.evaluate(async () => {
+    await analytics.track('After The Failure');
+  });
   await visit.segmentEvent('After The Failure');
 
   assert.deepEqual(visit.errors, [], 'no uncaught exception or unhandled rejection');
@@ -95,7 +110,7 @@ test('a page that already embeds HubSpot keeps its tracker: nothing is injected 
   // A custom behavioral event now (the plugin's default), sent by the page's own tracker.
   await visit.until(() => window.__hubspot.sent.some((s) => s.kind === 'customEvent' && s.name === 'pe62515_existing_tracker_used'));
   const sent = await visit.sent();
-  assert.equal(sent.filter((s) => s.initial).length, 1, 'one automatic page view: the page\'s tracker ran once');
+  assert.equal(sent.filter((s) => s.initial).length, 1, "one automatic page view: the page's tracker ran once");
   assert.equal(sent.filter((s) => s.kind === 'customEvent').length, 1, 'the event reached HubSpot once');
   assert.equal(visit.requestsTo('tracker').length, 1);
   assert.equal(await visit.page.evaluate(() => document.querySelectorAll('script[src*="hs-scripts.com"]').length), 1);

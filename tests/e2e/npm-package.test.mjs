@@ -73,15 +73,28 @@ test("every JavaScript snippet of the package's README type-checks with tsc --st
   mkdirSync(dir, { recursive: true });
   const files = snippets.map((code, i) => {
     const defines = (name) => new RegExp(`(import\\b[^;]*\\b${name}\\b[^;]*\\bfrom|\\b(const|let|function) ${name}\\b)`).test(code);
-    const prelude = Object.entries(PRELUDE).filter(([name]) => new RegExp(`\\b${name}\\b`).test(code) && !defines(name)).map(([, line]) => line);
+    const prelude = Object.entries(PRELUDE)
+      .filter(([name]) => new RegExp(`\\b${name}\\b`).test(code) && !defines(name))
+      .map(([, line]) => line);
     const file = `snippet-${i + 1}.ts`;
     writeFileSync(`${dir}/${file}`, `${prelude.join('\n')}\n${code}\nexport {};\n`);
     return file;
   });
-  writeFileSync(`${dir}/tsconfig.json`, JSON.stringify({
-    compilerOptions: { target: 'es2022', module: 'esnext', moduleResolution: 'bundler', lib: ['es2022', 'dom'], types: [], strict: true, noEmit: true },
-    files,
-  }));
+  writeFileSync(
+    `${dir}/tsconfig.json`,
+    JSON.stringify({
+      compilerOptions: {
+        target: 'es2022',
+        module: 'esnext',
+        moduleResolution: 'bundler',
+        lib: ['es2022', 'dom'],
+        types: [],
+        strict: true,
+        noEmit: true,
+      },
+      files,
+    }),
+  );
   const output = await run(`${ROOT}node_modules/.bin/tsc`, ['-p', dir, '--pretty', 'false'], { cwd: dir, timeout: 60_000 }).then(
     ({ stdout, stderr }) => stdout + stderr,
     (error) => `tsc exit ${error.code}\n${error.stdout}${error.stderr}`,
@@ -92,17 +105,34 @@ test("every JavaScript snippet of the package's README type-checks with tsc --st
 test("the README on npm is the users' one: no contributors' commands, every link absolute or an anchor of its own", () => {
   const readme = readFileSync(`${installed}/README.md`, 'utf8');
   assert.doesNotMatch(readme, /npm start|npm test|<!-- \/?repository -->/);
-  for (const heading of ['## Install and register', '## Settings', '## What reaches HubSpot', '## Consent and privacy', '## Loading and CSP', '## Bundlers', '## Guarantees', '## Performance']) {
+  for (const heading of [
+    '## Install and register',
+    '## Settings',
+    '## What reaches HubSpot',
+    '## Consent and privacy',
+    '## Loading and CSP',
+    '## Bundlers',
+    '## Guarantees',
+    '## Performance',
+  ]) {
     assert.ok(readme.includes(`\n${heading}\n`), heading);
   }
   const targets = [...readme.matchAll(/\]\(([^)\s]+)\)/g), ...readme.matchAll(/^\[[^\]]+\]:\s*(\S+)/gm)].map((m) => m[1]);
-  const anchors = new Set([...readme.matchAll(/^#+ (.+)$/gm)].map((m) => `#${m[1].toLowerCase().replace(/[^\w\- ]/g, '').replace(/ /g, '-')}`));
+  const anchors = new Set(
+    [...readme.matchAll(/^#+ (.+)$/gm)].map(
+      (m) =>
+        `#${m[1]
+          .toLowerCase()
+          .replace(/[^\w\- ]/g, '')
+          .replace(/ /g, '-')}`,
+    ),
+  );
   for (const target of targets) {
     if (target.startsWith('#')) assert.ok(anchors.has(target), `${target} is a heading of the README`);
     else assert.match(target, /^https:\/\//, `${target} is absolute`);
   }
   // The repository's own files are linked into the repository.
-  for (const target of targets.filter((t) => t.startsWith(REPOSITORY + '/blob/main/'))) {
+  for (const target of targets.filter((t) => t.startsWith(`${REPOSITORY}/blob/main/`))) {
     const path = target.slice(`${REPOSITORY}/blob/main/`.length).replace(/#.*/, '');
     assert.ok(readdirSync(`${ROOT}${path.replace(/[^/]+$/, '')}`).includes(path.replace(/^.*\//, '')), `${path} exists in the repository`);
   }
@@ -116,10 +146,24 @@ test('the manifest names the repository, exports ./package.json and the typed .w
   assert.equal(manifest.license, 'MIT');
   assert.match(readFileSync(`${installed}/LICENSE`, 'utf8'), /^MIT License\n/);
   assert.deepEqual(readdirSync(installed).sort(), [
-    'LICENSE', 'README.md', 'hubspot_wasm.d.ts', 'hubspot_wasm.js', 'hubspot_wasm_bg.wasm', 'hubspot_wasm_bg.wasm.d.ts', 'hubspot_wasm_full_bg.wasm', 'package.json',
+    'LICENSE',
+    'README.md',
+    'hubspot_wasm.d.ts',
+    'hubspot_wasm.js',
+    'hubspot_wasm_bg.wasm',
+    'hubspot_wasm_bg.wasm.d.ts',
+    'hubspot_wasm_full_bg.wasm',
+    'package.json',
   ]);
   // Node resolves ./package.json through the exports, as tools reading the version do.
-  const { stdout } = await run(process.execPath, ['--input-type=module', '-e',
-    "const m = await import('hubspot-wasm/package.json', { with: { type: 'json' } }); console.log(m.default.name + '@' + m.default.version)"], { cwd: APP });
+  const { stdout } = await run(
+    process.execPath,
+    [
+      '--input-type=module',
+      '-e',
+      "const m = await import('hubspot-wasm/package.json', { with: { type: 'json' } }); console.log(m.default.name + '@' + m.default.version)",
+    ],
+    { cwd: APP },
+  );
   assert.equal(stdout.trim(), `hubspot-wasm@${manifest.version}`);
 });

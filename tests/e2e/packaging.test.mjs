@@ -9,11 +9,18 @@ const harness = useHarness();
 /** The package's lean wasm, what a page without the opt-in features fetches. */
 const WASM = 'hubspot_wasm_bg.wasm';
 /** Its two wasm files, as the build named them. */
-const WASMS = readdirSync(`${ROOT}pkg`).filter((f) => f.endsWith('.wasm')).sort();
+const WASMS = readdirSync(`${ROOT}pkg`)
+  .filter((f) => f.endsWith('.wasm'))
+  .sort();
 
 /** URLs of the .wasm files the page fetched. */
 function wasmFetched(page) {
-  return page.evaluate(() => performance.getEntriesByType('resource').map((e) => new URL(e.name).pathname).filter((p) => p.endsWith('.wasm')));
+  return page.evaluate(() =>
+    performance
+      .getEntriesByType('resource')
+      .map((e) => new URL(e.name).pathname)
+      .filter((p) => p.endsWith('.wasm')),
+  );
 }
 
 test('webpack 5 bundle: the demo page identifies a visitor on their next event, shown in its panels', async () => {
@@ -23,7 +30,10 @@ test('webpack 5 bundle: the demo page identifies a visitor on their next event, 
   // webpack emitted the package's wasm files as hashed assets next to the bundle; the demo
   // forwards HubSpot's forms, so it fetched the full one, and only that one.
   assert.deepEqual(WASMS, ['hubspot_wasm_actions_bg.wasm', 'hubspot_wasm_bg.wasm', 'hubspot_wasm_full_bg.wasm']);
-  const emitted = readdirSync(`${ROOT}www/dist`).filter((f) => f.endsWith('.wasm')).map((f) => f.replace(/\.[0-9a-f]{8}\.wasm$/, '.wasm')).sort();
+  const emitted = readdirSync(`${ROOT}www/dist`)
+    .filter((f) => f.endsWith('.wasm'))
+    .map((f) => f.replace(/\.[0-9a-f]{8}\.wasm$/, '.wasm'))
+    .sort();
   assert.deepEqual(emitted, WASMS, 'both emitted, each with a content hash');
   assert.match((await wasmFetched(page)).join(), /^\/www\/dist\/hubspot_wasm_full_bg\.[0-9a-f]{8}\.wasm$/);
 
@@ -44,7 +54,7 @@ test('webpack 5 bundle: the demo page identifies a visitor on their next event, 
   const newest = page.locator('#sent li').first();
   await newest.getByText('pe62515_booked_demo').waitFor();
   assert.equal(await newest.locator('.email').textContent(), 'grace@example.com');
-  assert.match(await newest.textContent(), /revenue\s*49/, 'revenue 49 arrives as the event\'s revenue property');
+  assert.match(await newest.textContent(), /revenue\s*49/, "revenue 49 arrives as the event's revenue property");
 
   const commands = (await page.locator('#commands .name').allTextContents()).slice(before);
   assert.deepEqual(commands, ['identify', 'trackCustomBehavioralEvent']);
@@ -63,7 +73,10 @@ test('webpack 5 bundle: the demo page identifies a visitor on their next event, 
   const forwarded = await page.locator('#forwarded li').allTextContents();
   assert.match(forwarded[0], /analytics\.track\s*Form Submitted.*form_id\s*demo-newsletter.*firstname\s*Ada/s);
   assert.match(forwarded[1], /analytics\.identify.*email\s*ada@example\.com/s);
-  assert.ok(!(await visit.hubspot()).commands.some(([, arg]) => JSON.stringify(arg ?? '').includes('ada@example.com')), 'kept from HubSpot');
+  assert.ok(
+    !(await visit.hubspot()).commands.some(([, arg]) => JSON.stringify(arg ?? '').includes('ada@example.com')),
+    'kept from HubSpot',
+  );
 
   assert.deepEqual(visit.errors, []);
   assert.deepEqual(visit.requests, [], 'the demo needs no network beyond its own server');
@@ -82,12 +95,21 @@ test('plain ES module, no bundler: /pkg/hubspot_wasm.js imported by the browser 
   // HubSpot's own automatic page view, then the track as a custom behavioral event (the default).
   const [view, { kind, name, properties, path, identity }] = await visit.sent();
   assert.equal(view.initial, true);
-  assert.deepEqual({ kind, name, properties, path, identity }, {
-    kind: 'customEvent', name: 'pe62515_module_loaded', properties: { bundler: 'none' }, path: '/tests/e2e/fixtures/esm.html',
-    identity: { email: 'esm@example.com' },
-  });
+  assert.deepEqual(
+    { kind, name, properties, path, identity },
+    {
+      kind: 'customEvent',
+      name: 'pe62515_module_loaded',
+      properties: { bundler: 'none' },
+      path: '/tests/e2e/fixtures/esm.html',
+      identity: { email: 'esm@example.com' },
+    },
+  );
   assert.deepEqual(await wasmFetched(visit.page), [`/pkg/${WASM}`]);
-  assert.deepEqual(visit.requestsTo('tracker').map((r) => r.url), ['https://js-eu1.hs-scripts.com/62515.js']);
+  assert.deepEqual(
+    visit.requestsTo('tracker').map((r) => r.url),
+    ['https://js-eu1.hs-scripts.com/62515.js'],
+  );
   assert.deepEqual(visit.errors, []);
 });
 
@@ -99,7 +121,11 @@ test('plain ES module, no bundler: /pkg/hubspot_wasm.js imported by the browser 
  */
 async function loadThenTrack(mod, event) {
   window._hsq = Object.defineProperty([], 'push', {
-    value(...entries) { return Array.prototype.push.apply(this, entries); }, writable: true, configurable: true,
+    value(...entries) {
+      return Array.prototype.push.apply(this, entries);
+    },
+    writable: true,
+    configurable: true,
   });
   const plugin = mod.hubspotPlugin({ portalId: '62515' });
   plugin.load(null);
@@ -141,7 +167,11 @@ async function initThenTrack(setup) {
     } catch (e) {
       steps.push(`hubspotPlugin: ${e.message}`);
     }
-    const fetched = performance.getEntriesByType('resource').map((e) => new URL(e.name)).filter((u) => u.pathname.endsWith('.wasm')).map((u) => u.pathname + u.search);
+    const fetched = performance
+      .getEntriesByType('resource')
+      .map((e) => new URL(e.name))
+      .filter((u) => u.pathname.endsWith('.wasm'))
+      .map((u) => u.pathname + u.search);
     return { steps, hsq: JSON.parse(JSON.stringify(window._hsq ?? null)), fetched };
   }, setup);
   return { visit, ...result };
@@ -152,7 +182,10 @@ test('init() loads the wasm once per page, from its URL (also given bare), bytes
   const retry = await initThenTrack('retry');
   assert.equal(retry.steps.length, 2);
   // (Issue 10: the message is the facade's, around wasm-bindgen's own.)
-  assert.match(retry.steps[0], /^Error: hubspot-wasm: the plugin's WebAssembly could not be loaded: .*404.*http:\/\/127\.0\.0\.1:\d+\/pkg\/missing\.wasm/);
+  assert.match(
+    retry.steps[0],
+    /^Error: hubspot-wasm: the plugin's WebAssembly could not be loaded: .*404.*http:\/\/127\.0\.0\.1:\d+\/pkg\/missing\.wasm/,
+  );
   assert.equal(retry.steps[1], 'ok', 'a second init() after a failed one loads the wasm');
   assert.deepEqual(retry.hsq, sent);
 
@@ -169,12 +202,20 @@ test('init() from a server that sends the wasm as application/octet-stream still
   const visit = await harness.open('/tests/e2e/fixtures/blank.html', { tracker: 'hold' });
   await visit.page.evaluate(`window.loadThenTrack = ${loadThenTrack}`);
   const wasm = readFileSync(`${ROOT}pkg/${WASM}`);
-  await visit.page.route('**/hubspot_wasm.wasm?as=octet-stream', (route) => route.fulfill({ status: 200, contentType: 'application/octet-stream', body: wasm }));
+  await visit.page.route('**/hubspot_wasm.wasm?as=octet-stream', (route) =>
+    route.fulfill({ status: 200, contentType: 'application/octet-stream', body: wasm }),
+  );
   const { steps, hsq } = await visit.page.evaluate(async () => {
     const mod = await import('/pkg/hubspot_wasm.js');
     await mod.default({ module_or_path: '/pkg/hubspot_wasm.wasm?as=octet-stream' });
     await window.loadThenTrack(mod, { type: 'track', event: 'Loaded' });
-    return { steps: performance.getEntriesByType('resource').filter((e) => e.name.includes('.wasm')).map((e) => new URL(e.name).search), hsq: window._hsq };
+    return {
+      steps: performance
+        .getEntriesByType('resource')
+        .filter((e) => e.name.includes('.wasm'))
+        .map((e) => new URL(e.name).search),
+      hsq: window._hsq,
+    };
   });
   assert.deepEqual(steps, ['?as=octet-stream'], 'only the given URL was fetched');
   assert.deepEqual(hsq, [['trackCustomBehavioralEvent', { name: 'pe62515_loaded', properties: {} }]]);

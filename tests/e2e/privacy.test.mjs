@@ -38,7 +38,7 @@ function consentCommands() {
   return (window.__hubspotBanner?.commands ?? []).filter(([name]) => ['setHubSpotConsent', 'revokeCookieConsent'].includes(name));
 }
 
-test('apiKey and privateAppToken never reach a request, the DOM, storage, HubSpot\'s queues or the console', async () => {
+test("apiKey and privateAppToken never reach a request, the DOM, storage, HubSpot's queues or the console", async () => {
   const visit = await loadedEsm(
     { portalId: PORTAL, loadFormsSdk: true, apiKey: API_KEY, privateAppToken: APP_TOKEN, nonce: 'n0nce' },
     { recordRequests: true },
@@ -54,8 +54,13 @@ test('apiKey and privateAppToken never reach a request, the DOM, storage, HubSpo
     // Invalid settings beside the credentials: the error names the bad setting, never the secrets.
     const { hubspotPlugin } = await import('/pkg/hubspot_wasm.js');
     const messages = [];
-    for (const bad of [{ portalId: 'not-digits' }, { portalId: '62515', region: 'mars' }, { portalId: '62515', loadTimeoutMs: -1 },
-      { portalId: '62515', trackerUrl: 'javascript:alert(1)' }, { portalId: '62515', loadFormsSdk: 'yes' }]) {
+    for (const bad of [
+      { portalId: 'not-digits' },
+      { portalId: '62515', region: 'mars' },
+      { portalId: '62515', loadTimeoutMs: -1 },
+      { portalId: '62515', trackerUrl: 'javascript:alert(1)' },
+      { portalId: '62515', loadFormsSdk: 'yes' },
+    ]) {
       try {
         hubspotPlugin({ ...bad, apiKey: 'MARKER-apikey-7f3a91c2', privateAppToken: 'MARKER-pat-na1-5e0b44d8' });
         messages.push('(no error)');
@@ -87,8 +92,10 @@ test('apiKey and privateAppToken never reach a request, the DOM, storage, HubSpo
     const seen = [request.url(), JSON.stringify(headers), request.postData() ?? ''].join('\n');
     assert.deepEqual(leaks(seen), [], `request ${request.url()}`);
   }
-  assert.ok(hosts.has('api.segment.io') && hosts.has('js.hs-scripts.com') && hosts.has('js.hsforms.net'),
-    `Segment's API and both HubSpot hosts were requested: ${[...hosts]}`);
+  assert.ok(
+    hosts.has('api.segment.io') && hosts.has('js.hs-scripts.com') && hosts.has('js.hsforms.net'),
+    `Segment's API and both HubSpot hosts were requested: ${[...hosts]}`,
+  );
 
   // DOM (every attribute and text, including injected scripts), storage, cookies, HubSpot's queues.
   const page = await visit.page.evaluate(() => ({
@@ -98,10 +105,19 @@ test('apiKey and privateAppToken never reach a request, the DOM, storage, HubSpo
     storage: JSON.stringify({ ...localStorage }) + JSON.stringify({ ...sessionStorage }) + document.cookie,
     queues: JSON.stringify([window._hsq, window._hsp, window.__hubspot, window.__hubspotBanner, window.__hubspotForms]),
     plugin: JSON.stringify(Object.entries(fixture.plugin).map(([k, v]) => [k, typeof v === 'function' ? v.toString() : v])),
-    globals: Object.keys(window).filter((k) => { try { return JSON.stringify(window[k])?.includes('MARKER-'); } catch { return false; } }),
+    globals: Object.keys(window).filter((k) => {
+      try {
+        return JSON.stringify(window[k])?.includes('MARKER-');
+      } catch {
+        return false;
+      }
+    }),
   }));
   for (const [where, text] of Object.entries(page)) assert.deepEqual(leaks(text), [], `the ${where}`);
-  assert.ok(page.scripts.includes('hs-scripts.com') && page.queues.includes('setHubSpotConsent'), 'the checks saw the injected scripts and queues');
+  assert.ok(
+    page.scripts.includes('hs-scripts.com') && page.queues.includes('setHubSpotConsent'),
+    'the checks saw the injected scripts and queues',
+  );
 
   // The console: no line carries a credential; exactly one warning is about them.
   for (const line of visit.console) assert.deepEqual(leaks(line.text), [], `console ${line.type}: ${line.text}`);
@@ -116,7 +132,10 @@ test('credentials warn once per plugin, even when only one of the two is set, an
   const counts = await visit.page.evaluate(async () => {
     window.__warns = [];
     const warn = console.warn;
-    console.warn = (...args) => { window.__warns.push(args.map(String).join(' ')); warn(...args); };
+    console.warn = (...args) => {
+      window.__warns.push(args.map(String).join(' '));
+      warn(...args);
+    };
     const { default: init, hubspotPlugin } = await import('/pkg/hubspot_wasm.js');
     await init();
     const count = (settings) => {
@@ -136,7 +155,7 @@ test('credentials warn once per plugin, even when only one of the two is set, an
   for (const line of visit.console) assert.deepEqual(leaks(line.text), [], line.text);
 });
 
-test('doNotTrack(): HubSpot stops sending; doNotTrack(false) resumes; both in HubSpot\'s own command form', async () => {
+test("doNotTrack(): HubSpot stops sending; doNotTrack(false) resumes; both in HubSpot's own command form", async () => {
   const visit = await loadedEsm({ portalId: PORTAL });
   await visit.page.evaluate(async () => {
     await analytics.track('Before Opt-Out');
@@ -154,13 +173,28 @@ test('doNotTrack(): HubSpot stops sending; doNotTrack(false) resumes; both in Hu
   });
   // Every track reached the tracker (the last one processed means all were); only those made
   // while the visitor was not opted out were sent (custom behavioral events, the default now).
-  await visit.until((name) => window.__hubspot.commands.some((c) => c[0] === 'trackCustomBehavioralEvent' && c[1]?.name === name), eventName('Still Opted Out'));
+  await visit.until(
+    (name) => window.__hubspot.commands.some((c) => c[0] === 'trackCustomBehavioralEvent' && c[1]?.name === name),
+    eventName('Still Opted Out'),
+  );
   const log = await visit.hubspot();
   const doNotTrack = log.commands.filter((c) => c[0] === 'doNotTrack');
-  assert.deepEqual(doNotTrack, [['doNotTrack'], ['doNotTrack', { track: true }], ['doNotTrack'], ['doNotTrack'], ['doNotTrack'], ['doNotTrack']]);
-  assert.deepEqual(log.commands.filter((c) => c[0] === 'trackCustomBehavioralEvent').map((c) => c[1].name),
-    ['Before Opt-Out', 'While Opted Out', 'After Opt-In', 'Opted Out Again', 'Still Opted Out'].map(eventName));
-  assert.deepEqual(log.sent.filter((s) => s.kind === 'customEvent').map((s) => s.name), [eventName('Before Opt-Out'), eventName('After Opt-In')]);
+  assert.deepEqual(doNotTrack, [
+    ['doNotTrack'],
+    ['doNotTrack', { track: true }],
+    ['doNotTrack'],
+    ['doNotTrack'],
+    ['doNotTrack'],
+    ['doNotTrack'],
+  ]);
+  assert.deepEqual(
+    log.commands.filter((c) => c[0] === 'trackCustomBehavioralEvent').map((c) => c[1].name),
+    ['Before Opt-Out', 'While Opted Out', 'After Opt-In', 'Opted Out Again', 'Still Opted Out'].map(eventName),
+  );
+  assert.deepEqual(
+    log.sent.filter((s) => s.kind === 'customEvent').map((s) => s.name),
+    [eventName('Before Opt-Out'), eventName('After Opt-In')],
+  );
   assert.equal(log.doNotTrack, true);
   assert.equal(await visit.page.evaluate(() => document.cookie.includes('__hs_do_not_track=yes')), true, "HubSpot's opt-out cookie is set");
   assert.deepEqual(log.ignored, []);
@@ -179,24 +213,36 @@ test('doNotTrack() before the tracker starts: queued first, so HubSpot never rec
   // holds the track; the opt-out goes to _hsq at once (the old expectation had the track queued
   // there too), so HubSpot processes it at start-up before its automatic page view.
   await visit.until(() => window._hsq?.length === 2);
-  assert.deepEqual(await visit.page.evaluate(() => window._hsq.map((c) => (typeof c === 'function' ? '<function>' : c))),
-    ['<function>', ['doNotTrack']]);
-  assert.deepEqual(await visit.page.evaluate(() => window._hsp), [['setHubSpotConsent', { analytics: false, advertisement: false, functionality: true }]]);
+  assert.deepEqual(await visit.page.evaluate(() => window._hsq.map((c) => (typeof c === 'function' ? '<function>' : c))), [
+    '<function>',
+    ['doNotTrack'],
+  ]);
+  assert.deepEqual(await visit.page.evaluate(() => window._hsp), [
+    ['setHubSpotConsent', { analytics: false, advertisement: false, functionality: true }],
+  ]);
   visit.release('tracker');
   await visit.page.evaluate(() => fixture.loaded());
   // The held track reaches the tracker after its start-up; HubSpot's opt-out cookie stops it too.
-  await visit.until((name) => window.__hubspot.commands.some((c) => c[0] === 'trackCustomBehavioralEvent' && c[1]?.name === name), eventName('Never Sent'));
+  await visit.until(
+    (name) => window.__hubspot.commands.some((c) => c[0] === 'trackCustomBehavioralEvent' && c[1]?.name === name),
+    eventName('Never Sent'),
+  );
   await visit.until(() => window.__hubspotBanner?.commands.some((c) => c[0] === 'setHubSpotConsent'));
   const log = await visit.hubspot();
-  assert.deepEqual(log.commands.filter((c) => c[0] !== '<function>'), [
-    ['setPortalId', Number(PORTAL)],
-    ['doNotTrack'],
-    ['trackPageView'], // HubSpot's automatic page view, after the opt-out
-    ['trackCustomBehavioralEvent', { name: eventName('Never Sent'), properties: {} }],
-  ]);
+  assert.deepEqual(
+    log.commands.filter((c) => c[0] !== '<function>'),
+    [
+      ['setPortalId', Number(PORTAL)],
+      ['doNotTrack'],
+      ['trackPageView'], // HubSpot's automatic page view, after the opt-out
+      ['trackCustomBehavioralEvent', { name: eventName('Never Sent'), properties: {} }],
+    ],
+  );
   assert.deepEqual(log.sent, [], 'nothing was sent, not even the initial page view');
   assert.equal(log.doNotTrack, true);
-  assert.deepEqual(await visit.page.evaluate(consentCommands), [['setHubSpotConsent', { analytics: false, advertisement: false, functionality: true }]]);
+  assert.deepEqual(await visit.page.evaluate(consentCommands), [
+    ['setHubSpotConsent', { analytics: false, advertisement: false, functionality: true }],
+  ]);
 });
 
 test('revokeCookieConsent() and setConsent(): onto _hsp, with only the three boolean categories', async () => {
@@ -204,27 +250,65 @@ test('revokeCookieConsent() and setConsent(): onto _hsp, with only the three boo
   const results = await visit.page.evaluate(() => {
     const p = fixture.plugin;
     const threw = [];
-    const attempt = (f) => { try { f(); } catch (e) { threw.push(String(e)); } };
+    const attempt = (f) => {
+      try {
+        f();
+      } catch (e) {
+        threw.push(String(e));
+      }
+    };
     attempt(() => p.revokeCookieConsent());
     attempt(() => p.setConsent({ analytics: true, advertisement: false, functionality: true }));
     attempt(() => p.setConsent({ analytics: false }));
     // Extra keys, wrong types, prototype-shaped keys: only booleans of the three categories pass.
-    attempt(() => p.setConsent(JSON.parse('{"analytics":true,"advertisement":"yes","functionality":1,"necessary":true,"__proto__":{"polluted":true},"constructor":{"prototype":{"polluted":true}}}')));
+    attempt(() =>
+      p.setConsent(
+        JSON.parse(
+          '{"analytics":true,"advertisement":"yes","functionality":1,"necessary":true,"__proto__":{"polluted":true},"constructor":{"prototype":{"polluted":true}}}',
+        ),
+      ),
+    );
     attempt(() => p.setConsent({ analytics: new Boolean(false), advertisement: null, functionality: undefined, extra: () => 1 }));
     // Hostile arguments never throw.
     const cyclic = { analytics: true };
     cyclic.self = cyclic;
     attempt(() => p.setConsent(cyclic));
-    attempt(() => p.setConsent(Object.defineProperty({ functionality: false }, 'analytics', { enumerable: true, get() { throw new Error('getter'); } })));
-    attempt(() => p.setConsent(new Proxy({}, { get() { throw new Error('trap'); }, ownKeys() { throw new Error('trap'); } })));
+    attempt(() =>
+      p.setConsent(
+        Object.defineProperty({ functionality: false }, 'analytics', {
+          enumerable: true,
+          get() {
+            throw new Error('getter');
+          },
+        }),
+      ),
+    );
+    attempt(() =>
+      p.setConsent(
+        new Proxy(
+          {},
+          {
+            get() {
+              throw new Error('trap');
+            },
+            ownKeys() {
+              throw new Error('trap');
+            },
+          },
+        ),
+      ),
+    );
     attempt(() => p.setConsent(null));
     attempt(() => p.setConsent());
     attempt(() => p.setConsent('analytics'));
     attempt(() => p.setConsent({ analytics: 10n, advertisement: true }));
-    return { threw, polluted: ({}).polluted ?? null };
+    return { threw, polluted: {}.polluted ?? null };
   });
   // HubSpot's cookie banner processes _hsp (it may start after these calls: then it takes them from the queue, in order).
-  await visit.until((n) => window.__hubspotBanner?.commands.filter(([name]) => ['setHubSpotConsent', 'revokeCookieConsent'].includes(name)).length >= n, 12);
+  await visit.until(
+    (n) => window.__hubspotBanner?.commands.filter(([name]) => ['setHubSpotConsent', 'revokeCookieConsent'].includes(name)).length >= n,
+    12,
+  );
   results.hsp = await visit.page.evaluate(consentCommands);
   assert.deepEqual(results.threw, []);
   assert.equal(results.polluted, null);
@@ -243,7 +327,10 @@ test('revokeCookieConsent() and setConsent(): onto _hsp, with only the three boo
     ['setHubSpotConsent', { advertisement: true }],
   ]);
   for (const [, choices] of results.hsp.slice(1)) {
-    assert.deepEqual(Object.keys(choices).filter((k) => !['analytics', 'advertisement', 'functionality'].includes(k)), []);
+    assert.deepEqual(
+      Object.keys(choices).filter((k) => !['analytics', 'advertisement', 'functionality'].includes(k)),
+      [],
+    );
     assert.ok(Object.values(choices).every((v) => typeof v === 'boolean'));
   }
   assert.deepEqual((await visit.banner()).ignored, [], 'the banner took every command');
@@ -262,10 +349,12 @@ for (const disableCookieBanner of [true, false]) {
     const atRequest = [];
     // Looked at from the page the moment HubSpot's script is requested (the harness then answers it).
     await visit.page.route(/hs-scripts\.com/, async (route) => {
-      atRequest.push(await visit.page.evaluate(() => ({
-        flag: window.disableHubSpotCookieBanner ?? null,
-        scripts: document.querySelectorAll('script[src*="hs-scripts.com"]').length,
-      })));
+      atRequest.push(
+        await visit.page.evaluate(() => ({
+          flag: window.disableHubSpotCookieBanner ?? null,
+          scripts: document.querySelectorAll('script[src*="hs-scripts.com"]').length,
+        })),
+      );
       await route.fallback();
     });
     await visit.page.evaluate((d) => fixture.start({ portalId: '62515', disableCookieBanner: d }), disableCookieBanner);

@@ -12,7 +12,7 @@ try {
   await page.getByRole('button', { name: 'Send track' }).click();
   await page.getByRole('button', { name: 'Send page' }).click();
   await page.locator('#sent li').nth(2).waitFor();
-  await page.mouse.move(0, 0);      // no hover state on the last button clicked
+  await page.mouse.move(0, 0); // no hover state on the last button clicked
   await page.waitForTimeout(1500); // let the arrival highlight fade
   await page.screenshot({ path: out, fullPage: true });
   console.log(`screenshot: ${out}`);

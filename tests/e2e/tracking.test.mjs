@@ -36,10 +36,13 @@ test('the first page is not double-counted: HubSpot records it once, later pages
     await analytics.page();
   });
   const sent = await sentCount(visit, 2);
-  assert.deepEqual(sent.map((s) => [s.kind, s.path, s.initial]), [
-    ['pageView', FIXTURE_PATH, true], // HubSpot's own automatic page view, for the first page's path
-    ['pageView', '/docs/intro?lang=en', false], // the second analytics.page()
-  ]);
+  assert.deepEqual(
+    sent.map((s) => [s.kind, s.path, s.initial]),
+    [
+      ['pageView', FIXTURE_PATH, true], // HubSpot's own automatic page view, for the first page's path
+      ['pageView', '/docs/intro?lang=en', false], // the second analytics.page()
+    ],
+  );
   await new Promise((ok) => setTimeout(ok, 200));
   assert.equal((await visit.sent()).length, 2, 'no third page view');
   assert.deepEqual(visit.errors, []);
@@ -47,9 +50,17 @@ test('the first page is not double-counted: HubSpot records it once, later pages
 
 test('trackInitialPageView: true forwards the first page as well', async () => {
   const visit = await loadedApp({ trackInitialPageView: true });
-  await visit.page.evaluate(async () => { await analytics.page(); });
+  await visit.page.evaluate(async () => {
+    await analytics.page();
+  });
   const sent = await sentCount(visit, 2);
-  assert.deepEqual(sent.map((s) => [s.kind, s.initial]), [['pageView', true], ['pageView', false]]);
+  assert.deepEqual(
+    sent.map((s) => [s.kind, s.initial]),
+    [
+      ['pageView', true],
+      ['pageView', false],
+    ],
+  );
 });
 
 test('identify then page: the contact is identified on that page view, with mapped properties', async () => {
@@ -57,17 +68,26 @@ test('identify then page: the contact is identified on that page view, with mapp
   await visit.page.evaluate(async () => {
     await analytics.page(); // the first page (HubSpot counted it already)
     await analytics.identify('user-42', {
-      email: 'ada@example.com', firstName: 'Ada', lastName: 'Lovelace', company: { name: 'Analytical Engines' },
+      email: 'ada@example.com',
+      firstName: 'Ada',
+      lastName: 'Lovelace',
+      company: { name: 'Analytical Engines' },
     });
   });
   assert.equal((await visit.sent()).length, 1, 'identify alone sends nothing (HubSpot holds the identity)');
 
-  await visit.page.evaluate(async () => { await analytics.page('Pricing'); });
+  await visit.page.evaluate(async () => {
+    await analytics.page('Pricing');
+  });
   const sent = await sentCount(visit, 2);
   assert.equal(sent[1].kind, 'pageView');
   assert.equal(sent[1].path, FIXTURE_PATH);
   assert.deepEqual(sent[1].identity, {
-    email: 'ada@example.com', firstname: 'Ada', lastname: 'Lovelace', company: 'Analytical Engines', id: 'user-42',
+    email: 'ada@example.com',
+    firstname: 'Ada',
+    lastname: 'Lovelace',
+    company: 'Analytical Engines',
+    id: 'user-42',
   });
 });
 
@@ -80,7 +100,9 @@ test('track sends a custom behavioral event by default, carrying the identity', 
   const sent = await sentCount(visit, 2);
   const { url, visitor, consentAllowed, initial, resetVisitor, ...event } = sent[1];
   assert.deepEqual(event, {
-    kind: 'customEvent', name: 'pe62515_signed_up', path: FIXTURE_PATH,
+    kind: 'customEvent',
+    name: 'pe62515_signed_up',
+    path: FIXTURE_PATH,
     // As HubSpot receives them: every value as text, none lost (0 and false included), objects
     // flattened and lists joined rather than "[object Object]" or repeated keys.
     properties: { plan: 'pro', revenue: '49', seats: '0', trial: 'false', tags: 'a;b', plan_info_tier: 'gold' },
@@ -98,7 +120,13 @@ test('the legacy trackEvent only when asked for, with one warning that HubSpot n
     await analytics.track('Again');
   });
   const sent = await sentCount(visit, 3);
-  assert.deepEqual(sent.slice(1).map((s) => [s.kind, s.id, s.value]), [['event', 'Signed Up', '49'], ['event', 'Again', '']]);
+  assert.deepEqual(
+    sent.slice(1).map((s) => [s.kind, s.id, s.value]),
+    [
+      ['event', 'Signed Up', '49'],
+      ['event', 'Again', ''],
+    ],
+  );
   const warnings = visit.warnings.filter((w) => w.includes('no longer processes'));
   assert.equal(warnings.length, 1, JSON.stringify(visit.warnings));
 });
@@ -107,8 +135,8 @@ test('property names HubSpot refuses are made HubSpot names, each warned about o
   const visit = await loadedApp();
   const sixty = 'a'.repeat(60);
   await visit.page.evaluate(async (sixty) => {
-    await analytics.identify('u1', { email: 'n@example.com', 'ÜrÜn': 'x', '1st_place': 'gold' });
-    const props = { 'order-id': 'o-1', 'ÜrÜn': 'y', [sixty]: 1, '価格': 9, 'Straße.Nr': 3 };
+    await analytics.identify('u1', { email: 'n@example.com', ÜrÜn: 'x', '1st_place': 'gold' });
+    const props = { 'order-id': 'o-1', ÜrÜn: 'y', [sixty]: 1, 価格: 9, 'Straße.Nr': 3 };
     await analytics.track('Order Completed', props);
     await analytics.track('Order Completed', props);
   }, sixty);
@@ -118,7 +146,8 @@ test('property names HubSpot refuses are made HubSpot names, each warned about o
   assert.deepEqual(sent[2].properties, sent[1].properties);
   for (const name of Object.keys(sent[1].properties)) assert.match(name, /^[a-z][a-z0-9_]{0,49}$/);
   const named = (key) => visit.warnings.filter((w) => w.includes(`property "${key}"`));
-  for (const key of ['ÜrÜn', '1st_place', 'order-id', sixty, '価格']) assert.equal(named(key).length, 1, `${key}: ${JSON.stringify(visit.warnings)}`);
+  for (const key of ['ÜrÜn', '1st_place', 'order-id', sixty, '価格'])
+    assert.equal(named(key).length, 1, `${key}: ${JSON.stringify(visit.warnings)}`);
   assert.equal(named('Straße.Nr').length, 1);
 });
 
@@ -143,7 +172,10 @@ test('integrations: { HubSpot: false } keeps an event from HubSpot but not from 
   });
   const sent = await sentCount(visit, 2);
   const log = await visit.hubspot();
-  assert.deepEqual(sent.slice(1).map((s) => s.name), ['pe62515_public_thing']);
+  assert.deepEqual(
+    sent.slice(1).map((s) => s.name),
+    ['pe62515_public_thing'],
+  );
   assert.ok(!JSON.stringify(log.commands).includes('secret_thing'), 'the opted-out event never reached _hsq');
   const segment = await visit.segmentEvent('Secret Thing');
   assert.equal(segment.integrations.HubSpot, false);
@@ -205,11 +237,14 @@ test('calls made before the tracker loads reach HubSpot in order, after its own 
   const sent = await sentCount(visit, 3);
   // The identity held at the first page rides HubSpot's own page view, and stays on every later
   // request (HubSpot's tracker keeps it).
-  assert.deepEqual(sent.map((s) => [s.kind, s.initial, s.name ?? null, s.identity?.email ?? null]), [
-    ['pageView', true, null, 'early@example.com'],
-    ['customEvent', false, 'pe62515_early_one', 'early@example.com'],
-    ['customEvent', false, 'pe62515_early_two', 'early@example.com'],
-  ]);
+  assert.deepEqual(
+    sent.map((s) => [s.kind, s.initial, s.name ?? null, s.identity?.email ?? null]),
+    [
+      ['pageView', true, null, 'early@example.com'],
+      ['customEvent', false, 'pe62515_early_one', 'early@example.com'],
+      ['customEvent', false, 'pe62515_early_two', 'early@example.com'],
+    ],
+  );
   assert.deepEqual(visit.errors, []);
 });
 
@@ -225,10 +260,13 @@ test('a slow tracker and two navigations: HubSpot records each page view for its
   visit.release('tracker');
   const sent = await sentCount(visit, 2);
   await new Promise((ok) => setTimeout(ok, 200));
-  assert.deepEqual((await visit.sent()).map((s) => [s.kind, s.path, s.initial]), [
-    ['pageView', '/a', true], // HubSpot's own page view, for the first page's path
-    ['pageView', '/b?x=1', false],
-  ]);
+  assert.deepEqual(
+    (await visit.sent()).map((s) => [s.kind, s.path, s.initial]),
+    [
+      ['pageView', '/a', true], // HubSpot's own page view, for the first page's path
+      ['pageView', '/b?x=1', false],
+    ],
+  );
   assert.equal(sent.length, 2);
 });
 

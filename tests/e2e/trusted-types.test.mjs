@@ -26,7 +26,9 @@ async function openFactory({ defaultPolicy = false } = {}) {
     await visit.context.addInitScript(() => {
       window.__defaultPolicyUrls = [];
       trustedTypes.createPolicy('default', {
-        createScriptURL: (url) => (window.__defaultPolicyUrls.push(url), /^https:\/\/js\.(hs-banner\.com|hs-analytics\.net)\//.test(url) ? url : null),
+        createScriptURL: (url) => (
+          window.__defaultPolicyUrls.push(url), /^https:\/\/js\.(hs-banner\.com|hs-analytics\.net)\//.test(url) ? url : null
+        ),
       });
     });
   }
@@ -49,7 +51,10 @@ test("require-trusted-types-for 'script' with `trusted-types hubspot-wasm defaul
     assert.equal(state.policies, 'present', 'Chromium has Trusted Types');
     assert.deepEqual(state.load, { state: 'resolved', message: null, isError: null }, 'load() resolved');
     assert.equal(state.src, TRACKER_URL, 'the injected script carries the tracker URL');
-    assert.deepEqual(visit.requestsTo('tracker').map((r) => r.url), [TRACKER_URL]);
+    assert.deepEqual(
+      visit.requestsTo('tracker').map((r) => r.url),
+      [TRACKER_URL],
+    );
     // HubSpot's automatic page view, then a track through analytics-next reaches HubSpot too.
     await visit.until(() => window.__hubspot?.sent.some((s) => s.kind === 'pageView'));
     const before = (await visit.hubspot()).commands.length;
@@ -57,9 +62,15 @@ test("require-trusted-types-for 'script' with `trusted-types hubspot-wasm defaul
     await visit.until((n) => window.__hubspot.commands.length > n, before);
     assert.match(JSON.stringify((await visit.hubspot()).commands.slice(before)), /under.trusted.types/i);
     const viaDefault = await visit.page.evaluate(() => window.__defaultPolicyUrls);
-    assert.ok(!viaDefault.some((url) => url.includes('hs-scripts.com')), `the tracker URL went through the plugin's policy, not the page's default: ${JSON.stringify(viaDefault)}`);
+    assert.ok(
+      !viaDefault.some((url) => url.includes('hs-scripts.com')),
+      `the tracker URL went through the plugin's policy, not the page's default: ${JSON.stringify(viaDefault)}`,
+    );
     assert.deepEqual(visit.errors.map(String), [], 'no uncaught exception or unhandled rejection');
-    assert.ok(!visit.console.some((m) => /TrustedType|TrustedScriptURL/.test(m.text)), `no Trusted Types violation: ${JSON.stringify(visit.warnings)}`);
+    assert.ok(
+      !visit.console.some((m) => /TrustedType|TrustedScriptURL/.test(m.text)),
+      `no Trusted Types violation: ${JSON.stringify(visit.warnings)}`,
+    );
   });
 });
 
@@ -73,8 +84,14 @@ test("require-trusted-types-for 'script' whose `trusted-types` does not allow hu
     assert.equal(state.src, null, 'no script element with a URL was added');
     assert.deepEqual(visit.requestsTo('tracker'), [], 'the tracker was never requested');
     // The browser reported both refusals: the policy's name, then the URL as a plain string.
-    assert.ok(visit.console.some((m) => /TrustedTypePolicy named 'hubspot-wasm'/.test(m.text)), JSON.stringify(visit.warnings));
-    assert.ok(visit.console.some((m) => /requires 'TrustedScriptURL'/.test(m.text)), JSON.stringify(visit.warnings));
+    assert.ok(
+      visit.console.some((m) => /TrustedTypePolicy named 'hubspot-wasm'/.test(m.text)),
+      JSON.stringify(visit.warnings),
+    );
+    assert.ok(
+      visit.console.some((m) => /requires 'TrustedScriptURL'/.test(m.text)),
+      JSON.stringify(visit.warnings),
+    );
     // analytics-next dropped only this destination: a later call still goes through it.
     const recorded = await visit.page.evaluate(async () => {
       await analytics.track('After The Refusal');

@@ -45,15 +45,23 @@
   }
 
   function loadScript(src, attributes) {
-    var found = Array.prototype.find.call(document.querySelectorAll('script'), function (s) { return s.src === src; });
+    var found = Array.prototype.find.call(document.querySelectorAll('script'), function (s) {
+      return s.src === src;
+    });
     if (found) return Promise.resolve(found);
     return new Promise(function (resolve, reject) {
       var script = document.createElement('script');
       script.src = src;
       script.async = true;
-      Object.keys(attributes || {}).forEach(function (name) { script.setAttribute(name, attributes[name]); });
-      script.onload = function () { resolve(script); };
-      script.onerror = function () { reject(new Error('Failed to load ' + src)); };
+      Object.keys(attributes || {}).forEach(function (name) {
+        script.setAttribute(name, attributes[name]);
+      });
+      script.onload = function () {
+        resolve(script);
+      };
+      script.onerror = function () {
+        reject(new Error('Failed to load ' + src));
+      };
       var first = document.querySelector('script');
       if (first) first.parentNode.insertBefore(script, first);
       else document.head.appendChild(script);
@@ -88,7 +96,9 @@
 
   function subscribedTypes(subscription) {
     var types = [];
-    String(subscription.subscribe || '').replace(/type\s*=\s*"(\w+)"/g, function (_, type) { types.push(type); });
+    String(subscription.subscribe || '').replace(/type\s*=\s*"(\w+)"/g, function (_, type) {
+      types.push(type);
+    });
     return types;
   }
 
@@ -98,9 +108,11 @@
       if (settings.formatCustomBehavioralEventNames) {
         name = 'pe' + settings.portalId + '_' + name.replace(/[\s.]+/g, '_').toLocaleLowerCase();
       }
-      var properties = event.properties && flatten(event.properties, '', [], function (k) {
-        return k.replace(/[\s.]+/g, '_').toLocaleLowerCase();
-      });
+      var properties =
+        event.properties &&
+        flatten(event.properties, '', [], function (k) {
+          return k.replace(/[\s.]+/g, '_').toLocaleLowerCase();
+        });
       hsq().push(['trackCustomBehavioralEvent', { name: name, properties: properties }]);
     },
     upsertContact: function (event, settings) {
@@ -117,7 +129,9 @@
         address: address.street,
         zip: address.postalCode !== undefined ? address.postalCode : address.postal_code,
       });
-      Object.keys(contact).forEach(function (k) { if (contact[k] === undefined) delete contact[k]; });
+      Object.keys(contact).forEach(function (k) {
+        if (contact[k] === undefined) delete contact[k];
+      });
       hsq().push(['identify', contact]);
       if (settings.flushIdentifyImmediately) hsq().push(['trackPageView']);
     },
@@ -134,7 +148,9 @@
     var initialized = false;
     var initializing = null;
     var resolveInitialized;
-    var whenInitialized = new Promise(function (resolve) { resolveInitialized = resolve; });
+    var whenInitialized = new Promise(function (resolve) {
+      resolveInitialized = resolve;
+    });
     function load() {
       if (initialized) return Promise.resolve();
       if (initializing) return initializing;
@@ -143,11 +159,15 @@
       var tracker = (eu ? 'https://js-eu1.hs-scripts.com/' : 'https://js.hs-scripts.com/') + settings.portalId + '.js';
       var forms = eu ? 'https://js-eu1.hsforms.net/forms/v2.js' : 'https://js.hsforms.net/forms/v2.js';
       initializing = loadScript(tracker, { id: 'hs-script-loader' })
-        .then(function () { return settings.loadFormsSDK ? loadScript(forms) : null; })
+        .then(function () {
+          return settings.loadFormsSDK ? loadScript(forms) : null;
+        })
         .then(function () {
           return resolveWhen(function () {
-            return !!(window._hsq && window._hsq.push !== Array.prototype.push) &&
-              (!settings.loadFormsSDK || !!(window.hbspt && window.hbspt.forms));
+            return (
+              !!(window._hsq && window._hsq.push !== Array.prototype.push) &&
+              (!settings.loadFormsSDK || !!(window.hbspt && window.hbspt.forms))
+            );
           }, 100);
         })
         .then(function () {
@@ -158,7 +178,9 @@
     }
 
     return Object.keys(ACTIONS).reduce(function (plugins, action) {
-      var mine = subscriptions.filter(function (s) { return s.enabled && s.partnerAction === action; });
+      var mine = subscriptions.filter(function (s) {
+        return s.enabled && s.partnerAction === action;
+      });
       if (mine.length === 0) return plugins;
       function evaluate(ctx) {
         mine.forEach(function (s) {
@@ -172,8 +194,12 @@
         name: NAME + ' ' + action,
         type: 'destination',
         version: '0.1.0',
-        ready: function () { return whenInitialized; },
-        isLoaded: function () { return initialized; },
+        ready: function () {
+          return whenInitialized;
+        },
+        isLoaded: function () {
+          return initialized;
+        },
         load: load,
         track: evaluate,
         page: evaluate,

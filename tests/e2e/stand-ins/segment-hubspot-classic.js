@@ -38,8 +38,12 @@
     var script = document.createElement('script');
     script.src = src;
     script.async = true;
-    Object.keys(attributes).forEach(function (name) { script.setAttribute(name, attributes[name]); });
-    script.onload = function () { done(); };
+    Object.keys(attributes).forEach(function (name) {
+      script.setAttribute(name, attributes[name]);
+    });
+    script.onload = function () {
+      done();
+    };
     var first = document.getElementsByTagName('script')[0];
     first.parentNode.insertBefore(script, first);
   }
@@ -49,7 +53,9 @@
     if (Array.isArray(value)) return value.map(datesToMillis);
     if (value && typeof value === 'object') {
       var out = {};
-      Object.keys(value).forEach(function (k) { out[k] = datesToMillis(value[k]); });
+      Object.keys(value).forEach(function (k) {
+        out[k] = datesToMillis(value[k]);
+      });
       return out;
     }
     return value;
@@ -87,13 +93,17 @@
     return this.on(name, wrapped);
   };
   HubSpot.prototype.off = function (name, fn) {
-    this._listeners[name] = (this._listeners[name] || []).filter(function (f) { return f !== fn; });
+    this._listeners[name] = (this._listeners[name] || []).filter(function (f) {
+      return f !== fn;
+    });
     return this;
   };
   HubSpot.prototype.emit = function (name) {
     var args = Array.prototype.slice.call(arguments, 1);
     var self = this;
-    (this._listeners[name] || []).slice().forEach(function (fn) { fn.apply(self, args); });
+    (this._listeners[name] || []).slice().forEach(function (fn) {
+      fn.apply(self, args);
+    });
     return this;
   };
 
@@ -134,11 +144,15 @@
   // --- the HubSpot integration itself ---
   HubSpot.prototype.load = function () {
     window._hsq = window._hsq || [];
-    var cacheBuster = Math.ceil(new Date() / 300000) * 300000;
+    var cacheBuster = Math.ceil(Date.now() / 300000) * 300000;
     var host = this.options.enableEuropeanDataCenter ? 'js-eu1.hs-analytics.net' : 'js.hs-analytics.net';
     var tracker = 'https://' + host + '/analytics/' + cacheBuster + '/' + this.options.portalId + '.js';
     var self = this;
-    var loadTracker = function () { loadScript(tracker, { id: 'hs-analytics' }, function () { self.ready(); }); };
+    var loadTracker = function () {
+      loadScript(tracker, { id: 'hs-analytics' }, function () {
+        self.ready();
+      });
+    };
     if (this.options.loadFormsSdk) loadScript('//js.hsforms.net/forms/shell.js', {}, loadTracker);
     else loadTracker();
   };
