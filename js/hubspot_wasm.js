@@ -122,6 +122,7 @@ function refused(error) {
 /**
  * load()'s Error without the package's name: analytics-next logs it as
  * `console.warn(plugin.name, error)`, which names the package already.
+ * @param {unknown} error
  */
 function unprefixed(error) {
   if (error instanceof Error && error.message.startsWith(PREFIX)) {
