@@ -86,7 +86,7 @@ impl Destination {
         mut problems: Problems,
     ) -> Answer<'static> {
         let mut warnings = Vec::new();
-        let (commands, hubspots_view) = match self.subscriptions.as_mut() {
+        let page = match self.subscriptions.as_mut() {
             Some(subscriptions) => subscriptions.run(
                 event,
                 &mut self.session,
@@ -94,9 +94,9 @@ impl Destination {
                 &mut problems,
                 &mut warnings,
             ),
-            None => (Vec::new(), false),
+            None => crate::session::Page { commands: Vec::new(), hubspots_view: false },
         };
-        let mut answer = self.answer(commands, problems, hubspots_view);
+        let mut answer = self.answer(page.commands, problems, page.hubspots_view);
         answer.warnings = warnings;
         answer
     }

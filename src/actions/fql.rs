@@ -885,7 +885,8 @@ pub fn matches(trigger: &Trigger, event: &Value<'_>) -> Result<bool, Thrown> {
 #[cfg(test)]
 pub fn ast_json(trigger: &Result<Trigger, ParseError>) -> String {
     fn node(n: &Node, out: &mut String) {
-        use crate::value::json::write_json_string;
+        let write_json_string =
+            |text: &str, out: &mut String| out.push_str(&serde_json::to_string(text).unwrap_or_default());
         match n {
             Node::Missing => out.push_str("null"),
             Node::Group { or, children } => {

@@ -13,7 +13,7 @@ pub mod fql;
 pub mod mapping_kit;
 
 use crate::mapping::{self, Command, Problems, Properties};
-use crate::session::Session;
+use crate::session::{Page, Session};
 use crate::value::{concat, Value};
 use std::borrow::Cow;
 
@@ -135,7 +135,7 @@ impl Subscriptions {
         location: (&str, &str),
         problems: &mut Problems,
         warnings: &mut Vec<String>,
-    ) -> (Vec<Command<'static>>, bool) {
+    ) -> Page<'static> {
         let mut commands = Vec::new();
         let mut hubspots_view = false;
         for (action, _) in ACTIONS {
@@ -170,15 +170,15 @@ impl Subscriptions {
                         commands.extend(self::track(&payload, self.format_event_names, session, problems))
                     }
                     Action::TrackPageView => {
-                        let (page, own) = page(&payload, event, session, location);
-                        hubspots_view |= own;
-                        commands.extend(page);
+                        let page = page(&payload, event, session, location);
+                        hubspots_view |= page.hubspots_view;
+                        commands.extend(page.commands);
                     }
                     Action::UpsertContact => commands.extend(contact(&payload, session, problems)),
                 }
             }
         }
-        (commands, hubspots_view)
+        Page { commands, hubspots_view }
     }
 }
 
@@ -213,7 +213,7 @@ fn page(
     event: &Value<'_>,
     session: &mut Session,
     (location_path, location_search): (&str, &str),
-) -> (Vec<Command<'static>>, bool) {
+) -> Page<'static> {
     let mapped = match payload.get("path") {
         Some(Value::String(path)) if !path.is_empty() => Some(Value::Object(vec![(
             Cow::Borrowed("properties"),
@@ -224,8 +224,8 @@ fn page(
         )])),
         _ => None,
     };
-    let (commands, own) = session.page(mapped.as_ref().unwrap_or(event), location_path, location_search);
-    (commands.into_iter().map(owned_command).collect(), own)
+    let page = session.page(mapped.as_ref().unwrap_or(event), location_path, location_search);
+    Page { commands: page.commands.into_iter().map(owned_command).collect(), hubspots_view: page.hubspots_view }
 }
 
 /// `upsertContact`: nothing without the mapped `email`; else its `custom_properties` (but their

@@ -26,9 +26,8 @@ impl Workspace {
         let event = value(event);
         let mut problems = Problems::default();
         let subscriptions = self.subscriptions.as_mut().expect("subscriptions");
-        let (commands, _) =
-            subscriptions.run(&event, &mut self.session, ("/here", ""), &mut problems, &mut self.warnings);
-        commands_json(&commands)
+        let page = subscriptions.run(&event, &mut self.session, ("/here", ""), &mut problems, &mut self.warnings);
+        commands_json(&page.commands)
     }
 }
 
