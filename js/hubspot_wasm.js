@@ -307,22 +307,27 @@ export function hubspotPlugin(settings) {
         );
       const reset = () => call('reset', []);
       emitter?.on?.('reset', reset);
-      return (loaded = making.then(
-        (plugin) => {
-          const result = plugin.load(analytics);
-          emitter?.off?.('reset', reset);
-          // In this same callback, so that no call made from now on can overtake a held one.
-          const held = Array.isArray(state) ? state : [];
-          state = plugin;
-          for (const [method, args] of held) call(method, args);
-          return result;
-        },
-        (error) => {
-          emitter?.off?.('reset', reset);
-          state = null; // analytics-next drops a destination whose load() rejects
+      return (loaded = making
+        .then(
+          (plugin) => {
+            const result = plugin.load(analytics);
+            emitter?.off?.('reset', reset);
+            // In this same callback, so that no call made from now on can overtake a held one.
+            const held = Array.isArray(state) ? state : [];
+            state = plugin;
+            for (const [method, args] of held) call(method, args);
+            return result;
+          },
+          (error) => {
+            emitter?.off?.('reset', reset);
+            state = null; // analytics-next drops a destination whose load() rejects
+            throw error;
+          },
+        )
+        // The wasm's failure or the Rust plugin's (settings, HubSpot's script).
+        .catch((error) => {
           throw unprefixed(error);
-        },
-      ));
+        }));
     },
     ready: () =>
       (loaded ?? Promise.resolve()).then(

@@ -175,7 +175,7 @@ test('a loader requested early that fails: load() rejects naming its URL, as for
       (e) => `${inserted} ${e.message}`,
     );
   });
-  assert.match(outcome, /^1 hubspot-wasm: HubSpot's tracking code could not be loaded from https:\/\/js\.hs-scripts\.com\/62515\.js/);
+  assert.match(outcome, /^1 HubSpot's tracking code could not be loaded from https:\/\/js\.hs-scripts\.com\/62515\.js/);
   assert.equal(visit.requestsTo('tracker').length, 1);
   assert.deepEqual(visit.errors.map(String), []);
 });

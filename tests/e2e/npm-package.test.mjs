@@ -150,6 +150,7 @@ test('the manifest names the repository, exports ./package.json and the typed .w
     'README.md',
     'hubspot_wasm.d.ts',
     'hubspot_wasm.js',
+    'hubspot_wasm_actions_bg.wasm',
     'hubspot_wasm_bg.wasm',
     'hubspot_wasm_bg.wasm.d.ts',
     'hubspot_wasm_full_bg.wasm',
