@@ -322,7 +322,7 @@ impl HubSpotPlugin {
         destination.govern(segment::consent_categories(&cdn_settings));
         let settings = destination.settings();
         let scripts = Scripts::new(settings);
-        let (governed, timeout_ms) = (!settings.consent_categories.is_empty(), settings.load_timeout_ms);
+        let timeout_ms = settings.load_timeout_ms;
         #[cfg(feature = "form-submissions")]
         if settings.track_form_submissions {
             forms::listen(&analytics, settings.form_fields.clone(), settings.identify_form_submitters);
@@ -347,11 +347,7 @@ impl HubSpotPlugin {
                     });
                     State::AwaitingSegments { destination, scripts, segments, consented: false, _deadline }
                 }
-                None if governed => State::AwaitingConsent { destination, scripts },
-                None => {
-                    let loading = self.inner.start_hubspot(scripts);
-                    State::Delivering { destination, loading, tracking: Tracking::On }
-                }
+                None => self.inner.go_ahead(destination, scripts),
             }
         };
         *self.inner.state.borrow_mut() = state;
@@ -555,14 +551,20 @@ impl Inner {
         ]));
         // HubSpot loads now, or with the first event whose consent passes, as if Segment's had
         // never been there.
-        let governed = !destination.settings().consent_categories.is_empty();
-        let next = match governed {
-            true => State::AwaitingConsent { destination, scripts },
-            false => State::Delivering { loading: self.start_hubspot(scripts), destination, tracking: Tracking::On },
-        };
+        let next = self.go_ahead(destination, scripts);
+        let governed = matches!(next, State::AwaitingConsent { .. });
         *self.state.borrow_mut() = next;
         if governed && consented {
             self.consent_given();
+        }
+    }
+
+    /// The state of a destination that HubSpot's scripts are for: awaiting consent where consent
+    /// categories govern it, else delivering (HubSpot loads now).
+    fn go_ahead(&self, destination: Destination, scripts: Scripts) -> State {
+        match destination.settings().consent_categories.is_empty() {
+            true => State::Delivering { loading: self.start_hubspot(scripts), destination, tracking: Tracking::On },
+            false => State::AwaitingConsent { destination, scripts },
         }
     }
 
@@ -636,18 +638,19 @@ impl Inner {
     /// do-not-track that an earlier withdrawal left in HubSpot's cookie). Beside Segment's own
     /// HubSpot it is only noted, for when that fails.
     fn consent_given(&self) {
-        let state = self.state.replace(State::StandingAside);
-        let next = match state {
+        let next = match self.state.replace(State::StandingAside) {
             State::AwaitingConsent { destination, scripts } => {
                 if hubspot_do_not_track_cookie() {
                     do_not_track(false);
                 }
                 State::Delivering { destination, loading: self.start_hubspot(scripts), tracking: Tracking::On }
             }
-            State::AwaitingSegments { consented: _, destination, scripts, segments, _deadline } => {
-                State::AwaitingSegments { consented: true, destination, scripts, segments, _deadline }
+            mut other => {
+                if let State::AwaitingSegments { consented, .. } = &mut other {
+                    *consented = true;
+                }
+                other
             }
-            other => other,
         };
         *self.state.borrow_mut() = next;
     }
