@@ -45,14 +45,19 @@ extern "C" {
     #[wasm_bindgen(catch, js_namespace = console, js_name = warn)]
     fn console_warn(message: &str) -> Result<(), JsValue>;
 
-    /// `globalThis`: one accessor, where `js_sys::global()` tries four.
-    #[wasm_bindgen(thread_local_v2, js_name = globalThis)]
-    static GLOBAL_THIS: JsValue;
+    /// The global object, named in JavaScript `globalThis`.
+    #[wasm_bindgen(js_name = globalThis)]
+    type GlobalThis;
+    /// `globalThis.globalThis`, the global object's own property that names it: one accessor,
+    /// where `js_sys::global()` tries four, and no lazily initialized static to keep it in (a
+    /// thread-local's code costs more than the read).
+    #[wasm_bindgen(static_method_of = GlobalThis, js_name = globalThis, getter)]
+    fn itself() -> JsValue;
 }
 
 /// The page's global object (`window`).
 fn global() -> JsValue {
-    GLOBAL_THIS.with(JsValue::clone)
+    GlobalThis::itself()
 }
 
 /// `document`, where there is one (not in a worker, not during server-side rendering). Unchecked:
