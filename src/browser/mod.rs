@@ -177,11 +177,23 @@ fn segments_hubspot(analytics: &JsValue) -> Option<Segments> {
     (found("#hs-analytics") && !found("#hs-script-loader")).then_some(Segments::Running(CLASSIC))
 }
 
-/// The load-time switch that leaves HubSpot to this plugin, in Segment's words.
-fn switch(segments: &str) -> String {
+/// Warns of Segment's own HubSpot destination: `news` of it, then the load-time switch that
+/// leaves HubSpot to this plugin, in Segment's words.
+fn warn_of_segments(segments: &str, news: &str) {
     let key = if segments == CLASSIC { CLASSIC } else { "'HubSpot Web (Actions)'" };
-    concat(&["load analytics with { integrations: { ", key, ": false, 'hubspot-wasm': true } }"])
+    warn(&concat(&[
+        "hubspot-wasm: Segment's ",
+        segments,
+        news,
+        "load analytics with { integrations: { ",
+        key,
+        ": false, 'hubspot-wasm': true } }",
+    ]));
 }
+
+/// Where Segment's own HubSpot destination runs: ours stays quiet.
+const RUNS_BESIDE: &str =
+    " destination runs here too; this one stays quiet (no event twice). To use hubspot-wasm instead, ";
 
 /// The property of analytics' instance that names the hubspot-wasm plugin delivering for it.
 const CLAIM: &str = "__hubspotWasm";
@@ -339,7 +351,7 @@ impl HubSpotPlugin {
         } else {
             match segments_hubspot(&analytics) {
                 Some(Segments::Running(segments)) => {
-                    warn(&runs_beside(segments));
+                    warn_of_segments(segments, RUNS_BESIDE);
                     State::StandingAside
                 }
                 Some(Segments::Registered(plugin, segments)) => {
@@ -457,16 +469,6 @@ impl HubSpotPlugin {
     }
 }
 
-/// The warning where Segment's own HubSpot destination runs: ours stays quiet.
-fn runs_beside(segments: &str) -> String {
-    concat(&[
-        "hubspot-wasm: Segment's ",
-        segments,
-        " destination runs here too; this one stays quiet (no event twice). To use hubspot-wasm instead, ",
-        &switch(segments),
-    ])
-}
-
 impl HubSpotPlugin {
     /// One user's identity must never ride the next user's events: analytics' `reset()` drops
     /// held traits. Subscribed once, at the `load()` that leaves [`State::AwaitingSettings`]; the
@@ -544,16 +546,14 @@ impl Inner {
             return;
         };
         if runs {
-            warn(&runs_beside(segments));
+            warn_of_segments(segments, RUNS_BESIDE);
             self.delivery.discard();
             return;
         }
-        warn(&concat(&[
-            "hubspot-wasm: Segment's ",
+        warn_of_segments(
             segments,
             " destination could not load (blocked?); hubspot-wasm delivers to HubSpot instead. To make that the setup, ",
-            &switch(segments),
-        ]));
+        );
         // HubSpot loads now, or with the first event whose consent passes, as if Segment's had
         // never been there.
         let next = self.go_ahead(destination, scripts);
