@@ -191,6 +191,14 @@ fn warn_of_segments(segments: &str, news: &str) {
     ]));
 }
 
+/// `emitter.on(event, listener)` on one of analytics-next's emitters (its instance, its queue);
+/// nothing where it has no `on`.
+fn on(emitter: &JsValue, event: &str, listener: JsValue) {
+    if let Ok(on) = get(emitter, "on").dyn_into::<Function>() {
+        let _ = on.call2(emitter, &event.into(), &listener);
+    }
+}
+
 /// Where Segment's own HubSpot destination runs: ours stays quiet.
 const RUNS_BESIDE: &str =
     " destination runs here too; this one stays quiet (no event twice). To use hubspot-wasm instead, ";
@@ -475,14 +483,13 @@ impl HubSpotPlugin {
     /// listener belongs to analytics from then on (it may call it after this plugin is freed)
     /// and reaches the plugin through a weak reference.
     fn follow_reset(&self, analytics: &JsValue) {
-        let Ok(on) = get(analytics, "on").dyn_into::<Function>() else { return };
         let inner: Weak<Inner> = Rc::downgrade(&self.inner);
         let reset = Closure::<dyn FnMut()>::new(move || {
             if let Some(inner) = inner.upgrade() {
                 inner.reset();
             }
         });
-        let _ = on.call2(analytics, &"reset".into(), &reset.into_js_value());
+        on(analytics, "reset", reset.into_js_value());
     }
 
     /// Waits for Segment's own destination to prove itself: its `ready()` resolves once its load
@@ -501,10 +508,7 @@ impl HubSpotPlugin {
                 on_failure(false);
             }
         });
-        let queue = get(analytics, "queue");
-        if let Ok(on) = get(&queue, "on").dyn_into::<Function>() {
-            let _ = on.call2(&queue, &"initialization_failure".into(), &failed.into_js_value());
-        }
+        on(&get(analytics, "queue"), "initialization_failure", failed.into_js_value());
         let ran = Closure::<dyn FnMut(JsValue)>::new(move |value: JsValue| settled(value != JsValue::FALSE));
         let ready = get(plugin, "ready").unchecked_into::<Function>().call0(plugin);
         // A `ready()` that throws proves nothing: the failure report still comes.
