@@ -218,7 +218,7 @@ fn do_not_track(stop: bool) {
 
 /// Whether HubSpot's do-not-track cookie is set on this page.
 fn hubspot_do_not_track_cookie() -> bool {
-    let cookies = document().map(|d| get(&d, "cookie").as_string().unwrap_or_default()).unwrap_or_default();
+    let cookies = get(&get(&global(), "document"), "cookie").as_string().unwrap_or_default();
     // `document.cookie` separates cookies with "; " (ASCII whitespace, as all of cookie syntax).
     cookies.split(';').any(|cookie| cookie.trim_ascii_start().starts_with("__hs_do_not_track="))
 }
