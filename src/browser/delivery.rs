@@ -157,11 +157,13 @@ impl Delivery {
         let warn_now = {
             let mut state = self.state.borrow_mut();
             let over = if state.bounded { state.held.len().saturating_sub(MAX_HELD_CALLS) } else { 0 };
-            state.held.drain(..over);
+            if over == 0 {
+                return;
+            }
+            // The latest kept (`split_off`, as `hand_over` takes them).
+            state.held = state.held.split_off(over);
             state.before_view = state.before_view.saturating_sub(over);
-            let first = over > 0 && !state.overflowed;
-            state.overflowed |= over > 0;
-            first
+            !std::mem::replace(&mut state.overflowed, true)
         };
         if warn_now {
             warn(&concat(&[

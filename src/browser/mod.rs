@@ -45,14 +45,19 @@ extern "C" {
     #[wasm_bindgen(catch, js_namespace = console, js_name = warn)]
     fn console_warn(message: &str) -> Result<(), JsValue>;
 
-    /// `globalThis`: one accessor, where `js_sys::global()` tries four.
-    #[wasm_bindgen(thread_local_v2, js_name = globalThis)]
-    static GLOBAL_THIS: JsValue;
+    /// The global object, named in JavaScript `globalThis`.
+    #[wasm_bindgen(js_name = globalThis)]
+    type GlobalThis;
+    /// `globalThis.globalThis`, the global object's own property that names it: one accessor,
+    /// where `js_sys::global()` tries four, and no lazily initialized static to keep it in (a
+    /// thread-local's code costs more than the read).
+    #[wasm_bindgen(static_method_of = GlobalThis, js_name = globalThis, getter)]
+    fn itself() -> JsValue;
 }
 
 /// The page's global object (`window`).
 fn global() -> JsValue {
-    GLOBAL_THIS.with(JsValue::clone)
+    GlobalThis::itself()
 }
 
 /// `document`, where there is one (not in a worker, not during server-side rendering). Unchecked:
@@ -172,11 +177,31 @@ fn segments_hubspot(analytics: &JsValue) -> Option<Segments> {
     (found("#hs-analytics") && !found("#hs-script-loader")).then_some(Segments::Running(CLASSIC))
 }
 
-/// The load-time switch that leaves HubSpot to this plugin, in Segment's words.
-fn switch(segments: &str) -> String {
+/// Warns of Segment's own HubSpot destination: `news` of it, then the load-time switch that
+/// leaves HubSpot to this plugin, in Segment's words.
+fn warn_of_segments(segments: &str, news: &str) {
     let key = if segments == CLASSIC { CLASSIC } else { "'HubSpot Web (Actions)'" };
-    concat(&["load analytics with { integrations: { ", key, ": false, 'hubspot-wasm': true } }"])
+    warn(&concat(&[
+        "hubspot-wasm: Segment's ",
+        segments,
+        news,
+        "load analytics with { integrations: { ",
+        key,
+        ": false, 'hubspot-wasm': true } }",
+    ]));
 }
+
+/// `emitter.on(event, listener)` on one of analytics-next's emitters (its instance, its queue);
+/// nothing where it has no `on`.
+fn on(emitter: &JsValue, event: &str, listener: JsValue) {
+    if let Ok(on) = get(emitter, "on").dyn_into::<Function>() {
+        let _ = on.call2(emitter, &event.into(), &listener);
+    }
+}
+
+/// Where Segment's own HubSpot destination runs: ours stays quiet.
+const RUNS_BESIDE: &str =
+    " destination runs here too; this one stays quiet (no event twice). To use hubspot-wasm instead, ";
 
 /// The property of analytics' instance that names the hubspot-wasm plugin delivering for it.
 const CLAIM: &str = "__hubspotWasm";
@@ -193,7 +218,7 @@ fn do_not_track(stop: bool) {
 
 /// Whether HubSpot's do-not-track cookie is set on this page.
 fn hubspot_do_not_track_cookie() -> bool {
-    let cookies = document().map(|d| get(&d, "cookie").as_string().unwrap_or_default()).unwrap_or_default();
+    let cookies = get(&get(&global(), "document"), "cookie").as_string().unwrap_or_default();
     // `document.cookie` separates cookies with "; " (ASCII whitespace, as all of cookie syntax).
     cookies.split(';').any(|cookie| cookie.trim_ascii_start().starts_with("__hs_do_not_track="))
 }
@@ -322,7 +347,7 @@ impl HubSpotPlugin {
         destination.govern(segment::consent_categories(&cdn_settings));
         let settings = destination.settings();
         let scripts = Scripts::new(settings);
-        let (governed, timeout_ms) = (!settings.consent_categories.is_empty(), settings.load_timeout_ms);
+        let timeout_ms = settings.load_timeout_ms;
         #[cfg(feature = "form-submissions")]
         if settings.track_form_submissions {
             forms::listen(&analytics, settings.form_fields.clone(), settings.identify_form_submitters);
@@ -334,7 +359,7 @@ impl HubSpotPlugin {
         } else {
             match segments_hubspot(&analytics) {
                 Some(Segments::Running(segments)) => {
-                    warn(&runs_beside(segments));
+                    warn_of_segments(segments, RUNS_BESIDE);
                     State::StandingAside
                 }
                 Some(Segments::Registered(plugin, segments)) => {
@@ -347,11 +372,7 @@ impl HubSpotPlugin {
                     });
                     State::AwaitingSegments { destination, scripts, segments, consented: false, _deadline }
                 }
-                None if governed => State::AwaitingConsent { destination, scripts },
-                None => {
-                    let loading = self.inner.start_hubspot(scripts);
-                    State::Delivering { destination, loading, tracking: Tracking::On }
-                }
+                None => self.inner.go_ahead(destination, scripts),
             }
         };
         *self.inner.state.borrow_mut() = state;
@@ -456,30 +477,19 @@ impl HubSpotPlugin {
     }
 }
 
-/// The warning where Segment's own HubSpot destination runs: ours stays quiet.
-fn runs_beside(segments: &str) -> String {
-    concat(&[
-        "hubspot-wasm: Segment's ",
-        segments,
-        " destination runs here too; this one stays quiet (no event twice). To use hubspot-wasm instead, ",
-        &switch(segments),
-    ])
-}
-
 impl HubSpotPlugin {
     /// One user's identity must never ride the next user's events: analytics' `reset()` drops
     /// held traits. Subscribed once, at the `load()` that leaves [`State::AwaitingSettings`]; the
     /// listener belongs to analytics from then on (it may call it after this plugin is freed)
     /// and reaches the plugin through a weak reference.
     fn follow_reset(&self, analytics: &JsValue) {
-        let Ok(on) = get(analytics, "on").dyn_into::<Function>() else { return };
         let inner: Weak<Inner> = Rc::downgrade(&self.inner);
         let reset = Closure::<dyn FnMut()>::new(move || {
             if let Some(inner) = inner.upgrade() {
                 inner.reset();
             }
         });
-        let _ = on.call2(analytics, &"reset".into(), &reset.into_js_value());
+        on(analytics, "reset", reset.into_js_value());
     }
 
     /// Waits for Segment's own destination to prove itself: its `ready()` resolves once its load
@@ -498,10 +508,7 @@ impl HubSpotPlugin {
                 on_failure(false);
             }
         });
-        let queue = get(analytics, "queue");
-        if let Ok(on) = get(&queue, "on").dyn_into::<Function>() {
-            let _ = on.call2(&queue, &"initialization_failure".into(), &failed.into_js_value());
-        }
+        on(&get(analytics, "queue"), "initialization_failure", failed.into_js_value());
         let ran = Closure::<dyn FnMut(JsValue)>::new(move |value: JsValue| settled(value != JsValue::FALSE));
         let ready = get(plugin, "ready").unchecked_into::<Function>().call0(plugin);
         // A `ready()` that throws proves nothing: the failure report still comes.
@@ -543,26 +550,30 @@ impl Inner {
             return;
         };
         if runs {
-            warn(&runs_beside(segments));
+            warn_of_segments(segments, RUNS_BESIDE);
             self.delivery.discard();
             return;
         }
-        warn(&concat(&[
-            "hubspot-wasm: Segment's ",
+        warn_of_segments(
             segments,
             " destination could not load (blocked?); hubspot-wasm delivers to HubSpot instead. To make that the setup, ",
-            &switch(segments),
-        ]));
+        );
         // HubSpot loads now, or with the first event whose consent passes, as if Segment's had
         // never been there.
-        let governed = !destination.settings().consent_categories.is_empty();
-        let next = match governed {
-            true => State::AwaitingConsent { destination, scripts },
-            false => State::Delivering { loading: self.start_hubspot(scripts), destination, tracking: Tracking::On },
-        };
+        let next = self.go_ahead(destination, scripts);
+        let governed = matches!(next, State::AwaitingConsent { .. });
         *self.state.borrow_mut() = next;
         if governed && consented {
             self.consent_given();
+        }
+    }
+
+    /// The state of a destination that HubSpot's scripts are for: awaiting consent where consent
+    /// categories govern it, else delivering (HubSpot loads now).
+    fn go_ahead(&self, destination: Destination, scripts: Scripts) -> State {
+        match destination.settings().consent_categories.is_empty() {
+            true => State::Delivering { loading: self.start_hubspot(scripts), destination, tracking: Tracking::On },
+            false => State::AwaitingConsent { destination, scripts },
         }
     }
 
@@ -636,18 +647,19 @@ impl Inner {
     /// do-not-track that an earlier withdrawal left in HubSpot's cookie). Beside Segment's own
     /// HubSpot it is only noted, for when that fails.
     fn consent_given(&self) {
-        let state = self.state.replace(State::StandingAside);
-        let next = match state {
+        let next = match self.state.replace(State::StandingAside) {
             State::AwaitingConsent { destination, scripts } => {
                 if hubspot_do_not_track_cookie() {
                     do_not_track(false);
                 }
                 State::Delivering { destination, loading: self.start_hubspot(scripts), tracking: Tracking::On }
             }
-            State::AwaitingSegments { consented: _, destination, scripts, segments, _deadline } => {
-                State::AwaitingSegments { consented: true, destination, scripts, segments, _deadline }
+            mut other => {
+                if let State::AwaitingSegments { consented, .. } = &mut other {
+                    *consented = true;
+                }
+                other
             }
-            other => other,
         };
         *self.state.borrow_mut() = next;
     }
