@@ -19,6 +19,7 @@ import { basename, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import webpack from 'webpack';
+import { CHROMIUM, CHROMIUM_ARGS } from '../scripts/chromium.mjs';
 import { startServer } from '../scripts/serve.mjs';
 import { crateCosts, gz, measureFiles, namedBuild, shippedFiles, twiggyTop } from './size.mjs';
 import { describeNetwork, describeSteps, measureVisit } from './visit.mjs';
@@ -65,15 +66,8 @@ const TARGETS = {
 const SETTLE_MS = 200;
 // Cross-origin isolation: performance.now() then ticks in 5 µs instead of 100 µs.
 const ISOLATION = { 'cross-origin-opener-policy': 'same-origin', 'cross-origin-embedder-policy': 'require-corp' };
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
+const BENCH_ARGS = [
+  ...CHROMIUM_ARGS,
   // window.gc() and unrounded performance.memory, for the memory figures only.
   '--js-flags=--expose-gc',
   '--enable-precise-memory-info',
@@ -481,7 +475,7 @@ async function main() {
     peerUrl: `${server.url}/bench/.build/peer/peer.mjs`,
     analyticsUrl: `${server.url}/bench/.build/analytics/analytics.mjs`,
   };
-  const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: BENCH_ARGS });
   let share,
     startup,
     visit,

@@ -33,6 +33,7 @@ import { tmpdir } from 'node:os';
 import { readFile } from 'node:fs/promises';
 import { extname, join, normalize, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { CHROMIUM, CHROMIUM_ARGS } from '../scripts/chromium.mjs';
 
 const ROOT = resolve(fileURLToPath(new URL('..', import.meta.url)));
 const TYPES = {
@@ -167,15 +168,12 @@ async function freshBrowser(hostRules) {
     JSON.stringify({ profile: { cookie_controls_mode: 0, block_third_party_cookies: false } }),
   );
   const context = await chromium.launchPersistentContext(profile, {
-    executablePath: '/usr/bin/chromium',
+    executablePath: CHROMIUM,
     ignoreHTTPSErrors: true,
+    // As a visitor's browser: Chromium's own background traffic stays on (the host rules fail it
+    // at once), so none of the other runs' flags but these.
     args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--no-first-run',
-      '--disable-component-update',
-      '--disable-quic',
+      ...CHROMIUM_ARGS.filter((flag) => !['--disable-background-networking', '--disable-sync'].includes(flag)),
       '--ignore-certificate-errors',
       `--host-resolver-rules=${hostRules}`,
     ],

@@ -38,20 +38,10 @@ import { before, after, afterEach } from 'node:test';
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
+import { CHROMIUM, CHROMIUM_ARGS } from '../../scripts/chromium.mjs';
 import { startServer } from '../../scripts/serve.mjs';
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-
-export const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 
 /** Fixture pages, built by webpack.config.js's 'e2e-fixtures' build (app) or unbundled (esm). */
 export const FIXTURES = {
@@ -100,7 +90,7 @@ export function serviceOf(url) {
 
 /** Launches Chromium the way every e2e test needs it. */
 export function launchChromium() {
-  return chromium.launch({ executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  return chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
 }
 
 /**
