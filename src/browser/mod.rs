@@ -67,6 +67,13 @@ fn document() -> Option<web_sys::Document> {
     document.is_object().then(|| document.unchecked_into())
 }
 
+/// The page's `location.pathname` and `location.search`.
+fn location() -> (String, String) {
+    let location = get(&global(), "location");
+    let part = |key| get(&location, key).as_string().unwrap_or_default();
+    (part("pathname"), part("search"))
+}
+
 /// One warning for the developer, already prefixed `hubspot-wasm: `.
 fn warn(message: &str) {
     let _ = console_warn(message);
@@ -409,49 +416,19 @@ impl HubSpotPlugin {
     /// `page`: pending identity, then `setPath` and `trackPageView` (the first page's view is
     /// HubSpot's own).
     pub fn page(&self, ctx: JsValue) -> JsValue {
-        if !self.inner.admits(&ctx) || self.inner.subscribed(&ctx) {
-            return ctx; // no destination (before load(), standing aside) or no consent
-        }
-        let mut reader = Reader::default();
-        let value = Value::Object(reader.members(&get(&ctx, "event"), &["properties"]));
-        let location = get(&global(), "location");
-        let path = get(&location, "pathname").as_string().unwrap_or_default();
-        let search = get(&location, "search").as_string().unwrap_or_default();
-        let answer =
-            self.inner.state.borrow_mut().destination().map(|d| d.page(&value, &path, &search, reader.problems()));
-        self.inner.deliver(answer, reader.dropped);
+        self.inner.event(&ctx, Call::Page);
         ctx
     }
 
     /// `identify`: traits held until the next page or track.
     pub fn identify(&self, ctx: JsValue) -> JsValue {
-        if !self.inner.admits(&ctx) || self.inner.subscribed(&ctx) {
-            return ctx;
-        }
-        let mut reader = Reader::default();
-        let value = Value::Object(reader.members(&get(&ctx, "event"), &["userId", "traits"]));
-        let answer = self.inner.state.borrow_mut().destination().map(|d| d.identify(&value, reader.problems()));
-        self.inner.deliver(answer, reader.dropped);
+        self.inner.event(&ctx, Call::Identify);
         ctx
     }
 
     /// `track`: pending identity, then the custom behavioral event.
     pub fn track(&self, ctx: JsValue) -> JsValue {
-        let event = get(&ctx, "event");
-        // The wrapper's news of a changed choice: the consent check acts on it; HubSpot has no
-        // use for it as an event.
-        if !self.inner.admits(&ctx)
-            || get(&event, "event").as_string().as_deref() == Some(consent::PREFERENCE_UPDATED)
-            || self.inner.subscribed(&ctx)
-        {
-            return ctx;
-        }
-        let mut reader = Reader::default();
-        let mut members = reader.members(&event, &["event", "userId", "properties"]);
-        members.push((Cow::Borrowed("context"), Value::Object(reader.members(&get(&event, "context"), &["traits"]))));
-        let value = Value::Object(members);
-        let answer = self.inner.state.borrow_mut().destination().map(|d| d.track(&value, reader.problems()));
-        self.inner.deliver(answer, reader.dropped);
+        self.inner.event(&ctx, Call::Track);
         ctx
     }
 
@@ -517,6 +494,14 @@ impl HubSpotPlugin {
         }
         let _ = ran.into_js_value(); // the promise's from now on
     }
+}
+
+/// The analytics calls HubSpot has commands for.
+#[derive(Clone, Copy, PartialEq)]
+enum Call {
+    Page,
+    Identify,
+    Track,
 }
 
 impl Inner {
@@ -636,6 +621,39 @@ impl Inner {
         }
     }
 
+    /// One `page`, `identify` or `track`: the parts of `ctx.event` it needs, read, mapped and
+    /// delivered. Nothing without a destination (before `load()`, standing aside) or consent.
+    fn event(&self, ctx: &JsValue, call: Call) {
+        let event = get(ctx, "event");
+        // The wrapper's news of a changed choice: the consent check acts on it; HubSpot has no
+        // use for it as an event.
+        if !self.admits(ctx)
+            || call == Call::Track && get(&event, "event").as_string().as_deref() == Some(consent::PREFERENCE_UPDATED)
+            || self.subscribed(ctx)
+        {
+            return;
+        }
+        let mut reader = Reader::default();
+        let keys: &[&str] = match call {
+            Call::Page => &["properties"],
+            Call::Identify => &["userId", "traits"],
+            Call::Track => &["event", "userId", "properties"],
+        };
+        let mut members = reader.members(&event, keys);
+        if call == Call::Track {
+            members.push((Cow::Borrowed("context"), Value::Object(reader.members(&get(&event, "context"), &["traits"]))));
+        }
+        let value = Value::Object(members);
+        let (path, search) = if call == Call::Page { location() } else { Default::default() };
+        let problems = reader.problems();
+        let answer = self.state.borrow_mut().destination().map(|d| match call {
+            Call::Page => d.page(&value, &path, &search, problems),
+            Call::Identify => d.identify(&value, problems),
+            Call::Track => d.track(&value, problems),
+        });
+        self.deliver(answer, reader.dropped);
+    }
+
     /// The tracker's consent state, where HubSpot is loaded.
     fn set_tracking(&self, now: Tracking) {
         if let State::Delivering { tracking, .. } = &mut *self.state.borrow_mut() {
@@ -671,9 +689,7 @@ impl Inner {
         if self.state.borrow_mut().destination().is_some_and(|d| d.has_subscriptions()) {
             let mut reader = Reader::default();
             let event = reader.read(&get(ctx, "event")).unwrap_or(Value::Null);
-            let location = get(&global(), "location");
-            let path = get(&location, "pathname").as_string().unwrap_or_default();
-            let search = get(&location, "search").as_string().unwrap_or_default();
+            let (path, search) = location();
             let answer =
                 self.state.borrow_mut().destination().map(|d| d.subscribed(&event, &path, &search, reader.problems()));
             self.deliver(answer, reader.dropped);
