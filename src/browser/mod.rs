@@ -370,7 +370,7 @@ impl HubSpotPlugin {
                     State::StandingAside
                 }
                 Some(Segments::Registered(plugin, segments)) => {
-                    self.watch_segments(&analytics, &plugin, segments);
+                    self.watch_segments(&analytics, &plugin);
                     let delivery = Rc::downgrade(&self.inner.delivery);
                     let _deadline = Timeout::new(timeout_ms, move || {
                         if let Some(delivery) = delivery.upgrade() {
@@ -455,38 +455,30 @@ impl HubSpotPlugin {
 }
 
 impl HubSpotPlugin {
-    /// One user's identity must never ride the next user's events: analytics' `reset()` drops
-    /// held traits. Subscribed once, at the `load()` that leaves [`State::AwaitingSettings`]; the
-    /// listener belongs to analytics from then on (it may call it after this plugin is freed)
-    /// and reaches the plugin through a weak reference.
-    fn follow_reset(&self, analytics: &JsValue) {
+    /// A listener for analytics-next to keep: it may call it after this plugin is freed, so it
+    /// reaches the plugin through a weak reference, and does nothing once it is gone.
+    fn listener(&self, act: fn(&Inner, JsValue)) -> Closure<dyn FnMut(JsValue)> {
         let inner: Weak<Inner> = Rc::downgrade(&self.inner);
-        let reset = Closure::<dyn FnMut()>::new(move || {
+        Closure::new(move |value: JsValue| {
             if let Some(inner) = inner.upgrade() {
-                inner.reset();
+                act(&inner, value);
             }
-        });
-        on(analytics, "reset", reset.into_js_value());
+        })
+    }
+
+    /// One user's identity must never ride the next user's events: analytics' `reset()` drops
+    /// held traits. Subscribed once, at the `load()` that leaves [`State::AwaitingSettings`].
+    fn follow_reset(&self, analytics: &JsValue) {
+        on(analytics, "reset", self.listener(|inner, _| inner.reset()).into_js_value());
     }
 
     /// Waits for Segment's own destination to prove itself: its `ready()` resolves once its load
     /// succeeded (to `false` for an Actions destination whose load failed), and analytics-next
     /// reports a destination whose load failed (`initialization_failure`) as it drops it.
-    fn watch_segments(&self, analytics: &JsValue, plugin: &JsValue, segments: &'static str) {
-        let inner = Rc::downgrade(&self.inner);
-        let settled = move |runs: bool| {
-            if let Some(inner) = inner.upgrade() {
-                inner.segments_settled(runs);
-            }
-        };
-        let on_failure = settled.clone();
-        let failed = Closure::<dyn FnMut(JsValue)>::new(move |failed: JsValue| {
-            if get(&failed, "name").as_string().as_deref() == Some(segments) {
-                on_failure(false);
-            }
-        });
-        on(&get(analytics, "queue"), "initialization_failure", failed.into_js_value());
-        let ran = Closure::<dyn FnMut(JsValue)>::new(move |value: JsValue| settled(value != JsValue::FALSE));
+    fn watch_segments(&self, analytics: &JsValue, plugin: &JsValue) {
+        let failed = self.listener(Inner::segments_failed).into_js_value();
+        on(&get(analytics, "queue"), "initialization_failure", failed);
+        let ran = self.listener(|inner, value| inner.segments_settled(value != JsValue::FALSE));
         let ready = get(plugin, "ready").unchecked_into::<Function>().call0(plugin);
         // A `ready()` that throws proves nothing: the failure report still comes.
         if let Ok(ready) = ready {
@@ -524,6 +516,15 @@ impl Inner {
             let _ = Reflect::set(analytics, &CLAIM.into(), &self.claim);
         }
         true
+    }
+
+    /// analytics-next dropped a destination whose load failed: where it is Segment's own HubSpot
+    /// that ours waits for, that settles it.
+    fn segments_failed(&self, failed: JsValue) {
+        let name = get(&failed, "name").as_string();
+        if matches!(&*self.state.borrow(), State::AwaitingSegments { segments, .. } if name.as_deref() == Some(*segments)) {
+            self.segments_settled(false);
+        }
     }
 
     /// Segment's own destination proved to run (ours stands aside, its held calls dropped: Segment's
