@@ -522,7 +522,8 @@ impl Inner {
     /// that ours waits for, that settles it.
     fn segments_failed(&self, failed: JsValue) {
         let name = get(&failed, "name").as_string();
-        if matches!(&*self.state.borrow(), State::AwaitingSegments { segments, .. } if name.as_deref() == Some(*segments)) {
+        if matches!(&*self.state.borrow(), State::AwaitingSegments { segments, .. } if name.as_deref() == Some(*segments))
+        {
             self.segments_settled(false);
         }
     }
@@ -642,7 +643,8 @@ impl Inner {
         };
         let mut members = reader.members(&event, keys);
         if call == Call::Track {
-            members.push((Cow::Borrowed("context"), Value::Object(reader.members(&get(&event, "context"), &["traits"]))));
+            members
+                .push((Cow::Borrowed("context"), Value::Object(reader.members(&get(&event, "context"), &["traits"]))));
         }
         let value = Value::Object(members);
         let (path, search) = if call == Call::Page { location() } else { Default::default() };
