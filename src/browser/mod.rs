@@ -559,7 +559,7 @@ impl Inner {
     /// categories govern it, else delivering (HubSpot loads now).
     fn go_ahead(&self, destination: Destination, scripts: Scripts) -> State {
         match destination.settings().consent_categories.is_empty() {
-            true => State::Delivering { loading: self.start_hubspot(scripts), destination, tracking: Tracking::On },
+            true => self.start_hubspot(destination, scripts),
             false => State::AwaitingConsent { destination, scripts },
         }
     }
@@ -673,7 +673,7 @@ impl Inner {
                 if hubspot_do_not_track_cookie() {
                     do_not_track(false);
                 }
-                State::Delivering { destination, loading: self.start_hubspot(scripts), tracking: Tracking::On }
+                self.start_hubspot(destination, scripts)
             }
             mut other => {
                 if let State::AwaitingSegments { consented, .. } = &mut other {
@@ -702,10 +702,11 @@ impl Inner {
         false
     }
 
-    /// HubSpot's scripts loaded and calls on their way to its tracker.
-    fn start_hubspot(&self, scripts: Scripts) -> loader::Loading {
+    /// HubSpot's scripts loaded and calls on their way to its tracker: delivering.
+    fn start_hubspot(&self, destination: Destination, scripts: Scripts) -> State {
         self.delivery.start();
-        loader::load(scripts, Rc::downgrade(&self.delivery))
+        let loading = loader::load(scripts, Rc::downgrade(&self.delivery));
+        State::Delivering { destination, loading, tracking: Tracking::On }
     }
 
     /// analytics' `reset()`: held traits dropped and a new visitor at HubSpot (where HubSpot may
