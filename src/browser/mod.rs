@@ -99,16 +99,17 @@ struct Inner {
     claim: JsValue,
 }
 
-/// The plugin's state: one at a time, each with what it needs.
+/// The plugin's state: one at a time, each with what it needs. The destination (settings and
+/// session) is boxed: it is large, and moves from state to state.
 enum State {
     /// Before `load()`: the destination of the code's settings, or `None` until the workspace's
     /// complete them.
-    AwaitingSettings(Option<Destination>),
+    AwaitingSettings(Option<Box<Destination>>),
     /// Segment's own HubSpot destination is registered on this analytics: calls are held until
     /// its own load proves it runs (ours then stays quiet) or fails (ours then loads HubSpot and
     /// delivers them). Past `loadTimeoutMs` undecided, the held calls are bounded.
     AwaitingSegments {
-        destination: Destination,
+        destination: Box<Destination>,
         scripts: Scripts,
         segments: &'static str,
         /// An event passed a governed destination's consent meanwhile.
@@ -120,16 +121,16 @@ enum State {
     StandingAside,
     /// Governed by consent: nothing of HubSpot's (no script, no cookie, no request) before the
     /// first event whose consent passes.
-    AwaitingConsent { destination: Destination, scripts: Scripts },
+    AwaitingConsent { destination: Box<Destination>, scripts: Scripts },
     /// HubSpot's scripts loaded (or on their way): calls go to its tracker, held by the delivery
     /// until it runs.
-    Delivering { destination: Destination, loading: loader::Loading, tracking: Tracking },
+    Delivering { destination: Box<Destination>, loading: loader::Loading, tracking: Tracking },
 }
 
 impl State {
     fn destination(&mut self) -> Option<&mut Destination> {
         match self {
-            State::AwaitingSettings(destination) => destination.as_mut(),
+            State::AwaitingSettings(destination) => destination.as_deref_mut(),
             State::AwaitingSegments { destination, .. }
             | State::AwaitingConsent { destination, .. }
             | State::Delivering { destination, .. } => Some(destination),
@@ -139,8 +140,8 @@ impl State {
 }
 
 /// A destination for validated settings; an `Error` naming the setting otherwise.
-fn destination(settings: &Value<'_>) -> Result<Destination, JsError> {
-    let destination = Destination::new(settings)?;
+fn destination(settings: &Value<'_>) -> Result<Box<Destination>, JsError> {
+    let destination = Box::new(Destination::new(settings)?);
     if destination.settings().has_server_credentials {
         warn("hubspot-wasm: apiKey/privateAppToken are server credentials, ignored here: never ship them to browsers");
     }
@@ -557,7 +558,7 @@ impl Inner {
 
     /// The state of a destination that HubSpot's scripts are for: awaiting consent where consent
     /// categories govern it, else delivering (HubSpot loads now).
-    fn go_ahead(&self, destination: Destination, scripts: Scripts) -> State {
+    fn go_ahead(&self, destination: Box<Destination>, scripts: Scripts) -> State {
         match destination.settings().consent_categories.is_empty() {
             true => self.start_hubspot(destination, scripts),
             false => State::AwaitingConsent { destination, scripts },
@@ -703,7 +704,7 @@ impl Inner {
     }
 
     /// HubSpot's scripts loaded and calls on their way to its tracker: delivering.
-    fn start_hubspot(&self, destination: Destination, scripts: Scripts) -> State {
+    fn start_hubspot(&self, destination: Box<Destination>, scripts: Scripts) -> State {
         self.delivery.start();
         let loading = loader::load(scripts, Rc::downgrade(&self.delivery));
         State::Delivering { destination, loading, tracking: Tracking::On }
