@@ -18,9 +18,9 @@ const VERSION = '0.0.0-dev';
 // source: HubSpot's data centres with where their scripts' URLs start (src/settings.rs,
 // `Region::NAMES`), Segment's two HubSpot destinations (src/segment.rs, `CLASSIC` and
 // `ACTIONS`), and the tracker's element id and what counts as an embed already on the page
-// (src/browser/loader.rs, `TRACKER_ID` and `TRACKER_PRESENT`), and the property of a loader
-// element this file inserted early, which keeps its outcome for the Rust plugin to adopt
-// (src/browser/loader.rs, `EARLY`).
+// (src/browser/loader.rs, `TRACKER_ID` and `TRACKER_PRESENT`), and the property in which a script
+// element keeps its failure, as the loader element this file inserts early keeps it for the Rust
+// plugin to adopt (src/browser/loader.rs, `FAILED`).
 const RUST = {
   regions: [
     ['na1', 'https://js.'],
@@ -31,7 +31,7 @@ const RUST = {
   destinations: ['HubSpot', 'HubSpot Web (Actions)'],
   trackerId: 'hs-script-loader',
   trackerPresent: '#hs-script-loader,script[src*="hs-scripts.com"],script[src*="hs-analytics.net"]',
-  early: 'hubspotWasmFailed',
+  failed: 'hubspotWasmFailed',
 };
 
 /**
@@ -183,9 +183,9 @@ function loaderOf(settings) {
  * workspace has no HubSpot entry (so no consent categories for it, and no Segment HubSpot
  * destination it could run), analytics runs neither of Segment's HubSpot destinations, and the
  * page has neither a HubSpot embed nor a running tracker (its `push` replaced). The element is
- * the Rust plugin's, as it would make it; it keeps its outcome in its `hubspotWasmFailed`
- * property (false, then true once it failed) for the Rust plugin to adopt. Where the page requires Trusted Types, through
- * the plugin's own policy, which the Rust plugin then never needs for it.
+ * the Rust plugin's, as it would make it, and keeps its failure as the Rust plugin's elements do
+ * (its `hubspotWasmFailed` property true), for the Rust plugin to adopt. Where the page requires
+ * Trusted Types, through the plugin's own policy, which the Rust plugin then never needs for it.
  * @param {{ url: string, nonce?: string }} loader
  * @param {any} analytics
  */
@@ -205,9 +205,8 @@ function requestEarly(loader, analytics) {
       async: true,
       defer: true,
       nonce: loader.nonce ?? '',
-      [RUST.early]: false,
     });
-    script.onerror = () => Object.assign(script, { [RUST.early]: true });
+    script.onerror = () => Object.assign(script, { [RUST.failed]: true });
     const policy = /** @type {any} */ (globalThis).trustedTypes?.createPolicy('hubspot-wasm', { createScriptURL: String });
     script.src = policy ? policy.createScriptURL(loader.url) : loader.url;
     document.head.append(script);

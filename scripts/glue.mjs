@@ -236,8 +236,8 @@ export function merge(glue, facade, { version, rust }) {
  * The constants the facade shares with the Rust plugin, read from the Rust sources (`read(path)`
  * gives a file's text): HubSpot's regions (src/settings.rs, `Region::NAMES`), Segment's HubSpot
  * destinations (src/segment.rs, `CLASSIC`, `ACTIONS`), the tracker's element id, what counts as
- * an embed already on the page and the early element's attribute (src/browser/loader.rs). A
- * constant not found stops the build (GlueMismatch).
+ * an embed already on the page and the property in which a script element keeps its failure
+ * (src/browser/loader.rs). A constant not found stops the build (GlueMismatch).
  */
 export function rustConstants(read) {
   const text = (file, name) => {
@@ -253,7 +253,7 @@ export function rustConstants(read) {
     destinations: [text('src/segment.rs', 'CLASSIC'), text('src/segment.rs', 'ACTIONS')],
     trackerId: text('src/browser/loader.rs', 'TRACKER_ID'),
     trackerPresent: text('src/browser/loader.rs', 'TRACKER_PRESENT'),
-    early: text('src/browser/loader.rs', 'EARLY'),
+    failed: text('src/browser/loader.rs', 'FAILED'),
   };
 }
 

@@ -37,7 +37,10 @@ pub mod browser;
 pub use destination::Destination;
 
 /// Talc instead of Rust's default dlmalloc: smaller and faster for the many small allocations of
-/// property maps (README, Performance, has the measured difference).
+/// property maps (README, Performance, has the measured difference). Each growth of the memory is
+/// claimed as a heap of its own rather than joined to the last (`WasmGrowAndClaim`, the smaller of
+/// talc's two sources): the plugin's memory grows a few times in a page's life, then stays flat.
 #[cfg(all(target_arch = "wasm32", not(target_feature = "atomics")))]
 #[global_allocator]
-static TALC: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();
+static TALC: talc::cell::TalcSyncCell<talc::wasm::WasmGrowAndClaim, talc::wasm::WasmBinning> =
+    talc::cell::TalcSyncCell::new_wasm(talc::wasm::WasmGrowAndClaim);

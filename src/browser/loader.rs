@@ -14,7 +14,7 @@ use crate::settings::Settings;
 use crate::value::concat;
 use gloo_timers::callback::{Interval, Timeout};
 use js_sys::{Function, Promise, Reflect};
-use std::cell::{Cell, RefCell};
+use std::cell::RefCell;
 use std::rc::{Rc, Weak};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -25,10 +25,10 @@ const TRACKER_ID: &str = "hs-script-loader";
 const FORMS_ID: &str = "hs-forms-loader";
 /// HubSpot's embed (or another copy of this plugin) already on the page: never load a second one.
 const TRACKER_PRESENT: &str = "#hs-script-loader,script[src*=\"hs-scripts.com\"],script[src*=\"hs-analytics.net\"]";
-/// The property of a loader element the package's entry inserted before the wasm ran
-/// (`js/hubspot_wasm.js`, which scripts/build.mjs gives this name): `false`, then `true` once
-/// the script failed.
-const EARLY: &str = "hubspotWasmFailed";
+/// The property in which a script element of the plugin's keeps its outcome: `true` once the
+/// script failed. The package's entry (`js/hubspot_wasm.js`, which scripts/build.mjs gives this
+/// name) keeps it so on the loader it requests before the wasm runs, which the plugin adopts.
+const FAILED: &str = "hubspotWasmFailed";
 const FORMS_PRESENT: &str = "#hs-forms-loader,script[src*=\"hsforms.net\"]";
 
 /// What `load()` and `ready()` hand to analytics-next.
@@ -50,13 +50,18 @@ enum State {
     TimedOut,
 }
 
-/// One script: where it stands, and whether its `error` event has fired.
+/// One script: where it stands, and its element (`undefined` where none was inserted or found).
 struct Script {
     state: State,
-    errored: Rc<Cell<bool>>,
+    element: JsValue,
 }
 
 impl Script {
+    /// Whether the script's `error` event has fired: kept in its element's [`FAILED`] property.
+    fn errored(&self) -> bool {
+        get(&self.element, FAILED) == JsValue::TRUE
+    }
+
     /// Moves a loading script on to what the page shows now; its new state, if it changed.
     fn advance(&mut self, running: bool, timed_out: bool) -> Option<State> {
         if self.state != State::Loading {
@@ -64,7 +69,7 @@ impl Script {
         }
         self.state = if running {
             State::Running
-        } else if self.errored.get() {
+        } else if self.errored() {
             State::Failed
         } else if timed_out {
             State::TimedOut
@@ -118,21 +123,22 @@ fn forms_started() -> bool {
     get(&get(&global(), "hbspt"), "forms").is_object()
 }
 
-/// `<script id async defer src nonce>` unless `present` matches an element already there.
+/// `<script id async defer src nonce>` unless `present` matches an element already there, which
+/// is then the script's (the entry's early request keeps its outcome as this one does; a page's
+/// own embed never reports a failure).
 fn inject(present: &str, id: &str, url: &str, nonce: Option<&str>, running: bool) -> Script {
-    let errored = Rc::new(Cell::new(false));
-    let script = Script { state: State::Loading, errored: errored.clone() };
-    let Some(document) = document().filter(|_| !running) else { return script };
+    let script = |element: JsValue| Script { state: State::Loading, element };
+    let Some(document) = document().filter(|_| !running) else { return script(JsValue::UNDEFINED) };
     match document.query_selector(present) {
         Ok(None) => {}
-        Ok(Some(existing)) => {
-            adopt(&existing, &errored);
-            return script;
-        }
-        Err(_) => return script,
+        Ok(Some(existing)) => return script(existing.into()),
+        Err(_) => return script(JsValue::UNDEFINED),
     }
-    let Ok(element) = document.create_element("script") else { return script };
-    listen_for_error(&element, errored);
+    let Ok(element) = document.create_element("script") else { return script(JsValue::UNDEFINED) };
+    // The listener belongs to the element, and needs nothing of the plugin (which may be gone
+    // when the script fails): the element it marks is the event's target.
+    let on_error = Closure::<dyn FnMut(JsValue)>::new(|event: JsValue| failed(&get(&event, "target")));
+    let _ = element.add_event_listener_with_callback("error", on_error.into_js_value().unchecked_ref());
     // Attributes, not the typed setters: one import instead of five, and `setAttribute` reports
     // (as an `Err`) what a page with Trusted Types refuses, where a plain `src =` would throw.
     let set = [("id", id), ("async", ""), ("defer", "")].iter().all(|(name, value)| element.set_attribute(name, value).is_ok())
@@ -144,25 +150,14 @@ fn inject(present: &str, id: &str, url: &str, nonce: Option<&str>, running: bool
         && super::trusted_types::set_script_url(&element, url);
     // Every HTML document has a head (the parser makes one when the page has none).
     if !set || document.head().is_none_or(|head| head.append_child(&element).is_err()) {
-        script.errored.set(true);
+        failed(&element);
     }
-    script
+    script(element.into())
 }
 
-/// The entry's early request for the loader, where it made one: its failure is this script's.
-fn adopt(element: &web_sys::Element, errored: &Rc<Cell<bool>>) {
-    match get(element, EARLY).as_bool() {
-        None => {}
-        Some(true) => errored.set(true),
-        Some(false) => listen_for_error(element, errored.clone()),
-    }
-}
-
-/// `errored` set by the element's `error` event. The listener belongs to the element: the script
-/// may fail after this plugin is gone.
-fn listen_for_error(element: &web_sys::Element, errored: Rc<Cell<bool>>) {
-    let on_error = Closure::<dyn FnMut()>::new(move || errored.set(true)).into_js_value();
-    let _ = element.add_event_listener_with_callback("error", on_error.unchecked_ref());
+/// Marks a script element as failed ([`FAILED`]).
+fn failed(element: &JsValue) {
+    let _ = Reflect::set(element, &FAILED.into(), &JsValue::TRUE);
 }
 
 /// HubSpot's tracking code alone, for its cookie banner (`hubspotBannerConsent`): injected once,

@@ -67,6 +67,13 @@ fn document() -> Option<web_sys::Document> {
     document.is_object().then(|| document.unchecked_into())
 }
 
+/// The page's `location.pathname` and `location.search`.
+fn location() -> (String, String) {
+    let location = get(&global(), "location");
+    let part = |key| get(&location, key).as_string().unwrap_or_default();
+    (part("pathname"), part("search"))
+}
+
 /// One warning for the developer, already prefixed `hubspot-wasm: `.
 fn warn(message: &str) {
     let _ = console_warn(message);
@@ -92,16 +99,17 @@ struct Inner {
     claim: JsValue,
 }
 
-/// The plugin's state: one at a time, each with what it needs.
+/// The plugin's state: one at a time, each with what it needs. The destination (settings and
+/// session) is boxed: it is large, and moves from state to state.
 enum State {
     /// Before `load()`: the destination of the code's settings, or `None` until the workspace's
     /// complete them.
-    AwaitingSettings(Option<Destination>),
+    AwaitingSettings(Option<Box<Destination>>),
     /// Segment's own HubSpot destination is registered on this analytics: calls are held until
     /// its own load proves it runs (ours then stays quiet) or fails (ours then loads HubSpot and
     /// delivers them). Past `loadTimeoutMs` undecided, the held calls are bounded.
     AwaitingSegments {
-        destination: Destination,
+        destination: Box<Destination>,
         scripts: Scripts,
         segments: &'static str,
         /// An event passed a governed destination's consent meanwhile.
@@ -113,16 +121,16 @@ enum State {
     StandingAside,
     /// Governed by consent: nothing of HubSpot's (no script, no cookie, no request) before the
     /// first event whose consent passes.
-    AwaitingConsent { destination: Destination, scripts: Scripts },
+    AwaitingConsent { destination: Box<Destination>, scripts: Scripts },
     /// HubSpot's scripts loaded (or on their way): calls go to its tracker, held by the delivery
     /// until it runs.
-    Delivering { destination: Destination, loading: loader::Loading, tracking: Tracking },
+    Delivering { destination: Box<Destination>, loading: loader::Loading, tracking: Tracking },
 }
 
 impl State {
     fn destination(&mut self) -> Option<&mut Destination> {
         match self {
-            State::AwaitingSettings(destination) => destination.as_mut(),
+            State::AwaitingSettings(destination) => destination.as_deref_mut(),
             State::AwaitingSegments { destination, .. }
             | State::AwaitingConsent { destination, .. }
             | State::Delivering { destination, .. } => Some(destination),
@@ -132,8 +140,8 @@ impl State {
 }
 
 /// A destination for validated settings; an `Error` naming the setting otherwise.
-fn destination(settings: &Value<'_>) -> Result<Destination, JsError> {
-    let destination = Destination::new(settings)?;
+fn destination(settings: &Value<'_>) -> Result<Box<Destination>, JsError> {
+    let destination = Box::new(Destination::new(settings)?);
     if destination.settings().has_server_credentials {
         warn("hubspot-wasm: apiKey/privateAppToken are server credentials, ignored here: never ship them to browsers");
     }
@@ -363,7 +371,7 @@ impl HubSpotPlugin {
                     State::StandingAside
                 }
                 Some(Segments::Registered(plugin, segments)) => {
-                    self.watch_segments(&analytics, &plugin, segments);
+                    self.watch_segments(&analytics, &plugin);
                     let delivery = Rc::downgrade(&self.inner.delivery);
                     let _deadline = Timeout::new(timeout_ms, move || {
                         if let Some(delivery) = delivery.upgrade() {
@@ -409,49 +417,19 @@ impl HubSpotPlugin {
     /// `page`: pending identity, then `setPath` and `trackPageView` (the first page's view is
     /// HubSpot's own).
     pub fn page(&self, ctx: JsValue) -> JsValue {
-        if !self.inner.admits(&ctx) || self.inner.subscribed(&ctx) {
-            return ctx; // no destination (before load(), standing aside) or no consent
-        }
-        let mut reader = Reader::default();
-        let value = Value::Object(reader.members(&get(&ctx, "event"), &["properties"]));
-        let location = get(&global(), "location");
-        let path = get(&location, "pathname").as_string().unwrap_or_default();
-        let search = get(&location, "search").as_string().unwrap_or_default();
-        let answer =
-            self.inner.state.borrow_mut().destination().map(|d| d.page(&value, &path, &search, reader.problems()));
-        self.inner.deliver(answer, reader.dropped);
+        self.inner.event(&ctx, Call::Page);
         ctx
     }
 
     /// `identify`: traits held until the next page or track.
     pub fn identify(&self, ctx: JsValue) -> JsValue {
-        if !self.inner.admits(&ctx) || self.inner.subscribed(&ctx) {
-            return ctx;
-        }
-        let mut reader = Reader::default();
-        let value = Value::Object(reader.members(&get(&ctx, "event"), &["userId", "traits"]));
-        let answer = self.inner.state.borrow_mut().destination().map(|d| d.identify(&value, reader.problems()));
-        self.inner.deliver(answer, reader.dropped);
+        self.inner.event(&ctx, Call::Identify);
         ctx
     }
 
     /// `track`: pending identity, then the custom behavioral event.
     pub fn track(&self, ctx: JsValue) -> JsValue {
-        let event = get(&ctx, "event");
-        // The wrapper's news of a changed choice: the consent check acts on it; HubSpot has no
-        // use for it as an event.
-        if !self.inner.admits(&ctx)
-            || get(&event, "event").as_string().as_deref() == Some(consent::PREFERENCE_UPDATED)
-            || self.inner.subscribed(&ctx)
-        {
-            return ctx;
-        }
-        let mut reader = Reader::default();
-        let mut members = reader.members(&event, &["event", "userId", "properties"]);
-        members.push((Cow::Borrowed("context"), Value::Object(reader.members(&get(&event, "context"), &["traits"]))));
-        let value = Value::Object(members);
-        let answer = self.inner.state.borrow_mut().destination().map(|d| d.track(&value, reader.problems()));
-        self.inner.deliver(answer, reader.dropped);
+        self.inner.event(&ctx, Call::Track);
         ctx
     }
 
@@ -478,38 +456,30 @@ impl HubSpotPlugin {
 }
 
 impl HubSpotPlugin {
-    /// One user's identity must never ride the next user's events: analytics' `reset()` drops
-    /// held traits. Subscribed once, at the `load()` that leaves [`State::AwaitingSettings`]; the
-    /// listener belongs to analytics from then on (it may call it after this plugin is freed)
-    /// and reaches the plugin through a weak reference.
-    fn follow_reset(&self, analytics: &JsValue) {
+    /// A listener for analytics-next to keep: it may call it after this plugin is freed, so it
+    /// reaches the plugin through a weak reference, and does nothing once it is gone.
+    fn listener(&self, act: fn(&Inner, JsValue)) -> Closure<dyn FnMut(JsValue)> {
         let inner: Weak<Inner> = Rc::downgrade(&self.inner);
-        let reset = Closure::<dyn FnMut()>::new(move || {
+        Closure::new(move |value: JsValue| {
             if let Some(inner) = inner.upgrade() {
-                inner.reset();
+                act(&inner, value);
             }
-        });
-        on(analytics, "reset", reset.into_js_value());
+        })
+    }
+
+    /// One user's identity must never ride the next user's events: analytics' `reset()` drops
+    /// held traits. Subscribed once, at the `load()` that leaves [`State::AwaitingSettings`].
+    fn follow_reset(&self, analytics: &JsValue) {
+        on(analytics, "reset", self.listener(|inner, _| inner.reset()).into_js_value());
     }
 
     /// Waits for Segment's own destination to prove itself: its `ready()` resolves once its load
     /// succeeded (to `false` for an Actions destination whose load failed), and analytics-next
     /// reports a destination whose load failed (`initialization_failure`) as it drops it.
-    fn watch_segments(&self, analytics: &JsValue, plugin: &JsValue, segments: &'static str) {
-        let inner = Rc::downgrade(&self.inner);
-        let settled = move |runs: bool| {
-            if let Some(inner) = inner.upgrade() {
-                inner.segments_settled(runs);
-            }
-        };
-        let on_failure = settled.clone();
-        let failed = Closure::<dyn FnMut(JsValue)>::new(move |failed: JsValue| {
-            if get(&failed, "name").as_string().as_deref() == Some(segments) {
-                on_failure(false);
-            }
-        });
-        on(&get(analytics, "queue"), "initialization_failure", failed.into_js_value());
-        let ran = Closure::<dyn FnMut(JsValue)>::new(move |value: JsValue| settled(value != JsValue::FALSE));
+    fn watch_segments(&self, analytics: &JsValue, plugin: &JsValue) {
+        let failed = self.listener(Inner::segments_failed).into_js_value();
+        on(&get(analytics, "queue"), "initialization_failure", failed);
+        let ran = self.listener(|inner, value| inner.segments_settled(value != JsValue::FALSE));
         let ready = get(plugin, "ready").unchecked_into::<Function>().call0(plugin);
         // A `ready()` that throws proves nothing: the failure report still comes.
         if let Ok(ready) = ready {
@@ -517,6 +487,14 @@ impl HubSpotPlugin {
         }
         let _ = ran.into_js_value(); // the promise's from now on
     }
+}
+
+/// The analytics calls HubSpot has commands for.
+#[derive(Clone, Copy, PartialEq)]
+enum Call {
+    Page,
+    Identify,
+    Track,
 }
 
 impl Inner {
@@ -539,6 +517,16 @@ impl Inner {
             let _ = Reflect::set(analytics, &CLAIM.into(), &self.claim);
         }
         true
+    }
+
+    /// analytics-next dropped a destination whose load failed: where it is Segment's own HubSpot
+    /// that ours waits for, that settles it.
+    fn segments_failed(&self, failed: JsValue) {
+        let name = get(&failed, "name").as_string();
+        if matches!(&*self.state.borrow(), State::AwaitingSegments { segments, .. } if name.as_deref() == Some(*segments))
+        {
+            self.segments_settled(false);
+        }
     }
 
     /// Segment's own destination proved to run (ours stands aside, its held calls dropped: Segment's
@@ -570,9 +558,9 @@ impl Inner {
 
     /// The state of a destination that HubSpot's scripts are for: awaiting consent where consent
     /// categories govern it, else delivering (HubSpot loads now).
-    fn go_ahead(&self, destination: Destination, scripts: Scripts) -> State {
+    fn go_ahead(&self, destination: Box<Destination>, scripts: Scripts) -> State {
         match destination.settings().consent_categories.is_empty() {
-            true => State::Delivering { loading: self.start_hubspot(scripts), destination, tracking: Tracking::On },
+            true => self.start_hubspot(destination, scripts),
             false => State::AwaitingConsent { destination, scripts },
         }
     }
@@ -636,6 +624,40 @@ impl Inner {
         }
     }
 
+    /// One `page`, `identify` or `track`: the parts of `ctx.event` it needs, read, mapped and
+    /// delivered. Nothing without a destination (before `load()`, standing aside) or consent.
+    fn event(&self, ctx: &JsValue, call: Call) {
+        let event = get(ctx, "event");
+        // The wrapper's news of a changed choice: the consent check acts on it; HubSpot has no
+        // use for it as an event.
+        if !self.admits(ctx)
+            || call == Call::Track && get(&event, "event").as_string().as_deref() == Some(consent::PREFERENCE_UPDATED)
+            || self.subscribed(ctx)
+        {
+            return;
+        }
+        let mut reader = Reader::default();
+        let keys: &[&str] = match call {
+            Call::Page => &["properties"],
+            Call::Identify => &["userId", "traits"],
+            Call::Track => &["event", "userId", "properties"],
+        };
+        let mut members = reader.members(&event, keys);
+        if call == Call::Track {
+            members
+                .push((Cow::Borrowed("context"), Value::Object(reader.members(&get(&event, "context"), &["traits"]))));
+        }
+        let value = Value::Object(members);
+        let (path, search) = if call == Call::Page { location() } else { Default::default() };
+        let problems = reader.problems();
+        let answer = self.state.borrow_mut().destination().map(|d| match call {
+            Call::Page => d.page(&value, &path, &search, problems),
+            Call::Identify => d.identify(&value, problems),
+            Call::Track => d.track(&value, problems),
+        });
+        self.deliver(answer, reader.dropped);
+    }
+
     /// The tracker's consent state, where HubSpot is loaded.
     fn set_tracking(&self, now: Tracking) {
         if let State::Delivering { tracking, .. } = &mut *self.state.borrow_mut() {
@@ -652,7 +674,7 @@ impl Inner {
                 if hubspot_do_not_track_cookie() {
                     do_not_track(false);
                 }
-                State::Delivering { destination, loading: self.start_hubspot(scripts), tracking: Tracking::On }
+                self.start_hubspot(destination, scripts)
             }
             mut other => {
                 if let State::AwaitingSegments { consented, .. } = &mut other {
@@ -671,9 +693,7 @@ impl Inner {
         if self.state.borrow_mut().destination().is_some_and(|d| d.has_subscriptions()) {
             let mut reader = Reader::default();
             let event = reader.read(&get(ctx, "event")).unwrap_or(Value::Null);
-            let location = get(&global(), "location");
-            let path = get(&location, "pathname").as_string().unwrap_or_default();
-            let search = get(&location, "search").as_string().unwrap_or_default();
+            let (path, search) = location();
             let answer =
                 self.state.borrow_mut().destination().map(|d| d.subscribed(&event, &path, &search, reader.problems()));
             self.deliver(answer, reader.dropped);
@@ -683,10 +703,11 @@ impl Inner {
         false
     }
 
-    /// HubSpot's scripts loaded and calls on their way to its tracker.
-    fn start_hubspot(&self, scripts: Scripts) -> loader::Loading {
+    /// HubSpot's scripts loaded and calls on their way to its tracker: delivering.
+    fn start_hubspot(&self, destination: Box<Destination>, scripts: Scripts) -> State {
         self.delivery.start();
-        loader::load(scripts, Rc::downgrade(&self.delivery))
+        let loading = loader::load(scripts, Rc::downgrade(&self.delivery));
+        State::Delivering { destination, loading, tracking: Tracking::On }
     }
 
     /// analytics' `reset()`: held traits dropped and a new visitor at HubSpot (where HubSpot may
