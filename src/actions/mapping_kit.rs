@@ -133,7 +133,7 @@ fn mapping_to_process<'m, 'v>(mapping: &'m Value<'v>) -> Result<Cow<'m, Value<'v
         _ => return Ok(Cow::Owned(Value::Object(Vec::new()))),
     };
     let Some(root) = mapping.get(ROOT_DIRECTIVE_KEY) else { return Ok(Cow::Borrowed(mapping)) };
-    let fields = members.iter().filter(|(k, _)| k != ROOT_DIRECTIVE_KEY).cloned().collect();
+    let fields = super::members_except(members, &[ROOT_DIRECTIVE_KEY]);
     let not_one =
         || MappingError::Invalid("invalid mapping: the root mapping must only have a single directive object".into());
     let not_object = || MappingError::Invalid("invalid mapping: the root directive must be an object".into());

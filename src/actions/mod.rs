@@ -240,15 +240,26 @@ fn contact(payload: &Value<'_>, session: &mut Session, problems: &mut Problems, 
     if !truthy(payload.get("email")) {
         return;
     }
-    let mut traits = Vec::new();
-    if let Some(Value::Object(custom)) = payload.get("custom_properties") {
-        traits.extend(custom.iter().filter(|(key, _)| key != "address" && key != "company").cloned());
-    }
+    let mut traits = match payload.get("custom_properties") {
+        Some(Value::Object(custom)) => members_except(custom, &["address", "company"]),
+        _ => Vec::new(),
+    };
     if let Value::Object(fields) = payload {
-        traits.extend(fields.iter().filter(|(key, _)| key != "custom_properties").cloned());
+        traits.append(&mut members_except(fields, &["custom_properties"]));
     }
     let event = Value::Object(vec![(Cow::Borrowed("traits"), Value::Object(traits))]);
     push_owned(commands, session.identify(&event, problems));
+}
+
+/// Copies of an object's members but those named in `skip`.
+fn members_except<'v>(members: &[(Cow<'v, str>, Value<'v>)], skip: &[&str]) -> Vec<(Cow<'v, str>, Value<'v>)> {
+    let mut out = Vec::with_capacity(members.len());
+    for (key, value) in members {
+        if !skip.contains(&&**key) {
+            out.push((key.clone(), value.clone()));
+        }
+    }
+    out
 }
 
 /// A value that no longer borrows (a subscription outlives the settings it was read from).
