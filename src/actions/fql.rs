@@ -296,7 +296,7 @@ impl Num {
 
     /// JavaScript's `Number(text)`, for FQL's literals and the event's numbers.
     pub fn from_text(text: &str) -> Num {
-        let text = text.trim_matches(|c: char| c.is_whitespace() || c == '\u{feff}');
+        let text = super::js_trim(text);
         if text.is_empty() {
             return Num::zero();
         }

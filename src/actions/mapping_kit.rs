@@ -23,9 +23,10 @@ mod data;
 mod json;
 mod validate;
 
+use super::js_trim;
 use crate::mapping::decimal;
 use crate::value::{concat, Value};
-use data::{assign, code_units, define, get, js_length, js_trim, remove_undefined, Data, Members};
+use data::{assign, code_units, define, get, js_length, remove_undefined, Data, Members};
 use std::borrow::Cow;
 
 /// How deep a mapping may nest (directives in directives, objects in objects). JavaScript would

@@ -262,6 +262,17 @@ fn members_except<'v>(members: &[(Cow<'v, str>, Value<'v>)], skip: &[&str]) -> V
     out
 }
 
+/// Whitespace as JavaScript strips it (`String.prototype.trim`, and `Number()` around a number).
+fn js_trim(s: &str) -> &str {
+    s.trim_matches(|c| {
+        matches!(
+            c,
+            '\t' | '\n' | '\u{B}' | '\u{C}' | '\r' | ' ' | '\u{A0}' | '\u{1680}' | '\u{2000}'
+                ..='\u{200A}' | '\u{2028}' | '\u{2029}' | '\u{202F}' | '\u{205F}' | '\u{3000}' | '\u{FEFF}'
+        )
+    })
+}
+
 /// A value that no longer borrows (a subscription outlives the settings it was read from).
 fn owned(value: &Value<'_>) -> Value<'static> {
     match value {

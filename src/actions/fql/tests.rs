@@ -178,7 +178,7 @@ fn hostile_triggers_are_errors_or_plain_answers() {
 }
 
 #[test]
-fn text_in_other_bases_compares_as_its_number() {
+fn text_compares_as_javascripts_number_of_it() {
     // `Number("0x10")` is 16 in JavaScript; a sign before the prefix, or none after it, is NaN.
     for (fql, matches) in [
         (r#"properties.n = 16"#, true),
@@ -196,6 +196,9 @@ fn text_in_other_bases_compares_as_its_number() {
     let max = "340282366920938463463374607431768211455";
     assert_eq!(Num::from_text("0xffffffffffffffffffffffffffffffff"), Num::from_text(max));
     assert_eq!(Num::from_text("0x0000000000000000000000000000000000000001"), Num::from_text("1"));
+    // `Number()` trims JavaScript's whitespace, which U+0085 is not.
+    assert_eq!(Num::from_text("\u{3000}5\u{FEFF}"), Num::from_text("5"));
+    assert_eq!(Num::from_text("\u{85}5"), Num::NaN);
     // Beyond a double's range, as in JavaScript.
     assert_eq!(Num::from_text(&["0x", &"f".repeat(300)].concat()), Num::Infinite(false));
 }

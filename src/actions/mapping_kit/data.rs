@@ -216,17 +216,6 @@ pub fn js_length(s: &str) -> usize {
     s.chars().map(char::len_utf16).sum()
 }
 
-/// Whitespace as JavaScript's `String.prototype.trim` strips it.
-pub fn js_trim(s: &str) -> &str {
-    s.trim_matches(|c| {
-        matches!(
-            c,
-            '\t' | '\n' | '\u{B}' | '\u{C}' | '\r' | ' ' | '\u{A0}' | '\u{1680}' | '\u{2000}'
-                ..='\u{200A}' | '\u{2028}' | '\u{2029}' | '\u{202F}' | '\u{205F}' | '\u{3000}' | '\u{FEFF}'
-        )
-    })
-}
-
 /// `get(obj, path)` of actions-core: the path split on `.`, `[` and `]` (where a quote or a digit
 /// follows or precedes them), quotes removed, and each key looked up in turn. A falsy value met on
 /// the way (`0`, `''`, `false`, `null`) is the result whatever keys remain: its `&&` chain stops
