@@ -204,11 +204,7 @@ pub fn assign<'a>(members: &mut Members<'a>, key: Cow<'a, str>, value: Data<'a>)
 /// The UTF-16 code units of `s`, as one-unit strings are indexed in JavaScript; a surrogate half
 /// (of a character outside the BMP) cannot stand alone in Rust text and becomes U+FFFD.
 pub fn code_units(s: &str) -> impl Iterator<Item = char> + '_ {
-    s.chars().flat_map(|c| {
-        let astral = c.len_utf16() == 2;
-        let unit = if astral { '\u{FFFD}' } else { c };
-        std::iter::repeat_n(unit, if astral { 2 } else { 1 })
-    })
+    s.encode_utf16().map(|unit| char::from_u32(u32::from(unit)).unwrap_or('\u{FFFD}'))
 }
 
 /// A string's `length`: its UTF-16 code units.
