@@ -400,10 +400,15 @@ fn run_directive<'a>(
             for object in resolved {
                 match object {
                     // Into nothing yet, the first object's (distinct) members are pushed as they are.
-                    Data::Object(members) if out.is_empty() => {
-                        out = members.into_iter().filter(|(k, _)| k != "__proto__").collect();
+                    Data::Object(mut members) if out.is_empty() => {
+                        members.retain(|(k, _)| k != "__proto__");
+                        out = members;
                     }
-                    Data::Object(members) => members.into_iter().for_each(|(k, v)| assign(&mut out, k, v)),
+                    Data::Object(members) => {
+                        for (key, value) in members {
+                            assign(&mut out, key, value);
+                        }
+                    }
                     Data::Array(items) => {
                         for (i, item) in items.into_iter().enumerate() {
                             assign(&mut out, decimal(i as i64).into(), item);

@@ -67,9 +67,19 @@ impl<'a> Data<'a> {
             Data::Bool(b) => Data::Bool(b),
             Data::Number(n) => Data::Number(Cow::Owned(n.into_owned())),
             Data::String(s) => Data::String(Cow::Owned(s.into_owned())),
-            Data::Array(items) => Data::Array(items.into_iter().map(Data::into_owned).collect()),
+            Data::Array(items) => {
+                let mut out = Vec::with_capacity(items.len());
+                for item in items {
+                    out.push(item.into_owned());
+                }
+                Data::Array(out)
+            }
             Data::Object(members) => {
-                Data::Object(members.into_iter().map(|(k, v)| (Cow::Owned(k.into_owned()), v.into_owned())).collect())
+                let mut out = Vec::with_capacity(members.len());
+                for (key, item) in members {
+                    out.push((Cow::Owned(key.into_owned()), item.into_owned()));
+                }
+                Data::Object(out)
             }
         }
     }
