@@ -625,7 +625,11 @@ fn flatten<'a>(
     let entries: Members<'a> = match value {
         Data::Object(members) => members,
         Data::Array(items) if !omit_arrays => {
-            items.into_iter().enumerate().map(|(i, item)| (decimal(i as i64).into(), item)).collect()
+            let mut entries = Vec::with_capacity(items.len());
+            for (i, item) in items.into_iter().enumerate() {
+                entries.push((decimal(i as i64).into(), item));
+            }
+            entries
         }
         leaf => {
             define(out, prefix, leaf);
