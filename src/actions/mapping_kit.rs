@@ -121,13 +121,18 @@ fn mapping_to_process<'m, 'v>(mapping: &'m Value<'v>) -> Result<Cow<'m, Value<'v
         Value::Object(members) => members,
         // `{ ...mapping }` of what is not an object: indexes of an array or a string, or nothing.
         Value::Array(items) => {
-            let members = items.iter().enumerate().map(|(i, item)| (decimal(i as i64).into(), item.clone()));
-            return Ok(Cow::Owned(Value::Object(members.collect())));
+            let mut members = Vec::with_capacity(items.len());
+            for (i, item) in items.iter().enumerate() {
+                members.push((decimal(i as i64).into(), item.clone()));
+            }
+            return Ok(Cow::Owned(Value::Object(members)));
         }
         Value::String(s) => {
-            let members = code_units(s).enumerate();
-            let members = members.map(|(i, c)| (decimal(i as i64).into(), Value::String(String::from(c).into())));
-            return Ok(Cow::Owned(Value::Object(members.collect())));
+            let mut members = Vec::new();
+            for (i, unit) in code_units(s).enumerate() {
+                members.push((decimal(i as i64).into(), Value::String(String::from(unit).into())));
+            }
+            return Ok(Cow::Owned(Value::Object(members)));
         }
         // `Object.keys(null)` throws.
         Value::Null => return Err(MappingError::Invalid("invalid mapping: null".into())),
