@@ -659,7 +659,10 @@ fn clean_nulls(value: Data<'_>, depth: usize) -> Result<Data<'_>, MappingError> 
         other => return Ok(other),
     };
     let mut out = Vec::with_capacity(members.len());
-    for (key, item) in members.into_iter().filter(|(key, _)| key != "__proto__") {
+    for (key, item) in members {
+        if key == "__proto__" {
+            continue;
+        }
         let item = match item {
             Data::Null => Data::Undefined,
             object @ Data::Object(_) => clean_nulls(object, depth + 1)?,
