@@ -280,9 +280,19 @@ fn owned(value: &Value<'_>) -> Value<'static> {
         Value::Bool(b) => Value::Bool(*b),
         Value::Number(n) => Value::Number(Cow::Owned(String::from(&**n))),
         Value::String(s) => Value::String(Cow::Owned(String::from(&**s))),
-        Value::Array(items) => Value::Array(items.iter().map(owned).collect()),
+        Value::Array(items) => {
+            let mut out = Vec::with_capacity(items.len());
+            for item in items {
+                out.push(owned(item));
+            }
+            Value::Array(out)
+        }
         Value::Object(members) => {
-            Value::Object(members.iter().map(|(k, v)| (Cow::Owned(String::from(&**k)), owned(v))).collect())
+            let mut out = Vec::with_capacity(members.len());
+            for (key, item) in members {
+                out.push((Cow::Owned(String::from(&**key)), owned(item)));
+            }
+            Value::Object(out)
         }
     }
 }
