@@ -18,6 +18,7 @@
 //!
 //! Text is handled in UTF-16 code units, as JavaScript's strings are.
 
+use crate::mapping::decimal;
 use crate::value::Value;
 use std::cmp::Ordering;
 
@@ -295,16 +296,13 @@ impl Num {
 
     /// JavaScript's `Number(text)`, for FQL's literals and the event's numbers.
     pub fn from_text(text: &str) -> Num {
-        let text = text.trim_matches(|c: char| c.is_whitespace() || c == '\u{feff}');
+        let text = super::js_trim(text);
         if text.is_empty() {
             return Num::zero();
         }
         for (prefix, radix) in [("0x", 16), ("0X", 16), ("0o", 8), ("0O", 8), ("0b", 2), ("0B", 2)] {
             if let Some(rest) = text.strip_prefix(prefix) {
-                return match u128::from_str_radix(rest, radix) {
-                    Ok(n) if !rest.starts_with('+') => Num::decimal(false, &n.to_string(), 0),
-                    _ => Num::NaN,
-                };
+                return Num::from_radix(rest, radix);
             }
         }
         let (negative, unsigned) = match text.as_bytes().first() {
@@ -343,16 +341,41 @@ impl Num {
                 sign * n
             }
         };
-        let mut all = String::with_capacity(whole.len() + fraction.len());
-        all.push_str(whole);
-        all.push_str(fraction);
+        let all = [whole.as_bytes(), fraction.as_bytes()].concat();
         Num::decimal(negative, &all, exp + whole.len() as i64)
     }
 
-    /// `±0.<digits> × 10^exp`, normalised.
-    fn decimal(negative: bool, digits: &str, exp: i64) -> Num {
-        let leading = digits.bytes().take_while(|b| *b == b'0').count();
-        let digits: Vec<u8> = digits.bytes().skip(leading).map(|b| b - b'0').collect();
+    /// The digits of `0x…`, `0o…` or `0b…` after the prefix, as `Number()` reads them.
+    fn from_radix(digits: &str, radix: u32) -> Num {
+        if digits.is_empty() {
+            return Num::NaN;
+        }
+        // Decimal digits, least significant first, multiplied up one digit of `radix` at a time;
+        // past a double's range the value is Infinity whatever follows.
+        let mut value = Vec::new();
+        for b in digits.bytes() {
+            let Some(mut carry) = char::from(b).to_digit(radix) else { return Num::NaN };
+            for d in &mut value {
+                carry += u32::from(*d - b'0') * radix;
+                *d = b'0' + (carry % 10) as u8;
+                carry /= 10;
+            }
+            while carry > 0 {
+                value.push(b'0' + (carry % 10) as u8);
+                carry /= 10;
+            }
+            if value.len() > 309 {
+                return Num::Infinite(false);
+            }
+        }
+        value.reverse();
+        Num::decimal(false, &value, value.len() as i64)
+    }
+
+    /// `±0.<digits> × 10^exp` of ASCII digits, normalised.
+    fn decimal(negative: bool, digits: &[u8], exp: i64) -> Num {
+        let leading = digits.iter().take_while(|b| **b == b'0').count();
+        let digits: Vec<u8> = digits[leading..].iter().map(|b| b - b'0').collect();
         let end = digits.iter().rposition(|d| *d != 0).map_or(0, |at| at + 1);
         let exp = exp - leading as i64;
         match &digits[..end] {
@@ -418,7 +441,7 @@ impl Num {
             }
             out.push('e');
             out.push(if n - 1 < 0 { '-' } else { '+' });
-            out.push_str(&(n - 1).abs().to_string());
+            out.push_str(&decimal((n - 1).abs()));
         }
         out
     }
@@ -787,7 +810,7 @@ impl<'v> Found<'v> {
             let canonical = key == "0" || (!key.starts_with('0') && !key.is_empty());
             key.parse::<u32>().ok().filter(|_| canonical && key.bytes().all(|b| b.is_ascii_digit()))
         };
-        let length = |n: usize| Found::Number(Num::decimal(false, &n.to_string(), n.to_string().len() as i64));
+        let length = |n: usize| Found::Number(Num::from_text(&decimal(n as i64)));
         let own = match &self {
             Found::Object(object) => object.get(key).map(|v| Found::of(Some(v))),
             Found::Array(items) if key == "length" => Some(length(items.len())),

@@ -23,9 +23,10 @@ mod data;
 mod json;
 mod validate;
 
+use super::js_trim;
 use crate::mapping::decimal;
 use crate::value::{concat, Value};
-use data::{assign, code_units, define, get, js_length, js_trim, remove_undefined, Data, Members};
+use data::{assign, code_units, define, get, js_length, remove_undefined, Data, Members};
 use std::borrow::Cow;
 
 /// How deep a mapping may nest (directives in directives, objects in objects). JavaScript would
@@ -120,20 +121,25 @@ fn mapping_to_process<'m, 'v>(mapping: &'m Value<'v>) -> Result<Cow<'m, Value<'v
         Value::Object(members) => members,
         // `{ ...mapping }` of what is not an object: indexes of an array or a string, or nothing.
         Value::Array(items) => {
-            let members = items.iter().enumerate().map(|(i, item)| (decimal(i as i64).into(), item.clone()));
-            return Ok(Cow::Owned(Value::Object(members.collect())));
+            let mut members = Vec::with_capacity(items.len());
+            for (i, item) in items.iter().enumerate() {
+                members.push((decimal(i as i64).into(), item.clone()));
+            }
+            return Ok(Cow::Owned(Value::Object(members)));
         }
         Value::String(s) => {
-            let members = code_units(s).enumerate();
-            let members = members.map(|(i, c)| (decimal(i as i64).into(), Value::String(String::from(c).into())));
-            return Ok(Cow::Owned(Value::Object(members.collect())));
+            let mut members = Vec::new();
+            for (i, unit) in code_units(s).enumerate() {
+                members.push((decimal(i as i64).into(), Value::String(String::from(unit).into())));
+            }
+            return Ok(Cow::Owned(Value::Object(members)));
         }
         // `Object.keys(null)` throws.
         Value::Null => return Err(MappingError::Invalid("invalid mapping: null".into())),
         _ => return Ok(Cow::Owned(Value::Object(Vec::new()))),
     };
     let Some(root) = mapping.get(ROOT_DIRECTIVE_KEY) else { return Ok(Cow::Borrowed(mapping)) };
-    let fields = members.iter().filter(|(k, _)| k != ROOT_DIRECTIVE_KEY).cloned().collect();
+    let fields = super::members_except(members, &[ROOT_DIRECTIVE_KEY]);
     let not_one =
         || MappingError::Invalid("invalid mapping: the root mapping must only have a single directive object".into());
     let not_object = || MappingError::Invalid("invalid mapping: the root directive must be an object".into());
@@ -399,10 +405,15 @@ fn run_directive<'a>(
             for object in resolved {
                 match object {
                     // Into nothing yet, the first object's (distinct) members are pushed as they are.
-                    Data::Object(members) if out.is_empty() => {
-                        out = members.into_iter().filter(|(k, _)| k != "__proto__").collect();
+                    Data::Object(mut members) if out.is_empty() => {
+                        members.retain(|(k, _)| k != "__proto__");
+                        out = members;
                     }
-                    Data::Object(members) => members.into_iter().for_each(|(k, v)| assign(&mut out, k, v)),
+                    Data::Object(members) => {
+                        for (key, value) in members {
+                            assign(&mut out, key, value);
+                        }
+                    }
                     Data::Array(items) => {
                         for (i, item) in items.into_iter().enumerate() {
                             assign(&mut out, decimal(i as i64).into(), item);
@@ -619,7 +630,11 @@ fn flatten<'a>(
     let entries: Members<'a> = match value {
         Data::Object(members) => members,
         Data::Array(items) if !omit_arrays => {
-            items.into_iter().enumerate().map(|(i, item)| (decimal(i as i64).into(), item)).collect()
+            let mut entries = Vec::with_capacity(items.len());
+            for (i, item) in items.into_iter().enumerate() {
+                entries.push((decimal(i as i64).into(), item));
+            }
+            entries
         }
         leaf => {
             define(out, prefix, leaf);
@@ -644,7 +659,10 @@ fn clean_nulls(value: Data<'_>, depth: usize) -> Result<Data<'_>, MappingError> 
         other => return Ok(other),
     };
     let mut out = Vec::with_capacity(members.len());
-    for (key, item) in members.into_iter().filter(|(key, _)| key != "__proto__") {
+    for (key, item) in members {
+        if key == "__proto__" {
+            continue;
+        }
         let item = match item {
             Data::Null => Data::Undefined,
             object @ Data::Object(_) => clean_nulls(object, depth + 1)?,

@@ -167,14 +167,10 @@ impl Subscriptions {
                 };
                 match action {
                     Action::TrackCustomBehavioralEvent => {
-                        commands.extend(self::track(&payload, self.format_event_names, session, problems))
+                        self::track(&payload, self.format_event_names, session, problems, &mut commands)
                     }
-                    Action::TrackPageView => {
-                        let page = page(&payload, event, session, location);
-                        hubspots_view |= page.hubspots_view;
-                        commands.extend(page.commands);
-                    }
-                    Action::UpsertContact => commands.extend(contact(&payload, session, problems)),
+                    Action::TrackPageView => hubspots_view |= page(&payload, event, session, location, &mut commands),
+                    Action::UpsertContact => contact(&payload, session, problems, &mut commands),
                 }
             }
         }
@@ -184,7 +180,13 @@ impl Subscriptions {
 
 /// `trackCustomBehavioralEvent` with its payload: the mapped name formatted as HubSpot's internal
 /// name (`pe{portalId}_…`) unless the workspace says not to, properties as HubSpot takes them.
-fn track(payload: &Value<'_>, format: bool, session: &mut Session, problems: &mut Problems) -> Vec<Command<'static>> {
+fn track(
+    payload: &Value<'_>,
+    format: bool,
+    session: &mut Session,
+    problems: &mut Problems,
+    commands: &mut Vec<Command<'static>>,
+) {
     let name = payload.get("name").and_then(Value::as_text).map(mapping::trim_text).unwrap_or_default();
     let properties = payload.get("properties").unwrap_or(&Value::Null);
     let command = match name {
@@ -201,19 +203,21 @@ fn track(payload: &Value<'_>, format: bool, session: &mut Session, problems: &mu
     };
     let Some(command) = command else {
         problems.no_event_name = true;
-        return Vec::new();
+        return;
     };
-    session.event(command).into_iter().map(owned_command).collect()
+    push_owned(commands, session.event(command));
 }
 
 /// `trackPageView`: the mapped `path` when there is one, else the page's own (its `properties`,
-/// then the browser's location); HubSpot's own first view is kept, as always.
+/// then the browser's location); HubSpot's own first view is kept, as always. Whether the
+/// commands hold that view (see [`Session::page`]).
 fn page(
     payload: &Value<'_>,
     event: &Value<'_>,
     session: &mut Session,
     (location_path, location_search): (&str, &str),
-) -> Page<'static> {
+    commands: &mut Vec<Command<'static>>,
+) -> bool {
     let mapped = match payload.get("path") {
         Some(Value::String(path)) if !path.is_empty() => Some(Value::Object(vec![(
             Cow::Borrowed("properties"),
@@ -225,26 +229,48 @@ fn page(
         _ => None,
     };
     let page = session.page(mapped.as_ref().unwrap_or(event), location_path, location_search);
-    Page { commands: page.commands.into_iter().map(owned_command).collect(), hubspots_view: page.hubspots_view }
+    push_owned(commands, page.commands);
+    page.hubspots_view
 }
 
 /// `upsertContact`: nothing without the mapped `email`; else its `custom_properties` (but their
 /// `address` and `company` objects) under the mapped fields, as HubSpot contact properties, held
 /// for the next page or track (or sent at once with `flushIdentifyImmediately`).
-fn contact(payload: &Value<'_>, session: &mut Session, problems: &mut Problems) -> Vec<Command<'static>> {
+fn contact(payload: &Value<'_>, session: &mut Session, problems: &mut Problems, commands: &mut Vec<Command<'static>>) {
     if !truthy(payload.get("email")) {
-        return Vec::new();
+        return;
     }
-    let mut traits = Vec::new();
-    if let Some(Value::Object(custom)) = payload.get("custom_properties") {
-        traits.extend(custom.iter().filter(|(key, _)| key != "address" && key != "company").cloned());
-    }
+    let mut traits = match payload.get("custom_properties") {
+        Some(Value::Object(custom)) => members_except(custom, &["address", "company"]),
+        _ => Vec::new(),
+    };
     if let Value::Object(fields) = payload {
-        traits.extend(fields.iter().filter(|(key, _)| key != "custom_properties").cloned());
+        traits.append(&mut members_except(fields, &["custom_properties"]));
     }
     let event = Value::Object(vec![(Cow::Borrowed("traits"), Value::Object(traits))]);
-    let commands = session.identify(&event, problems);
-    commands.into_iter().map(owned_command).collect()
+    push_owned(commands, session.identify(&event, problems));
+}
+
+/// Copies of an object's members but those named in `skip`.
+fn members_except<'v>(members: &[(Cow<'v, str>, Value<'v>)], skip: &[&str]) -> Vec<(Cow<'v, str>, Value<'v>)> {
+    let mut out = Vec::with_capacity(members.len());
+    for (key, value) in members {
+        if !skip.contains(&&**key) {
+            out.push((key.clone(), value.clone()));
+        }
+    }
+    out
+}
+
+/// Whitespace as JavaScript strips it (`String.prototype.trim`, and `Number()` around a number).
+fn js_trim(s: &str) -> &str {
+    s.trim_matches(|c| {
+        matches!(
+            c,
+            '\t' | '\n' | '\u{B}' | '\u{C}' | '\r' | ' ' | '\u{A0}' | '\u{1680}' | '\u{2000}'
+                ..='\u{200A}' | '\u{2028}' | '\u{2029}' | '\u{202F}' | '\u{205F}' | '\u{3000}' | '\u{FEFF}'
+        )
+    })
 }
 
 /// A value that no longer borrows (a subscription outlives the settings it was read from).
@@ -254,14 +280,31 @@ fn owned(value: &Value<'_>) -> Value<'static> {
         Value::Bool(b) => Value::Bool(*b),
         Value::Number(n) => Value::Number(Cow::Owned(String::from(&**n))),
         Value::String(s) => Value::String(Cow::Owned(String::from(&**s))),
-        Value::Array(items) => Value::Array(items.iter().map(owned).collect()),
+        Value::Array(items) => {
+            let mut out = Vec::with_capacity(items.len());
+            for item in items {
+                out.push(owned(item));
+            }
+            Value::Array(out)
+        }
         Value::Object(members) => {
-            Value::Object(members.iter().map(|(k, v)| (Cow::Owned(String::from(&**k)), owned(v))).collect())
+            let mut out = Vec::with_capacity(members.len());
+            for (key, item) in members {
+                out.push((Cow::Owned(String::from(&**key)), owned(item)));
+            }
+            Value::Object(out)
         }
     }
 }
 
-/// A command that no longer borrows the payload it was made from (their properties are flat).
+/// `made` appended to `commands`, no longer borrowing the payload they were made from.
+fn push_owned(commands: &mut Vec<Command<'static>>, made: Vec<Command<'_>>) {
+    for command in made {
+        commands.push(owned_command(command));
+    }
+}
+
+/// A command that no longer borrows what it was made from (their properties are flat).
 fn owned_command(command: Command<'_>) -> Command<'static> {
     let copy = |properties: Properties<'_>| {
         let mut out = Properties::default();

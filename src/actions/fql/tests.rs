@@ -176,3 +176,29 @@ fn hostile_triggers_are_errors_or_plain_answers() {
         let _ = check(garbage, order);
     }
 }
+
+#[test]
+fn text_compares_as_javascripts_number_of_it() {
+    // `Number("0x10")` is 16 in JavaScript; a sign before the prefix, or none after it, is NaN.
+    for (fql, matches) in [
+        (r#"properties.n = 16"#, true),
+        (r#"properties.n < "0x11""#, true),
+        (r#"properties.n > "0XF""#, true),
+        (r#"properties.n >= "0o20""#, true),
+        (r#"properties.n <= "0b10000""#, true),
+        (r#"properties.n < "-0x20""#, false),
+        (r#"properties.n > "0x""#, false),
+        (r#"properties.n > "0x+1""#, false),
+        (r#"properties.n > "0x1g""#, false),
+    ] {
+        assert_eq!(check(fql, r#"{"properties":{"n":16}}"#), Ok(matches), "{fql}");
+    }
+    let max = "340282366920938463463374607431768211455";
+    assert_eq!(Num::from_text("0xffffffffffffffffffffffffffffffff"), Num::from_text(max));
+    assert_eq!(Num::from_text("0x0000000000000000000000000000000000000001"), Num::from_text("1"));
+    // `Number()` trims JavaScript's whitespace, which U+0085 is not.
+    assert_eq!(Num::from_text("\u{3000}5\u{FEFF}"), Num::from_text("5"));
+    assert_eq!(Num::from_text("\u{85}5"), Num::NaN);
+    // Beyond a double's range, as in JavaScript.
+    assert_eq!(Num::from_text(&["0x", &"f".repeat(300)].concat()), Num::Infinite(false));
+}

@@ -67,9 +67,19 @@ impl<'a> Data<'a> {
             Data::Bool(b) => Data::Bool(b),
             Data::Number(n) => Data::Number(Cow::Owned(n.into_owned())),
             Data::String(s) => Data::String(Cow::Owned(s.into_owned())),
-            Data::Array(items) => Data::Array(items.into_iter().map(Data::into_owned).collect()),
+            Data::Array(items) => {
+                let mut out = Vec::with_capacity(items.len());
+                for item in items {
+                    out.push(item.into_owned());
+                }
+                Data::Array(out)
+            }
             Data::Object(members) => {
-                Data::Object(members.into_iter().map(|(k, v)| (Cow::Owned(k.into_owned()), v.into_owned())).collect())
+                let mut out = Vec::with_capacity(members.len());
+                for (key, item) in members {
+                    out.push((Cow::Owned(key.into_owned()), item.into_owned()));
+                }
+                Data::Object(out)
             }
         }
     }
@@ -204,27 +214,12 @@ pub fn assign<'a>(members: &mut Members<'a>, key: Cow<'a, str>, value: Data<'a>)
 /// The UTF-16 code units of `s`, as one-unit strings are indexed in JavaScript; a surrogate half
 /// (of a character outside the BMP) cannot stand alone in Rust text and becomes U+FFFD.
 pub fn code_units(s: &str) -> impl Iterator<Item = char> + '_ {
-    s.chars().flat_map(|c| {
-        let astral = c.len_utf16() == 2;
-        let unit = if astral { '\u{FFFD}' } else { c };
-        std::iter::repeat_n(unit, if astral { 2 } else { 1 })
-    })
+    s.encode_utf16().map(|unit| char::from_u32(u32::from(unit)).unwrap_or('\u{FFFD}'))
 }
 
 /// A string's `length`: its UTF-16 code units.
 pub fn js_length(s: &str) -> usize {
     s.chars().map(char::len_utf16).sum()
-}
-
-/// Whitespace as JavaScript's `String.prototype.trim` strips it.
-pub fn js_trim(s: &str) -> &str {
-    s.trim_matches(|c| {
-        matches!(
-            c,
-            '\t' | '\n' | '\u{B}' | '\u{C}' | '\r' | ' ' | '\u{A0}' | '\u{1680}' | '\u{2000}'
-                ..='\u{200A}' | '\u{2028}' | '\u{2029}' | '\u{202F}' | '\u{205F}' | '\u{3000}' | '\u{FEFF}'
-        )
-    })
 }
 
 /// `get(obj, path)` of actions-core: the path split on `.`, `[` and `]` (where a quote or a digit
