@@ -184,7 +184,7 @@ impl Settings {
         }
         let Some(portal) = setting(settings, "portalId") else { return Err(SettingsError::NoPortalId) };
         let portal_id = match portal.as_text().map(trim_text) {
-            Some(id) if digits(id) => id.to_string(),
+            Some(id) if digits(id) => id,
             _ => return Err(invalid("portalId", portal, "expected the Hub ID, digits only")),
         };
 
@@ -217,13 +217,13 @@ impl Settings {
 
         let nonce = match setting(settings, "nonce") {
             None => None,
-            Some(Value::String(s)) => Some(String::from(&**s)).filter(|s| !s.is_empty()),
+            Some(Value::String(s)) => Some(&**s).filter(|s| !s.is_empty()),
             Some(other) => return Err(invalid("nonce", other, "expected a string")),
         };
 
         let tracker_url = match script_url(settings, "trackerUrl")? {
             Some(url) => url,
-            None => concat(&[region.scripts(), "hs-scripts.com/", &portal_id, ".js"]),
+            None => concat(&[region.scripts(), "hs-scripts.com/", portal_id, ".js"]),
         };
         let forms_url = match script_url(settings, "formsUrl")? {
             Some(url) => url,
@@ -254,7 +254,6 @@ impl Settings {
         if track_form_submissions && !cfg!(feature = "form-submissions") {
             return Err(SettingsError::FormsNeedFullWasm);
         }
-
         Ok(Settings {
             region,
             consent_categories,
@@ -270,11 +269,11 @@ impl Settings {
             load_timeout_ms,
             tracker_url,
             forms_url,
-            nonce,
+            nonce: nonce.map(String::from),
             has_server_credentials: ["apiKey", "privateAppToken"]
                 .iter()
                 .any(|k| matches!(setting(settings, k), Some(Value::String(s)) if !s.is_empty())),
-            portal_id,
+            portal_id: String::from(portal_id),
         })
     }
 }
