@@ -3,7 +3,6 @@
 //! browser edge), and the names of Segment's own HubSpot destinations.
 
 use crate::value::Value;
-use std::borrow::Cow;
 
 /// Segment's classic HubSpot destination, as the workspace and `integrations` name it.
 pub const CLASSIC: &str = "HubSpot";
@@ -64,12 +63,14 @@ pub fn actions_plugin<'v>(code: &Value<'_>, cdn_settings: &'v Value<'v>) -> Opti
 /// Both spellings of the Actions destination's name: the catalogue's, and its code's.
 pub const ACTIONS_NAMES: [&str; 2] = [ACTIONS, "Hubspot Web (Actions)"];
 
-/// The settings to validate: the code's when they name a portal, else the workspace's HubSpot
-/// settings mapped onto ours, with each key the code gives winning. Classic's are taken when the
-/// workspace has both destinations.
-pub fn settings<'a>(code: &Value<'a>, cdn_settings: &Value<'a>) -> Value<'a> {
-    if names_portal(code) {
-        return code.clone();
+/// The Segment workspace's HubSpot settings that complete the code's, mapped onto ours: for each
+/// key of ours the code does not give, the workspace's value. None when the code names a portal
+/// (its settings are then the settings) or is no object (validation refuses it). Classic's are
+/// taken when the workspace has both destinations.
+pub fn workspace_settings<'v>(code: &Value<'_>, cdn_settings: &'v Value<'v>) -> Vec<(&'static str, &'v Value<'v>)> {
+    let mut settings = Vec::new();
+    if names_portal(code) || !matches!(code, Value::Object(_)) {
+        return settings;
     }
     let integrations = cdn_settings.get("integrations");
     let workspace = |name| integrations.and_then(|all| all.get(name)).filter(|s| matches!(s, Value::Object(_)));
@@ -93,32 +94,36 @@ pub fn settings<'a>(code: &Value<'a>, cdn_settings: &Value<'a>) -> Value<'a> {
             ],
             actions,
         ),
-        (None, None) => return code.clone(),
-    };
-    let mut merged = match code {
-        Value::Object(members) => members.clone(),
-        _ => return code.clone(), // not settings at all: validation says so
+        (None, None) => return settings,
     };
     for (ours, theirs) in keys {
         // Actions sends every track as a custom behavioral event: that is what its users have.
         let value = if theirs.is_empty() { Some(&Value::Bool(true)) } else { found.get(theirs) };
         if let (false, Some(value)) = (given(code, ours), value) {
-            merged.push((Cow::Borrowed(*ours), value.clone()));
+            settings.push((*ours, value));
         }
     }
-    Value::Object(merged)
+    settings
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::borrow::Cow;
 
     fn value(json: &str) -> Value<'_> {
         Value::parse(json, &mut false).unwrap()
     }
 
+    /// The code's settings with the workspace's appended, as JSON: the object the settings are
+    /// read from (each key the code gives wins, as the workspace's are only of keys it does not).
     fn merged(code: &str, cdn: &str) -> String {
-        settings(&value(code), &value(cdn)).to_json()
+        let (code, cdn) = (value(code), value(cdn));
+        let Value::Object(mut members) = code.clone() else { return code.to_json() };
+        for (key, value) in workspace_settings(&code, &cdn) {
+            members.push((Cow::Borrowed(key), value.clone()));
+        }
+        Value::Object(members).to_json()
     }
 
     const CLASSIC_CDN: &str = r#"{"integrations":{"Segment.io":{"apiKey":"k"},"HubSpot":{"portalId":"62515","enableEuropeanDataCenter":true,

@@ -129,14 +129,25 @@ fn invalid<'v>(key: &'static str, value: &'v Value<'v>, expected: &'static str) 
     SettingsError::Invalid { key, value, expected }
 }
 
-/// A setting, treating `null` (and so `undefined`, dropped by JSON) as absent.
-fn setting<'v>(settings: &'v Value<'_>, key: &str) -> Option<&'v Value<'v>> {
-    #[cfg(test)]
-    tests::READ.with_borrow_mut(|read| read.push(key.to_string()));
-    settings.get(key).filter(|v| !matches!(v, Value::Null))
+/// The settings as given: the code's, completed by the Segment workspace's where the code names
+/// no portal ([`crate::segment::workspace_settings`]).
+#[derive(Clone, Copy)]
+struct Given<'v> {
+    code: &'v Value<'v>,
+    workspace: &'v [(&'static str, &'v Value<'v>)],
 }
 
-fn boolean<'v>(settings: &'v Value<'_>, keys: &[&'static str], default: bool) -> Result<bool, SettingsError<'v>> {
+/// A setting, the code's if it gives one, else the workspace's; `null` (and so `undefined`,
+/// dropped by JSON) is absent.
+fn setting<'v>(settings: Given<'v>, key: &str) -> Option<&'v Value<'v>> {
+    #[cfg(test)]
+    tests::READ.with_borrow_mut(|read| read.push(key.to_string()));
+    let given = |value: &&Value<'_>| !matches!(value, Value::Null);
+    let workspace = || settings.workspace.iter().find(|(ours, _)| *ours == key).map(|(_, value)| *value);
+    settings.code.get(key).filter(given).or_else(workspace).filter(given)
+}
+
+fn boolean<'v>(settings: Given<'v>, keys: &[&'static str], default: bool) -> Result<bool, SettingsError<'v>> {
     for key in keys {
         match setting(settings, key) {
             None => continue,
@@ -149,7 +160,7 @@ fn boolean<'v>(settings: &'v Value<'_>, keys: &[&'static str], default: bool) ->
 
 /// A script URL setting, if given: `https:`, `http:` or relative, never `javascript:`, `data:`
 /// and kin.
-fn script_url<'v>(settings: &'v Value<'_>, key: &'static str) -> Result<Option<String>, SettingsError<'v>> {
+fn script_url<'v>(settings: Given<'v>, key: &'static str) -> Result<Option<String>, SettingsError<'v>> {
     let Some(value) = setting(settings, key) else { return Ok(None) };
     let bad = || invalid(key, value, "expected an https:, http: or relative URL");
     let Value::String(text) = value else { return Err(bad()) };
@@ -179,9 +190,20 @@ fn script_url<'v>(settings: &'v Value<'_>, key: &'static str) -> Result<Option<S
 impl Settings {
     /// Parses Segment's settings object (as JSON value); unknown keys are ignored.
     pub fn from_value<'v>(settings: &'v Value<'_>) -> Result<Settings, SettingsError<'v>> {
-        if !matches!(settings, Value::Object(_)) {
-            return Err(invalid("settings", settings, "expected an object with portalId"));
+        Settings::from_code_and_workspace(settings, &[])
+    }
+
+    /// Parses the settings given in code, each key the code does not give taken from
+    /// `workspace`: the Segment workspace's HubSpot settings, as
+    /// [`crate::segment::workspace_settings`] maps them onto ours.
+    pub fn from_code_and_workspace<'v>(
+        code: &'v Value<'_>,
+        workspace: &'v [(&'static str, &'v Value<'v>)],
+    ) -> Result<Settings, SettingsError<'v>> {
+        if !matches!(code, Value::Object(_)) {
+            return Err(invalid("settings", code, "expected an object with portalId"));
         }
+        let settings = Given { code, workspace };
         let Some(portal) = setting(settings, "portalId") else { return Err(SettingsError::NoPortalId) };
         let portal_id = match portal.as_text().map(trim_text) {
             Some(id) if digits(id) => id,
@@ -280,7 +302,7 @@ impl Settings {
 
 /// `formFields`: the names of the form fields whose values go with `Form Submitted`.
 #[cfg(feature = "form-submissions")]
-fn form_fields<'v>(settings: &'v Value<'_>) -> Result<Vec<String>, SettingsError<'v>> {
+fn form_fields<'v>(settings: Given<'v>) -> Result<Vec<String>, SettingsError<'v>> {
     let mut fields = Vec::new();
     if let Some(value) = setting(settings, "formFields") {
         let bad = || invalid("formFields", value, "expected a list of field names");
