@@ -710,9 +710,7 @@ impl Inner {
     /// `load()` gave it settings, or standing aside).
     fn deliver(&self, answer: Option<Answer<'_>>, dropped: bool) {
         let Some(answer) = answer else { return };
-        for message in &answer.problems.messages() {
-            warn(message);
-        }
+        answer.problems.warn(warn);
         #[cfg(feature = "workspace-actions")]
         answer.warnings.iter().for_each(|w| warn(w));
         if dropped {
