@@ -1,6 +1,7 @@
 //! Segment's settings object for the destination, parsed and validated. Pure Rust.
 
 use crate::mapping::trim_text;
+use crate::segment::Workspace;
 use crate::value::{concat, Value};
 
 mod keys;
@@ -130,11 +131,11 @@ fn invalid<'v>(key: &'static str, value: &'v Value<'v>, expected: &'static str) 
 }
 
 /// The settings as given: the code's, completed by the Segment workspace's where the code names
-/// no portal ([`crate::segment::workspace_settings`]).
+/// no portal.
 #[derive(Clone, Copy)]
 struct Given<'v> {
     code: &'v Value<'v>,
-    workspace: &'v [(&'static str, &'v Value<'v>)],
+    workspace: Option<Workspace<'v>>,
 }
 
 /// A setting, the code's if it gives one, else the workspace's; `null` (and so `undefined`,
@@ -143,7 +144,7 @@ fn setting<'v>(settings: Given<'v>, key: &str) -> Option<&'v Value<'v>> {
     #[cfg(test)]
     tests::READ.with_borrow_mut(|read| read.push(key.to_string()));
     let given = |value: &&Value<'_>| !matches!(value, Value::Null);
-    let workspace = || settings.workspace.iter().find(|(ours, _)| *ours == key).map(|(_, value)| *value);
+    let workspace = || settings.workspace?.get(key);
     settings.code.get(key).filter(given).or_else(workspace).filter(given)
 }
 
@@ -190,15 +191,14 @@ fn script_url<'v>(settings: Given<'v>, key: &'static str) -> Result<Option<Strin
 impl Settings {
     /// Parses Segment's settings object (as JSON value); unknown keys are ignored.
     pub fn from_value<'v>(settings: &'v Value<'_>) -> Result<Settings, SettingsError<'v>> {
-        Settings::from_code_and_workspace(settings, &[])
+        Settings::from_code_and_workspace(settings, None)
     }
 
-    /// Parses the settings given in code, each key the code does not give taken from
-    /// `workspace`: the Segment workspace's HubSpot settings, as
-    /// [`crate::segment::workspace_settings`] maps them onto ours.
+    /// Parses the settings given in code, each key the code does not give taken from the
+    /// Segment workspace's HubSpot settings ([`crate::segment::workspace_settings`]).
     pub fn from_code_and_workspace<'v>(
         code: &'v Value<'_>,
-        workspace: &'v [(&'static str, &'v Value<'v>)],
+        workspace: Option<Workspace<'v>>,
     ) -> Result<Settings, SettingsError<'v>> {
         if !matches!(code, Value::Object(_)) {
             return Err(invalid("settings", code, "expected an object with portalId"));

@@ -132,7 +132,7 @@ impl State {
 }
 
 /// A destination for validated settings; an `Error` naming the setting otherwise.
-fn destination(code: &Value<'_>, workspace: &[(&'static str, &Value<'_>)]) -> Result<Destination, JsError> {
+fn destination(code: &Value<'_>, workspace: Option<segment::Workspace<'_>>) -> Result<Destination, JsError> {
     let destination = Destination::new(code, workspace)?;
     if destination.settings().has_server_credentials {
         warn("hubspot-wasm: apiKey/privateAppToken are server credentials, ignored here: never ship them to browsers");
@@ -287,7 +287,7 @@ impl HubSpotPlugin {
         crate::settings::misspelt(&code_settings, warn);
         // Not an object: validated now, so the error comes at once.
         let from_workspace = matches!(code_settings, Value::Object(_)) && !segment::names_portal(&code_settings);
-        let destination = if from_workspace { None } else { Some(destination(&code_settings, &[])?) };
+        let destination = if from_workspace { None } else { Some(destination(&code_settings, None)?) };
         let inner = Inner {
             state: RefCell::new(State::AwaitingSettings(destination)),
             code_settings,
@@ -323,7 +323,7 @@ impl HubSpotPlugin {
             true => None,
             false => match destination(
                 &self.inner.code_settings,
-                &segment::workspace_settings(&self.inner.code_settings, &cdn_settings),
+                segment::workspace_settings(&self.inner.code_settings, &cdn_settings),
             ) {
                 #[allow(unused_mut)]
                 Ok(mut made) => {
