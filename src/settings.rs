@@ -276,6 +276,7 @@ impl Settings {
         if track_form_submissions && !cfg!(feature = "form-submissions") {
             return Err(SettingsError::FormsNeedFullWasm);
         }
+
         Ok(Settings {
             region,
             consent_categories,
