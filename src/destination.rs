@@ -3,6 +3,7 @@
 //! `ctx.event` into values and pushes the commands; everything between is here, tested natively.
 
 use crate::mapping::{Command, Problems};
+use crate::segment::Workspace;
 use crate::session::Session;
 use crate::settings::{Settings, SettingsError};
 use crate::value::Value;
@@ -50,9 +51,10 @@ impl Answer<'_> {
 }
 
 impl Destination {
-    /// Validates Segment's settings; the error names the bad setting and its value.
-    pub fn new<'v>(settings: &'v Value<'_>) -> Result<Destination, SettingsError<'v>> {
-        let settings = Settings::from_value(settings)?;
+    /// Validates Segment's settings, the code's completed by the workspace's
+    /// ([`Settings::from_code_and_workspace`]); the error names the bad setting and its value.
+    pub fn new<'v>(code: &'v Value<'_>, workspace: Option<Workspace<'v>>) -> Result<Destination, SettingsError<'v>> {
+        let settings = Settings::from_code_and_workspace(code, workspace)?;
         Ok(Destination {
             session: Session::new(settings),
             warned_names: Vec::new(),
@@ -178,7 +180,7 @@ mod tests {
     use crate::mapping::commands_json;
 
     fn destination() -> Destination {
-        Destination::new(&Value::parse(r#"{"portalId":"62515"}"#, &mut false).unwrap()).unwrap()
+        Destination::new(&Value::parse(r#"{"portalId":"62515"}"#, &mut false).unwrap(), None).unwrap()
     }
 
     fn track(d: &mut Destination, event: &str) -> (String, Vec<String>) {

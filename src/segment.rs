@@ -3,7 +3,6 @@
 //! browser edge), and the names of Segment's own HubSpot destinations.
 
 use crate::value::Value;
-use std::borrow::Cow;
 
 /// Segment's classic HubSpot destination, as the workspace and `integrations` name it.
 pub const CLASSIC: &str = "HubSpot";
@@ -64,61 +63,77 @@ pub fn actions_plugin<'v>(code: &Value<'_>, cdn_settings: &'v Value<'v>) -> Opti
 /// Both spellings of the Actions destination's name: the catalogue's, and its code's.
 pub const ACTIONS_NAMES: [&str; 2] = [ACTIONS, "Hubspot Web (Actions)"];
 
-/// The settings to validate: the code's when they name a portal, else the workspace's HubSpot
-/// settings mapped onto ours, with each key the code gives winning. Classic's are taken when the
-/// workspace has both destinations.
-pub fn settings<'a>(code: &Value<'a>, cdn_settings: &Value<'a>) -> Value<'a> {
+/// A Segment workspace's HubSpot settings, as they complete the code's: its destination's
+/// settings, read under our keys.
+#[derive(Clone, Copy, Debug)]
+pub struct Workspace<'v> {
+    settings: &'v Value<'v>,
+    /// (Ours, the workspace's key); no key of theirs: always `true`.
+    keys: &'static [(&'static str, &'static str)],
+}
+
+impl<'v> Workspace<'v> {
+    /// The workspace's value for our setting `key`, if it maps one.
+    pub fn get(self, key: &str) -> Option<&'v Value<'v>> {
+        let (_, theirs) = self.keys.iter().find(|(ours, _)| *ours == key)?;
+        // Actions sends every track as a custom behavioral event: that is what its users have.
+        if theirs.is_empty() {
+            return Some(&Value::Bool(true));
+        }
+        self.settings.get(theirs)
+    }
+}
+
+/// The workspace's HubSpot settings that complete the code's, each key the code gives winning.
+/// None when the code names a portal: its settings are then the settings, and the workspace is
+/// not read at all. Classic's are taken when the workspace has both destinations.
+pub fn workspace_settings<'v>(code: &Value<'_>, cdn_settings: &'v Value<'v>) -> Option<Workspace<'v>> {
     if names_portal(code) {
-        return code.clone();
+        return None;
     }
     let integrations = cdn_settings.get("integrations");
     let workspace = |name| integrations.and_then(|all| all.get(name)).filter(|s| matches!(s, Value::Object(_)));
-    // (Ours, the workspace's key) per destination; the casing of the forms flag differs.
-    let (keys, found): (&[(&str, &str)], _) = match (workspace(CLASSIC), workspace(ACTIONS)) {
-        (Some(classic), _) => (
-            &[
-                ("portalId", "portalId"),
-                ("enableEuropeanDataCenter", "enableEuropeanDataCenter"),
-                ("loadFormsSdk", "loadFormsSdk"),
-            ],
-            classic,
-        ),
-        (None, Some(actions)) => (
-            &[
-                ("portalId", "portalId"),
-                ("enableEuropeanDataCenter", "enableEuropeanDataCenter"),
-                ("loadFormsSdk", "loadFormsSDK"),
-                ("flushIdentifyImmediately", "flushIdentifyImmediately"),
-                ("customBehavioralEvents", ""),
-            ],
-            actions,
-        ),
-        (None, None) => return code.clone(),
-    };
-    let mut merged = match code {
-        Value::Object(members) => members.clone(),
-        _ => return code.clone(), // not settings at all: validation says so
-    };
-    for (ours, theirs) in keys {
-        // Actions sends every track as a custom behavioral event: that is what its users have.
-        let value = if theirs.is_empty() { Some(&Value::Bool(true)) } else { found.get(theirs) };
-        if let (false, Some(value)) = (given(code, ours), value) {
-            merged.push((Cow::Borrowed(*ours), value.clone()));
-        }
+    // The casing of the forms flag differs.
+    if let Some(settings) = workspace(CLASSIC) {
+        let keys = &[
+            ("portalId", "portalId"),
+            ("enableEuropeanDataCenter", "enableEuropeanDataCenter"),
+            ("loadFormsSdk", "loadFormsSdk"),
+        ];
+        return Some(Workspace { settings, keys });
     }
-    Value::Object(merged)
+    let keys = &[
+        ("portalId", "portalId"),
+        ("enableEuropeanDataCenter", "enableEuropeanDataCenter"),
+        ("loadFormsSdk", "loadFormsSDK"),
+        ("flushIdentifyImmediately", "flushIdentifyImmediately"),
+        ("customBehavioralEvents", ""),
+    ];
+    workspace(ACTIONS).map(|settings| Workspace { settings, keys })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::borrow::Cow;
 
     fn value(json: &str) -> Value<'_> {
         Value::parse(json, &mut false).unwrap()
     }
 
+    /// The code's settings with the workspace's appended, as JSON: the object the settings are
+    /// read from (each key the code gives wins, as the workspace's are only of keys it does not).
     fn merged(code: &str, cdn: &str) -> String {
-        settings(&value(code), &value(cdn)).to_json()
+        let (code, cdn) = (value(code), value(cdn));
+        let (Value::Object(mut members), Some(workspace)) = (code.clone(), workspace_settings(&code, &cdn)) else {
+            return code.to_json();
+        };
+        for (key, _) in workspace.keys {
+            if let (false, Some(value)) = (given(&code, key), workspace.get(key)) {
+                members.push((Cow::Borrowed(key), value.clone()));
+            }
+        }
+        Value::Object(members).to_json()
     }
 
     const CLASSIC_CDN: &str = r#"{"integrations":{"Segment.io":{"apiKey":"k"},"HubSpot":{"portalId":"62515","enableEuropeanDataCenter":true,

@@ -1,6 +1,7 @@
 //! Segment's settings object for the destination, parsed and validated. Pure Rust.
 
 use crate::mapping::trim_text;
+use crate::segment::Workspace;
 use crate::value::{concat, Value};
 
 mod keys;
@@ -129,14 +130,25 @@ fn invalid<'v>(key: &'static str, value: &'v Value<'v>, expected: &'static str) 
     SettingsError::Invalid { key, value, expected }
 }
 
-/// A setting, treating `null` (and so `undefined`, dropped by JSON) as absent.
-fn setting<'v>(settings: &'v Value<'_>, key: &str) -> Option<&'v Value<'v>> {
-    #[cfg(test)]
-    tests::READ.with_borrow_mut(|read| read.push(key.to_string()));
-    settings.get(key).filter(|v| !matches!(v, Value::Null))
+/// The settings as given: the code's, completed by the Segment workspace's where the code names
+/// no portal.
+#[derive(Clone, Copy)]
+struct Given<'v> {
+    code: &'v Value<'v>,
+    workspace: Option<Workspace<'v>>,
 }
 
-fn boolean<'v>(settings: &'v Value<'_>, keys: &[&'static str], default: bool) -> Result<bool, SettingsError<'v>> {
+/// A setting, the code's if it gives one, else the workspace's; `null` (and so `undefined`,
+/// dropped by JSON) is absent.
+fn setting<'v>(settings: Given<'v>, key: &str) -> Option<&'v Value<'v>> {
+    #[cfg(test)]
+    tests::READ.with_borrow_mut(|read| read.push(key.to_string()));
+    let given = |value: &&Value<'_>| !matches!(value, Value::Null);
+    let workspace = || settings.workspace?.get(key);
+    settings.code.get(key).filter(given).or_else(workspace).filter(given)
+}
+
+fn boolean<'v>(settings: Given<'v>, keys: &[&'static str], default: bool) -> Result<bool, SettingsError<'v>> {
     for key in keys {
         match setting(settings, key) {
             None => continue,
@@ -149,7 +161,7 @@ fn boolean<'v>(settings: &'v Value<'_>, keys: &[&'static str], default: bool) ->
 
 /// A script URL setting, if given: `https:`, `http:` or relative, never `javascript:`, `data:`
 /// and kin.
-fn script_url<'v>(settings: &'v Value<'_>, key: &'static str) -> Result<Option<String>, SettingsError<'v>> {
+fn script_url<'v>(settings: Given<'v>, key: &'static str) -> Result<Option<String>, SettingsError<'v>> {
     let Some(value) = setting(settings, key) else { return Ok(None) };
     let bad = || invalid(key, value, "expected an https:, http: or relative URL");
     let Value::String(text) = value else { return Err(bad()) };
@@ -179,12 +191,22 @@ fn script_url<'v>(settings: &'v Value<'_>, key: &'static str) -> Result<Option<S
 impl Settings {
     /// Parses Segment's settings object (as JSON value); unknown keys are ignored.
     pub fn from_value<'v>(settings: &'v Value<'_>) -> Result<Settings, SettingsError<'v>> {
-        if !matches!(settings, Value::Object(_)) {
-            return Err(invalid("settings", settings, "expected an object with portalId"));
+        Settings::from_code_and_workspace(settings, None)
+    }
+
+    /// Parses the settings given in code, each key the code does not give taken from the
+    /// Segment workspace's HubSpot settings ([`crate::segment::workspace_settings`]).
+    pub fn from_code_and_workspace<'v>(
+        code: &'v Value<'_>,
+        workspace: Option<Workspace<'v>>,
+    ) -> Result<Settings, SettingsError<'v>> {
+        if !matches!(code, Value::Object(_)) {
+            return Err(invalid("settings", code, "expected an object with portalId"));
         }
+        let settings = Given { code, workspace };
         let Some(portal) = setting(settings, "portalId") else { return Err(SettingsError::NoPortalId) };
         let portal_id = match portal.as_text().map(trim_text) {
-            Some(id) if digits(id) => id.to_string(),
+            Some(id) if digits(id) => id,
             _ => return Err(invalid("portalId", portal, "expected the Hub ID, digits only")),
         };
 
@@ -217,13 +239,13 @@ impl Settings {
 
         let nonce = match setting(settings, "nonce") {
             None => None,
-            Some(Value::String(s)) => Some(String::from(&**s)).filter(|s| !s.is_empty()),
+            Some(Value::String(s)) => Some(&**s).filter(|s| !s.is_empty()),
             Some(other) => return Err(invalid("nonce", other, "expected a string")),
         };
 
         let tracker_url = match script_url(settings, "trackerUrl")? {
             Some(url) => url,
-            None => concat(&[region.scripts(), "hs-scripts.com/", &portal_id, ".js"]),
+            None => concat(&[region.scripts(), "hs-scripts.com/", portal_id, ".js"]),
         };
         let forms_url = match script_url(settings, "formsUrl")? {
             Some(url) => url,
@@ -270,18 +292,18 @@ impl Settings {
             load_timeout_ms,
             tracker_url,
             forms_url,
-            nonce,
+            nonce: nonce.map(String::from),
             has_server_credentials: ["apiKey", "privateAppToken"]
                 .iter()
                 .any(|k| matches!(setting(settings, k), Some(Value::String(s)) if !s.is_empty())),
-            portal_id,
+            portal_id: String::from(portal_id),
         })
     }
 }
 
 /// `formFields`: the names of the form fields whose values go with `Form Submitted`.
 #[cfg(feature = "form-submissions")]
-fn form_fields<'v>(settings: &'v Value<'_>) -> Result<Vec<String>, SettingsError<'v>> {
+fn form_fields<'v>(settings: Given<'v>) -> Result<Vec<String>, SettingsError<'v>> {
     let mut fields = Vec::new();
     if let Some(value) = setting(settings, "formFields") {
         let bad = || invalid("formFields", value, "expected a list of field names");

@@ -140,8 +140,8 @@ impl State {
 }
 
 /// A destination for validated settings; an `Error` naming the setting otherwise.
-fn destination(settings: &Value<'_>) -> Result<Box<Destination>, JsError> {
-    let destination = Box::new(Destination::new(settings)?);
+fn destination(code: &Value<'_>, workspace: Option<segment::Workspace<'_>>) -> Result<Box<Destination>, JsError> {
+    let destination = Box::new(Destination::new(code, workspace)?);
     if destination.settings().has_server_credentials {
         warn("hubspot-wasm: apiKey/privateAppToken are server credentials, ignored here: never ship them to browsers");
     }
@@ -295,7 +295,7 @@ impl HubSpotPlugin {
         crate::settings::misspelt(&code_settings, warn);
         // Not an object: validated now, so the error comes at once.
         let from_workspace = matches!(code_settings, Value::Object(_)) && !segment::names_portal(&code_settings);
-        let destination = if from_workspace { None } else { Some(destination(&code_settings)?) };
+        let destination = if from_workspace { None } else { Some(destination(&code_settings, None)?) };
         let inner = Inner {
             state: RefCell::new(State::AwaitingSettings(destination)),
             code_settings,
@@ -329,7 +329,10 @@ impl HubSpotPlugin {
         let cdn_settings = workspace_hubspot(&analytics);
         let made = match made {
             true => None,
-            false => match destination(&segment::settings(&self.inner.code_settings, &cdn_settings)) {
+            false => match destination(
+                &self.inner.code_settings,
+                segment::workspace_settings(&self.inner.code_settings, &cdn_settings),
+            ) {
                 #[allow(unused_mut)]
                 Ok(mut made) => {
                     // The workspace's HubSpot Web (Actions) subscriptions, where the settings came
@@ -728,9 +731,7 @@ impl Inner {
     /// `load()` gave it settings, or standing aside).
     fn deliver(&self, answer: Option<Answer<'_>>, dropped: bool) {
         let Some(answer) = answer else { return };
-        for message in &answer.problems.messages() {
-            warn(message);
-        }
+        answer.problems.warn(warn);
         #[cfg(feature = "workspace-actions")]
         answer.warnings.iter().for_each(|w| warn(w));
         if dropped {

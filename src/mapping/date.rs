@@ -7,6 +7,7 @@
 //! anything out of range (`2024-02-30`).
 
 /// Milliseconds since 1970-01-01T00:00:00Z, if `text` is an ISO-8601 date or zoned date-time.
+/// Every field, the day count and the time of day fit an `i32`: only the result needs 64 bits.
 pub fn epoch_millis(text: &str) -> Option<i64> {
     let b = text.as_bytes();
     let year = digits(b, 0, 4)?;
@@ -14,9 +15,9 @@ pub fn epoch_millis(text: &str) -> Option<i64> {
     if day > days_in_month(year, month) {
         return None;
     }
-    let days = days_from_civil(year, month, day);
+    let days = i64::from(days_from_civil(year, month, day)) * 86_400_000;
     if b.len() == 10 {
-        return Some(days * 86_400_000);
+        return Some(days);
     }
     if !matches!(b.get(10), Some(b'T' | b't')) {
         return None;
@@ -36,7 +37,7 @@ pub fn epoch_millis(text: &str) -> Option<i64> {
             }
             // Milliseconds are HubSpot's (and JavaScript's) resolution: finer digits are cut.
             let kept = fraction.min(3);
-            millis = digits(b, at + 1, kept)? * 10i64.pow(3 - kept as u32);
+            millis = digits(b, at + 1, kept)? * 10i32.pow(3 - kept as u32);
             at += 1 + fraction;
         }
     }
@@ -58,24 +59,24 @@ pub fn epoch_millis(text: &str) -> Option<i64> {
         }
         _ => return None,
     };
-    let seconds = days * 86_400 + hour * 3600 + minute * 60 + second - offset_minutes * 60;
-    Some(seconds * 1000 + millis)
+    let seconds = hour * 3600 + minute * 60 + second - offset_minutes * 60;
+    Some(days + i64::from(seconds * 1000 + millis))
 }
 
 /// `count` ASCII digits at `at`, as a number.
-fn digits(b: &[u8], at: usize, count: usize) -> Option<i64> {
-    b.get(at..at + count)?.iter().try_fold(0, |n, c| c.is_ascii_digit().then(|| n * 10 + i64::from(c - b'0')))
+fn digits(b: &[u8], at: usize, count: usize) -> Option<i32> {
+    b.get(at..at + count)?.iter().try_fold(0, |n, c| c.is_ascii_digit().then(|| n * 10 + i32::from(c - b'0')))
 }
 
 /// A two-digit field preceded by `separator` at `at`, within `min..=max`.
-fn field(b: &[u8], at: usize, separator: u8, min: i64, max: i64) -> Option<i64> {
+fn field(b: &[u8], at: usize, separator: u8, min: i32, max: i32) -> Option<i32> {
     if b.get(at) != Some(&separator) {
         return None;
     }
     digits(b, at + 1, 2).filter(|n| (min..=max).contains(n))
 }
 
-fn days_in_month(year: i64, month: i64) -> i64 {
+fn days_in_month(year: i32, month: i32) -> i32 {
     match month {
         2 if year % 4 == 0 && (year % 100 != 0 || year % 400 == 0) => 29,
         2 => 28,
@@ -85,7 +86,7 @@ fn days_in_month(year: i64, month: i64) -> i64 {
 }
 
 /// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's `days_from_civil`).
-fn days_from_civil(year: i64, month: i64, day: i64) -> i64 {
+fn days_from_civil(year: i32, month: i32, day: i32) -> i32 {
     let y = if month <= 2 { year - 1 } else { year };
     let era = y.div_euclid(400);
     let yoe = y - era * 400;

@@ -435,7 +435,7 @@ struct Text(Destination);
 impl Text {
     fn new(settings: &str) -> Result<Text, String> {
         let settings = Value::parse(settings, &mut false).unwrap_or(Value::Null);
-        Destination::new(&settings).map(Text).map_err(|error| error.message())
+        Destination::new(&settings, None).map(Text).map_err(|error| error.message())
     }
 
     fn read(text: &str) -> (Value<'_>, Problems) {

@@ -113,33 +113,29 @@ impl Problems {
         name
     }
 
-    /// One warning per kind of problem, worded for the developer reading the console.
-    pub fn messages(&self) -> Vec<String> {
-        let mut out = Vec::new();
+    /// One warning per kind of problem, worded for the developer reading the console, each
+    /// handed to `warn` as it is worded.
+    pub fn warn(&self, mut warn: impl FnMut(&str)) {
         // The limits as the constants set them.
         let limit = |n: usize| decimal(n as i64);
         if self.too_deep {
-            out.push(concat(&[
-                "hubspot-wasm: values nested more than ",
-                &limit(MAX_DEPTH),
-                " levels deep were dropped",
-            ]));
+            warn(&concat(&["hubspot-wasm: values nested more than ", &limit(MAX_DEPTH), " levels deep were dropped"]));
         }
         if self.forbidden_key {
-            out.push(String::from("hubspot-wasm: keys __proto__, constructor and prototype were dropped"));
+            warn("hubspot-wasm: keys __proto__, constructor and prototype were dropped");
         }
         if self.not_an_object {
-            out.push(String::from("hubspot-wasm: traits and properties must be objects; a non-object was ignored"));
+            warn("hubspot-wasm: traits and properties must be objects; a non-object was ignored");
         }
         if self.too_many {
-            out.push(concat(&[
+            warn(&concat(&[
                 "hubspot-wasm: more than ",
                 &limit(MAX_PROPERTIES),
                 " properties in one call; the rest were dropped",
             ]));
         }
         if self.no_event_name {
-            out.push(String::from("hubspot-wasm: track without an event name was skipped"));
+            warn("hubspot-wasm: track without an event name was skipped");
         }
         if !self.over_custom_limit.is_empty() {
             // The first few by name: a 10,000-key object must not make a 10,000-name warning.
@@ -155,11 +151,11 @@ impl Problems {
             if let Some(more) = self.over_custom_limit.len().checked_sub(NAMED_DROPS).filter(|more| *more > 0) {
                 message.push_str(&concat(&[" and ", &decimal(more as i64), " more"]));
             }
-            out.push(message);
+            warn(&message);
         }
         // Renamed keys first, then dropped ones.
         if self.names.is_empty() {
-            return out;
+            return;
         }
         // HubSpot's rule for internal property names, as the warnings quote it.
         let rule = concat(&[
@@ -169,11 +165,11 @@ impl Problems {
         ]);
         for (key, name) in &self.names {
             if let Some(name) = name {
-                out.push(concat(&["hubspot-wasm: property \"", key, "\" is sent as \"", name, "\" (", &rule, ")"]));
+                warn(&concat(&["hubspot-wasm: property \"", key, "\" is sent as \"", name, "\" (", &rule, ")"]));
             }
         }
         for (key, _) in self.names.iter().filter(|(_, name)| name.is_none()) {
-            out.push(concat(&[
+            warn(&concat(&[
                 "hubspot-wasm: property \"",
                 key,
                 "\" is not sent: no HubSpot name can be made of it (",
@@ -181,6 +177,13 @@ impl Problems {
                 ")",
             ]));
         }
+    }
+
+    /// The warnings [`Problems::warn`] gives, as a list.
+    #[cfg(test)]
+    pub fn messages(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        self.warn(|message| out.push(String::from(message)));
         out
     }
 }
