@@ -19,7 +19,7 @@
 //! Text is handled in UTF-16 code units, as JavaScript's strings are.
 
 use crate::mapping::decimal;
-use crate::value::Value;
+use crate::value::{concat, Value};
 use std::cmp::Ordering;
 
 /// JavaScript's longest identifier, number and string in FQL (the lexer's "bug catchers").
@@ -703,7 +703,7 @@ impl Parser {
                 ("ends_with", text.get(1..).unwrap_or_default().to_vec())
             }
         };
-        let operator = if negate { ["not_", operator].concat() } else { operator.into() };
+        let operator = if negate { concat(&["not_", operator]) } else { operator.into() };
         let ident = String::from_utf16_lossy(&field.value);
         let target = match &*ident {
             "event" => Some((Field::Event, None)),

@@ -10,7 +10,7 @@
 
 use super::*;
 use crate::destination::Destination;
-use crate::settings::Settings;
+use crate::settings::{self, Settings};
 use crate::value::MAX_DEPTH;
 use std::borrow::Cow;
 use std::{collections::BTreeSet, eprintln, format, string::String, vec, vec::Vec};
@@ -559,23 +559,10 @@ fn twenty_thousand_random_settings_objects() {
                 _ => Value::Bool(rng.one_in(2)),
             }
         };
-        for key in [
-            "region",
-            "enableEuropeanDataCenter",
-            "loadFormsSdk",
-            "loadFormsSDK",
-            "customBehavioralEvents",
-            "trackInitialPageView",
-            "flushIdentifyImmediately",
-            "disableCookieBanner",
-            "loadTimeoutMs",
-            "trackerUrl",
-            "formsUrl",
-            "nonce",
-            "trackFormSubmissions",
-            "identifyFormSubmitters",
-            "formFields",
-        ] {
+        // Every key the settings read but the portal (above), the credentials (below) and the
+        // consent categories (read from the workspace's settings, tested there).
+        let others = ["portalId", "consentCategories", "apiKey", "privateAppToken"];
+        for key in settings::KEYS.into_iter().filter(|key| !others.contains(key)) {
             if rng.one_in(3) {
                 let value = match rng.below(20) {
                     0 => Value::String(
