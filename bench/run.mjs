@@ -57,6 +57,8 @@ CFG.visitNew = { ...CFG.visit, newOriginRtts: 2 };
 
 const TARGETS = {
   sizeGzip: { max: 30 * 1024, aim: 24 * 1024 },
+  // Each other build a page may download instead (the full wasm, the actions wasm).
+  otherBuildGzip: { max: 36 * 1024 },
   sharePercent: { max: 5, aim: 2 },
   visitRatio: { max: 1.05 }, // the Segment site's cold visit, ours / plain JS
   visitNewRatio: { max: 1.0, aim: 0.9 }, // the same where new origins cost their set-up
@@ -314,22 +316,19 @@ function table({ size, share, startup, visit, visitNew, memory, micro }) {
     '≤ 30 KB, aim 24 KB',
     verdict(size.gzip9 <= T.sizeGzip.max, size.gzip9 <= T.sizeGzip.aim),
   );
-  if (size.full) {
-    const over = size.full.gzip9 - T.sizeGzip.max;
+  // The other builds, each instead of the lean wasm, against their own budget.
+  for (const [build, metric, what] of [
+    [size.full, 'size: with form forwarding or the banner helper', 'full'],
+    [size.actions, "size: a page naming no portal (the workspace's Actions subscriptions)", 'actions'],
+  ]) {
+    if (!build) continue;
+    const over = build.gzip9 - T.otherBuildGzip.max;
     row(
-      'size: with form forwarding or the banner helper',
-      kb(size.full.gzip9),
-      `entry + full wasm instead of the lean one; raw ${kb(size.full.raw)}; ${kb(Math.abs(over))} ${over > 0 ? 'over' : 'under'} the budget`,
-      'info',
-    );
-  }
-  if (size.actions) {
-    const over = size.actions.gzip9 - 36 * 1024;
-    row(
-      "size: a page naming no portal (the workspace's Actions subscriptions)",
-      kb(size.actions.gzip9),
-      `entry + actions wasm instead of the lean one; raw ${kb(size.actions.raw)}; ${kb(Math.abs(over))} ${over > 0 ? 'over' : 'under'} the 36 KB budget`,
-      'info',
+      metric,
+      kb(build.gzip9),
+      `entry + ${what} wasm instead of the lean one; raw ${kb(build.raw)}; ${kb(Math.abs(over))} ${over > 0 ? 'over' : 'under'} the budget`,
+      '≤ 36 KB',
+      verdict(over <= 0),
     );
   }
   for (const f of size.files) row(`  ${f.file}`, kb(f.gzip9), `${f.role}; raw ${kb(f.raw)}`);
