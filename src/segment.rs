@@ -121,8 +121,9 @@ mod tests {
         Value::parse(json, &mut false).unwrap()
     }
 
-    /// The code's settings with the workspace's appended, as JSON: the object the settings are
-    /// read from (each key the code gives wins, as the workspace's are only of keys it does not).
+    /// What the settings read, shown as one object in JSON: the code's settings, then the
+    /// workspace's mapped keys that the code does not give. (The settings read them key by key,
+    /// without such an object: settings.rs tests that reading.)
     fn merged(code: &str, cdn: &str) -> String {
         let (code, cdn) = (value(code), value(cdn));
         let (Value::Object(mut members), Some(workspace)) = (code.clone(), workspace_settings(&code, &cdn)) else {

@@ -358,6 +358,33 @@ mod tests {
         Settings::from_value(&Value::parse(json, &mut false).unwrap()) == Err(error)
     }
 
+    #[test]
+    fn the_codes_settings_win_key_by_key_over_the_workspaces() {
+        // The workspace (Actions): portal 7, the Forms SDK, flushed identifies, custom events.
+        let cdn = Value::parse(
+            r#"{"integrations":{"HubSpot Web (Actions)":{"portalId":"7","enableEuropeanDataCenter":true,"loadFormsSDK":true,"flushIdentifyImmediately":true}}}"#,
+            &mut false,
+        )
+        .unwrap();
+        // The code: no Forms SDK, EU left to the workspace by `null`, a key the workspace lacks.
+        let code =
+            Value::parse(r#"{"loadFormsSdk":false,"enableEuropeanDataCenter":null,"nonce":"n"}"#, &mut false).unwrap();
+        let workspace = crate::segment::workspace_settings(&code, &cdn);
+        let settings = Settings::from_code_and_workspace(&code, workspace).unwrap();
+        assert_eq!(settings.portal_id, "7");
+        assert!(!settings.load_forms_sdk, "the code's false wins over the workspace's true");
+        assert_eq!(settings.region, Region::Eu1, "null in the code leaves the key to the workspace");
+        assert!(settings.flush_identify_immediately && settings.custom_behavioral_events);
+        assert_eq!(settings.nonce.as_deref(), Some("n"));
+        // A bad value of the workspace's is refused as the code's would be, unless the code gives the key.
+        let cdn =
+            Value::parse(r#"{"integrations":{"HubSpot":{"portalId":"7","loadFormsSdk":"yes"}}}"#, &mut false).unwrap();
+        assert!(Settings::from_code_and_workspace(&code, crate::segment::workspace_settings(&code, &cdn)).is_ok());
+        let code = Value::parse(r#"{"nonce":"n"}"#, &mut false).unwrap();
+        let refusal = Settings::from_code_and_workspace(&code, crate::segment::workspace_settings(&code, &cdn));
+        assert!(matches!(refusal, Err(SettingsError::Invalid { key: "loadFormsSdk", .. })), "{refusal:?}");
+    }
+
     std::thread_local! {
         /// The keys `setting` was asked for on this thread.
         pub(super) static READ: std::cell::RefCell<Vec<String>> = const { std::cell::RefCell::new(Vec::new()) };
