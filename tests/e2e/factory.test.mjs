@@ -12,6 +12,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
+import { PLUGIN_METHODS } from './fixtures/plugin-methods.mjs';
 import { FIXTURES, ROOT, useHarness } from './harness.mjs';
 
 const harness = useHarness();
@@ -23,9 +24,10 @@ const CARGO_VERSION = readFileSync(`${ROOT}Cargo.toml`, 'utf8').match(/^version 
 /**
  * Page side: `window.rig`. Starts analytics-next the way the README shows, makes calls while
  * recording them (so the expected _hsq can be derived), and offers a plain-JS destination
- * ("Recorder") to register alongside HubSpot.
+ * ("Recorder") to register alongside HubSpot. `methods`: the plugin's methods to find on a
+ * plugin it makes (PLUGIN_METHODS; the page cannot import it).
  */
-function installRig() {
+function installRig(methods) {
   const { hubspotPlugin } = window.fixture;
   const summary = ([name, arg]) => {
     switch (name) {
@@ -93,21 +95,7 @@ function installRig() {
         type: plugin.type,
         version: plugin.version,
         isLoaded: plugin.isLoaded(),
-        methods: [
-          'isLoaded',
-          'load',
-          'ready',
-          'unload',
-          'page',
-          'identify',
-          'track',
-          'group',
-          'alias',
-          'screen',
-          'doNotTrack',
-          'revokeCookieConsent',
-          'setConsent',
-        ].filter((m) => typeof plugin[m] === 'function'),
+        methods: methods.filter((m) => typeof plugin[m] === 'function'),
       };
     },
     /** AnalyticsBrowser.load({ plugins: [hubspotPlugin(...)] }), nothing awaited. */
@@ -216,7 +204,7 @@ async function openPage({ how = 'native-esm', ...options } = {}) {
     // app.html bundles analytics-next without exposing it: the global build supplies the class.
     await visit.page.addScriptTag({ url: '/tests/e2e/fixtures/dist/analytics-only.js' });
   }
-  await visit.page.evaluate(installRig);
+  await visit.page.evaluate(installRig, PLUGIN_METHODS);
   return visit;
 }
 
@@ -355,21 +343,7 @@ for (const how of ['native-esm', 'webpack']) {
       type: 'destination',
       version: CARGO_VERSION,
       isLoaded: false,
-      methods: [
-        'isLoaded',
-        'load',
-        'ready',
-        'unload',
-        'page',
-        'identify',
-        'track',
-        'group',
-        'alias',
-        'screen',
-        'doNotTrack',
-        'revokeCookieConsent',
-        'setConsent',
-      ],
+      methods: PLUGIN_METHODS,
     });
     // In a browser hubspotPlugin() starts the wasm's fetch and compile at once (the old
     // expectation had it wait for load()), but nothing reaches HubSpot's page state before
