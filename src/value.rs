@@ -46,29 +46,37 @@ impl<'a> Value<'a> {
         }
     }
 
-    /// The same value owning all its text, to outlive what it was read from.
-    #[cfg(test)]
-    pub fn into_owned(self) -> Value<'static> {
+    /// A copy owning all its text, to outlive what it was read from (a workspace's subscription
+    /// outlives the settings it was read from).
+    #[cfg(any(test, feature = "workspace-actions"))]
+    pub fn owned_copy(&self) -> Value<'static> {
+        let text = |text: &str| Cow::Owned(String::from(text));
         match self {
             Value::Null => Value::Null,
-            Value::Bool(b) => Value::Bool(b),
-            Value::Number(n) => Value::Number(owned(n)),
-            Value::String(s) => Value::String(owned(s)),
+            Value::Bool(b) => Value::Bool(*b),
+            Value::Number(n) => Value::Number(text(n)),
+            Value::String(s) => Value::String(text(s)),
             Value::Array(items) => {
                 let mut out = Vec::with_capacity(items.len());
                 for item in items {
-                    out.push(item.into_owned());
+                    out.push(item.owned_copy());
                 }
                 Value::Array(out)
             }
             Value::Object(members) => {
                 let mut out = Vec::with_capacity(members.len());
-                for (key, value) in members {
-                    out.push((owned(key), value.into_owned()));
+                for (key, item) in members {
+                    out.push((text(key), item.owned_copy()));
                 }
                 Value::Object(out)
             }
         }
+    }
+
+    /// The same value owning all its text (tests: values parsed from a text that goes away).
+    #[cfg(test)]
+    pub fn into_owned(self) -> Value<'static> {
+        self.owned_copy()
     }
 }
 

@@ -111,7 +111,7 @@ impl Subscriptions {
             // `sub.mapping ?? {}`.
             let mapping = match item.get("mapping") {
                 None | Some(Value::Null) => Value::Object(Vec::new()),
-                Some(mapping) => owned(mapping),
+                Some(mapping) => mapping.owned_copy(),
             };
             if let Err(error) = mapping_kit::validate(&mapping) {
                 warnings.push(warning(
@@ -271,30 +271,6 @@ fn js_trim(s: &str) -> &str {
                 ..='\u{200A}' | '\u{2028}' | '\u{2029}' | '\u{202F}' | '\u{205F}' | '\u{3000}' | '\u{FEFF}'
         )
     })
-}
-
-/// A value that no longer borrows (a subscription outlives the settings it was read from).
-fn owned(value: &Value<'_>) -> Value<'static> {
-    match value {
-        Value::Null => Value::Null,
-        Value::Bool(b) => Value::Bool(*b),
-        Value::Number(n) => Value::Number(Cow::Owned(String::from(&**n))),
-        Value::String(s) => Value::String(Cow::Owned(String::from(&**s))),
-        Value::Array(items) => {
-            let mut out = Vec::with_capacity(items.len());
-            for item in items {
-                out.push(owned(item));
-            }
-            Value::Array(out)
-        }
-        Value::Object(members) => {
-            let mut out = Vec::with_capacity(members.len());
-            for (key, item) in members {
-                out.push((Cow::Owned(String::from(&**key)), owned(item)));
-            }
-            Value::Object(out)
-        }
-    }
 }
 
 /// `made` appended to `commands`, no longer borrowing the payload they were made from.
