@@ -102,10 +102,9 @@ impl SettingsError<'_> {
     /// by its kind: no JSON writer in the wasm for one message), or where a portal was looked for.
     pub fn message(&self) -> String {
         match self {
-            SettingsError::NoPortalId => String::from(
-                "hubspot-wasm: no portalId in hubspotPlugin() nor in the Segment workspace's \
-                 analytics.settings.cdnSettings.integrations['HubSpot'] or ['HubSpot Web (Actions)']",
-            ),
+            SettingsError::NoPortalId => {
+                String::from("hubspot-wasm: no portalId in hubspotPlugin() nor in the workspace's HubSpot settings")
+            }
             SettingsError::Invalid { key, value, expected } => {
                 let (quote, shown) = match value {
                     Value::Null => ("", "null"),
@@ -207,7 +206,7 @@ impl Settings {
         let Some(portal) = setting(settings, "portalId") else { return Err(SettingsError::NoPortalId) };
         let portal_id = match portal.as_text().map(trim_text) {
             Some(id) if digits(id) => id,
-            _ => return Err(invalid("portalId", portal, "expected the Hub ID, digits only")),
+            _ => return Err(invalid("portalId", portal, "expected digits")),
         };
 
         // `region` wins over enableEuropeanDataCenter, but a malformed flag is an error either way.
@@ -230,10 +229,9 @@ impl Settings {
         let load_timeout_ms = match setting(settings, "loadTimeoutMs") {
             None => 10_000,
             Some(value) => match value {
-                Value::Number(n) => parse_millis(n).ok_or_else(|| {
-                    invalid("loadTimeoutMs", value, "expected milliseconds, a whole number from 0 to 2147483647")
-                })?,
-                _ => return Err(invalid("loadTimeoutMs", value, "expected a number of milliseconds")),
+                Value::Number(n) => parse_millis(n)
+                    .ok_or_else(|| invalid("loadTimeoutMs", value, "expected milliseconds, 0 to 2147483647"))?,
+                _ => return Err(invalid("loadTimeoutMs", value, "expected milliseconds, 0 to 2147483647")),
             },
         };
 
@@ -261,7 +259,7 @@ impl Settings {
 
         let mut consent_categories = Vec::new();
         if let Some(value) = setting(settings, "consentCategories") {
-            let bad = || invalid("consentCategories", value, "expected a list of Segment consent category ids");
+            let bad = || invalid("consentCategories", value, "expected a list of category ids");
             let Value::Array(ids) = value else { return Err(bad()) };
             for id in ids {
                 match id.as_text().map(trim_text) {
@@ -423,7 +421,7 @@ mod tests {
         assert_eq!(parse(r#"{"portalId":" 62515\n"}"#).unwrap().portal_id, "62515");
         assert!(refused_with("{}", SettingsError::NoPortalId));
         assert!(refused_with(r#"{"portalId":null}"#, SettingsError::NoPortalId));
-        assert!(SettingsError::NoPortalId.message().contains("cdnSettings.integrations['HubSpot']"));
+        assert!(SettingsError::NoPortalId.message().contains("workspace's HubSpot settings"));
         for bad in [
             r#"{"portalId":""}"#,
             r#"{"portalId":"62a"}"#,
@@ -451,7 +449,7 @@ mod tests {
         );
         assert_eq!(
             parse(r#"{"portalId":"1","consentCategories":{"a":[]}}"#).unwrap_err(),
-            "hubspot-wasm: invalid setting consentCategories = {…}: expected a list of Segment consent category ids"
+            "hubspot-wasm: invalid setting consentCategories = {…}: expected a list of category ids"
         );
     }
 

@@ -32,7 +32,7 @@ impl BannerMappingError {
             "hubspot-wasm: invalid setting categories",
             if key.is_empty() { "" } else { "." },
             key,
-            ": expected { analytics, advertisement, functionality, necessary } mapped to Segment category ids",
+            ": expected { analytics, advertisement, functionality, necessary } mapped to category ids",
         ])
     }
 }
@@ -146,8 +146,7 @@ mod tests {
         ] {
             assert_eq!(BannerMapping::from_value(&value(bad)), Err(error), "{bad}");
         }
-        let expected =
-            ": expected { analytics, advertisement, functionality, necessary } mapped to Segment category ids";
+        let expected = ": expected { analytics, advertisement, functionality, necessary } mapped to category ids";
         assert_eq!(NoMapping.message(), ["hubspot-wasm: invalid setting categories", expected].concat());
         assert_eq!(
             UnknownCategory("marketing".into()).message(),
