@@ -47,19 +47,13 @@ impl Session {
     pub fn identify<'a>(&mut self, event: &'a Value<'_>, problems: &mut Problems) -> Vec<Command<'a>> {
         let traits = event.get("traits").unwrap_or(&Value::Null);
         let Some(properties) = contact(event, traits, problems) else { return Vec::new() };
+        self.hold(properties);
         if !self.settings.flush_identify_immediately {
-            self.hold(properties);
             return Vec::new();
         }
-        // Sent at once, so not copied to be held (unless merged over traits already held).
-        let properties = match self.pending.take() {
-            Some(mut held) => {
-                held.absorb(properties);
-                held
-            }
-            None => properties,
-        };
-        vec![Command::Identify(properties), Command::TrackPageView]
+        let mut commands = self.pending_first();
+        commands.push(Command::TrackPageView);
+        commands
     }
 
     /// The event, preceded by pending identity (and by `context.traits` carrying an email).
