@@ -410,7 +410,7 @@ test(
     assert.equal(outcome.state, 'rejected');
     assert.equal(outcome.isError, true);
     assert.match(outcome.message, /portalId/);
-    assert.match(outcome.message, /cdnSettings/);
+    assert.match(outcome.message, /workspace's HubSpot settings/);
 
     await calls(visit, { event: 'Still Counted' });
     assert.deepEqual(
