@@ -241,7 +241,7 @@ fn ten_thousand_keys() {
             assert!(js_sys::Reflect::has(properties, &key.into()).unwrap(), "{what} lost {key}");
         }
     }
-    assert_eq!(warnings.containing("more than 1000 properties").len(), 2, "one per call: {:?}", warnings.messages());
+    assert_eq!(warnings.containing("properties past 1000").len(), 2, "one per call: {:?}", warnings.messages());
     drop(warnings);
     assert_still_works(&plugin);
     run("delete window.manyKeys;");
@@ -349,7 +349,7 @@ fn keys_aimed_at_prototypes_are_never_written() {
         format!(r#"["trackCustomBehavioralEvent",{{"name":"pe62515_e","properties":{flat}}}]"#)
     );
     assert_eq!(
-        warnings.containing(r#""__proto__" is sent as "proto""#).len(),
+        warnings.containing(r#""__proto__" sent as "proto""#).len(),
         1,
         "once per page: {:?}",
         warnings.messages()
@@ -402,7 +402,7 @@ fn deep_nesting() {
         identify_then_track(&plugin, "Object.assign(deep(2000), { email: 'a@b.co' })"),
         r#"["identify",{"email":"a@b.co"}]"#
     );
-    assert_eq!(warnings.containing("nested more than 32 levels").len(), 1, "{:?}", warnings.messages());
+    assert_eq!(warnings.containing("nested past 32 levels").len(), 1, "{:?}", warnings.messages());
     drop(warnings);
     run("delete window.deep;");
 }

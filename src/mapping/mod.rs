@@ -119,30 +119,26 @@ impl Problems {
         // The limits as the constants set them.
         let limit = |n: usize| decimal(n as i64);
         if self.too_deep {
-            warn(&concat(&["hubspot-wasm: values nested more than ", &limit(MAX_DEPTH), " levels deep were dropped"]));
+            warn(&concat(&["hubspot-wasm: values nested past ", &limit(MAX_DEPTH), " levels dropped"]));
         }
         if self.forbidden_key {
-            warn("hubspot-wasm: keys __proto__, constructor and prototype were dropped");
+            warn("hubspot-wasm: keys __proto__, constructor and prototype dropped");
         }
         if self.not_an_object {
-            warn("hubspot-wasm: traits and properties must be objects; a non-object was ignored");
+            warn("hubspot-wasm: traits or properties not an object dropped");
         }
         if self.too_many {
-            warn(&concat(&[
-                "hubspot-wasm: more than ",
-                &limit(MAX_PROPERTIES),
-                " properties in one call; the rest were dropped",
-            ]));
+            warn(&concat(&["hubspot-wasm: properties past ", &limit(MAX_PROPERTIES), " in one call dropped"]));
         }
         if self.no_event_name {
-            warn("hubspot-wasm: track without an event name was skipped");
+            warn("hubspot-wasm: track without an event name skipped");
         }
         if !self.over_custom_limit.is_empty() {
             // The first few by name: a 10,000-key object must not make a 10,000-name warning.
             let mut message = concat(&[
-                "hubspot-wasm: HubSpot takes at most ",
+                "hubspot-wasm: custom event properties past ",
                 &limit(MAX_CUSTOM_EVENT_PROPERTIES),
-                " properties per custom behavioral event; dropped:",
+                " dropped:",
             ]);
             for name in self.over_custom_limit.iter().take(NAMED_DROPS) {
                 message.push(' ');
@@ -153,29 +149,20 @@ impl Problems {
             }
             warn(&message);
         }
-        // Renamed keys first, then dropped ones.
         if self.names.is_empty() {
             return;
         }
         // HubSpot's rule for internal property names, as the warnings quote it.
-        let rule = concat(&[
-            "HubSpot's internal names: a-z, 0-9 and _, starting with a letter, at most ",
-            &limit(MAX_NAME_LENGTH),
-            " characters",
-        ]);
-        for (key, name) in &self.names {
-            if let Some(name) = name {
-                warn(&concat(&["hubspot-wasm: property \"", key, "\" is sent as \"", name, "\" (", &rule, ")"]));
+        let rule = concat(&[" (HubSpot names: a-z, 0-9 and _, a letter first, at most ", &limit(MAX_NAME_LENGTH), ")"]);
+        // Renamed keys first, then dropped ones.
+        for dropped in [false, true] {
+            for (key, name) in self.names.iter().filter(|(_, name)| name.is_none() == dropped) {
+                let outcome = match name {
+                    Some(name) => concat(&["sent as \"", name, "\""]),
+                    None => String::from("dropped"),
+                };
+                warn(&concat(&["hubspot-wasm: property \"", key, "\" ", &outcome, &rule]));
             }
-        }
-        for (key, _) in self.names.iter().filter(|(_, name)| name.is_none()) {
-            warn(&concat(&[
-                "hubspot-wasm: property \"",
-                key,
-                "\" is not sent: no HubSpot name can be made of it (",
-                &rule,
-                ")",
-            ]));
         }
     }
 
