@@ -227,7 +227,7 @@ fn do_not_track(stop: bool) {
 fn hubspot_do_not_track_cookie() -> bool {
     let cookies = get(&get(&global(), "document"), "cookie").as_string().unwrap_or_default();
     // `document.cookie` separates cookies with "; " (ASCII whitespace, as all of cookie syntax).
-    cookies.split(';').any(|cookie| cookie.trim_ascii_start().starts_with("__hs_do_not_track="))
+    cookies.as_bytes().split(|&b| b == b';').any(|cookie| cookie.trim_ascii_start().starts_with(b"__hs_do_not_track="))
 }
 
 /// Of the workspace's settings analytics-next fetched (`analytics.settings.cdnSettings`), the
