@@ -75,11 +75,7 @@ export default function init(options) {
   const named = 'module_or_path' in given;
   if (!pageWasm.starting) Object.assign(pageWasm, { starting: true, level: named ? level : Math.max(level, pageWasm.level) });
   else if (level === 1 && !pageWasm.level) {
-    return Promise.reject(
-      new Error(
-        `${PREFIX}the lean wasm runs here, without form forwarding and the cookie-banner helper: call init({ full: true }) before anything starts it`,
-      ),
-    );
+    return Promise.reject(new Error(`${PREFIX}the lean wasm runs already: call init({ full: true }) before anything starts it`));
   }
   // Each URL a literal, for bundlers to find and emit the file.
   if (pageWasm.level && !named) {
@@ -105,16 +101,15 @@ export default function init(options) {
  */
 function refused(error) {
   const text = String(/** @type {{ message?: unknown }} */ (error)?.message ?? error);
-  if (typeof WebAssembly !== 'object') return new Error(`${PREFIX}this browser has no WebAssembly, so HubSpot is not loaded`);
+  if (typeof WebAssembly !== 'object') return new Error(`${PREFIX}this browser has no WebAssembly`);
   if (/unsafe-eval|Content.Security.Policy/i.test(text)) {
-    return new Error(
-      `${PREFIX}the page's Content-Security-Policy refused to compile the plugin's WebAssembly: add 'wasm-unsafe-eval' to its script-src`,
-      { cause: error },
-    );
+    return new Error(`${PREFIX}the page's Content-Security-Policy refused the WebAssembly: add 'wasm-unsafe-eval' to its script-src`, {
+      cause: error,
+    });
   }
   // Most often a bundler that did not emit the .wasm (esbuild, Rollup): README, Bundlers.
   return new Error(
-    `${PREFIX}the plugin's WebAssembly could not be loaded: ${text}. Where a bundler left out the .wasm, pass its URL to init({ module_or_path }): https://github.com/hubspot-wasm/hubspot-wasm#bundlers`,
+    `${PREFIX}the WebAssembly could not be loaded: ${text}. Pass the .wasm's URL to init({ module_or_path }): https://github.com/hubspot-wasm/hubspot-wasm#bundlers`,
     { cause: error },
   );
 }

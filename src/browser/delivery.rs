@@ -9,6 +9,7 @@
 //! that belong to HubSpot's automatic page view (the first `page` call's path and identity)
 //! while the tracker starts, and the rest just after that view.
 
+use super::loader::TRACKER;
 use super::queue::{push_entries, queue, tracker_started, HSQ};
 use super::read::get;
 use super::warn;
@@ -70,7 +71,7 @@ impl Delivery {
                 Ok(reset) => drop(reset.call0(&tracker)),
                 Err(_) if !warned => {
                     warned = true;
-                    warn("hubspot-wasm: HubSpot's tracker has no resetVisitor, so after analytics.reset() it may still send the previous user's identity");
+                    warn("hubspot-wasm: HubSpot's tracker has no resetVisitor: after analytics.reset() it may keep the previous user");
                 }
                 Err(_) => {}
             }
@@ -167,9 +168,11 @@ impl Delivery {
         };
         if warn_now {
             warn(&concat(&[
-                "hubspot-wasm: HubSpot's tracking code has not run and ",
+                "hubspot-wasm: ",
                 &decimal(MAX_HELD_CALLS as i64),
-                " calls are waiting for it; the oldest are dropped",
+                " calls are waiting for ",
+                TRACKER,
+                "; the oldest are dropped",
             ]));
         }
     }

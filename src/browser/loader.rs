@@ -247,7 +247,7 @@ fn check(progress: &Rc<RefCell<Progress>>, timed_out: bool) -> bool {
                 url,
                 " has not started within ",
                 &decimal(timeout_ms.into()),
-                " ms; calls keep queueing and reach HubSpot when it starts",
+                " ms; calls wait for it",
             ])
         };
         // A failed tracker is the rejection of `load()` below; a failed Forms SDK only a warning.
@@ -259,9 +259,7 @@ fn check(progress: &Rc<RefCell<Progress>>, timed_out: bool) -> bool {
         if let (Some(forms), Some(url)) = (p.forms.as_mut(), &scripts.forms_url) {
             match forms.advance(forms_running, timed_out) {
                 Some(State::TimedOut) => warnings.push(not_started(FORMS, url)),
-                Some(State::Failed) => {
-                    warnings.push(concat(&["hubspot-wasm: ", FORMS, " could not be loaded from ", url]))
-                }
+                Some(State::Failed) => warnings.push(not_loaded(FORMS, url)),
                 _ => {}
             }
         }
@@ -287,15 +285,7 @@ fn check(progress: &Rc<RefCell<Progress>>, timed_out: bool) -> bool {
     if let Some(((resolve, reject), outcome)) = loaded {
         let _ = match outcome {
             Ok(()) => resolve.call0(&JsValue::UNDEFINED),
-            Err(url) => reject.call1(
-                &JsValue::UNDEFINED,
-                &JsError::new(&concat(&[
-                    "hubspot-wasm: HubSpot's tracking code could not be loaded from ",
-                    &url,
-                    " (blocked, missing, or refused by the page's Content-Security-Policy)",
-                ]))
-                .into(),
-            ),
+            Err(url) => reject.call1(&JsValue::UNDEFINED, &JsError::new(&not_loaded(TRACKER, &url)).into()),
         };
     }
     if let Some(resolve) = ready {
@@ -307,6 +297,11 @@ fn check(progress: &Rc<RefCell<Progress>>, timed_out: bool) -> bool {
     done
 }
 
+/// A script that failed (blocked, missing, or refused by the page's Content-Security-Policy).
+fn not_loaded(what: &str, url: &str) -> String {
+    concat(&["hubspot-wasm: ", what, " could not be loaded from ", url])
+}
+
 /// What the warnings call each script.
-const TRACKER: &str = "HubSpot's tracking code";
+pub(super) const TRACKER: &str = "HubSpot's tracking code";
 const FORMS: &str = "the HubSpot Forms SDK";

@@ -143,10 +143,10 @@ impl State {
 fn destination(code: &Value<'_>, workspace: Option<segment::Workspace<'_>>) -> Result<Box<Destination>, JsError> {
     let destination = Box::new(Destination::new(code, workspace)?);
     if destination.settings().has_server_credentials {
-        warn("hubspot-wasm: apiKey/privateAppToken are server credentials, ignored here: never ship them to browsers");
+        warn("hubspot-wasm: apiKey/privateAppToken ignored: server credentials never go to browsers");
     }
     if !destination.settings().custom_behavioral_events {
-        warn("hubspot-wasm: customBehavioralEvents: false sends HubSpot's legacy trackEvent, which HubSpot no longer processes (its tracking-code reference, 2026-03); leave the setting out to send custom behavioral events");
+        warn("hubspot-wasm: customBehavioralEvents: false sends trackEvent, which HubSpot no longer processes; leave it out");
     }
     Ok(destination)
 }
@@ -193,7 +193,7 @@ fn warn_of_segments(segments: &str, news: &str) {
         "hubspot-wasm: Segment's ",
         segments,
         news,
-        "load analytics with { integrations: { ",
+        "To use hubspot-wasm, load analytics with { integrations: { ",
         key,
         ": false, 'hubspot-wasm': true } }",
     ]));
@@ -208,8 +208,7 @@ fn on(emitter: &JsValue, event: &str, listener: JsValue) {
 }
 
 /// Where Segment's own HubSpot destination runs: ours stays quiet.
-const RUNS_BESIDE: &str =
-    " destination runs here too; this one stays quiet (no event twice). To use hubspot-wasm instead, ";
+const RUNS_BESIDE: &str = " destination runs here too; this one stays quiet. ";
 
 /// The property of analytics' instance that names the hubspot-wasm plugin delivering for it.
 const CLAIM: &str = "__hubspotWasm";
@@ -228,7 +227,7 @@ fn do_not_track(stop: bool) {
 fn hubspot_do_not_track_cookie() -> bool {
     let cookies = get(&get(&global(), "document"), "cookie").as_string().unwrap_or_default();
     // `document.cookie` separates cookies with "; " (ASCII whitespace, as all of cookie syntax).
-    cookies.split(';').any(|cookie| cookie.trim_ascii_start().starts_with("__hs_do_not_track="))
+    cookies.as_bytes().split(|&b| b == b';').any(|cookie| cookie.trim_ascii_start().starts_with(b"__hs_do_not_track="))
 }
 
 /// Of the workspace's settings analytics-next fetched (`analytics.settings.cdnSettings`), the
@@ -365,7 +364,7 @@ impl HubSpotPlugin {
         }
         self.follow_reset(&analytics);
         let state = if !self.inner.claim(&analytics) {
-            warn("hubspot-wasm: another hubspot-wasm plugin delivers for this analytics; this one stays quiet (no command twice). Register hubspotPlugin() once, at module scope, not in a component's effect");
+            warn("hubspot-wasm: another hubspot-wasm plugin delivers for this analytics; this one stays quiet. Register hubspotPlugin() once, at module scope");
             State::StandingAside
         } else {
             match segments_hubspot(&analytics) {
@@ -545,10 +544,7 @@ impl Inner {
             self.delivery.discard();
             return;
         }
-        warn_of_segments(
-            segments,
-            " destination could not load (blocked?); hubspot-wasm delivers to HubSpot instead. To make that the setup, ",
-        );
+        warn_of_segments(segments, " destination could not load; this one delivers instead. ");
         // HubSpot loads now, or with the first event whose consent passes, as if Segment's had
         // never been there.
         let next = self.go_ahead(destination, scripts);
@@ -735,7 +731,7 @@ impl Inner {
         #[cfg(feature = "workspace-actions")]
         answer.warnings.iter().for_each(|w| warn(w));
         if dropped {
-            warn("hubspot-wasm: part of the event could not be read (a cycle, a throwing getter or a Proxy) and was dropped");
+            warn("hubspot-wasm: part of the event could not be read and was dropped");
         }
         let mut entries = Vec::with_capacity(answer.commands.len());
         for command in answer.commands {

@@ -150,7 +150,7 @@ test("esbuild, ES module output without the README's step: load() rejects naming
   await visitBuild(dir, async (visit) => {
     // analytics-next logs a destination whose load() rejects as console.warn(name, error).
     const warning = await visit.warning('init({ module_or_path })');
-    assert.match(warning, /^hubspot-wasm Error: the plugin's WebAssembly could not be loaded: .*404/);
+    assert.match(warning, /^hubspot-wasm Error: the WebAssembly could not be loaded: .*404/);
     assert.match(warning, /https:\/\/github\.com\/hubspot-wasm\/hubspot-wasm#bundlers/);
     assert.equal(
       warning.replaceAll('github.com/hubspot-wasm/hubspot-wasm', '').match(/hubspot-wasm/g).length,
@@ -168,7 +168,7 @@ test("esbuild, iife output without the README's step: load() rejects naming the 
   await esbuild(esbuildOptions('app.js', dir, { format: 'iife' }));
   await visitBuild(dir, async (visit) => {
     const warning = await visit.warning('init({ module_or_path })');
-    assert.match(warning, /^hubspot-wasm Error: the plugin's WebAssembly could not be loaded: .*URL.*#bundlers/);
+    assert.match(warning, /^hubspot-wasm Error: the WebAssembly could not be loaded: .*URL.*#bundlers/);
     assert.equal((await visit.segmentEvent('Bundled App Started')).properties.bundler, 'esbuild-iife-bare', 'analytics goes on');
     await assertNoEventReachedHubSpot(visit);
     assert.deepEqual(visit.errors, [], 'no exception reaches the page');

@@ -74,7 +74,7 @@ test('a tracker that does not come: past loadTimeoutMs the calls waiting are bou
   await burst(visit, 500, 2500);
   const warnings = visit.warnings.filter((w) => w.includes('calls are waiting'));
   assert.equal(warnings.length, 1, JSON.stringify(visit.warnings));
-  assert.match(warnings[0], new RegExp(`${MAX_HELD_CALLS} calls are waiting for it; the oldest are dropped`));
+  assert.match(warnings[0], new RegExp(`${MAX_HELD_CALLS} calls are waiting for HubSpot's tracking code; the oldest are dropped`));
 
   // What waited is what a tracker arriving now receives: the latest MAX_HELD_CALLS, in order.
   visit.release('tracker');

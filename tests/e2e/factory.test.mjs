@@ -689,10 +689,7 @@ test("the .wasm answered 404: analytics and the other destination keep working, 
   const visit = await openPage();
   await visit.page.route('**/*.wasm', (route) => route.fulfill({ status: 404, contentType: 'text/plain', body: 'not found' }));
   const failure = await refusedWasm(visit);
-  assert.match(
-    failure.message,
-    /^the plugin's WebAssembly could not be loaded: .*404.*\/pkg\/hubspot_wasm_bg\.wasm.*init\(\{ module_or_path \}\)/,
-  );
+  assert.match(failure.message, /^the WebAssembly could not be loaded: .*404.*\/pkg\/hubspot_wasm_bg\.wasm.*init\(\{ module_or_path \}\)/);
 });
 
 // --- 4. A tracker later than loadTimeoutMs ---------------------------------------------------------
@@ -899,10 +896,7 @@ test('the lean wasm already running: a plugin that forwards forms rejects its lo
         (e) => e.message,
       );
   }, PORTAL);
-  assert.equal(
-    outcome,
-    'the lean wasm runs here, without form forwarding and the cookie-banner helper: call init({ full: true }) before anything starts it',
-  );
+  assert.equal(outcome, 'the lean wasm runs already: call init({ full: true }) before anything starts it');
   assert.deepEqual(await wasmPaths(visit), ['/pkg/hubspot_wasm_bg.wasm'], 'no second wasm');
   await harness.closeVisits();
 

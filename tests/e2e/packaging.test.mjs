@@ -184,7 +184,7 @@ test('init() loads the wasm once per page, from its URL (also given bare), bytes
   // (Issue 10: the message is the facade's, around wasm-bindgen's own.)
   assert.match(
     retry.steps[0],
-    /^Error: hubspot-wasm: the plugin's WebAssembly could not be loaded: .*404.*http:\/\/127\.0\.0\.1:\d+\/pkg\/missing\.wasm/,
+    /^Error: hubspot-wasm: the WebAssembly could not be loaded: .*404.*http:\/\/127\.0\.0\.1:\d+\/pkg\/missing\.wasm/,
   );
   assert.equal(retry.steps[1], 'ok', 'a second init() after a failed one loads the wasm');
   assert.deepEqual(retry.hsq, sent);
