@@ -275,17 +275,18 @@ impl Settings {
             return Err(SettingsError::FormsNeedFullWasm);
         }
 
-        let mut parsed = Settings {
+        Ok(Settings {
             region,
             consent_categories,
             track_form_submissions,
             form_fields,
-            identify_form_submitters: false,
-            load_forms_sdk: false,
-            custom_behavioral_events: false,
-            track_initial_page_view: false,
-            flush_identify_immediately: false,
-            disable_cookie_banner: false,
+            identify_form_submitters: cfg!(feature = "form-submissions")
+                && boolean(settings, &["identifyFormSubmitters"], false)?,
+            load_forms_sdk: boolean(settings, &["loadFormsSdk", "loadFormsSDK"], false)?,
+            custom_behavioral_events: boolean(settings, &["customBehavioralEvents"], true)?,
+            track_initial_page_view: boolean(settings, &["trackInitialPageView"], false)?,
+            flush_identify_immediately: boolean(settings, &["flushIdentifyImmediately"], false)?,
+            disable_cookie_banner: boolean(settings, &["disableCookieBanner"], false)?,
             load_timeout_ms,
             tracker_url,
             forms_url,
@@ -294,27 +295,9 @@ impl Settings {
                 .iter()
                 .any(|k| matches!(setting(settings, k), Some(Value::String(s)) if !s.is_empty())),
             portal_id: String::from(portal_id),
-        };
-        for &(keys, default, flag) in FLAGS {
-            *flag(&mut parsed) = boolean(settings, keys, default)?;
-        }
-        Ok(parsed)
+        })
     }
 }
-
-/// The boolean settings read last, in their order: the keys of each (the first given wins), its
-/// default and its field. Without form forwarding in the build, identifyFormSubmitters is a
-/// setting it does not know, and so ignores.
-#[allow(clippy::type_complexity)]
-const FLAGS: &[(&[&str], bool, fn(&mut Settings) -> &mut bool)] = &[
-    #[cfg(feature = "form-submissions")]
-    (&["identifyFormSubmitters"], false, |s| &mut s.identify_form_submitters),
-    (&["loadFormsSdk", "loadFormsSDK"], false, |s| &mut s.load_forms_sdk),
-    (&["customBehavioralEvents"], true, |s| &mut s.custom_behavioral_events),
-    (&["trackInitialPageView"], false, |s| &mut s.track_initial_page_view),
-    (&["flushIdentifyImmediately"], false, |s| &mut s.flush_identify_immediately),
-    (&["disableCookieBanner"], false, |s| &mut s.disable_cookie_banner),
-];
 
 /// `formFields`: the names of the form fields whose values go with `Form Submitted`.
 #[cfg(feature = "form-submissions")]
