@@ -27,18 +27,27 @@ export const NIGHTLY = readFileSync(new URL('nightly', import.meta.url), 'utf8')
  * a stable toolchain). Input never panics (fuzzed); the tests run the ordinary std with
  * console_error_panic_hook.
  */
+/**
+ * rustc's MIR inliner, which rustc runs at opt-level 2 and 3 but leaves off at "z": inlining
+ * small functions before monomorphization leaves LLVM fewer and smaller copies of each generic.
+ * Thresholds 150 (any function) and 50 (one marked `#[inline]`, std's many): the lean download's
+ * smallest, measured over 100-300 and 0-50 (docs/size.md); on by default, it made the lean wasm
+ * 0.8 KB smaller, with the thresholds 1.4 KB.
+ */
+export const MIR_INLINING = '-Zinline-mir=yes -Zinline-mir-threshold=150 -Zinline-mir-hint-threshold=50';
+
 export const OWN_STD = {
   env: { RUSTUP_TOOLCHAIN: NIGHTLY },
-  rustflags: '-Zunstable-options -Cpanic=immediate-abort -Zlocation-detail=none -Zfmt-debug=none',
+  rustflags: `-Zunstable-options -Cpanic=immediate-abort -Zlocation-detail=none -Zfmt-debug=none ${MIR_INLINING}`,
   cargoArgs: ['-Zbuild-std=std,panic_abort'],
 };
 
 /** npm binaryen's wasm-opt (Debian's 108 mis-numbers wasm-bindgen's externref table export).
- *  -ocimfs 60: single-caller functions inlined up to 60 bytes only (binaryen's default, 1.5 KB,
- *  is 0.6 KB larger once gzipped); as small as none inlined, with 30 % fewer functions (341
- *  instead of 486), and V8 compiles each on the main thread at its first call, at start-up.
- *  --converge: passes until the module stops shrinking. */
-export const WASM_OPT = ['-O2', '-ocimfs', '60', '-aimfs', '4', '--converge'];
+ *  -ocimfs 40: single-caller functions inlined up to 40 bytes only (binaryen's default, 1.5 KB,
+ *  is larger once gzipped; 40 is the smallest of 20-80 after rustc's MIR inlining), and fewer
+ *  functions than none inlined (331 in the lean wasm): V8 compiles each on the main thread at its
+ *  first call, at start-up. --converge: passes until the module stops shrinking. */
+export const WASM_OPT = ['-O2', '-ocimfs', '40', '-aimfs', '4', '--converge'];
 
 /** Names, toolchain notes and the feature list are no use to a visitor. */
 export const STRIP = ['--strip-debug', '--strip-producers', '--strip-target-features'];
