@@ -119,26 +119,26 @@ impl Problems {
         // The limits as the constants set them.
         let limit = |n: usize| decimal(n as i64);
         if self.too_deep {
-            warn(&concat(&["hubspot-wasm: values nested past ", &limit(MAX_DEPTH), " levels dropped"]));
+            warn(&concat(&["hubspot-wasm: values nested past ", &limit(MAX_DEPTH), " levels were dropped"]));
         }
         if self.forbidden_key {
-            warn("hubspot-wasm: keys __proto__, constructor and prototype dropped");
+            warn("hubspot-wasm: keys __proto__, constructor and prototype were dropped");
         }
         if self.not_an_object {
-            warn("hubspot-wasm: traits or properties not an object dropped");
+            warn("hubspot-wasm: traits or properties that were not an object were dropped");
         }
         if self.too_many {
-            warn(&concat(&["hubspot-wasm: properties past ", &limit(MAX_PROPERTIES), " in one call dropped"]));
+            warn(&concat(&["hubspot-wasm: properties past ", &limit(MAX_PROPERTIES), " in one call were dropped"]));
         }
         if self.no_event_name {
-            warn("hubspot-wasm: track without an event name skipped");
+            warn("hubspot-wasm: track without an event name was skipped");
         }
         if !self.over_custom_limit.is_empty() {
             // The first few by name: a 10,000-key object must not make a 10,000-name warning.
             let mut message = concat(&[
                 "hubspot-wasm: custom event properties past ",
                 &limit(MAX_CUSTOM_EVENT_PROPERTIES),
-                " dropped:",
+                " were dropped:",
             ]);
             for name in self.over_custom_limit.iter().take(NAMED_DROPS) {
                 message.push(' ');
@@ -153,7 +153,11 @@ impl Problems {
             return;
         }
         // HubSpot's rule for internal property names, as the warnings quote it.
-        let rule = concat(&[" (HubSpot names: a-z, 0-9 and _, a letter first, at most ", &limit(MAX_NAME_LENGTH), ")"]);
+        let rule = concat(&[
+            " (HubSpot names: a-z, 0-9 and _, a letter first, at most ",
+            &limit(MAX_NAME_LENGTH),
+            " characters)",
+        ]);
         // Renamed keys first, then dropped ones.
         for dropped in [false, true] {
             for (key, name) in self.names.iter().filter(|(_, name)| name.is_none() == dropped) {
