@@ -204,7 +204,7 @@ impl Settings {
         let Some(portal) = setting(settings, "portalId") else { return Err(SettingsError::NoPortalId) };
         let portal_id = match portal.as_text().map(trim_text) {
             Some(id) if digits(id) => id,
-            _ => return Err(invalid("portalId", portal, "expected digits")),
+            _ => return Err(invalid("portalId", portal, "expected the Hub ID, digits only")),
         };
 
         // `region` wins over enableEuropeanDataCenter, but a malformed flag is an error either way.
