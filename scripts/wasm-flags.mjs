@@ -20,6 +20,15 @@ export const RUSTFLAGS = '-C link-arg=-zstack-size=65536 -Csymbol-mangling-versi
 export const NIGHTLY = readFileSync(new URL('nightly', import.meta.url), 'utf8').trim();
 
 /**
+ * rustc's MIR inliner, which rustc runs at opt-level 2 and 3 but leaves off at "z": inlining
+ * small functions before monomorphization leaves LLVM fewer and smaller copies of each generic.
+ * Thresholds 150 (any function) and 50 (one marked `#[inline]`, std's many): the lean download's
+ * smallest, measured over 100-300 and 0-50 (docs/size.md): 1.4 KB off the lean wasm, where the
+ * inliner with its default thresholds took 0.8 KB.
+ */
+export const MIR_INLINING = '-Zinline-mir=yes -Zinline-mir-threshold=150 -Zinline-mir-hint-threshold=50';
+
+/**
  * The published build compiles Rust's standard library itself, with panics that trap at once
  * (`panic = immediate-abort`): the prebuilt std formats every panic message even though a wasm
  * panic can only trap, about 2.4 KB of the gzipped download (core::fmt, panic payloads, source
@@ -27,15 +36,6 @@ export const NIGHTLY = readFileSync(new URL('nightly', import.meta.url), 'utf8')
  * a stable toolchain). Input never panics (fuzzed); the tests run the ordinary std with
  * console_error_panic_hook.
  */
-/**
- * rustc's MIR inliner, which rustc runs at opt-level 2 and 3 but leaves off at "z": inlining
- * small functions before monomorphization leaves LLVM fewer and smaller copies of each generic.
- * Thresholds 150 (any function) and 50 (one marked `#[inline]`, std's many): the lean download's
- * smallest, measured over 100-300 and 0-50 (docs/size.md); on by default, it made the lean wasm
- * 0.8 KB smaller, with the thresholds 1.4 KB.
- */
-export const MIR_INLINING = '-Zinline-mir=yes -Zinline-mir-threshold=150 -Zinline-mir-hint-threshold=50';
-
 export const OWN_STD = {
   env: { RUSTUP_TOOLCHAIN: NIGHTLY },
   rustflags: `-Zunstable-options -Cpanic=immediate-abort -Zlocation-detail=none -Zfmt-debug=none ${MIR_INLINING}`,
@@ -44,9 +44,9 @@ export const OWN_STD = {
 
 /** npm binaryen's wasm-opt (Debian's 108 mis-numbers wasm-bindgen's externref table export).
  *  -ocimfs 40: single-caller functions inlined up to 40 bytes only (binaryen's default, 1.5 KB,
- *  is larger once gzipped; 40 is the smallest of 20-80 after rustc's MIR inlining), and fewer
- *  functions than none inlined (331 in the lean wasm): V8 compiles each on the main thread at its
- *  first call, at start-up. --converge: passes until the module stops shrinking. */
+ *  is larger once gzipped; 40 is the smallest of 20-80 after rustc's MIR inlining), which keeps the
+ *  function count low (331 in the lean wasm): V8 compiles each on the main thread at its first
+ *  call, at start-up. --converge: passes until the module stops shrinking. */
 export const WASM_OPT = ['-O2', '-ocimfs', '40', '-aimfs', '4', '--converge'];
 
 /** Names, toolchain notes and the feature list are no use to a visitor. */
