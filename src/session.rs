@@ -51,9 +51,7 @@ impl Session {
         if !self.settings.flush_identify_immediately {
             return Vec::new();
         }
-        let mut commands = self.pending_first();
-        commands.push(Command::TrackPageView);
-        commands
+        self.event(Command::TrackPageView)
     }
 
     /// The event, preceded by pending identity (and by `context.traits` carrying an email).
@@ -76,13 +74,12 @@ impl Session {
         {
             self.hold(properties);
         }
-        let mut commands = self.pending_first();
-        commands.push(command);
-        commands
+        self.event(command)
     }
 
-    /// A custom behavioral event made elsewhere (a workspace's subscription), preceded by the
-    /// pending identity.
+    /// A tracking command (a track's, a flushed identify's page view, a workspace subscription's
+    /// custom behavioral event), preceded by the pending identity: HubSpot sends identity only
+    /// with a tracking call.
     pub fn event<'a>(&mut self, command: Command<'a>) -> Vec<Command<'a>> {
         let mut commands = self.pending_first();
         commands.push(command);

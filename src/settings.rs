@@ -227,10 +227,10 @@ impl Settings {
         let load_timeout_ms = match setting(settings, "loadTimeoutMs") {
             None => 10_000,
             Some(value) => match value {
-                Value::Number(n) => parse_millis(n)
-                    .ok_or_else(|| invalid("loadTimeoutMs", value, "expected milliseconds, 0 to 2147483647"))?,
-                _ => return Err(invalid("loadTimeoutMs", value, "expected milliseconds, 0 to 2147483647")),
-            },
+                Value::Number(n) => parse_millis(n),
+                _ => None,
+            }
+            .ok_or_else(|| invalid("loadTimeoutMs", value, "expected milliseconds, 0 to 2147483647"))?,
         };
 
         let nonce = match setting(settings, "nonce") {
